@@ -1,0 +1,125 @@
+"""The on-disk Oxigraph store, published atomically.
+
+Each build writes a fresh store directory and then swaps the `current` symlink to it with one
+rename, so a reader opens either the old graph or the new one, never a mix, and a build that
+fails or is killed leaves the published store untouched. The store before the current one is
+kept for readers that opened it just before the swap; older ones are removed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import gc
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import EXIT_ENVIRONMENT, KGError, StoreNotFound
+
+CURRENT = "current"
+DUMP = "graph.ttl"
+_PREFIX = "store-"
+_TMP = ".tmp-"
+
+
+def current_path(build_dir: Path) -> Path | None:
+    """The published store directory, or None if nothing was built yet."""
+    link = Path(build_dir) / CURRENT
+    try:
+        target = link.resolve(strict=True)
+    except (FileNotFoundError, RuntimeError):
+        return None
+    return target if target.is_dir() else None
+
+
+def open_read_only(build_dir: Path) -> tuple[ox.Store, Path]:
+    """Open the published store for reading; any number of processes may do so at once."""
+    path = current_path(build_dir)
+    if path is None:
+        raise StoreNotFound(f"no built graph in {build_dir}", hint="run 'kg build' first")
+    try:
+        return ox.Store.read_only(str(path)), path
+    except OSError as exc:
+        raise KGError(f"cannot open the store at {path}: {exc}", hint="run 'kg build' again",
+                      exit_code=EXIT_ENVIRONMENT) from exc
+
+
+@contextlib.contextmanager
+def build_lock(build_dir: Path):
+    """Serialise builds into one build directory: a second build waits for the first."""
+    build_dir.mkdir(parents=True, exist_ok=True)
+    with open(build_dir / ".lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"waiting for another kg build in {build_dir} to finish...", file=sys.stderr)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def _check_writable(build_dir: Path) -> None:
+    try:
+        build_dir.mkdir(parents=True, exist_ok=True)
+        probe = build_dir / f"{_TMP}probe-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise KGError(f"cannot write to {build_dir}: {exc.strerror or exc}",
+                      hint="choose a writable folder with --store", exit_code=EXIT_ENVIRONMENT) from exc
+
+
+def publish(build_dir: Path, quads: list[ox.Quad], prefixes: dict[str, str]) -> tuple[Path, Path]:
+    """Write `quads` as a new store and a Turtle dump, then make them current. Returns both paths."""
+    build_dir = Path(build_dir)
+    _check_writable(build_dir)
+    with build_lock(build_dir):
+        _remove_stale(build_dir)
+        stamp = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+        tmp_dir = build_dir / f"{_TMP}{_PREFIX}{stamp}"
+        final_dir = build_dir / f"{_PREFIX}{stamp}"
+        tmp_dump = build_dir / f"{_TMP}{DUMP}"
+        try:
+            store = ox.Store(str(tmp_dir))
+            store.bulk_extend(quads)
+            store.flush()
+            del store  # closes the store: only then may readers open it
+            gc.collect()
+            ox.serialize(quads, str(tmp_dump), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+            os.rename(tmp_dir, final_dir)
+            tmp_link = build_dir / f"{_TMP}{CURRENT}"
+            with contextlib.suppress(FileNotFoundError):
+                tmp_link.unlink()
+            tmp_link.symlink_to(final_dir.name)
+            os.replace(tmp_link, build_dir / CURRENT)  # the atomic switch
+            os.replace(tmp_dump, build_dir / DUMP)
+        except OSError as exc:
+            shutil.rmtree(tmp_dir, ignore_errors=True)
+            with contextlib.suppress(FileNotFoundError):
+                tmp_dump.unlink()
+            raise KGError(f"writing the store in {build_dir} failed: {exc.strerror or exc}",
+                          hint="check free disk space and permissions; the previous graph is intact",
+                          exit_code=EXIT_ENVIRONMENT) from exc
+        _remove_old(build_dir, keep=final_dir)
+    return final_dir, build_dir / DUMP
+
+
+def _remove_stale(build_dir: Path) -> None:
+    """Remove what a killed build left behind (only called under the build lock)."""
+    for path in build_dir.glob(f"{_TMP}*"):
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+
+
+def _remove_old(build_dir: Path, keep: Path) -> None:
+    stores = sorted((p for p in build_dir.glob(f"{_PREFIX}*") if p.is_dir() and p != keep),
+                    key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in stores[1:]:  # the newest previous store stays for readers that opened it
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,48 @@
+"""Shared fixtures: the real seed graph built once, and a small project to break on purpose."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import kg
+
+REPO = Path(__file__).resolve().parent.parent
+MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
+
+
+def run_kg(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the real `kg` command line in a subprocess."""
+    import os
+
+    full_env = {**os.environ, **(env or {})}
+    full_env.pop("KG_ROOT", None) if env is None or "KG_ROOT" not in env else None
+    return subprocess.run([sys.executable, "-m", "kg", *args], cwd=cwd or REPO, env=full_env,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory) -> Path:
+    """The five articles built into a fresh store folder, once per test session."""
+    store_dir = tmp_path_factory.mktemp("seed-store")
+    kg.build(str(REPO), store_dir=store_dir)
+    return store_dir
+
+
+@pytest.fixture(scope="session")
+def seed_graph(seed_build) -> kg.KnowledgeGraph:
+    return kg.load(REPO, seed_build)
+
+
+@pytest.fixture
+def mini(tmp_path) -> Path:
+    """A copy of the small fixture project (its own data/, the real ontology/ and queries/)."""
+    root = tmp_path / "mini"
+    shutil.copytree(MINI, root)
+    shutil.copytree(REPO / "ontology", root / "ontology")
+    shutil.copytree(REPO / "queries", root / "queries")
+    return root
