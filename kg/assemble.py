@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Iterator
+
 import pyoxigraph as ox
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
@@ -27,72 +29,77 @@ def _number(value: int | float) -> ox.Literal:
     return ox.Literal(repr(value), datatype=_nn(XSD.decimal))
 
 
-class _Triples:
-    def __init__(self):
-        self.quads: list[ox.Quad] = []
-
-    def add(self, s, p, o) -> None:
-        if o is None:
-            return
-        if not isinstance(o, (ox.NamedNode, ox.Literal)):
-            o = ox.Literal(str(o))
-        self.quads.append(ox.Quad(s, _nn(p), o))
+def locations(data: Curated) -> dict[str, tuple[Loc, str]]:
+    """Per subject IRI, where in data/ it was defined and its id (to locate shape violations)."""
+    where = {str(SRC[s.id]): (s.loc, s.id) for s in data.sources.values()}
+    where.update({str(ENT[e.id]): (e.loc, e.id) for e in data.entities.values()})
+    where.update({str(STMT[s.id]): (s.loc, s.id) for s in data.statements.values()})
+    return where
 
 
-def assemble(data: Curated) -> tuple[list[ox.Quad], dict[str, tuple[Loc, str]]]:
-    """Return the quads of `data` and, per subject IRI, where in data/ it was defined."""
-    t = _Triples()
-    where: dict[str, tuple[Loc, str]] = {}
+def _triple(s, p, o) -> ox.Quad | None:
+    if o is None:
+        return None
+    if not isinstance(o, (ox.NamedNode, ox.Literal)):
+        o = ox.Literal(str(o))
+    return ox.Quad(s, _nn(p), o)
+
+
+def assemble(data: Curated) -> Iterator[ox.Quad]:
+    """The quads of `data`: sources, entities, and per statement a direct edge and its record."""
+    for quad in _quads(data):
+        if quad is not None:
+            yield quad
+
+
+def _quads(data: Curated) -> Iterator[ox.Quad | None]:
+    t = _triple
     type_ = RDF.type
 
     for src in data.sources.values():
         node = _nn(SRC[src.id])
-        where[node.value] = (src.loc, src.id)
-        t.add(node, type_, _nn(KG.SourceDocument))
-        t.add(node, RDFS.label, clean(src.title))
-        t.add(node, KG.fullText, src.text)
-        t.add(node, KG.outlet, src.outlet)
-        t.add(node, KG.author, src.author)
-        t.add(node, KG.published, date_literal(src.date) if src.date else None)
-        t.add(node, KG.dateBasis, src.date_basis)
-        t.add(node, KG.seedFile, src.seed)
+        yield t(node, type_, _nn(KG.SourceDocument))
+        yield t(node, RDFS.label, clean(src.title))
+        yield t(node, KG.fullText, src.text)
+        yield t(node, KG.outlet, src.outlet)
+        yield t(node, KG.author, src.author)
+        yield t(node, KG.published, date_literal(src.date) if src.date else None)
+        yield t(node, KG.dateBasis, src.date_basis)
+        yield t(node, KG.seedFile, src.seed)
 
     for ent in data.entities.values():
         node = _nn(ENT[ent.id])
-        where[node.value] = (ent.loc, ent.id)
-        t.add(node, type_, _nn(KG[ent.type]))
-        t.add(node, RDFS.label, ent.label)
+        yield t(node, type_, _nn(KG[ent.type]))
+        yield t(node, RDFS.label, ent.label)
         for alias in ent.aliases:
             if alias != ent.label:
-                t.add(node, SKOS.altLabel, alias)
-        t.add(node, KG.description, ent.description)
+                yield t(node, SKOS.altLabel, alias)
+        yield t(node, KG.description, ent.description)
         if ent.wikidata:
-            t.add(node, KG.wikidata, _nn(WD[ent.wikidata]))
+            yield t(node, KG.wikidata, _nn(WD[ent.wikidata]))
 
     for st in data.statements.values():
         node = _nn(STMT[st.id])
-        where[node.value] = (st.loc, st.id)
         subject = _nn(ENT[st.subject])
         predicate = _nn(KG[st.relation])
         obj = _nn(ENT[st.object]) if st.object is not None else _number(st.value)
-        t.quads.append(ox.Quad(subject, predicate, obj))
-        t.add(node, type_, _nn(KG.Statement))
-        t.add(node, RDF.subject, subject)
-        t.add(node, RDF.predicate, predicate)
-        t.add(node, RDF.object, obj)
-        t.add(node, PROV.wasDerivedFrom, _nn(SRC[st.source]))
-        t.add(node, KG.quote, st.quote)
-        t.add(node, KG.displayQuote, clean(st.quote))
+        yield ox.Quad(subject, predicate, obj)
+        yield t(node, type_, _nn(KG.Statement))
+        yield t(node, RDF.subject, subject)
+        yield t(node, RDF.predicate, predicate)
+        yield t(node, RDF.object, obj)
+        yield t(node, PROV.wasDerivedFrom, _nn(SRC[st.source]))
+        yield t(node, KG.quote, st.quote)
+        yield t(node, KG.displayQuote, clean(st.quote))
         if st.start_offset is not None:
-            t.add(node, KG.startOffset, _number(st.start_offset))
-            t.add(node, KG.endOffset, _number(st.end_offset))
-        t.add(node, KG.confidence, _nn(KG.Implied if st.confidence == "implied" else KG.Explicit))
+            yield t(node, KG.startOffset, _number(st.start_offset))
+            yield t(node, KG.endOffset, _number(st.end_offset))
+        yield t(node, KG.confidence, _nn(KG.Implied if st.confidence == "implied" else KG.Explicit))
         for attr, prop in (("date", KG.eventDate), ("start", KG.startDate), ("end", KG.endDate)):
             value = getattr(st, attr)
-            t.add(node, prop, date_literal(value) if value else None)
-        t.add(node, KG.title, st.title)
-        t.add(node, KG.manner, st.manner)
-        t.add(node, KG.unit, st.unit)
-        t.add(node, KG.note, st.note)
-        t.add(node, KG.via, _nn(ENT[st.via]) if st.via else None)
-    return t.quads, where
+            yield t(node, prop, date_literal(value) if value else None)
+        yield t(node, KG.title, st.title)
+        yield t(node, KG.manner, st.manner)
+        yield t(node, KG.unit, st.unit)
+        yield t(node, KG.note, st.note)
+        yield t(node, KG.via, _nn(ENT[st.via]) if st.via else None)

@@ -73,39 +73,68 @@ def _check_writable(build_dir: Path) -> None:
                       hint="choose a writable folder with --store", exit_code=EXIT_ENVIRONMENT) from exc
 
 
-def publish(build_dir: Path, quads: list[ox.Quad], prefixes: dict[str, str]) -> tuple[Path, Path]:
-    """Write `quads` as a new store and a Turtle dump, then make them current. Returns both paths."""
+class Stage:
+    """A store being written in a temporary directory; `publish` makes it the current one."""
+
+    def __init__(self, build_dir: Path):
+        stamp = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+        self.build_dir = build_dir
+        self.tmp_dir = build_dir / f"{_TMP}{_PREFIX}{stamp}"
+        self.final_dir = build_dir / f"{_PREFIX}{stamp}"
+        self.store: ox.Store | None = ox.Store(str(self.tmp_dir))
+        self.published = False
+
+    def publish(self, prefixes: dict[str, str]) -> tuple[Path, Path]:
+        """Write the Turtle dump, close the store and switch `current` to it atomically."""
+        tmp_dump = self.build_dir / f"{_TMP}{DUMP}"
+        self.store.flush()
+        self.store.dump(str(tmp_dump), format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(),
+                        prefixes=prefixes)
+        self.store = None  # closes the store: only then may readers open it
+        gc.collect()
+        os.rename(self.tmp_dir, self.final_dir)
+        tmp_link = self.build_dir / f"{_TMP}{CURRENT}"
+        with contextlib.suppress(FileNotFoundError):
+            tmp_link.unlink()
+        tmp_link.symlink_to(self.final_dir.name)
+        os.replace(tmp_link, self.build_dir / CURRENT)  # the atomic switch
+        os.replace(tmp_dump, self.build_dir / DUMP)
+        self.published = True
+        return self.final_dir, self.build_dir / DUMP
+
+    def discard(self) -> None:
+        self.store = None
+        gc.collect()
+        shutil.rmtree(self.tmp_dir, ignore_errors=True)
+        with contextlib.suppress(FileNotFoundError):
+            (self.build_dir / f"{_TMP}{DUMP}").unlink()
+
+
+@contextlib.contextmanager
+def staging(build_dir: Path):
+    """Hold the build lock and yield a Stage; unless it was published, remove it afterwards."""
     build_dir = Path(build_dir)
     _check_writable(build_dir)
     with build_lock(build_dir):
         _remove_stale(build_dir)
-        stamp = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
-        tmp_dir = build_dir / f"{_TMP}{_PREFIX}{stamp}"
-        final_dir = build_dir / f"{_PREFIX}{stamp}"
-        tmp_dump = build_dir / f"{_TMP}{DUMP}"
         try:
-            store = ox.Store(str(tmp_dir))
-            store.bulk_extend(quads)
-            store.flush()
-            del store  # closes the store: only then may readers open it
-            gc.collect()
-            ox.serialize(quads, str(tmp_dump), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
-            os.rename(tmp_dir, final_dir)
-            tmp_link = build_dir / f"{_TMP}{CURRENT}"
-            with contextlib.suppress(FileNotFoundError):
-                tmp_link.unlink()
-            tmp_link.symlink_to(final_dir.name)
-            os.replace(tmp_link, build_dir / CURRENT)  # the atomic switch
-            os.replace(tmp_dump, build_dir / DUMP)
+            stage = Stage(build_dir)
         except OSError as exc:
-            shutil.rmtree(tmp_dir, ignore_errors=True)
-            with contextlib.suppress(FileNotFoundError):
-                tmp_dump.unlink()
-            raise KGError(f"writing the store in {build_dir} failed: {exc.strerror or exc}",
-                          hint="check free disk space and permissions; the previous graph is intact",
-                          exit_code=EXIT_ENVIRONMENT) from exc
-        _remove_old(build_dir, keep=final_dir)
-    return final_dir, build_dir / DUMP
+            raise _write_error(build_dir, exc) from exc
+        try:
+            yield stage
+        except OSError as exc:
+            raise _write_error(build_dir, exc) from exc
+        finally:
+            if not stage.published:
+                stage.discard()
+        _remove_old(build_dir, keep=stage.final_dir)
+
+
+def _write_error(build_dir: Path, exc: OSError) -> KGError:
+    return KGError(f"writing the store in {build_dir} failed: {exc.strerror or exc}",
+                   hint="check free disk space and permissions; the previous graph is intact",
+                   exit_code=EXIT_ENVIRONMENT)
 
 
 def _remove_stale(build_dir: Path) -> None:

@@ -110,29 +110,48 @@ def _domain_range(st: Statement, rel, data: Curated, onto: Ontology) -> list[Pro
     return out
 
 
-def shapes_problems(quads: list[ox.Quad], shapes_path, where: dict[str, tuple[Loc, str]]) -> list[Problem]:
-    """Validate the assembled graph with pySHACL; map each result back to its file and line."""
-    import pyshacl
-    import rdflib
+def shapes_problems(store: ox.Store, shapes_path, data: Curated, full: bool = False) -> list[Problem]:
+    """Check the assembled graph in `store` against the SHACL shapes; locate each violation.
 
-    data_graph = rdflib.Graph()
-    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
-    data_graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8"),
-                     format="nt")
-    shapes = rdflib.Graph().parse(str(shapes_path), format="turtle")
-    conforms, results, _ = pyshacl.validate(data_graph, shacl_graph=shapes, inference="none",
-                                            allow_infos=True, allow_warnings=True)
-    if conforms:
-        return []
-    SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    By default the shapes run as SPARQL on Oxigraph (kg.shacl); `full` runs pySHACL instead.
+    """
+    from .assemble import locations
+
+    if full:
+        violations = _pyshacl_violations(store, shapes_path)
+    else:
+        from . import shacl
+
+        violations = shacl.validate(store, shapes_path)
+    where = locations(data)
     problems = []
-    for result in results.subjects(rdflib.RDF.type, SH.ValidationResult):
-        focus = str(results.value(result, SH.focusNode))
-        path = results.value(result, SH.resultPath)
-        message = str(results.value(result, SH.resultMessage) or "shape violated")
-        loc, ident = where.get(focus, (None, focus))
-        what = f"{message}" + (f" (path {path.n3(data_graph.namespace_manager)})" if path else "")
-        problems.append(Problem("shacl", what, loc.file if loc else None,
+    for v in sorted(set(violations), key=lambda v: (v.focus, v.path or "")):
+        loc, ident = where.get(v.focus, (None, v.focus))
+        path = f" ({v.path.rsplit('/', 1)[-1].rsplit('#', 1)[-1]})" if v.path else ""
+        problems.append(Problem("shacl", v.message + path, loc.file if loc else None,
                                 loc.line if loc else None, ident,
                                 "see ontology/shapes.ttl for the rule"))
     return sorted(problems, key=lambda p: (p.file or "", p.line or 0))
+
+
+def _pyshacl_violations(store: ox.Store, shapes_path):
+    import pyshacl
+    import rdflib
+
+    from .shacl import Violation
+
+    data_graph = rdflib.Graph()
+    data_graph.parse(data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+                     .decode("utf-8"), format="nt")
+    shapes = rdflib.Graph().parse(str(shapes_path), format="turtle")
+    conforms, results, _ = pyshacl.validate(data_graph, shacl_graph=shapes, inference="none")
+    if conforms:
+        return []
+    SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    out = []
+    # Only the report's own results: nested sh:detail results describe the same violation.
+    for result in results.objects(None, SH.result):
+        path = results.value(result, SH.resultPath)
+        out.append(Violation(str(results.value(result, SH.focusNode)), str(path) if path else None,
+                             str(results.value(result, SH.resultMessage) or "shape violated")))
+    return out
