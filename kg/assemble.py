@@ -1,10 +1,14 @@
-"""Turn curated records into RDF quads: a direct edge and a statement record per relation."""
+"""Turn curated records into RDF: a direct edge and a statement record per relation.
+
+The output is N-Triples text, streamed: Oxigraph bulk-loads it far faster than it takes Python
+quad objects, and the same text is the build's dump.
+"""
 
 from __future__ import annotations
 
+import json
 from typing import Iterator
 
-import pyoxigraph as ox
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from .curated import Curated, Loc
@@ -14,19 +18,11 @@ from .text import clean
 _DATE_TYPES = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}
 
 
-def _nn(iri) -> ox.NamedNode:
-    return ox.NamedNode(str(iri))
+def date_literal(value: str):
+    """`2025`, `2025-02` or `2025-02-07` as a pyoxigraph xsd:gYear, gYearMonth or date literal."""
+    import pyoxigraph as ox
 
-
-def date_literal(value: str) -> ox.Literal:
-    """`2025`, `2025-02` or `2025-02-07` as xsd:gYear, xsd:gYearMonth or xsd:date."""
-    return ox.Literal(value, datatype=_nn(_DATE_TYPES[len(value)]))
-
-
-def _number(value: int | float) -> ox.Literal:
-    if isinstance(value, int):
-        return ox.Literal(str(value), datatype=_nn(XSD.integer))
-    return ox.Literal(repr(value), datatype=_nn(XSD.decimal))
+    return ox.Literal(value, datatype=ox.NamedNode(str(_DATE_TYPES[len(value)])))
 
 
 def locations(data: Curated) -> dict[str, tuple[Loc, str]]:
@@ -37,69 +33,84 @@ def locations(data: Curated) -> dict[str, tuple[Loc, str]]:
     return where
 
 
-def _triple(s, p, o) -> ox.Quad | None:
-    if o is None:
-        return None
-    if not isinstance(o, (ox.NamedNode, ox.Literal)):
-        o = ox.Literal(str(o))
-    return ox.Quad(s, _nn(p), o)
+def _iri(value) -> str:
+    # Every IRI here is built from a namespace and an id that curated.ID_RE has vetted.
+    return f"<{value}>"
 
 
-def assemble(data: Curated) -> Iterator[ox.Quad]:
-    """The quads of `data`: sources, entities, and per statement a direct edge and its record."""
-    for quad in _quads(data):
-        if quad is not None:
-            yield quad
+def _text(value: str) -> str:
+    # JSON string escapes (\\", \\\\, \\n, \\uXXXX ...) are all valid N-Triples escapes.
+    return json.dumps(value, ensure_ascii=False)
 
 
-def _quads(data: Curated) -> Iterator[ox.Quad | None]:
-    t = _triple
-    type_ = RDF.type
+def _typed(lexical: str, datatype) -> str:
+    return f'"{lexical}"^^<{datatype}>'
+
+
+def _date(value: str) -> str:
+    return _typed(value, _DATE_TYPES[len(value)])
+
+
+def _number(value: int | float) -> str:
+    if isinstance(value, int):
+        return _typed(str(value), XSD.integer)
+    return _typed(repr(value), XSD.decimal)
+
+
+def ntriples(data: Curated) -> Iterator[str]:
+    """N-Triples lines for `data`: sources, entities, and per statement an edge and its record."""
+    a, label = _iri(RDF.type), _iri(RDFS.label)
+
+    def line(s: str, p, o: str | None) -> str:
+        return f"{s} {_iri(p)} {o} .\n"
 
     for src in data.sources.values():
-        node = _nn(SRC[src.id])
-        yield t(node, type_, _nn(KG.SourceDocument))
-        yield t(node, RDFS.label, clean(src.title))
-        yield t(node, KG.fullText, src.text)
-        yield t(node, KG.outlet, src.outlet)
-        yield t(node, KG.author, src.author)
-        yield t(node, KG.published, date_literal(src.date) if src.date else None)
-        yield t(node, KG.dateBasis, src.date_basis)
-        yield t(node, KG.seedFile, src.seed)
+        node = _iri(SRC[src.id])
+        yield f"{node} {a} {_iri(KG.SourceDocument)} .\n"
+        yield f"{node} {label} {_text(clean(src.title))} .\n"
+        yield line(node, KG.fullText, _text(src.text))
+        for prop, value in ((KG.outlet, src.outlet), (KG.author, src.author),
+                            (KG.dateBasis, src.date_basis), (KG.seedFile, src.seed)):
+            if value:
+                yield line(node, prop, _text(value))
+        if src.date:
+            yield line(node, KG.published, _date(src.date))
 
     for ent in data.entities.values():
-        node = _nn(ENT[ent.id])
-        yield t(node, type_, _nn(KG[ent.type]))
-        yield t(node, RDFS.label, ent.label)
+        node = _iri(ENT[ent.id])
+        yield f"{node} {a} {_iri(KG[ent.type])} .\n"
+        yield f"{node} {label} {_text(ent.label)} .\n"
         for alias in ent.aliases:
             if alias != ent.label:
-                yield t(node, SKOS.altLabel, alias)
-        yield t(node, KG.description, ent.description)
+                yield line(node, SKOS.altLabel, _text(alias))
+        if ent.description:
+            yield line(node, KG.description, _text(ent.description))
         if ent.wikidata:
-            yield t(node, KG.wikidata, _nn(WD[ent.wikidata]))
+            yield line(node, KG.wikidata, _iri(WD[ent.wikidata]))
 
+    explicit, implied = _iri(KG.Explicit), _iri(KG.Implied)
     for st in data.statements.values():
-        node = _nn(STMT[st.id])
-        subject = _nn(ENT[st.subject])
-        predicate = _nn(KG[st.relation])
-        obj = _nn(ENT[st.object]) if st.object is not None else _number(st.value)
-        yield ox.Quad(subject, predicate, obj)
-        yield t(node, type_, _nn(KG.Statement))
-        yield t(node, RDF.subject, subject)
-        yield t(node, RDF.predicate, predicate)
-        yield t(node, RDF.object, obj)
-        yield t(node, PROV.wasDerivedFrom, _nn(SRC[st.source]))
-        yield t(node, KG.quote, st.quote)
-        yield t(node, KG.displayQuote, clean(st.quote))
+        node = _iri(STMT[st.id])
+        subject, predicate = _iri(ENT[st.subject]), _iri(KG[st.relation])
+        obj = _iri(ENT[st.object]) if st.object is not None else _number(st.value)
+        yield f"{subject} {predicate} {obj} .\n"
+        yield f"{node} {a} {_iri(KG.Statement)} .\n"
+        yield line(node, RDF.subject, subject)
+        yield line(node, RDF.predicate, predicate)
+        yield line(node, RDF.object, obj)
+        yield line(node, PROV.wasDerivedFrom, _iri(SRC[st.source]))
+        yield line(node, KG.quote, _text(st.quote))
+        yield line(node, KG.displayQuote, _text(clean(st.quote)))
         if st.start_offset is not None:
-            yield t(node, KG.startOffset, _number(st.start_offset))
-            yield t(node, KG.endOffset, _number(st.end_offset))
-        yield t(node, KG.confidence, _nn(KG.Implied if st.confidence == "implied" else KG.Explicit))
-        for attr, prop in (("date", KG.eventDate), ("start", KG.startDate), ("end", KG.endDate)):
-            value = getattr(st, attr)
-            yield t(node, prop, date_literal(value) if value else None)
-        yield t(node, KG.title, st.title)
-        yield t(node, KG.manner, st.manner)
-        yield t(node, KG.unit, st.unit)
-        yield t(node, KG.note, st.note)
-        yield t(node, KG.via, _nn(ENT[st.via]) if st.via else None)
+            yield line(node, KG.startOffset, _number(st.start_offset))
+            yield line(node, KG.endOffset, _number(st.end_offset))
+        yield line(node, KG.confidence, implied if st.confidence == "implied" else explicit)
+        for prop, value in ((KG.eventDate, st.date), (KG.startDate, st.start), (KG.endDate, st.end)):
+            if value:
+                yield line(node, prop, _date(value))
+        for prop, value in ((KG.title, st.title), (KG.manner, st.manner), (KG.unit, st.unit),
+                            (KG.note, st.note)):
+            if value:
+                yield line(node, prop, _text(value))
+        if st.via:
+            yield line(node, KG.via, _iri(ENT[st.via]))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-import itertools
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,12 +75,16 @@ def _read(project: Project, phase: _Phases) -> tuple[curated.Curated, ontology.O
     return data, onto
 
 
-def _load(target: ox.Store, data: curated.Curated, onto: ontology.Ontology, project: Project,
-          phase: _Phases, full_shacl: bool) -> dict[str, int]:
-    """Write ontology and data into `target`, then check the shapes there; raise on violations."""
+def _load(target: ox.Store, nt_path: Path, data: curated.Curated, onto: ontology.Ontology,
+          project: Project, phase: _Phases, full_shacl: bool) -> dict[str, int]:
+    """Write ontology and data as N-Triples to `nt_path`, bulk-load that into `target`, then
+    check the shapes there; raise ValidationError on violations."""
     with phase("load"):
-        target.bulk_extend(itertools.chain(
-            onto.store.quads_for_pattern(None, None, None, ox.DefaultGraph()), assemble.assemble(data)))
+        with open(nt_path, "w", encoding="utf-8") as out:
+            out.write(ox.serialize(onto.store.quads_for_pattern(None, None, None, ox.DefaultGraph()),
+                                   format=ox.RdfFormat.N_TRIPLES).decode("utf-8"))
+            out.writelines(assemble.ntriples(data))
+        target.bulk_load(path=str(nt_path), format=ox.RdfFormat.N_TRIPLES)
     with phase("shapes"):
         problems = validate.shapes_problems(target, project.shapes_path, data, full=full_shacl)
     if problems:
@@ -97,12 +101,13 @@ def check(project: Project | str | None = None, *, full_shacl: bool = False) -> 
     """
     project, phase = _project(project), _Phases()
     data, onto = _read(project, phase)
-    counts = _load(ox.Store(), data, onto, project, phase, full_shacl)
+    with tempfile.TemporaryDirectory(prefix="kg-check-") as tmp:
+        counts = _load(ox.Store(), Path(tmp) / "graph.nt", data, onto, project, phase, full_shacl)
     return Checked(data, counts, phase.timings)
 
 
 def build(project: Project | str | None = None, store_dir=None, *, full_shacl: bool = False) -> Built:
-    """Check, then publish the store and its Turtle dump atomically.
+    """Check, then publish the store and its N-Triples dump atomically.
 
     `project` is a Project or a project folder (default: found as `kg.find_project` does).
     The data is loaded once, into a new store on disk, validated there, and published only if
@@ -111,7 +116,7 @@ def build(project: Project | str | None = None, store_dir=None, *, full_shacl: b
     project, phase = _project(project, store_dir), _Phases()
     data, onto = _read(project, phase)
     with store.staging(project.build_dir) as stage:
-        counts = _load(stage.store, data, onto, project, phase, full_shacl)
+        counts = _load(stage.store, stage.dump_path, data, onto, project, phase, full_shacl)
         with phase("write"):
-            store_path, dump_path = stage.publish(PREFIXES)
+            store_path, dump_path = stage.publish()
     return Built(data, counts, phase.timings, store_path, dump_path)

@@ -9,6 +9,9 @@ the two on broken graphs.
 
 from __future__ import annotations
 
+import itertools
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +20,7 @@ from rdflib.namespace import RDF, RDFS, SH
 
 from .errors import KGError
 
+_fresh = itertools.count()
 _SUBCLASS_PATH = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
 # Predicates a shape may use; anything else in the sh: namespace is refused.
 _SUPPORTED = {str(SH[name]) for name in (
@@ -85,22 +89,32 @@ class _Shapes:
             None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(SH.NodeShape)))]
 
 
-def _targets(shapes: _Shapes, shape) -> str | None:
+def _instance_of(var: str, cls: ox.NamedNode, subclasses) -> str:
+    """A pattern true when `var` is an instance of `cls` or of one of its subclasses."""
+    if subclasses is None:
+        return f"{var} {_SUBCLASS_PATH} {cls}"
+    # A fixed list of classes lets Oxigraph use its indexes instead of a path per value; each
+    # occurrence gets its own variable so that a test inside EXISTS is not joined to the target.
+    t = f"?_type{next(_fresh)}"
+    return f"{var} <{RDF.type}> {t} . VALUES {t} {{ {' '.join(map(str, subclasses(cls)))} }}"
+
+
+def _targets(shapes: _Shapes, shape, subclasses) -> str | None:
     """A group pattern binding ?focus to every target node of `shape`."""
-    parts = [f"{{ ?focus {_SUBCLASS_PATH} {c} }}" for c in shapes.values(shape, "targetClass")]
+    parts = [f"{{ {_instance_of('?focus', c, subclasses)} }}" for c in shapes.values(shape, "targetClass")]
     parts += [f"{{ ?_s {p} ?focus }}" for p in shapes.values(shape, "targetObjectsOf")]
     parts += [f"{{ ?focus {p} ?_o }}" for p in shapes.values(shape, "targetSubjectsOf")]
     parts += [f"{{ VALUES ?focus {{ {n} }} }}" for n in shapes.values(shape, "targetNode")]
     return " UNION ".join(parts) if parts else None
 
 
-def _value_test(shapes: _Shapes, shape, var: str) -> str | None:
+def _value_test(shapes: _Shapes, shape, var: str, subclasses) -> str | None:
     """A SPARQL expression true when `var` conforms to the value constraints of `shape`."""
     tests = []
     for dt in shapes.values(shape, "datatype"):
         tests.append(f"(isLiteral({var}) && DATATYPE({var}) = {dt})")
     for cls in shapes.values(shape, "class"):
-        tests.append(f"EXISTS {{ {var} {_SUBCLASS_PATH} {cls} }}")
+        tests.append(f"EXISTS {{ {_instance_of(var, cls, subclasses)} }}")
     for kind in shapes.values(shape, "nodeKind"):
         tests.append(_NODE_KINDS[kind.value.removeprefix(str(SH))].format(v=var))
     for head in shapes.values(shape, "in"):
@@ -111,11 +125,11 @@ def _value_test(shapes: _Shapes, shape, var: str) -> str | None:
     for low in shapes.values(shape, "minInclusive"):
         tests.append(f"({var} >= {low})")
     for other in shapes.values(shape, "node"):
-        inner = _value_test(shapes, other, var)
+        inner = _value_test(shapes, other, var, subclasses)
         if inner:
             tests.append(inner)
     for head in shapes.values(shape, "or"):
-        options = [_value_test(shapes, s, var) or "true" for s in shapes.items(head)]
+        options = [_value_test(shapes, s, var, subclasses) or "true" for s in shapes.items(head)]
         tests.append("(" + " || ".join(options) + ")")
     return " && ".join(tests) if tests else None
 
@@ -125,48 +139,67 @@ def _message(shapes: _Shapes, shape, default: str) -> str:
     return message.value if message is not None else default
 
 
-def compile_shapes(shapes_path: Path) -> list[_Check]:
-    """Turn every constraint of the shapes file into a violation query."""
+def _property_check(shapes: _Shapes, prop, path: ox.NamedNode, targets: str, subclasses) -> _Check:
+    """One query for all constraints of a property shape: one pass over the focus nodes."""
+    message = _message(shapes, prop, f"values of {path.value} break the shape")
+    low, high = shapes.value(prop, "minCount"), shapes.value(prop, "maxCount")
+    test = _value_test(shapes, prop, "?v", subclasses)
+    broken = []
+    if low is not None:
+        broken.append(f"?n < {low.value}")
+    if high is not None:
+        broken.append(f"?n > {high.value}")
+    if test:
+        broken.append("?bad > 0")
+    # A test that raises a type error fails, as in SHACL, hence COALESCE(..., false).
+    bad = f"SUM(IF(BOUND(?v) && !COALESCE({test}, false), 1, 0))" if test else "0"
+    return _Check(
+        f"SELECT ?focus WHERE {{ {{ SELECT ?focus (COUNT(DISTINCT ?v) AS ?n) ({bad} AS ?bad) "
+        f"WHERE {{ {targets} OPTIONAL {{ ?focus {path} ?v }} }} GROUP BY ?focus }} "
+        f"FILTER({' || '.join(broken) or 'false'}) }}", path.value, message)
+
+
+def compile_shapes(shapes_path: Path, subclasses=None) -> list[_Check]:
+    """Turn every constraint of the shapes file into a violation query.
+
+    `subclasses(cls)` lists a class and its subclasses; without it, queries walk
+    rdfs:subClassOf paths themselves (correct, but slow on large graphs).
+    """
     shapes = _Shapes(Path(shapes_path))
     shapes.refuse_unsupported()
     checks = []
     for shape in shapes.node_shapes():
-        targets = _targets(shapes, shape)
+        targets = _targets(shapes, shape, subclasses)
         if targets is None:
             continue  # a shape referenced by sh:node, checked where it is used
-        test = _value_test(shapes, shape, "?focus")
+        test = _value_test(shapes, shape, "?focus", subclasses)
         if test:
-            checks.append(_Check(f"SELECT DISTINCT ?focus WHERE {{ {targets} FILTER(!({test})) }}",
-                                 None, _message(shapes, shape, "the node breaks its shape")))
+            checks.append(_Check(
+                f"SELECT DISTINCT ?focus WHERE {{ {targets} FILTER(!COALESCE({test}, false)) }}",
+                None, _message(shapes, shape, "the node breaks its shape")))
         for prop in shapes.values(shape, "property"):
             path = shapes.value(prop, "path")
             if not isinstance(path, ox.NamedNode):
                 raise KGError(f"{shapes_path}: only predicate paths are supported",
                               hint="use 'kg check --full-shacl' (pySHACL)")
-            message = _message(shapes, prop, f"values of {path.value} break the shape")
-            low, high = shapes.value(prop, "minCount"), shapes.value(prop, "maxCount")
-            if low is not None or high is not None:
-                bounds = []
-                if low is not None:
-                    bounds.append(f"?n < {low.value}")
-                if high is not None:
-                    bounds.append(f"?n > {high.value}")
-                checks.append(_Check(
-                    f"SELECT ?focus WHERE {{ {{ SELECT ?focus (COUNT(DISTINCT ?v) AS ?n) WHERE {{ "
-                    f"{targets} OPTIONAL {{ ?focus {path} ?v }} }} GROUP BY ?focus }} "
-                    f"FILTER({' || '.join(bounds)}) }}", path.value, message))
-            test = _value_test(shapes, prop, "?v")
-            if test:
-                checks.append(_Check(
-                    f"SELECT DISTINCT ?focus WHERE {{ {targets} ?focus {path} ?v . FILTER(!({test})) }}",
-                    path.value, message))
+            checks.append(_property_check(shapes, prop, path, targets, subclasses))
     return checks
 
 
 def validate(store: ox.Store, shapes_path: Path) -> list[Violation]:
     """Every violation of the shapes in `store`'s default graph."""
-    out = []
-    for check in compile_shapes(shapes_path):
-        for row in store.query(check.query):
-            out.append(Violation(row["focus"].value, check.path, check.message))
-    return out
+    cache: dict[ox.NamedNode, list[ox.NamedNode]] = {}
+
+    def subclasses(cls: ox.NamedNode) -> list[ox.NamedNode]:
+        if cls not in cache:
+            rows = store.query(f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS.subClassOf}>* {cls} }}")
+            cache[cls] = [row["c"] for row in rows] or [cls]
+        return cache[cls]
+
+    def run(check: _Check) -> list[Violation]:
+        return [Violation(row["focus"].value, check.path, check.message) for row in store.query(check.query)]
+
+    checks = compile_shapes(shapes_path, subclasses)
+    # Oxigraph releases the GIL while it evaluates, so the checks share the cores.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        return [v for found in pool.map(run, checks) for v in found]

@@ -1,6 +1,6 @@
 """The on-disk Oxigraph store, published atomically.
 
-Each build writes a fresh store directory and then swaps the `current` symlink to it with one
+Each build writes a fresh store directory (and an N-Triples dump beside it) and then swaps the `current` symlink to it with one
 rename, so a reader opens either the old graph or the new one, never a mix, and a build that
 fails or is killed leaves the published store untouched. The store before the current one is
 kept for readers that opened it just before the swap; older ones are removed.
@@ -22,7 +22,7 @@ import pyoxigraph as ox
 from .errors import EXIT_ENVIRONMENT, KGError, StoreNotFound
 
 CURRENT = "current"
-DUMP = "graph.ttl"
+DUMP = "graph.nt"
 _PREFIX = "store-"
 _TMP = ".tmp-"
 
@@ -81,15 +81,14 @@ class Stage:
         self.build_dir = build_dir
         self.tmp_dir = build_dir / f"{_TMP}{_PREFIX}{stamp}"
         self.final_dir = build_dir / f"{_PREFIX}{stamp}"
+        #: Where the builder writes the graph as N-Triples, to load it and keep it as the dump.
+        self.dump_path = build_dir / f"{_TMP}{DUMP}"
         self.store: ox.Store | None = ox.Store(str(self.tmp_dir))
         self.published = False
 
-    def publish(self, prefixes: dict[str, str]) -> tuple[Path, Path]:
-        """Write the Turtle dump, close the store and switch `current` to it atomically."""
-        tmp_dump = self.build_dir / f"{_TMP}{DUMP}"
+    def publish(self) -> tuple[Path, Path]:
+        """Close the store and switch `current` (and the dump) to it atomically."""
         self.store.flush()
-        self.store.dump(str(tmp_dump), format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(),
-                        prefixes=prefixes)
         self.store = None  # closes the store: only then may readers open it
         gc.collect()
         os.rename(self.tmp_dir, self.final_dir)
@@ -98,7 +97,7 @@ class Stage:
             tmp_link.unlink()
         tmp_link.symlink_to(self.final_dir.name)
         os.replace(tmp_link, self.build_dir / CURRENT)  # the atomic switch
-        os.replace(tmp_dump, self.build_dir / DUMP)
+        os.replace(self.dump_path, self.build_dir / DUMP)
         self.published = True
         return self.final_dir, self.build_dir / DUMP
 
@@ -107,7 +106,7 @@ class Stage:
         gc.collect()
         shutil.rmtree(self.tmp_dir, ignore_errors=True)
         with contextlib.suppress(FileNotFoundError):
-            (self.build_dir / f"{_TMP}{DUMP}").unlink()
+            self.dump_path.unlink()
 
 
 @contextlib.contextmanager

@@ -57,7 +57,7 @@ def test_dates_are_typed(seed_graph):
 
 
 def test_dump_holds_the_same_triples_as_the_store(seed_build, seed_graph):
-    dumped = rdflib.Graph().parse(seed_build / store.DUMP, format="turtle")
+    dumped = rdflib.Graph().parse(seed_build / store.DUMP, format="nt")
     count = seed_graph.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows()[0]["n"]
     assert len(dumped) == count
 
