@@ -247,7 +247,9 @@ class _Reader:
                 continue
             text_path = self.data_dir / fields["file"]
             try:
-                text = text_path.read_text(encoding="utf-8")
+                # newline="": the stored text is verbatim, CRLF included, so offsets are exact.
+                with open(text_path, encoding="utf-8", newline="") as handle:
+                    text = handle.read()
             except FileNotFoundError:
                 self.problem("schema", f"source text {fields['file']} does not exist", loc,
                              fields["id"], "store the article under data/sources/")
