@@ -7,10 +7,22 @@
 
 __version__ = "0.1.0"
 
-from .builder import build, check  # noqa: E402
 from .errors import KGError, Problem, ValidationError  # noqa: E402
-from .graph import KnowledgeGraph, load  # noqa: E402
-from .project import find as find_project  # noqa: E402
+
+# Imported on first use, so that `kg query` does not pay for the build's imports (rdflib, ...).
+_LAZY = {"build": ("builder", "build"), "check": ("builder", "check"), "load": ("graph", "load"),
+         "KnowledgeGraph": ("graph", "KnowledgeGraph"), "find_project": ("project", "find")}
+
+
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module 'kg' has no attribute {name!r}")
+    import importlib
+
+    module, attribute = _LAZY[name]
+    value = getattr(importlib.import_module(f".{module}", __name__), attribute)
+    globals()[name] = value
+    return value
 
 __all__ = ["build", "check", "load", "find_project", "KnowledgeGraph", "KGError", "Problem",
            "ValidationError", "__version__"]

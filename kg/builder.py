@@ -12,19 +12,9 @@ import pyoxigraph as ox
 
 from . import assemble, curated, ontology, project as projects, store, validate
 from .errors import ValidationError
-from .namespace import ENT, KG, PROV, SRC, STMT
 from .project import Project
 
-PREFIXES = {
-    "kg": str(KG._NS), "ent": str(ENT), "stmt": str(STMT), "src": str(SRC), "prov": str(PROV),
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "schema": "https://schema.org/",
-    "wd": "http://www.wikidata.org/entity/",
-}
+from .prefixes import PREFIXES  # noqa: E402,F401  (kg.builder.PREFIXES stays importable)
 
 
 @dataclass

@@ -6,12 +6,13 @@ Exit codes: 0 success; 1 invalid data, query or parameter; 2 wrong command line;
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
 import click
 
-from . import __version__, builder, graph, output, project as projects
+from . import __version__, graph, output, project as projects
 from .errors import EXIT_ENVIRONMENT, KGError, ValidationError
 
 _FORMAT = click.option("--format", "fmt", type=click.Choice(output.FORMATS),
@@ -26,8 +27,13 @@ class _Context:
     def project(self) -> projects.Project:
         return projects.find(self.root, self.store)
 
-    def graph(self) -> graph.KnowledgeGraph:
-        return graph.load(self.root, self.store)
+    def graph(self, endpoint: str | None = None) -> graph.KnowledgeGraph:
+        return graph.load(self.root, self.store, endpoint=endpoint)
+
+
+_ENDPOINT = click.option("--endpoint", metavar="URL",
+                         help="A SPARQL 1.1 server's query URL (e.g. http://localhost:3030/ds/query); "
+                              "credentials may go in the URL (http://user:password@host/...).")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -74,6 +80,8 @@ def check(obj: _Context, full_shacl: bool) -> None:
     Every problem is printed on one line as FILE:LINE: error[RULE] ID: message (hint: ...).
     Exits 1 if any problem is found.
     """
+    from . import builder
+
     checked = builder.check(obj.project(), full_shacl=full_shacl)
     click.echo(f"ok: {_counts_line(checked.counts)} are valid ({checked.seconds:.2f} s)")
 
@@ -81,18 +89,37 @@ def check(obj: _Context, full_shacl: bool) -> None:
 @cli.command()
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
 @_FULL_SHACL
+@_ENDPOINT
+@click.option("--update-endpoint", metavar="URL",
+              help="The server's update URL, when it is not the usual one next to --endpoint "
+                   "(Oxigraph /query -> /update, Fuseki /ds/query -> /ds/update, "
+                   "GraphDB /repositories/R -> /repositories/R/statements).")
 @click.pass_obj
-def build(obj: _Context, quiet: bool, full_shacl: bool) -> None:
+def build(obj: _Context, quiet: bool, full_shacl: bool, endpoint: str | None,
+          update_endpoint: str | None) -> None:
     """Validate data/ and write the on-disk store and a Turtle dump, atomically.
 
-    A build that fails leaves the previously built store exactly as it was.
+    A build that fails leaves the previously built store exactly as it was. With --endpoint,
+    the built graph is then loaded into that SPARQL 1.1 server, in the named graph
+    https://w3id.org/conflict-kg/graph/main, replacing what a previous run put there.
     """
+    from . import builder
+
     result = builder.build(obj.project(), full_shacl=full_shacl)
     if not quiet:
         click.echo(f"built {_counts_line(result.counts)} in {result.seconds:.2f} s "
                    f"({_timings_line(result.timings)})")
         click.echo(f"store: {result.store_path}")
         click.echo(f"dump:  {result.dump_path}")
+    if endpoint:
+        from . import remote
+
+        server = remote.Endpoint(endpoint, update_endpoint)
+        local = obj.graph()
+        with _progress(f"loading into {server.url}", quiet) as advance:
+            triples = server.load(local.store, progress=advance)
+        if not quiet:
+            click.echo(f"endpoint: {triples} triples in <{server.graph}> at {server.url}")
 
 
 @cli.command()
@@ -134,19 +161,22 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
               help="Bind a query parameter (repeatable); values are bound, never pasted into the text.")
 @click.option("--list", "list_", is_flag=True, help="List the named queries and their parameters.")
 @_FORMAT
+@_ENDPOINT
 @click.pass_obj
 def query(obj: _Context, query: str | None, expression: str | None, params: tuple[str, ...],
-          list_: bool, fmt: str | None) -> None:
+          list_: bool, fmt: str | None, endpoint: str | None) -> None:
     """Run a named query (see --list), a .rq FILE, or SPARQL text with -e.
 
     \b
     Examples:
       kg query --list
-      kg query entities --format csv
-      kg query entity-lookup --param name=Chiu
-      kg query -e 'SELECT ?s WHERE { ?s kg:sued ?o }'
+      kg query lawsuits
+      kg query entity --param entity=Chiu --format csv
+      kg query -e 'SELECT ?who ?whom WHERE { ?who kg:sued ?whom }'
+      kg query threats --endpoint http://localhost:7878/query
     Prefixes kg:, ent:, stmt:, src:, rdf:, rdfs:, skos:, prov:, xsd:, owl: are predefined.
-    JSON output is SPARQL 1.1 Query Results JSON.
+    JSON output is SPARQL 1.1 Query Results JSON. With --endpoint the query runs on the
+    graph that 'kg build --endpoint' loaded into that server.
     """
     fmt = output.pick_format(fmt)
     if list_:
@@ -159,21 +189,302 @@ def query(obj: _Context, query: str | None, expression: str | None, params: tupl
         return
     if bool(query) == bool(expression):
         raise click.UsageError("give one of QUERY (a name or a .rq file) and -e SPARQL")
-    g = obj.graph()
-    text = expression
-    if query and query not in g.catalog:
-        path = Path(query)
-        if path.suffix == ".rq" and path.is_file():
-            text = path.read_text(encoding="utf-8")
-        else:
-            import difflib
-
-            close = difflib.get_close_matches(query, list(g.catalog), n=1)
-            raise KGError(f"no named query {query!r}",
-                          hint=f"did you mean {close[0]!r}?" if close else "see 'kg query --list'")
-    result = g.query(text or query, **_parse_params(params))
+    result = obj.graph(endpoint).query(query or expression, **_parse_params(params))
     output.write_rows(result.variables, ([r[v] for v in result.variables] for r in result), fmt,
                       terms=result.terms)
+
+
+@cli.command()
+@click.option("--out", default="out/views", show_default=True, metavar="DIR",
+              help="Folder to write the views (and their lib/ of scripts) into.")
+@click.option("--focus", metavar="NAME", help="Also draw the neighbourhood of this entity (label, alias or id).")
+@click.option("--depth", default=1, show_default=True, type=click.IntRange(1, 6),
+              help="How many links around --focus (and the central actors) to draw.")
+@click.option("--top", default=5, show_default=True, type=click.IntRange(0),
+              help="Draw the neighbourhoods of this many of the most central actors.")
+@click.option("--limit", default=500, show_default=True, type=click.IntRange(10),
+              help="Above this many entities a view shows only the most central ones.")
+@_FORMAT
+@click.pass_obj
+def viz(obj: _Context, out: str, focus: str | None, depth: int, top: int, limit: int,
+        fmt: str | None) -> None:
+    """Write HTML views of the graph and an index.html that links them.
+
+    Views: the whole graph; neighbourhoods (--focus and the central actors); lawsuits,
+    threats and the other relation families; legal claims and the provisions they invoke;
+    communities; a timeline with the graph as of each year. They open offline from disk:
+    vis-network is copied into DIR/lib. Hover over an entity or a line for its details and
+    the verbatim quote behind it.
+
+    \b
+    Examples:
+      kg viz
+      kg viz --focus Homan --depth 2 --out views
+    """
+    views = obj.graph().view(focus=focus, depth=depth, out=out, top=top, limit=limit)
+    output.write_rows(["file", "title", "entities", "statements", "note"],
+                      ([p.file, p.title, p.nodes, p.edges, p.note] for p in views.pages),
+                      output.pick_format(fmt), title=f"Views in {views.folder}")
+    click.echo(f"open {views.index}", err=True)
+
+
+# --- network analysis: kg metrics, kg path, kg export (kg/metrics.py, paths.py, export.py) ---
+
+def _network_filters(command):
+    """The options that select part of the graph, as for KnowledgeGraph.to_networkx."""
+    options = [
+        click.option("--family", "families", multiple=True, metavar="RELATION",
+                     help="Keep edges of this relation family or relation, sub-relations included "
+                          "(repeatable): opposes, supports, legalAction, policyAction, affiliation, communication."),
+        click.option("--type", "types", multiple=True, metavar="CLASS",
+                     help="Keep entities of this class, subclasses included (repeatable): Actor, Person, City, ..."),
+        click.option("--as-of", metavar="DATE", help="Keep edges dated on or before DATE (YYYY, YYYY-MM or YYYY-MM-DD)."),
+        click.option("--since", metavar="DATE", help="Keep edges dated on or after DATE."),
+        click.option("--confidence", type=click.Choice(("explicit", "implied")),
+                     help="explicit: drop edges the sources only imply."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _filters(families, types, as_of, since, confidence) -> dict:
+    return {"families": families or None, "types": types or None,
+            "as_of": (since, as_of) if since else as_of, "confidence": confidence}
+
+
+@cli.command()
+@click.option("--top", default=10, show_default=True, type=click.IntRange(min=1), help="Rows per table.")
+@click.option("--by", default="degree", show_default=True,
+              type=click.Choice(("degree", "pagerank", "betweenness", "hub", "authority")),
+              help="Order of the centrality table.")
+@_network_filters
+@_FORMAT
+@click.pass_obj
+def metrics(obj: _Context, top: int, by: str, fmt: str | None, **filters) -> None:
+    """Who is central, who brokers, which camps and communities exist, and how it changed.
+
+    \b
+    Tables: summary; centrality (in/out degree, PageRank, betweenness, HITS hubs = who acts
+    and authorities = who is acted upon, k-core, community); degree by relation family;
+    Louvain communities; articulation points; the two camps of the signed network
+    (hostile vs cooperative) and the edges that break them; actors invoking the same
+    provisions; co-plaintiffs; the most active actors year by year.
+    \b
+    Examples:
+      kg metrics --top 5
+      kg metrics --family opposes --by pagerank
+      kg metrics --as-of 2018 --format json
+    """
+    fmt = output.pick_format(fmt)
+    tables = obj.graph().metrics(top=top, by=by, **_filters(**filters))
+    if fmt == "json":
+        output.write_rows([t.name for t in tables],
+                          [[[dict(zip(t.columns, row)) for row in t.rows] for t in tables]], "json")
+        return
+    for number, table in enumerate(tables):
+        if fmt != "table":
+            click.echo(("\n" if number else "") + f"# {table.title}")
+        output.write_rows(table.columns, table.rows, fmt, title=table.title)
+
+
+@cli.command()
+@click.argument("a")
+@click.argument("b")
+@_network_filters
+@click.option("--format", "fmt", type=click.Choice(("text", *output.FORMATS)),
+              help="Output format [default: text in a terminal, csv when piped].")
+@click.pass_obj
+def path(obj: _Context, a: str, b: str, fmt: str | None, **filters) -> None:
+    """The shortest path between entities A and B, each hop with its quote and source.
+
+    A and B are ids, labels or aliases ('Homan', 'David Chiu'). Edges are followed in either
+    direction; each hop is printed in its true direction (subject, relation, object).
+
+    \b
+    Examples:
+      kg path Homan Chiu
+      kg path "Thomas Homan" "San Francisco" --family opposes --format json
+    """
+    from .paths import describe
+
+    hops = obj.graph().path(a, b, **_filters(**filters))
+    fmt = fmt or ("text" if sys.stdout.isatty() else "csv")
+    if fmt == "text":
+        click.echo(describe(hops))
+        return
+    rows = [hop.as_row() for hop in hops]
+    columns = list(rows[0]) if rows else ["subject", "relation", "object"]
+    output.write_rows(columns, ([r[c] for c in columns] for r in rows), fmt,
+                      title=f"{len(hops)} hop(s) from {a} to {b}")
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(("graphml", "gexf", "nodelink", "csv", "ttl", "nquads", "jsonld")),
+              help="File format [default: from the -o file name].")
+@click.option("-o", "--output", "out", metavar="FILE",
+              help="Where to write [default: standard output]. For csv: a folder (DIR/nodes.csv, "
+                   "DIR/edges.csv) or a prefix (PREFIX-nodes.csv, PREFIX-edges.csv).")
+@_network_filters
+@click.pass_obj
+def export(obj: _Context, fmt: str | None, out: str | None, **filters) -> None:
+    """Write the graph for Gephi, Cytoscape, D3, a spreadsheet or an RDF tool.
+
+    \b
+    graphml, gexf  Gephi, Cytoscape, yEd, igraph (lists joined with ' | ')
+    nodelink       D3's node-link JSON
+    csv            a node table and an edge table
+    ttl, nquads, jsonld   every triple of the store (filters do not apply)
+    \b
+    Examples:
+      kg export -o sanctuary.gexf
+      kg export --format csv -o tables/ --family opposes
+      kg export --format ttl > graph.ttl
+    """
+    from .export import SUFFIXES
+
+    if fmt is None:
+        by_suffix = {suffix: name for name, suffix in SUFFIXES.items()}
+        fmt = by_suffix.get(Path(out).suffix) if out else None
+        if fmt is None:
+            raise click.UsageError("give --format (or an -o file name ending in "
+                                   f"{', '.join(sorted(by_suffix))})")
+    for written in obj.graph().export(fmt, out, **_filters(**filters)):
+        click.echo(f"wrote {written}", err=True)
+
+
+# --- SPARQL server and remote stores (kg/serve.py, kg/remote.py) ---
+
+@contextlib.contextmanager
+def _progress(description: str, quiet: bool):
+    """A rich progress bar on stderr (in a terminal only); yields `advance(done, total)`."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    console = Console(stderr=True)
+    with Progress(console=console, transient=True, disable=quiet or not console.is_terminal) as bar:
+        task = bar.add_task(description, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+@cli.command()
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535),
+              help="TCP port to listen on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 opens the endpoint to other machines.")
+@click.pass_obj
+def serve(obj: _Context, port: int, host: str) -> None:
+    """Serve the built graph as a read-only SPARQL 1.1 endpoint, until Ctrl-C.
+
+    The server is Oxigraph's own (the `oxigraph` command, from the `server` extra), opened
+    read-only on the current store directory: POST or GET /query with query=..., as the
+    SPARQL 1.1 Protocol says, or open the query page at / in a browser. A later `kg build`
+    publishes a new directory: restart `kg serve` to serve it.
+    """
+    from . import serve as serving, store
+    from .errors import StoreNotFound
+
+    project = obj.project()
+    location = store.current_path(project.build_dir)
+    if location is None:
+        raise StoreNotFound(f"no built graph in {project.build_dir}", hint="run 'kg build' first")
+    serving.run(location, host, port, announce=click.echo)
+
+
+def _date_option(ctx, param, value: str | None) -> str | None:
+    from .curated import DATE_RE
+
+    if value is not None and not DATE_RE.match(value):
+        raise click.BadParameter(f"{value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+    return value
+
+
+@cli.command()
+@click.argument("article", type=click.Path(dir_okay=False))
+@click.option("--id", "source_id", metavar="ID", help="Source id [default: from the file name].")
+@click.option("--title", help="Headline [default: the article's first line].")
+@click.option("--date", callback=_date_option, metavar="DATE",
+              help="Publication date, YYYY[-MM[-DD]]; resolves 'On Feb. 7' and 'last month'.")
+@click.option("--outlet", help="Publishing outlet.")
+@click.option("--author", help="Byline.")
+@click.option("--out", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Review file [default: candidates/<id>.yaml]; the article is copied beside it.")
+@click.option("--encoding", default="utf-8", show_default=True, help="Text encoding of ARTICLE.")
+@click.option("--max-bytes", type=click.IntRange(1), default=1_000_000, show_default=True,
+              help="Refuse longer files.")
+@click.pass_obj
+def ingest(obj: _Context, article: str, source_id, title, date, outlet, author, out, encoding,
+           max_bytes) -> None:
+    """Propose entities and statements from a new ARTICLE, for review; data/ is not changed.
+
+    Repairs encoding damage, splits sentences, finds known entities and proposes new ones,
+    resolves dates against --date, and proposes statements from the wording (rules in
+    kg/ingest/rules.yaml), each quoting its sentence verbatim. Then:
+
+    \b
+      kg review candidates/ID.yaml                 list the candidates
+      kg review candidates/ID.yaml --accept all    (or edit status: accepted in the file)
+      kg review candidates/ID.yaml --apply         move the accepted ones into data/
+    """
+    from . import ingest as ingesting
+
+    written = ingesting.ingest(article, obj.project(), source_id=source_id, title=title, date=date,
+                               outlet=outlet, author=author, out=out, encoding=encoding,
+                               max_bytes=max_bytes)
+    click.echo(f"{written.entities} entities and {written.statements} statements proposed for "
+               f"source '{written.source_id}'")
+    click.echo(f"review file: {written.path}")
+    click.echo(f"next: kg review {written.path}")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--accept", multiple=True, metavar="ID|all", help="Mark a candidate accepted (repeatable).")
+@click.option("--reject", multiple=True, metavar="ID|all", help="Mark a candidate rejected (repeatable).")
+@click.option("--apply", "apply_", is_flag=True,
+              help="Move the accepted candidates into data/ (checked first; all or nothing).")
+@_FORMAT
+@click.pass_obj
+def review(obj: _Context, file: str, accept, reject, apply_: bool, fmt: str | None) -> None:
+    """List the candidates in FILE (from `kg ingest`), mark them, and apply the accepted ones.
+
+    Accepted entities and statements go to data/entities/ and data/statements/ without the
+    review fields; aliases of entities data/ already has are added to them; the article is
+    stored in data/sources/ and listed in data/sources.yaml. The result is validated as
+    `kg check` does before data/ is replaced; if anything is wrong, data/ stays as it was.
+    """
+    from . import review as reviewing
+
+    doc = reviewing.mark(file, accept, reject) if accept or reject else reviewing.load(file)
+    if apply_:
+        done = reviewing.apply(file, obj.project())
+        aliases = sum(len(v) for v in done.aliases.values())
+        click.echo(f"added source '{done.source}': {len(done.entities)} entities, {aliases} aliases, "
+                   f"{len(done.statements)} statements (run 'kg build' to publish)")
+        return
+    output.write_rows(["kind", "id", "status", "candidate", "score", "rule", "sentence"],
+                      reviewing.items(doc), output.pick_format(fmt), title=f"Candidates in {file}")
+
+
+@cli.command()
+@click.option("--full-gazetteer", is_flag=True,
+              help="Know every curated entity (an upper bound) instead of holding out each source's own.")
+@_FORMAT
+@click.pass_obj
+def evaluate(obj: _Context, full_gazetteer: bool, fmt: str | None) -> None:
+    """Score `kg ingest` against the curated statements of the stored articles.
+
+    Precision (P) and recall (R) per source and in total, for entities (all, and 'named':
+    without claims) and for (subject, relation, object) statements, matched 'strict' (same
+    relation or its inverse) or by 'family' (opposes, supports, legalAction, ...). See
+    kg/evaluate.py for how entities are matched.
+    """
+    from . import evaluate as evaluating
+
+    report = evaluating.evaluate(obj.project(), held_out=not full_gazetteer)
+    output.write_rows(evaluating.Evaluation.COLUMNS, report.rows(), output.pick_format(fmt),
+                      title="Extraction against the curated data"
+                            + (" (full gazetteer)" if full_gazetteer else " (held out)"))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -10,9 +12,11 @@ from typing import Any, Iterator
 import pyoxigraph as ox
 
 from . import catalog, project as projects, store
-from .builder import PREFIXES
 from .errors import EXIT_INVALID, KGError
-from .namespace import ENT
+from .prefixes import PREFIXES
+
+# Strings, not kg.namespace's rdflib objects: the query path does not import rdflib.
+ENT, SRC = PREFIXES["ent"], PREFIXES["src"]
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _NUMERIC = {_XSD + t: int for t in ("integer", "int", "long", "nonNegativeInteger")}
@@ -53,54 +57,42 @@ class Result:
     def rows(self) -> list[dict[str, Any]]:
         return list(self)
 
-    def to_dataframe(self):
-        """The rows as a pandas DataFrame (needs pandas)."""
-        import pandas as pd
+    @classmethod
+    def of(cls, solutions: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> "Result":
+        """The rows of a SELECT answer, from the local store or parsed from a server's answer."""
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise KGError("only SELECT queries return rows", hint="use SELECT, or 'kg export' for graphs")
+        variables = [v.value for v in solutions.variables]
+        return cls(variables, [[s[v] for v in variables] for s in solutions])
 
+    def to_dataframe(self):
+        """The rows as a pandas DataFrame (needs pandas: pip install 'kg[pandas]')."""
+        try:
+            import pandas as pd
+        except ImportError:
+            raise KGError("to_dataframe needs pandas, which is not installed",
+                          hint="pip install pandas; or use .rows() for a list of dicts") from None
         return pd.DataFrame(self.rows(), columns=self.variables)
 
 
-class KnowledgeGraph:
-    """A built graph, opened read-only; any number of readers may open it at once."""
+class LocalStore:
+    """A pyoxigraph Store queried in process; parameters are the engine's own substitutions.
 
-    def __init__(self, oxstore: ox.Store, path: Path, project: projects.Project):
+    The other backend, a SPARQL server over HTTP, is kg.remote.Endpoint; both answer
+    `select(text, bindings)` with a Result, so KnowledgeGraph does not care which it has.
+    """
+
+    def __init__(self, oxstore: ox.Store, path: Path | None = None):
         self.store = oxstore
         self.path = path
-        self.project = project
-        self._catalog: dict[str, catalog.NamedQuery] | None = None
 
-    def __repr__(self) -> str:
-        return f"<KnowledgeGraph {self.path}>"
+    def __str__(self) -> str:
+        return str(self.path or "an in-memory store")
 
-    @property
-    def catalog(self) -> dict[str, catalog.NamedQuery]:
-        """The named queries of queries/."""
-        if self._catalog is None:
-            self._catalog = catalog.load(self.project.queries_dir)
-        return self._catalog
-
-    def query(self, query: str, **params: Any) -> Result:
-        """Run a named query or SPARQL text; `params` are bound as variables, never pasted.
-
-        >>> g = load()
-        >>> [r["type"] for r in g.query("entity-types")][:1]
-        ['Person']
-        """
-        named = self.catalog.get(query)
-        text = named.text if named else query
-        kinds = {p.name: p.kind for p in named.params} if named else {}
-        if named:
-            unknown = set(params) - set(kinds)
-            if unknown:
-                raise KGError(f"query '{query}' has no parameter {sorted(unknown)[0]!r}",
-                              hint=f"its parameters: {', '.join(kinds) or 'none'}")
-            missing = set(kinds) - set(params)
-            if missing:
-                raise KGError(f"query '{query}' needs parameter {sorted(missing)[0]!r}",
-                              hint=f"pass --param {sorted(missing)[0]}=VALUE")
-        bindings = {ox.Variable(k): self.bind(v, kinds.get(k, "string")) for k, v in params.items()}
+    def select(self, text: str, bindings: dict[str, ox.Term]) -> Result:
+        substitutions = {ox.Variable(name): term for name, term in bindings.items()}
         try:
-            solutions = self.store.query(text, prefixes=PREFIXES, substitutions=bindings)
+            solutions = self.store.query(text, prefixes=PREFIXES, substitutions=substitutions)
         except RuntimeError as exc:
             if "SELECT projection" not in str(exc):
                 raise
@@ -110,39 +102,133 @@ class KnowledgeGraph:
             raise KGError(f"SPARQL syntax error: {str(exc).splitlines()[0]}",
                           hint="check the query text; prefixes kg:, ent:, rdfs: ... are predefined",
                           exit_code=EXIT_INVALID) from exc
-        if not isinstance(solutions, ox.QuerySolutions):
-            raise KGError("only SELECT queries return rows", hint="use SELECT, or export for graphs")
-        variables = [v.value for v in solutions.variables]
-        return Result(variables, [[s[v] for v in variables] for s in solutions])
+        return Result.of(solutions)
 
-    def bind(self, value: Any, kind: str) -> ox.Term:
-        """A parameter value as an RDF term; an entity is found by id, label or alias."""
+
+#: A parameter's name becomes a SPARQL variable; an id is how data/ names entities and sources.
+_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+
+
+class KnowledgeGraph:
+    """A built graph: the local store opened read-only (any number of readers may open it at
+    once), or a SPARQL server (kg.load(endpoint=URL)). The API is the same over both."""
+
+    def __init__(self, backend, path: Path | None = None, project: projects.Project | None = None):
+        if isinstance(backend, ox.Store):
+            backend = LocalStore(backend, path)
+        self.backend = backend
+        #: The pyoxigraph Store, for local graphs only (None over a SPARQL server).
+        self.store: ox.Store | None = backend.store if isinstance(backend, LocalStore) else None
+        self.store_path = path  # not `path`, which is the method for explained paths
+        self.project = project or projects.find()
+        self._catalog: dict[str, catalog.NamedQuery] | None = None
+
+    def __repr__(self) -> str:
+        return f"<KnowledgeGraph {self.backend}>"
+
+    @property
+    def catalog(self) -> dict[str, catalog.NamedQuery]:
+        """The named queries of queries/."""
+        if self._catalog is None:
+            self._catalog = catalog.load(self.project.queries_dir)
+        return self._catalog
+
+    def query(self, query: str, **params: Any) -> Result:
+        """Run a named query of the catalog, a .rq file or SPARQL text. `params` are bound as
+        variables by the engine, never pasted into the text; a catalog parameter of kind `iri`
+        takes an entity's id, label or alias.
+
+        >>> g = load()
+        >>> g.query("entity", entity="Chiu").rows()[0]["subject"]
+        'David Chiu'
+        """
+        named = self._named(query)
+        kinds = {p.name: p.kind for p in named.params} if named else {}
+        if named:
+            unknown = set(params) - set(kinds)
+            if unknown:
+                raise KGError(f"query '{named.name}' has no parameter {sorted(unknown)[0]!r}",
+                              hint=f"its parameters: {', '.join(kinds) or 'none'}")
+            missing = set(kinds) - set(params)
+            if missing:
+                raise KGError(f"query '{named.name}' needs parameter {sorted(missing)[0]!r}",
+                              hint=f"pass --param {sorted(missing)[0]}=VALUE")
+        for name in params:
+            if not _VARIABLE.fullmatch(name):
+                raise KGError(f"{name!r} cannot be a query parameter",
+                              hint="a parameter is a variable name: letters, digits and _")
+        bindings = {name: self.bind(value, kinds.get(name)) for name, value in params.items()}
+        return self.backend.select(named.text if named else query, bindings)
+
+    def _named(self, query: str) -> catalog.NamedQuery | None:
+        """The catalog entry or .rq file `query` names; None if it is SPARQL text."""
+        if query in self.catalog:
+            return self.catalog[query]
+        if query.endswith(".rq") and "\n" not in query:
+            path = Path(query)
+            if not path.is_file():
+                raise KGError(f"no query file {query}",
+                              hint="give a .rq file, a name from 'kg query --list' or -e SPARQL")
+            return catalog.parse(path)
+        if re.fullmatch(r"[\w.-]+", query):  # a name: SPARQL text always has a space or a brace
+            import difflib
+
+            close = difflib.get_close_matches(query, list(self.catalog), n=1)
+            raise KGError(f"no named query {query!r}",
+                          hint=f"did you mean {close[0]!r}?" if close else "see 'kg query --list'")
+        return None
+
+    def bind(self, value: Any, kind: str | None) -> ox.Term:
+        """A parameter value as an RDF term: `kind` is the catalog's (iri, string, date,
+        integer); without one, the Python type decides (str, int, float, bool, date)."""
         if isinstance(value, (ox.NamedNode, ox.Literal)):
             return value
         if kind == "iri":
             return ox.NamedNode(self.resolve(str(value)))
-        if kind == "integer":
-            return ox.Literal(str(int(value)), datatype=ox.NamedNode(_XSD + "integer"))
-        if kind == "date":
+        if kind == "integer" or (kind is None and isinstance(value, int) and not isinstance(value, bool)):
+            try:
+                return ox.Literal(str(int(value)), datatype=ox.NamedNode(_XSD + "integer"))
+            except ValueError:
+                raise KGError(f"{value!r} is not an integer", hint="write digits, e.g. 10") from None
+        if kind == "date" or (kind is None and isinstance(value, datetime.date)):
             from .assemble import date_literal
-            return date_literal(str(value))
+
+            text = value.isoformat()[:10] if isinstance(value, datetime.date) else str(value)
+            if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
+                raise KGError(f"{value!r} is not a date", hint="write YYYY, YYYY-MM or YYYY-MM-DD")
+            return date_literal(text)
+        if kind is None and isinstance(value, bool):
+            return ox.Literal("true" if value else "false", datatype=ox.NamedNode(_XSD + "boolean"))
+        if kind is None and isinstance(value, float):
+            return ox.Literal(repr(value), datatype=ox.NamedNode(_XSD + "double"))
         return ox.Literal(str(value))
 
     def resolve(self, name: str) -> str:
-        """The IRI of the entity called `name` (its id, IRI, label or an alias)."""
-        if name.startswith(str(ENT)):
-            return name
-        if ox.NamedNode(str(ENT) + name) in self._subjects():
-            return str(ENT) + name
+        """The IRI of the entity or source called `name`: its IRI, its id, its label or an alias."""
+        if name.startswith(("http://", "https://")):
+            try:
+                ox.NamedNode(name)
+            except ValueError as exc:
+                raise KGError(f"{name!r} is not a valid IRI: {exc}",
+                              hint="IRIs have no spaces, quotes or <>") from None
+            if self._known(name):
+                return name
+            raise KGError(f"nothing in the graph is called {name!r}",
+                          hint="try 'kg query entities' to list them")
+        if _ID.fullmatch(name):
+            for namespace in (ENT, SRC):
+                if self._known(str(namespace) + name):
+                    return str(namespace) + name
         hits = self.query("entity-lookup", name=name).rows()
         if not hits:
             raise KGError(f"no entity is called {name!r}",
                           hint=self._suggest(name) or "try 'kg query entities' to list them")
         return hits[0]["entity"]
 
-    def _subjects(self) -> set[ox.NamedNode]:
-        return {q.subject for q in self.store.quads_for_pattern(
-            None, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), None)}
+    def _known(self, iri: str) -> bool:
+        """Whether the graph says anything about `iri`."""
+        return len(self.backend.select("SELECT ?x WHERE { ?x ?p ?o } LIMIT 1", {"x": ox.NamedNode(iri)})) > 0
 
     def _suggest(self, name: str) -> str | None:
         import difflib
@@ -161,18 +247,69 @@ class KnowledgeGraph:
         import rdflib
         from oxrdflib import OxigraphStore
 
+        if self.store is None:
+            raise KGError("the rdflib view needs the local store", hint="use kg.load() without endpoint")
         # A Graph's default identifier is a blank node, for which oxrdflib finds nothing.
         return rdflib.Graph(store=OxigraphStore(store=self.store),
                             identifier=rdflib.graph.DATASET_DEFAULT_GRAPH_ID)
 
+    # --- network analysis (kg/network.py, metrics.py, paths.py, export.py) ---
 
-def load(root: str | os.PathLike | None = None, store_dir: str | os.PathLike | None = None) -> KnowledgeGraph:
-    """Open the built graph read-only, without reparsing data/.
+    def to_networkx(self, *, families=None, types=None, as_of=None, confidence=None):
+        """The graph as a networkx MultiDiGraph of entities and statements (see kg.network)."""
+        from .network import to_networkx
+
+        return to_networkx(self, families=families, types=types, as_of=as_of, confidence=confidence)
+
+    def metrics(self, top: int = 10, by: str = "degree", **filters):
+        """Centrality, communities, cores, camps, projections and years, as tables (kg.metrics)."""
+        from .metrics import report
+
+        return report(self.to_networkx(**filters), top=top, by=by)
+
+    def path(self, a: str, b: str, **filters):
+        """The shortest explained path between two entities named by id, label or alias (kg.paths)."""
+        from .paths import explained_path
+
+        ends = [self.resolve(name).removeprefix(str(ENT)) for name in (a, b)]
+        return explained_path(self.to_networkx(**filters), *ends)
+
+    def export(self, fmt: str, path: str | os.PathLike | None = None, **filters) -> list[Path]:
+        """Write the graph as graphml, gexf, nodelink, csv, ttl, nquads or jsonld (kg.export)."""
+        from .export import export
+
+        return export(self, fmt, path, **filters)
+
+    # --- HTML views (kg/views.py) ---
+
+    def view(self, focus: str | None = None, depth: int = 1, out: str | os.PathLike = "out/views",
+             top: int = 5, limit: int | None = None):
+        """Write the HTML views into `out` and return them; in a notebook the result shows the
+        `focus` entity's neighbourhood (else the whole graph) inline (kg.views).
+
+        >>> views = load().view(focus="Homan", depth=1)
+        >>> views.index.name
+        'index.html'
+        """
+        from .views import LIMIT, write_views
+
+        return write_views(self, out, focus=focus, depth=depth, top=top, limit=limit or LIMIT)
+
+
+def load(root: str | os.PathLike | None = None, store_dir: str | os.PathLike | None = None, *,
+         endpoint: str | None = None, timeout: float = 60.0) -> KnowledgeGraph:
+    """Open the built graph read-only, without reparsing data/; with `endpoint`, the graph that
+    `kg build --endpoint` loaded into that SPARQL server (queries/ still comes from the project).
 
     >>> g = load()
     >>> g.query("SELECT (COUNT(*) AS ?n) WHERE { ?s a kg:Statement }").rows()[0]["n"] > 0
     True
+    >>> remote = load(endpoint="http://localhost:7878/query")
     """
     project = projects.find(root, store_dir)
+    if endpoint:
+        from .remote import Endpoint
+
+        return KnowledgeGraph(Endpoint(endpoint, timeout=timeout), None, project)
     oxstore, path = store.open_read_only(project.build_dir)
     return KnowledgeGraph(oxstore, path, project)

@@ -6,7 +6,7 @@
 from rdflib import Namespace
 from rdflib.namespace import DefinedNamespace
 
-BASE = "https://w3id.org/conflict-kg/"
+from .prefixes import BASE  # noqa: E402  (one definition, shared with the rdflib-free query path)
 
 #: Entities of the graph: ``ENT.DavidChiu``.
 ENT = Namespace(BASE + "id/")

@@ -1,0 +1,62 @@
+"""`kg ingest`: from a new article to candidate entities and statements for review.
+
+One module per step: repair (read the file, repair encoding damage, keep offsets), sentences,
+mentions (known and new entities), dates, relations (wording rules of rules.yaml), writer (the
+review file). Nothing here writes to data/: `kg review` does, after a person has looked.
+
+>>> from kg.ingest import extract
+>>> found = extract("On Feb. 7, the city of Springfield sued the Federal Agency.", date="2025-02")
+>>> [(s.subject, s.relation, s.object, s.date) for s in found.statements][:1]
+[('Springfield', 'sued', 'FederalAgency', '2025-02-07')]
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import curated, ontology, project as projects
+from ..curated import Entity
+from ..project import Project
+from . import mentions, relations, sentences
+from .model import EntityCandidate, Extraction, Mention, Sentence, StatementCandidate
+from .repair import MAX_BYTES, read_article, repair
+from .writer import Written, write
+
+__all__ = ["extract", "ingest", "Extraction", "EntityCandidate", "Mention", "Sentence",
+           "StatementCandidate", "Written", "MAX_BYTES"]
+
+
+def extract(text: str, *, date: str | None = None, known: dict[str, Entity] | None = None,
+            onto: ontology.Ontology | None = None) -> Extraction:
+    """Candidates from the article `text` (as stored: damage and all).
+
+    `date` (YYYY, YYYY-MM or YYYY-MM-DD) anchors 'On Feb. 7' and 'last month'; `known` are the
+    curated entities to recognise (id -> Entity); `onto` the ontology (default: this project's).
+    """
+    onto = onto or ontology.load(projects.find().ontology_dir)
+    repaired = repair(text)
+    split = sentences.split(repaired.text)
+    found = mentions.find(repaired.text, split, known or {}, onto)
+    statements = relations.extract(repaired.text, split, found, date, onto)
+    used = {m.entity for m in found.mentions} | {x for s in statements for x in (s.subject, s.object)}
+    entities = {k: v for k, v in found.entities.items() if k in used}
+    return Extraction(repaired.text, text, split, entities, found.mentions, statements,
+                      repaired.original_span)
+
+
+def ingest(article: str | Path, project: Project | str | None = None, *, source_id: str | None = None,
+           title: str | None = None, date: str | None = None, outlet: str | None = None,
+           author: str | None = None, out: str | Path | None = None, encoding: str = "utf-8",
+           max_bytes: int = MAX_BYTES) -> Written:
+    """Read `article`, extract candidates against the curated data, write the review file.
+
+    The review file goes to `out` (default: <root>/candidates/<source_id>.yaml) with a verbatim
+    copy of the article beside it; data/ is not touched.
+    """
+    project = project if isinstance(project, Project) else projects.find(project)
+    text = read_article(article, encoding, max_bytes)
+    data = curated.read(project.data_dir, project.root)
+    onto = ontology.load(project.ontology_dir)
+    found = extract(text, date=date, known=data.entities, onto=onto)
+    return write(found, article=Path(article), project=project, data=data, source_id=source_id,
+                 title=title, date=date, outlet=outlet, author=author, out=out)

@@ -1,0 +1,73 @@
+"""What the ingest steps hand each other: sentences, mentions and candidate records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of the repaired text: [start, end) in repaired offsets."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class EntityCandidate:
+    """A new entity, or a known one (`known=True`) seen under `aliases` it does not yet have."""
+
+    id: str
+    type: str
+    label: str
+    rule: str
+    known: bool = False
+    aliases: list[str] = field(default_factory=list)
+    score: float = 0.5
+    #: Ids this mention could also stand for, when a short form was ambiguous.
+    ambiguous: list[str] = field(default_factory=list)
+    #: Repaired offsets of the sentence that introduced the entity (for claims and documents).
+    evidence: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of the repaired text standing for an entity."""
+
+    start: int
+    end: int
+    text: str
+    entity: str
+    rule: str
+    score: float = 1.0
+
+
+@dataclass
+class StatementCandidate:
+    subject: str
+    relation: str
+    object: str
+    sentence: Sentence
+    rule: str
+    score: float
+    confidence: str = "explicit"
+    date: str | None = None
+    title: str | None = None
+    note: str | None = None
+
+
+@dataclass
+class Extraction:
+    """Everything `extract` found in one article."""
+
+    text: str  # the repaired text
+    original: str
+    sentences: list[Sentence]
+    entities: dict[str, EntityCandidate]
+    mentions: list[Mention]
+    statements: list[StatementCandidate]
+    #: (start, end) in the repaired text -> the same span in the original (kg.text.Repaired)
+    original_span: Callable[[int, int], tuple[int, int]] | None = None

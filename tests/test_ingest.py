@@ -1,0 +1,197 @@
+"""kg ingest: candidates from the seed articles and from a new article in another outlet's style."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO, run_kg
+from kg import curated, ontology
+from kg.curated import ID_RE
+from kg.ingest import extract, ingest
+from kg.ingest import dates, sentences
+from kg.ingest.rules import rules
+from kg.text import clean, repair
+
+FIXTURE = Path(__file__).parent / "fixtures" / "ingest" / "county_suit.txt"
+SEEDS = ["resist2016", "mayors2017", "arrest2018", "standfirm2025", "targeting2025"]
+
+
+@pytest.fixture(scope="module")
+def onto():
+    return ontology.load(REPO / "ontology")
+
+
+@pytest.fixture(scope="module")
+def data():
+    return curated.read(REPO / "data", REPO)
+
+
+def _tree_hash(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        digest.update(str(path.relative_to(folder)).encode())
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _check_review_file(path: Path, onto) -> dict:
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    original = (path.parent / doc["article"]["text"]).read_text(encoding="utf-8")
+    repaired = repair(original).text
+    assert doc["statements"], "no statements proposed"
+    ids = {e["id"] for e in doc["entities"]}
+    for st in doc["statements"]:
+        start, end = st["offsets"]
+        assert original[start:end] == st["quote"]  # verbatim, as `kg check` wants it
+        assert st["display_quote"] in repaired  # and readable
+        assert st["relation"] in onto.relations
+        assert st["status"] == "candidate" and st["rule"] and 0 < st["score"] <= 1
+    for ent in doc["entities"]:
+        assert ID_RE.match(ent["id"]) and ent["type"] in onto.entity_classes
+    assert ids  # the proposals name the entities they use
+    return doc
+
+
+@pytest.mark.parametrize("source", SEEDS)
+def test_seed_articles_give_reviewable_candidates(source, tmp_path, onto, data):
+    src = data.sources[source]
+    article = tmp_path / f"{source}.txt"
+    article.write_text(src.text, encoding="utf-8", newline="")
+    written = ingest(article, REPO, source_id=f"{source}-again", date=src.date, out=tmp_path / "c.yaml")
+    doc = _check_review_file(written.path, onto)
+    assert doc["article"]["date"] == src.date
+
+
+def test_damaged_seed_quotes_keep_the_damage_and_display_repairs_it(tmp_path, onto, data):
+    article = tmp_path / "t.txt"
+    article.write_text(data.sources["targeting2025"].text, encoding="utf-8", newline="")
+    doc = _check_review_file(ingest(article, REPO, date="2025-02", out=tmp_path / "c.yaml").path, onto)
+    damaged = [st for st in doc["statements"] if "â" in st["quote"]]
+    assert damaged and all("â" not in st["display_quote"] for st in damaged)
+
+
+def test_new_article_from_another_outlet(tmp_path, onto):
+    written = ingest(FIXTURE, REPO, date="2025-04-10", outlet="Wire", out=tmp_path / "county.yaml")
+    doc = _check_review_file(written.path, onto)
+    entities = {e["id"]: e for e in doc["entities"]}
+    triples = {(s["subject"], s["relation"], s["object"]): s for s in doc["statements"]}
+    assert entities["AlderCounty"]["type"] == "County"
+    assert entities["MariaOkafor"]["type"] == "Person"  # 'County Counsel Maria Okafor'
+    assert entities["GrantIntegrityRequirements"]["type"] == "Memorandum"  # titled in quotes
+    assert ("AlderCounty", "sued", "DHS") in triples  # 'U.S. Department of Homeland Security' is known
+    assert ("DanaWhitfield", "issued", "GrantIntegrityRequirements") in triples  # 'the memo'
+    assert triples[("DanaWhitfield", "issued", "GrantIntegrityRequirements")]["date"] == "2025-03-03"
+    assert ("PaulJensen", "holdsRole", "Riverton") in triples
+    assert triples[("PaulJensen", "holdsRole", "Riverton")]["title"] == "Mayor"
+    assert ("PaulJensen", "criticized", "DHS") in triples  # past the 'who ...' aside
+    claims = [s for s in doc["statements"] if s["relation"] == "invokes"]
+    assert {s["object"] for s in claims} >= {"TenthAmendment", "SpendingClause"}
+    assert written.text_path.read_text(encoding="utf-8") == FIXTURE.read_text(encoding="utf-8")
+
+
+def test_short_form_is_the_person_named_in_full(data, onto):
+    text = ("San Francisco City Attorney David Chiu filed the suit. "
+            "Chiu says the order violates the Tenth Amendment.")
+    known = {k: data.entities[k] for k in ("SanFrancisco", "JeffChiu", "TenthAmendment")}
+    found = extract(text, date="2025-02", known=known, onto=onto)
+    chiu = [m for m in found.mentions if m.text == "Chiu"]
+    assert chiu and chiu[0].entity == "DavidChiu" != "JeffChiu"
+    assert ("DavidChiu", "holdsRole", "SanFrancisco") in {(s.subject, s.relation, s.object) for s in found.statements}
+    assert not found.entities["DavidChiu"].ambiguous
+
+
+def test_short_form_without_a_full_name_is_flagged(data, onto):
+    known = {k: data.entities[k] for k in ("JeffChiu", "DavidChiu")}
+    found = extract("Chiu said the city would sue the Federal Agency.", known=known, onto=onto)
+    mention = next(m for m in found.mentions if m.text == "Chiu")
+    assert mention.rule == "short-form-ambiguous"
+    assert found.entities[mention.entity].ambiguous
+
+
+def test_dates_resolve_against_the_article_date():
+    def values(text, date):
+        return [d.value for d in dates.find(text, date)]
+
+    assert values("On Feb. 7, several cities sued.", "2025-02") == ["2025-02-07"]
+    assert values("in an interview in December", "2025-02") == ["2024-12"]
+    assert values("On January 16, Nielsen said", "2018-01") == ["2018-01-16"]
+    assert values("Monday, Nov. 14, 2016", None) == ["2016-11-14"]
+    assert values("the memo went out last month", "2025-01-15") == ["2024-12"]
+    assert values("as it was eight years ago", "2025") == ["2017"]
+    assert values("On Feb. 7, the city sued", None) == []  # no anchor, no guess
+
+
+def test_sentences_respect_abbreviations_and_lines():
+    text = "Gov. Ann Lee of Santa Fe, N.M., spoke on Jan. 5. The U.S. Attorney said no.\nHeadline here"
+    assert [s.text for s in sentences.split(text)] == [
+        "Gov. Ann Lee of Santa Fe, N.M., spoke on Jan. 5.", "The U.S. Attorney said no.", "Headline here"]
+
+
+def test_repair_maps_back_to_the_original():
+    original = "Trumpâs âsanctuary citiesâ and cafÃ© funding.Â Done"
+    fixed = repair(original)
+    assert fixed.text == "Trump’s “sanctuary cities” and café funding. Done"
+    assert fixed.text == clean(original)
+    for word, stored in [("Trump’s", "Trumpâs"), ("“sanctuary cities”", "âsanctuary citiesâ"),
+                         ("café", "cafÃ©"), ("Done", "Done")]:
+        at = fixed.text.index(word)
+        start, end = fixed.original_span(at, at + len(word))
+        assert original[start:end] == stored
+
+
+def test_relation_rules_are_data_and_name_ontology_relations(onto):
+    table = rules()
+    assert all(rule["relation"] in onto.relations for rule in table["relations"])
+    assert len({rule["rule"] for rule in table["relations"]}) == len(table["relations"])
+
+
+# --- bad input: one clear line, a non-zero exit, data/ untouched --------------------------
+
+def _ingest_cli(mini: Path, article: Path, *extra: str):
+    before = _tree_hash(mini / "data")
+    result = run_kg("--root", str(mini), "ingest", str(article), "--out", str(mini / "c" / "x.yaml"), *extra)
+    assert _tree_hash(mini / "data") == before
+    return result
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "is empty"),
+    (b"   \n\n  ", "is empty"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "binary"),
+    ("Caf\u00e9 owners sued the city.".encode("cp1252"), "not utf-8 text"),
+])
+def test_bad_input_gets_one_clear_line(mini, tmp_path, content, message):
+    article = tmp_path / "bad.txt"
+    article.write_bytes(content)
+    result = _ingest_cli(mini, article)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0].lower() and "Traceback" not in result.stderr
+    assert not (mini / "c" / "x.yaml").exists()
+
+
+def test_other_encodings_are_read_when_named(mini, tmp_path):
+    article = tmp_path / "latin.txt"
+    article.write_bytes("Mayor Jos\u00e9 Ortega said the city of Springfield sued the Federal Agency.".encode("cp1252"))
+    result = _ingest_cli(mini, article, "--encoding", "cp1252")
+    assert result.returncode == 0, result.stderr
+    assert "José Ortega" in (mini / "c" / "x.txt").read_text(encoding="utf-8")
+
+
+def test_five_megabyte_article_is_refused_quickly(mini, tmp_path):
+    article = tmp_path / "huge.txt"
+    article.write_text(("The city of Springfield sued the Federal Agency. " * 110_000), encoding="utf-8")
+    assert article.stat().st_size > 5_000_000
+    result = _ingest_cli(mini, article)
+    assert result.returncode == 1 and "too long for one article" in result.stderr
+
+
+def test_missing_file_and_bad_date_are_usage_errors(mini, tmp_path):
+    assert _ingest_cli(mini, tmp_path / "nope.txt").returncode == 1
+    result = _ingest_cli(mini, FIXTURE, "--date", "Feb 7")
+    assert result.returncode == 2 and "YYYY" in result.stderr
