@@ -379,7 +379,8 @@ def serve(obj: _Context, port: int, host: str) -> None:
     The server is Oxigraph's own (the `oxigraph` command, from the `server` extra), opened
     read-only on the current store directory: POST or GET /query with query=..., as the
     SPARQL 1.1 Protocol says, or open the query page at / in a browser. A later `kg build`
-    publishes a new directory: restart `kg serve` to serve it.
+    publishes a new directory and leaves the served one in place: restart `kg serve` to serve
+    the new graph.
     """
     from . import serve as serving, store
     from .errors import StoreNotFound

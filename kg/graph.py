@@ -311,5 +311,7 @@ def load(root: str | os.PathLike | None = None, store_dir: str | os.PathLike | N
         from .remote import Endpoint
 
         return KnowledgeGraph(Endpoint(endpoint, timeout=timeout), None, project)
-    oxstore, path = store.open_read_only(project.build_dir)
-    return KnowledgeGraph(oxstore, path, project)
+    oxstore, path, lock = store.open_read_only(project.build_dir)
+    graph = KnowledgeGraph(oxstore, path, project)
+    graph._reader_lock = lock  # kept for the graph's lifetime: builds leave its store in place
+    return graph

@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
+from . import store
 from .errors import EXIT_ENVIRONMENT, KGError
 
 
@@ -70,6 +71,9 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        if getattr(self, "reader_lock", None) is not None:
+            self.reader_lock.close()
+            self.reader_lock = None
         return self.process.returncode
 
     def __enter__(self) -> "Server":
@@ -112,6 +116,7 @@ def start(location: Path, host: str = "127.0.0.1", port: int = 0, timeout: float
     errors: collections.deque = collections.deque(maxlen=50)
     threading.Thread(target=lambda: errors.extend(process.stderr), daemon=True).start()
     server = Server(process, location, host, port, errors)
+    server.reader_lock = store.hold(location)  # builds must not remove what is being served
     try:
         _wait_until_ready(server, timeout)
     except BaseException:  # including Ctrl-C while it starts: never leave the server behind

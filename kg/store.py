@@ -3,7 +3,8 @@
 Each build writes a fresh store directory (and an N-Triples dump beside it) and then swaps the `current` symlink to it with one
 rename, so a reader opens either the old graph or the new one, never a mix, and a build that
 fails or is killed leaves the published store untouched. The store before the current one is
-kept for readers that opened it just before the swap; older ones are removed.
+kept for readers that opened it just before the swap; older ones are removed unless a reader
+(`kg.load()`, `kg serve`) still holds them.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import shutil
 import sys
 import time
 from pathlib import Path
+from typing import IO
 
 import pyoxigraph as ox
 
@@ -25,6 +27,7 @@ CURRENT = "current"
 DUMP = "graph.nt"
 _PREFIX = "store-"
 _TMP = ".tmp-"
+_READERS = ".readers"
 
 
 def current_path(build_dir: Path) -> Path | None:
@@ -37,14 +40,29 @@ def current_path(build_dir: Path) -> Path | None:
     return target if target.is_dir() else None
 
 
-def open_read_only(build_dir: Path) -> tuple[ox.Store, Path]:
-    """Open the published store for reading; any number of processes may do so at once."""
+def hold(store_dir: Path) -> IO[str]:
+    """Take a shared lock that keeps builds from removing `store_dir` while it is read.
+
+    The lock lasts until the returned handle is closed (or the process ends).
+    """
+    handle = open(Path(store_dir).parent / f"{Path(store_dir).name}{_READERS}", "a")
+    fcntl.flock(handle, fcntl.LOCK_SH)
+    return handle
+
+
+def open_read_only(build_dir: Path) -> tuple[ox.Store, Path, IO[str]]:
+    """Open the published store for reading; any number of processes may do so at once.
+
+    Returns the store, its directory and the reader lock that keeps it on disk (see `hold`).
+    """
     path = current_path(build_dir)
     if path is None:
         raise StoreNotFound(f"no built graph in {build_dir}", hint="run 'kg build' first")
+    lock = hold(path)
     try:
-        return ox.Store.read_only(str(path)), path
+        return ox.Store.read_only(str(path)), path, lock
     except OSError as exc:
+        lock.close()
         raise KGError(f"cannot open the store at {path}: {exc}", hint="run 'kg build' again",
                       exit_code=EXIT_ENVIRONMENT) from exc
 
@@ -147,7 +165,15 @@ def _remove_stale(build_dir: Path) -> None:
 
 
 def _remove_old(build_dir: Path, keep: Path) -> None:
+    """Remove stores older than the previous one, unless a reader (`hold`) still has them."""
     stores = sorted((p for p in build_dir.glob(f"{_PREFIX}*") if p.is_dir() and p != keep),
                     key=lambda p: p.stat().st_mtime, reverse=True)
     for old in stores[1:]:  # the newest previous store stays for readers that opened it
-        shutil.rmtree(old, ignore_errors=True)
+        readers = build_dir / f"{old.name}{_READERS}"
+        with open(readers, "a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # being read or served: a later build removes it
+            shutil.rmtree(old, ignore_errors=True)
+            readers.unlink()

@@ -116,7 +116,7 @@ def test_two_builds_at_once_both_finish_and_the_store_is_whole(mini, tmp_path):
     results = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], results
     assert len(kg.load(mini, store_dir).query("SELECT ?s WHERE { ?s a kg:Statement }")) == 5
-    assert len(list(store_dir.glob("store-*"))) == 2  # the current one and the one before
+    assert len([p for p in store_dir.glob("store-*") if p.is_dir()]) == 2  # current and previous
 
 
 def test_a_build_killed_half_way_leaves_the_previous_store(tmp_path):
@@ -160,3 +160,24 @@ def test_a_full_disk_is_a_clear_error_and_keeps_the_store(mini, tmp_path):
     assert len(result.stderr.strip().splitlines()) == 1
     assert store.current_path(store_dir) == published
     assert len(kg.load(mini, store_dir).query("SELECT ?s WHERE { ?s a kg:Statement }")) == 5
+
+
+def test_builds_never_remove_a_store_that_is_being_read_or_served(mini, tmp_path):
+    from kg import serve
+
+    store_dir = tmp_path / "store"
+    kg.build(str(mini), store_dir=store_dir)
+    reader = kg.load(mini, store_dir)
+    with serve.start(store.current_path(store_dir)) as server:
+        served = server.location
+        for _ in range(3):
+            kg.build(str(mini), store_dir=store_dir)
+        assert served.exists() and reader.store_path.exists()
+        assert len(reader.query("SELECT ?s WHERE { ?s a kg:Statement }")) == 5
+    del reader
+    import gc
+
+    gc.collect()
+    kg.build(str(mini), store_dir=store_dir)  # no reader now: the old stores go
+    assert not served.exists()
+    assert len([p for p in store_dir.glob("store-*") if p.is_dir()]) == 2
