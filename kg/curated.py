@@ -86,24 +86,45 @@ class _Map(dict):
     key_lines: dict[str, int]
 
 
-# libyaml's base loader: C parsing, and every scalar stays the string the curator wrote (no
-# implicit typing, which costs more than the parsing and turns 2025-02-07 into a date object);
-# the schema below converts the few numeric fields.
-_Loader = type("_Loader", (getattr(yaml, "CBaseLoader", yaml.BaseLoader),), {})
+class _Loader(getattr(yaml, "CBaseLoader", yaml.BaseLoader)):
+    """libyaml's parser, with every scalar left as the string the curator wrote.
+
+    Implicit typing would turn 2025-02-07 into a date and costs more than the parsing; the
+    schema below converts the few numeric fields. With no implicit types, every node has its
+    kind's default tag, so resolving is a lookup.
+    """
+
+    _TAGS = {yaml.ScalarNode: yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG,
+             yaml.SequenceNode: yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG,
+             yaml.MappingNode: yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG}
+
+    def resolve(self, kind, value, implicit):
+        return self._TAGS[kind]
 
 
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _Map:
+def _value(node: yaml.Node) -> Any:
+    """A composed YAML node as Python: str, list, or a _Map that knows its lines."""
+    if isinstance(node, yaml.ScalarNode):
+        return node.value
+    if isinstance(node, yaml.SequenceNode):
+        return [_value(item) for item in node.value]
     result = _Map()
     result.line = node.start_mark.line + 1
     result.key_lines = {}
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        result[key] = loader.construct_object(value_node, deep=True)
+        key = _value(key_node)
+        if not isinstance(key, str):
+            raise yaml.constructor.ConstructorError(None, None, "a key must be a plain string",
+                                                    key_node.start_mark)
+        result[key] = _value(value_node)
         result.key_lines[key] = key_node.start_mark.line + 1
     return result
 
 
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+def _load(text: str) -> Any:
+    node = yaml.compose(text, Loader=_Loader)
+    return None if node is None else _value(node)
+
 
 # The fields each record takes: name -> (required, accepted Python types).
 _SOURCE_FIELDS = {
@@ -164,7 +185,7 @@ class _Reader:
         """Return (the document, its list under `top_key`), or problems and ([], [])."""
         file = self.rel(path)
         try:
-            doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+            doc = _load(path.read_text(encoding="utf-8"))
         except UnicodeDecodeError as exc:
             self.problem("yaml", f"not UTF-8 text ({exc.reason})", Loc(file, 1),
                          hint="save the file as UTF-8")
