@@ -126,6 +126,27 @@ def _load(text: str) -> Any:
     return None if node is None else _value(node)
 
 
+class _Dumper(yaml.SafeDumper):
+    """Writes data/ files: readable Unicode, but YAML's own line breaks escaped.
+
+    PyYAML emits NEL, LS and PS raw in plain or single-quoted strings, where a reader folds
+    them into spaces; a double-quoted string escapes them (\\N, \\L, \\P).
+    """
+
+
+def _represent_str(dumper: _Dumper, value: str) -> yaml.ScalarNode:
+    style = '"' if any(ch in value for ch in "\x85\u2028\u2029") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def dump(document: Any) -> str:
+    """`document` as YAML in the format of data/ (round-trips through `read` exactly)."""
+    return yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+
+
 # The fields each record takes: name -> (required, accepted Python types).
 _SOURCE_FIELDS = {
     "id": (True, str), "file": (True, str), "title": (True, str), "outlet": (False, str),

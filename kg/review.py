@@ -113,7 +113,7 @@ def mark(path: str | Path, accept=(), reject=()) -> dict:
                 item["status"] = status
     header = "".join(line for line in path.read_text(encoding="utf-8").splitlines(True)
                      if line.startswith("#")) or HEADER
-    atomic_write(path, header + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100))
+    atomic_write(path, header + curated.dump(doc))
     return doc
 
 
@@ -217,7 +217,7 @@ def _article_text(path: Path, article: dict) -> str:
 
 
 def _dump_list(key: str, records: list[dict], head: str) -> str:
-    body = yaml.safe_dump({key: records}, sort_keys=False, allow_unicode=True, width=100)
+    body = curated.dump({key: records})
     return head + body
 
 
@@ -229,7 +229,7 @@ def _write(staged: Path, data: curated.Curated, article: dict, source_id: str, t
         handle.write(text)
     sources = staged / "sources.yaml"
     current = sources.read_text(encoding="utf-8")
-    item = yaml.safe_dump([record], sort_keys=False, allow_unicode=True, width=100)
+    item = curated.dump([record])
     sources.write_text(current.rstrip("\n") + "\n" + "".join("  " + line for line in item.splitlines(True)),
                        encoding="utf-8")
     head = f"# Entities first defined for source {source_id}, added by `kg review`.\n"
@@ -239,8 +239,7 @@ def _write(staged: Path, data: curated.Curated, article: dict, source_id: str, t
             handle.write(_dump_list("entities", plan.entities, head))
     if plan.statements:
         (staged / "statements").mkdir(exist_ok=True)
-        body = yaml.safe_dump({"source": source_id, "statements": plan.statements}, sort_keys=False,
-                              allow_unicode=True, width=100)
+        body = curated.dump({"source": source_id, "statements": plan.statements})
         with open(staged / "statements" / f"{source_id}.yaml", "x", encoding="utf-8") as handle:
             handle.write(f"# Statements drawn from source {source_id}, accepted with `kg review`.\n" + body)
     for ident, aliases in plan.aliases.items():

@@ -10,15 +10,14 @@ import time
 from pathlib import Path
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import kg
-from kg import store
+from kg import curated, store
 from kg.errors import ValidationError
 from conftest import REPO, run_kg
 
-HOSTILE = ['<script>alert("x")</script>', '<img src=x onerror=alert(1)>', 'x" } ; DROP ALL ; #',
+HOSTILE = ["NEL\x85 LS\u2028 PS\u2029 in one line", '<script>alert("x")</script>', '<img src=x onerror=alert(1)>', 'x" } ; DROP ALL ; #',
            '> . ?s ?p ?o', "back\\slash \\u0022", "\u202eRTL override\u202c and עברית",
            "tab\tnew\nline\rreturn", "\x00\x07\x1b[31m", "\ufeffBOM", "😀 astral 𝔘"]
 
@@ -29,7 +28,7 @@ def _write_project(root: Path, text: str) -> None:
     (root / "data" / "entities").mkdir(exist_ok=True)
     (root / "data" / "statements").mkdir(exist_ok=True)
     (root / "data" / "sources" / "s.txt").write_bytes(f"Before. {text} After.".encode("utf-8"))
-    dump = lambda obj, path: path.write_text(yaml.safe_dump(obj, allow_unicode=True), encoding="utf-8")
+    dump = lambda obj, path: path.write_text(curated.dump(obj), encoding="utf-8")
     dump({"sources": [{"id": "s", "file": "sources/s.txt", "title": text}]}, root / "data" / "sources.yaml")
     dump({"entities": [{"id": "A", "type": "Person", "label": text, "aliases": [text + "!"]},
                        {"id": "B", "type": "City", "label": "B"}]}, root / "data" / "entities" / "e.yaml")

@@ -18,8 +18,9 @@ def test_figures_are_computed_for_every_seed_article():
     for score in (total.entities, total.named, total.strict, total.family):
         assert 0 < score.precision <= 1 and 0 < score.recall <= 1
     assert total.family.recall >= total.strict.recall  # family matching only adds matches
-    # Held out, the extractor still finds most named entities, and most of what it proposes is right.
-    assert total.named.recall > 0.5 and total.family.precision > 0.5
+    # Held out, the extractor finds most named entities, and what it proposes is mostly right
+    # (the aim: statement precision of at least 0.7; the README gives the figures).
+    assert total.named.recall > 0.8 and total.strict.precision >= 0.7 and total.family.recall > 0.45
 
 
 def test_full_gazetteer_is_an_upper_bound_on_entities():

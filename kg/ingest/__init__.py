@@ -1,8 +1,9 @@
 """`kg ingest`: from a new article to candidate entities and statements for review.
 
 One module per step: repair (read the file, repair encoding damage, keep offsets), sentences,
-mentions (known and new entities), dates, relations (wording rules of rules.yaml), writer (the
-review file). Nothing here writes to data/: `kg review` does, after a person has looked.
+mentions (known and new entities; with forms, phrases and coreference), dates, relations
+(wording rules of rules.yaml; with speech and structure), writer (the review file). Nothing here
+writes to data/: `kg review` does, after a person has looked.
 
 >>> from kg.ingest import extract
 >>> found = extract("On Feb. 7, the city of Springfield sued the Federal Agency.", date="2025-02")
@@ -39,6 +40,10 @@ def extract(text: str, *, date: str | None = None, known: dict[str, Entity] | No
     found = mentions.find(repaired.text, split, known or {}, onto)
     statements = relations.extract(repaired.text, split, found, date, onto)
     used = {m.entity for m in found.mentions} | {x for s in statements for x in (s.subject, s.object)}
+    for ident in used - set(found.entities):  # a known office named by a bare title ('President X')
+        if ident in (known or {}):
+            ent = known[ident]
+            found.entities[ident] = EntityCandidate(ident, ent.type, ent.label, "known", known=True, score=1.0)
     entities = {k: v for k, v in found.entities.items() if k in used}
     return Extraction(repaired.text, text, split, entities, found.mentions, statements,
                       repaired.original_span)

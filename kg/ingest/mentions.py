@@ -1,56 +1,30 @@
 """Find the entities an article mentions: known ones from the curated data, and new ones.
 
 Known entities are matched by label and alias (longest first; a lower-case alias also matches
-capitalised at a sentence start or in a title-case headline). New ones are proposed from the
-shapes news give names: a title before a name ('Attorney General Pam Bondi'), a name before a
-verb of speech, capitalised names typed by their words ('... Committee', '... Amendment'),
-documents titled in quotation marks, places in a list with known places, and collective actors
-('legal experts'). A surname alone ('Chiu') stands for the person of that surname named in full
-earlier in the article; if there is none, or more than one, the mention is flagged ambiguous.
+capitalised at a sentence start or in a title-case headline; 'Justice Department' also as
+'Department of Justice'). New ones are proposed from the shapes news give names: a title before
+a name ('Attorney General Pam Bondi'), a name before a verb of speech, capitalised names typed by
+their words ('... Committee', '... Amendment'), documents titled in quotation marks, places in a
+list with known places and in datelines. Phrases (collective actors, offices, terms of law,
+policies, studies, events) are found by kg.ingest.phrases; surnames, 'the city', 'he' and
+acronyms are resolved by kg.ingest.coreference.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
 from ..curated import Entity
+from .coreference import Coreference
+from .forms import (NAME, WORD, camel_id, case_fits, chunk_pattern, cited_pieces, fold, inside_name, name_pieces,
+                    norm, only_keywords, ordinal_amendment, typed_as, usable_forms)
 from .model import EntityCandidate, Mention, Sentence
+from .phrases import Phrases
 from .rules import rules
 
-_DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their",
-                "our", "my", "your", "some", "one"}
-_CONNECTORS = {"of", "the", "and", "for", "on", "to", "in", "&"}
-_ORDINALS = ["First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth", "Ninth",
-             "Tenth", "Eleventh", "Twelfth", "Thirteenth", "Fourteenth", "Fifteenth", "Sixteenth",
-             "Seventeenth", "Eighteenth", "Nineteenth", "Twentieth"]
-_WORD = r"(?:[A-Z][a-z]{0,3}\.(?:[A-Z]\.)*|[A-Z][A-Za-z]*(?:[-'][A-Z][A-Za-z]*)*|\d+(?:st|nd|rd|th)|\d+\w*(?:\([a-z0-9]\))?)"
-_CONNECT = r"(?:of|the|and|for|on|to|in|&|de|del|la|van|von|v\.)"
-_CHUNK = re.compile(rf"(?<![\w'])(?:{_WORD})(?:[ ](?:{_CONNECT}[ ])*(?:{_WORD}))*(?![\w])")
-_NAME = r"[A-Z][a-z]+(?:-[A-Z]?[a-z]+|'[A-Z][a-z]+)*(?: (?:[A-Z]\.|[A-Z][a-z]+(?:-[A-Z]?[a-z]+|'[A-Z][a-z]+)*)){1,2}"
-
-
-def fold(text: str) -> str:
-    """Curly quotes and apostrophes as straight ones: same length, so offsets still hold."""
-    return text.translate(str.maketrans("‘’“”", "''\"\""))
-
-
-def camel_id(label: str) -> str:
-    """An entity id from a label: 'Attorney General's memo' -> 'AttorneyGeneralsMemo'."""
-    import unicodedata
-
-    ascii_label = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
-    words = re.findall(r"[A-Za-z0-9]+", ascii_label.replace("'", ""))
-    ident = "".join(w[:1].upper() + w[1:] for w in words)[:60] or "Entity"
-    return ident if ident[0].isalpha() else "E" + ident
-
-
-def norm(form: str) -> str:
-    """A surface form reduced for comparison: folded, lower case, no article, no possessive."""
-    form = fold(form).strip().lower()
-    form = re.sub(r"^(?:the|a|an)\s+", "", form)
-    form = re.sub(r"'s$", "", form)
-    return " ".join(re.sub(r"\s*\([^)]*\)", "", form).split())
+__all__ = ["Found", "find", "fold", "norm", "camel_id"]
 
 
 @dataclass
@@ -60,25 +34,11 @@ class Found:
     mentions: list[Mention]
     entities: dict[str, EntityCandidate]
     known: dict[str, Entity] = field(default_factory=dict)
+    #: people the text names only by office ('the governor') -> (the place, the title)
+    roles: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
-def _usable_forms(ent: Entity) -> list[str]:
-    """The surface forms of a known entity worth matching in a new text."""
-    label = re.sub(r"\s*\([^)]*\)", "", ent.label).strip()
-    forms = [label]
-    for alias in ent.aliases:
-        words = alias.split()
-        if alias.islower() and (words[0].lower() in _DETERMINERS or len(words) == 1) and norm(alias) != norm(label):
-            continue  # 'the city', 'policies': anaphora and common words, not names
-        if ent.type == "Person" and fold(alias).endswith(fold(label)) and alias != label:
-            continue  # 'Mayor Jane Roe': the title is read by the role rules
-        if ent.type == "Person" and len(words) == 1 and alias != label:
-            continue  # a surname alone is resolved in context (short_forms)
-        forms.append(alias)
-    return list(dict.fromkeys(f for f in forms if f))
-
-
-class _Finder:
+class _Finder(Phrases, Coreference):
     def __init__(self, text: str, sentences: list[Sentence], known: dict[str, Entity], types=None):
         self.text = text
         self.folded = fold(text)
@@ -93,6 +53,12 @@ class _Finder:
             for form in [ent.label, *ent.aliases]:
                 self.by_norm.setdefault(norm(form), ent.id)
         self.types = types
+        self.titles: dict[str, set[str]] = {}  # person id -> the titles the article gives them
+        self.roles: dict[str, tuple[str, str]] = {}  # unnamed office holder -> (place, title)
+        self.counted: dict[tuple[int, str], str] = {}  # (count, what) -> the counted group
+        self.chunk = chunk_pattern(tuple(self.rules["possessive_name_heads"]))
+        self.starts = [s.start for s in sentences]
+        self.ordered: tuple[list[Mention], list[int]] | None = None  # mentions by start, for `before`
 
     # --- bookkeeping -------------------------------------------------------------------
     def free(self, start: int, end: int) -> bool:
@@ -102,13 +68,31 @@ class _Finder:
         if start >= end or not self.free(start, end):
             return
         self.taken[start:end] = b"\x01" * (end - start)
-        self.mentions.append(Mention(start, end, self.text[start:end], entity, rule, score))
+        mention = Mention(start, end, self.text[start:end], entity, rule, score)
+        self.mentions.append(mention)
+        if self.ordered is not None:  # keep the ordered view of `before` up to date
+            at = bisect.bisect_left(self.ordered[1], start)
+            self.ordered[0].insert(at, mention)
+            self.ordered[1].insert(at, start)
+
+    def untake(self, start: int, end: int) -> None:
+        """Forget the mentions lying wholly inside [start, end)."""
+        for m in [m for m in self.mentions if start <= m.start and m.end <= end]:
+            self.mentions.remove(m)
+            self.taken[m.start:m.end] = bytes(m.end - m.start)
+        self.ordered = None
 
     def sentence_at(self, pos: int) -> Sentence | None:
-        for s in self.sentences:
-            if s.start <= pos < s.end:
-                return s
-        return None
+        i = bisect.bisect_right(self.starts, pos) - 1
+        return self.sentences[i] if i >= 0 and pos < self.sentences[i].end else None
+
+    def before(self, floor: int, at: int) -> list[Mention]:
+        """The mentions starting in [floor, at), in text order."""
+        if self.ordered is None or len(self.ordered[0]) != len(self.mentions):
+            ordered = sorted(self.mentions, key=lambda m: m.start)
+            self.ordered = (ordered, [m.start for m in ordered])
+        ordered, starts = self.ordered
+        return ordered[bisect.bisect_left(starts, floor):bisect.bisect_left(starts, at)]
 
     def entity_for(self, label: str, type_: str, rule: str, surface: str, score: float,
                    at: int | None = None, evidence: tuple[int, int] | None = None) -> str:
@@ -155,10 +139,19 @@ class _Finder:
     def known_names(self) -> None:
         forms: dict[str, list[str]] = {}
         for ent in self.known.values():
-            for form in _usable_forms(ent):
+            for form in usable_forms(ent):
                 forms.setdefault(fold(form), []).append(ent.id)
+        names = {f for f, ids in forms.items() if " " in f or not f.islower()}
+        for form in [f for f in forms if f[:1].islower() and len(f.split()) >= 3]:
+            if not any(self.types.is_a(self.known[i].type, "Actor") for i in forms[form]) \
+                    and any(n != form and re.search(rf"(?<!\w){re.escape(n)}(?!\w)", form) for n in names):
+                del forms[form]  # 'lawsuits against the Trump administration': a description around a
+                #                  name, which the rules read better (who sued whom) than the phrase
         if not forms:
             return
+        labels = {fold(ent.label) for ent in self.known.values()}
+        not_names = set(self.rules["not_names"])
+        modifier_heads = set(self.rules["modifier_heads"])
         alternation = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
         pattern = re.compile(rf"(?<![\w])(?:{alternation})(?![\w])", re.IGNORECASE)
         lowered: dict[str, list[str]] = {}
@@ -166,12 +159,17 @@ class _Finder:
             lowered.setdefault(form.lower(), []).append(form)
         pos = 0
         while m := pattern.search(self.folded, pos):
-            form = next((f for f in lowered.get(m.group().lower(), []) if _case_fits(m.group(), f)), None)
+            form = next((f for f in lowered.get(m.group().lower(), []) if case_fits(m.group(), f)), None)
             if form is None:
                 pos = m.start() + 1  # a shorter form may still fit further in
                 continue
             pos = m.end()
             ids = forms[form]
+            if " " not in form and form not in labels and inside_name(self.folded, m.start(), m.end(), not_names):
+                continue  # 'Studies' in 'Center for Immigration Studies': a word of a longer name
+            head = re.match(r" ([a-z]+)\b", self.folded[m.end():m.end() + 20])
+            if form.islower() and head and head.group(1) in modifier_heads:
+                continue  # 'federal immigration law officers': the officers, not the law
             self.add(m.start(), m.end(), ids[0], "known")
             for ident in ids:
                 self.note_alias(ident, self.text[m.start():m.end()])
@@ -181,20 +179,26 @@ class _Finder:
     def titled_people(self) -> None:
         titles = sorted((t["title"] for t in self.rules["titles"]), key=len, reverse=True)
         title_re = "|".join(re.escape(t) for t in titles)
-        pattern = re.compile(rf"\b(?:{title_re}) ({_NAME}|[A-Z][a-z]+(?=[,.]? (?:{'|'.join(self.rules['speech_verbs'])})\b))")
+        pattern = re.compile(rf"\b(?:{title_re}) ({NAME}|[A-Z][a-z]+(?=[,.]? (?:{'|'.join(self.rules['speech_verbs'])})\b))")
         kinds = {t["title"]: t["org"] for t in self.rules["titles"]}
         not_names = set(self.rules["not_names"])
         for m in pattern.finditer(self.folded):
-            self.person(m.start(1), m.end(1), "titled-name", 0.8)
-            place = re.search(r"(?<![\w'])((?:[A-Z][a-z]+ ){1,3})$", self.folded[max(0, m.start() - 40):m.start()])
             title = self.folded[m.start():m.start(1)].strip()
+            for x in [x for x in self.mentions if x.start < m.start(1) - 1 and m.start(1) - 1 <= x.end <= m.start(1)
+                      and x.end > m.start()]:  # 'U.S. Attorney General' before a name: a title, not the office
+                self.untake(x.start, x.end)
+            ident = self.person(m.start(1), m.end(1), "titled-name", 0.8)
+            if ident:
+                self.titles.setdefault(ident, set()).add(title.lower())
+            place = re.search(r"(?<![\w'])((?:[A-Z][a-z]+ ){1,3})$", self.folded[max(0, m.start() - 40):m.start()])
             if place and kinds.get(title) in ("City", "County", "State"):
                 start = m.start() - len(place.group(1))
                 words = place.group(1).split()
                 if words[0] not in not_names and self.free(start, m.start() - 1):
                     self._place(start, m.start() - 1, kinds[title])  # 'Riverton Mayor Ann Lee'
 
-    def person(self, start: int, end: int, rule: str, score: float) -> None:
+
+    def person(self, start: int, end: int, rule: str, score: float) -> str | None:
         name = self.text[start:end]
         words = name.split()
         not_names = set(self.rules["not_names"])
@@ -203,13 +207,15 @@ class _Finder:
             start += len(words.pop(0)) + 1
         while words and words[-1] in not_names:
             words.pop()
-        if not words or words[0] in not_names or _typed(" ".join(words), self.rules) is not None:
-            return
+        if not words or words[0] in not_names or typed_as(" ".join(words), self.rules) is not None:
+            return None
         end = start + len(" ".join(words))
         if not self.free(start, end):
-            return
+            return next((m.entity for m in self.mentions if m.start == start and m.end == end
+                         and self.type_of(m.entity) == "Person"), None)
         ident = self.entity_for(" ".join(words), "Person", rule, self.text[start:end], score)
         self.add(start, end, ident, rule, score)
+        return ident
 
     def named_documents(self) -> None:
         for doc in self.rules["named_documents"]:
@@ -224,25 +230,47 @@ class _Finder:
 
     def capitalised_names(self) -> None:
         not_names = set(self.rules["not_names"])
-        states = self.rules["states"]
-        for m in (m for s in self.sentences for m in _CHUNK.finditer(self.folded, s.start, s.end)):
-            for start, end in _pieces(self.text, m.start(), m.end(), not_names, self.rules):
-                surface = self.text[start:end]
-                type_ = _typed(surface, self.rules)
-                label = surface
-                full = next((name for name, abbr in states.items() if surface in abbr), None)
-                if type_ is None and (surface.removesuffix(" State") in states or full):
-                    type_, label = "State", full or surface
-                if type_ is None or (type_ != "MediaOrganization" and _only_keywords(surface, self.rules)):
+        for m in (m for s in self.sentences for m in self.chunk.finditer(self.folded, s.start, s.end)):
+            for start, end in cited_pieces(self.text, name_pieces(self.text, m.start(), m.end(), not_names, self.rules), self.rules):
+                type_ = typed_as(self.text[start:end], self.rules)
+                if self.free(start, end) or (type_ and self.subsume(start, end, type_)):
+                    self.typed_name(start, end)
                     continue
-                if type_ == "ConstitutionalProvision":
-                    label = _ordinal_amendment(surface)
-                s = self.sentence_at(start)
-                evidence = (s.start, s.end) if s else None
-                if not self.free(start, end) and not self.subsume(start, end, type_):
-                    continue
-                ident = self.entity_for(label, type_, "typed-name", surface, 0.6, evidence=evidence)
-                self.add(start, end, ident, "typed-name", 0.6)
+                # 'Section 287(g) of the Immigration and Nationality Act': the free part is a name too
+                at = start
+                while at < end:
+                    while at < end and self.taken[at]:
+                        at += 1
+                    stop = at
+                    while stop < end and not self.taken[stop]:
+                        stop += 1
+                    segment = self.text[at:stop].strip(" ")
+                    first = at + self.text[at:stop].index(segment) if segment else at
+                    for a, b in name_pieces(self.text, first, first + len(segment), not_names, self.rules):
+                        if (a, b) != (start, end) and self.text[a:b][:1].isupper() and self.free(a, b):
+                            self.typed_name(a, b, partial=True)
+                    at = stop
+
+    def typed_name(self, start: int, end: int, partial: bool = False) -> None:
+        """A capitalised name whose words say its type ('... Committee', '... Amendment')."""
+        states, standalone = self.rules["states"], self.rules["standalone_names"]
+        surface = self.text[start:end]
+        type_ = standalone.get(surface) or typed_as(surface, self.rules)
+        label = surface
+        full = next((name for name, abbr in states.items() if surface in abbr), None)
+        if type_ is None and (surface.removesuffix(" State") in states or full):
+            type_, label = "State", full or surface
+        if type_ is None or (type_ != "MediaOrganization" and surface not in standalone
+                             and only_keywords(surface, self.rules)):
+            return
+        if type_ == "ConstitutionalProvision":
+            label = ordinal_amendment(surface)
+        s = self.sentence_at(start)
+        if self.free(start, end):
+            score = 0.5 if partial else 0.6
+            ident = self.entity_for(label, type_, "typed-name", surface, score,
+                                    evidence=(s.start, s.end) if s else None)
+            self.add(start, end, ident, "typed-name", score)
 
     def subsume(self, start: int, end: int, type_: str) -> bool:
         """Let an organisation's name take over the place names inside it
@@ -253,16 +281,19 @@ class _Finder:
                                       and self.type_of(m.entity) in places for m in inside):
             return False
         for m in inside:
-            self.mentions.remove(m)
-            self.taken[m.start:m.end] = bytes(m.end - m.start)
+            self.untake(m.start, m.end)
         return True
 
     def speakers(self) -> None:
         verbs = "|".join(self.rules["speech_verbs"])
-        pattern = re.compile(rf"(?<![\w'])({_NAME})(?:,[^,.\"]{{3,120}},)? (?:{verbs})\b")
+        pattern = re.compile(rf"(?<![\w'])({NAME})(?:,[^,.\"]{{3,120}},|,)? (?:{verbs})\b")
         for m in pattern.finditer(self.folded):
             self.person(m.start(1), m.end(1), "speaker", 0.6)
-        appositive = re.compile(rf"(?<![\w'])({_NAME}), (?:the |a |an )?(?:[A-Za-z'-]+ ){{0,4}}(?:of|at|for) ")
+        for m in re.finditer(rf"\(([A-Z][\w.&]*(?: [A-Z][\w.&]*){{0,3}}) Photo ?/ ?({NAME})\)", self.folded):
+            outlet = self.entity_for(m.group(1), "MediaOrganization", "photo-credit", self.text[m.start(1):m.end(1)], 0.6)
+            self.add(m.start(1), m.end(1), outlet, "photo-credit", 0.6)  # '(AP Photo/Jeff Chiu)'
+            self.person(m.start(2), m.end(2), "photo-credit", 0.6)
+        appositive = re.compile(rf"(?<![\w'])({NAME}), (?:the |a |an )?(?:[A-Za-z'-]+ ){{0,4}}(?:of|at|for) ")
         for m in appositive.finditer(self.folded):
             words = self.folded[m.end(1):m.end()].lower()
             if re.search(r"\b(?:director|founder|president|chair|head|chief|secretary|spokes\w+|attorney|"
@@ -270,10 +301,10 @@ class _Finder:
                          r"fellow|counsel|executive|manager|officer|superintendent|sheriff)\b", words):
                 self.person(m.start(1), m.end(1), "appositive", 0.7)
         plural = "|".join(re.escape(t) for t in self.rules["plural_titles"])
-        for m in re.finditer(rf"\b(?:{plural})\b[^,.;]{{0,40}}, ({_NAME}(?:(?:,|,? and) {_NAME})*)", self.folded):
-            for name in re.finditer(_NAME, m.group(1)):
+        for m in re.finditer(rf"\b(?:{plural})\b[^,.;]{{0,40}}, ({NAME}(?:(?:,|,? and) {NAME})*)", self.folded):
+            for name in re.finditer(NAME, m.group(1)):
                 self.person(m.start(1) + name.start(), m.start(1) + name.end(), "listed-name", 0.6)
-        listed = re.compile(rf"(?<![\w'])({_NAME}) \((?=[A-Z])")
+        listed = re.compile(rf"(?<![\w'])({NAME}) \((?=[A-Z])")
         for m in listed.finditer(self.folded):
             self.person(m.start(1), m.end(1), "name-with-place", 0.6)
 
@@ -282,9 +313,9 @@ class _Finder:
         states = self.rules["states"]
         state_names = [*states, *(a for abbr in states.values() for a in abbr)]
         state_re = "|".join(re.escape(n) for n in sorted(state_names, key=len, reverse=True))
-        dateline = re.compile(rf"(?<![\w'])({_WORD}(?: {_WORD}){{0,2}}), (?:{state_re})(?=[\s,.;)]|$)")
+        dateline = re.compile(rf"(?<![\w'])({WORD}(?: {WORD}){{0,2}}), (?:{state_re})(?=[\s,.;)]|$)")
         kinds = {"city": "City", "town": "City", "county": "County", "state": "State"}
-        for m in re.finditer(rf"\b(?:the )?(city|town|county|state) of ({_WORD}(?: {_WORD}){{0,2}})", self.folded):
+        for m in re.finditer(rf"\b(?:the )?(city|town|county|state) of ({WORD}(?: {WORD}){{0,2}})", self.folded):
             if self.free(m.start(), m.end()):  # 'the city of Springfield'
                 self._place(m.start(), m.end(), kinds[m.group(1)], self.text[m.start(2):m.end(2)])
         for m in dateline.finditer(self.folded):  # 'Santa Fe, N.M.': a city and its state
@@ -299,13 +330,13 @@ class _Finder:
                 kind = self.type_of(mention.entity)
                 if kind not in places:
                     continue
-                for m in re.finditer(rf"(?:(?<=\W)|^)({_WORD}(?: {_WORD}){{0,2}})(?=(?:,| and|, and) )", self.folded[max(0, mention.start - 60):mention.start]):
+                for m in re.finditer(rf"(?:(?<=\W)|^)({WORD}(?: {WORD}){{0,2}})(?=(?:,| and|, and) )", self.folded[max(0, mention.start - 60):mention.start]):
                     start = max(0, mention.start - 60) + m.start(1)
                     end = max(0, mention.start - 60) + m.end(1)
                     between = self.folded[end:mention.start]
                     if re.fullmatch(r"(?:,|,? and|,? or)\s*", between) and self.free(start, end):
                         changed |= self._place(start, end, kind)
-                after = re.match(rf"(?:,|,? and|,? or) ({_WORD}(?: {_WORD}){{0,2}})(?![\w'])", self.folded[mention.end:mention.end + 60])
+                after = re.match(rf"(?:,|,? and|,? or) ({WORD}(?: {WORD}){{0,2}})(?![\w'])", self.folded[mention.end:mention.end + 60])
                 if after:
                     start, end = mention.end + after.start(1), mention.end + after.end(1)
                     if self.free(start, end):
@@ -314,166 +345,25 @@ class _Finder:
     def _place(self, start: int, end: int, kind: str, name: str | None = None) -> bool:
         surface = self.text[start:end]
         label = name or (surface.title() if surface.isupper() and len(surface) > 3 else surface)
-        if label.split()[0] in set(self.rules["not_names"]) or _typed(label, self.rules) not in (None, kind):
+        if label.split()[0] in set(self.rules["not_names"]) or typed_as(label, self.rules) not in (None, kind):
             return False
+        if label in self.rules["states"]:
+            kind = "State"  # 'Kentucky County Clerk Kim Davis': the title's place is the state
         ident = self.entity_for(label, kind if kind in ("City", "State", "County") else "Jurisdiction", "listed-place",
                                 surface, 0.5)
         self.add(start, end, ident, "listed-place", 0.5)
         return True
 
-    def groups(self) -> None:
-        for group in self.rules["groups"]:
-            pattern = re.compile(rf"(?<![\w-])(?:{group['pattern']})(?![\w-])", re.IGNORECASE)
-            for m in pattern.finditer(self.folded):
-                if not self.free(m.start(), m.end()):
-                    continue
-                surface = m.group()
-                label = group.get("label") or surface[:1].upper() + surface[1:]
-                ident = self.entity_for(label, group["type"], "group", surface, 0.5)
-                self.add(m.start(), m.end(), ident, "group", 0.5)
 
-    def repeats(self) -> None:
-        """A new name found once is a mention wherever else it stands."""
-        forms = {}
-        for ident, cand in self.entities.items():
-            if not cand.known:
-                for form in [cand.label, *cand.aliases]:
-                    if len(form) > 2 and not form.islower():
-                        forms.setdefault(fold(form), ident)
-        if not forms:
-            return
-        alternation = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-        for m in re.finditer(rf"(?<![\w])(?:{alternation})(?![\w])", self.folded):
-            if self.free(m.start(), m.end()):
-                self.add(m.start(), m.end(), forms[m.group()], "repeat", 0.7)
+    def label(self, ident: str) -> str:
+        return self.entities[ident].label if ident in self.entities else self.known[ident].label
 
-    def short_forms(self) -> None:
-        """A surname alone stands for the one person of that surname the article names in full."""
-        people: dict[str, set[str]] = {}
-        first_seen: dict[str, int] = {}
-        for mention in self.mentions:
-            if self.type_of(mention.entity) == "Person" and len(mention.text.split()) >= 2:
-                people.setdefault(mention.text.split()[-1], set()).add(mention.entity)
-                first_seen.setdefault(mention.entity, mention.start)
-        everyone: dict[str, set[str]] = {}
-        for ent in self.known.values():
-            if ent.type == "Person" and len(ent.label.split()) >= 2:
-                everyone.setdefault(ent.label.split()[-1], set()).add(ent.id)
-                for alias in ent.aliases:
-                    if len(alias.split()) == 1:
-                        everyone.setdefault(alias, set()).add(ent.id)
-        for m in re.finditer(r"(?<![\w'])[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?![\w])", self.folded):
-            name = m.group()
-            if not self.free(m.start(), m.end()) or (name not in people and name not in everyone):
-                continue
-            here = people.get(name, set())
-            if len(here) == 1:
-                ident = next(iter(here))
-                self.add(m.start(), m.end(), ident, "short-form", 0.8)
-                self.note_surface(ident, name)
-                continue
-            options = sorted(here or everyone[name])
-            ident = options[0]
-            self.add(m.start(), m.end(), ident, "short-form-ambiguous", 0.3)
-            cand = self.entities.get(ident) or self._known_candidate(ident)
-            cand.ambiguous = sorted(set(cand.ambiguous) | set(options[1:]))
-
-    def note_surface(self, ident: str, surface: str) -> None:
-        if ident in self.known:
-            self.note_alias(ident, surface)
-        elif ident in self.entities and surface not in self.entities[ident].aliases:
-            self.entities[ident].aliases.append(surface)
-
-    def anaphora(self) -> None:
-        """'the city' stands for the city last named in the five sentences before."""
-        for rule in self.rules["anaphora"]:
-            pattern = re.compile(rf"(?<![\w])(?:{rule['pattern']})(?![\w-]| of\b)", re.IGNORECASE)
-            for m in pattern.finditer(self.folded):
-                if not self.free(m.start(), m.end()):
-                    continue
-                here = self.sentence_at(m.start())
-                floor = self.sentences[max(0, here.index - 5)].start if here else 0
-                before = [x for x in self.mentions if floor <= x.start < m.start()
-                          and self.types.is_a(self.type_of(x.entity) or "", rule["type"])]
-                if before:
-                    last = max(before, key=lambda x: x.start)
-                    self.add(m.start(), m.end(), last.entity, "anaphora", 0.5)
 
     def type_of(self, ident: str) -> str | None:
         if ident in self.entities:
             return self.entities[ident].type
         ent = self.known.get(ident)
         return ent.type if ent else None
-
-
-def _case_fits(found: str, form: str) -> bool:
-    if found == form:
-        return True
-    if not form.islower() and not form[:1].islower():
-        return False
-    if found == form[:1].upper() + form[1:]:
-        return True
-    return found == form.title() or found == " ".join(w[:1].upper() + w[1:] for w in form.split())
-
-
-def _typed(name: str, rules_: dict, last_only: bool = False) -> str | None:
-    words = name.split()
-    for rule in rules_["name_types"]:
-        for key in rule.get("last", []):
-            if name == key or name.endswith(" " + key):
-                return rule["type"]
-        if last_only:
-            continue
-        for key in rule.get("any", []):
-            if re.search(rf"(?<![\w]){re.escape(key)}(?![\w])", name):
-                return rule["type"]
-        for key in rule.get("first", []):
-            if name.startswith(key + " ") and len(words) > len(key.split()):
-                return rule["type"]
-    return None
-
-
-def _pieces(text: str, start: int, end: int, not_names: set[str], rules_: dict):
-    """Split a capitalised run into names: drop sentence-start words, cut at 'and' unless the
-    whole run is one typed name ('Immigration and Customs Enforcement')."""
-    chunk = text[start:end]
-    words = chunk.split(" ")
-    lead = 0
-    while words and (words[0].rstrip(".") in not_names or words[0].lower() in _DETERMINERS | _CONNECTORS
-                     or words[0].isdigit()):
-        lead += len(words.pop(0)) + 1
-    while words and (words[-1].lower() in _CONNECTORS or words[-1] in not_names):
-        words.pop()
-    if words and words[-1].endswith(".") and words[-1][:-1] not in rules_["abbreviations"]:
-        words[-1] = words[-1][:-1]
-    if not words:
-        return
-    start += lead
-    chunk = " ".join(words)
-    parts = chunk.split(" and ")
-    if len(parts) > 1 and (_typed(chunk, rules_) is None or text[:start].endswith(", ")
-                           or _typed(parts[0], rules_, last_only=True) is not None):
-        at = start
-        for part in parts:
-            skip = len(part) - len(part.removeprefix("the "))
-            yield at + skip, at + len(part)
-            at += len(part) + len(" and ")
-        return
-    yield start, start + len(chunk)
-
-
-def _only_keywords(name: str, rules_: dict) -> bool:
-    """'Executive Order', 'Administration': a capitalised common noun, not a name."""
-    keys = {w for rule in rules_["name_types"] for k in [*rule.get("last", []), *rule.get("any", [])]
-            for w in k.split()}
-    return all(w in keys or w.lower() in _CONNECTORS for w in name.split())
-
-
-def _ordinal_amendment(name: str) -> str:
-    m = re.match(r"(\d+)(?:st|nd|rd|th) (Amendment)$", name)
-    if m and 1 <= int(m.group(1)) <= len(_ORDINALS):
-        return f"{_ORDINALS[int(m.group(1)) - 1]} {m.group(2)}"
-    return name
 
 
 def find(text: str, sentences: list[Sentence], known: dict[str, Entity], types) -> Found:
@@ -484,15 +374,24 @@ def find(text: str, sentences: list[Sentence], known: dict[str, Entity], types) 
     finder = _Finder(text, sentences, known, types)
     finder.known_names()
     finder.named_documents()
+    finder.demonyms()
     finder.titled_people()
     finder.speakers()
+    finder.legal_terms()
     finder.capitalised_names()
+    finder.offices()
     finder.places_in_lists()
+    finder.dateline_outlet()
+    finder.studies()
+    finder.events()
     finder.groups()
     finder.repeats()
     finder.short_forms()
     finder.anaphora()
+    finder.policies()
+    finder.pronouns()
+    finder.acronyms()
     mentions = sorted(finder.mentions, key=lambda m: m.start)
     used = {m.entity for m in mentions}
     entities = {k: v for k, v in finder.entities.items() if k in used}
-    return Found(mentions, entities, known)
+    return Found(mentions, entities, known, finder.roles)

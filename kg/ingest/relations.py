@@ -4,14 +4,15 @@ The wording rules live in rules.yaml. A rule's trigger ('sued', 'filed a lawsuit
 'threatened to', 'testified before') is found in a sentence; the subject is the nearest fitting
 mention before it and the object the first fitting mention after it (the other way round for
 passive rules), each widened to the whole list it stands in ('Portland, New Haven and Kings
-County sued ...'). 'Fitting' means of a type the ontology allows for that relation. Mentions in
-parentheses and objects of prepositions are passed over as subjects.
+County sued ...'). 'Fitting' means of a type the ontology allows for that relation (or the
+narrower `domain` / `range` of the rule). Mentions in parentheses or asides, objects of
+prepositions and the examples after 'including' are passed over as subjects; a participle after
+a comma takes the subject of the main clause; a name that only modifies a noun ('the DOJ
+actions') is no object. An action that is only threatened, planned or conditional ('threatened
+to sue', 'would withhold') is dropped or read as a threat (`factual` in rules.yaml).
 
-Reported speech becomes a claim: 'X says (that) CLAUSE' or '"QUOTE," X says' makes a claim
-entity that X asserts; a claim with legal wording is a LegalClaim that invokes the provisions it
-names (one claim per provision when it lists several) and challenges what it says breaks them.
-Roles come from titles ('Oakland Mayor Jane Roe', 'Jane Roe, director of the Agency'), membership
-from 'X, including A, B and C', location from 'City, State'.
+Reported speech is read in kg.ingest.speech, relations carried by names and phrases (roles,
+membership, location, owners of policies, events) in kg.ingest.structure.
 """
 
 from __future__ import annotations
@@ -19,23 +20,23 @@ from __future__ import annotations
 import re
 
 from .dates import find as find_dates
-from .mentions import Found, camel_id, fold, norm
+from .forms import LIST_SEP, camel_id, fold, norm
+from .mentions import Found
 from .model import EntityCandidate, Mention, Sentence, StatementCandidate
 from .rules import rules
+from .speech import Speech
+from .structure import Structure
 
-_LIST_SEP = re.compile(r"(?:\s|,|;|\band\b|\bor\b|\bincluding\b|\bled by\b|\bas well as\b|\balong with\b|\btogether with\b|\bsuch as\b)*")
+_ASIDE = re.compile(r"—[^—]{0,200}—|\([^()]*\)")  # an aside between dashes or in brackets
+_OBJECT_SEP = re.compile(r"(?:\s|,|\band\b|\bor\b|\bas well as\b)*")
 _DATELINE = re.compile(r"[A-Z][A-Z .'-]{2,}(?:, [A-Z][A-Za-z. ]{1,20})?\s*(?:\([^)]{1,30}\))?\s*[—–-]{1,2}\s+")
 _VERB = re.compile(r"\b(?:has|have|had|is|are|was|were|will|would|did|does|do|can|could|should|may|might|must|\w+ed)\b", re.I)
-_PREPOSITION = re.compile(r"\b(?:of|against|with|from|to|by|for|on|in|about|over|at|into|under|toward|towards|than|between)\s+(?:the\s+|a\s+|an\s+)?$", re.I)
-_TITLE_PHRASE = (r"(?:(?:former|acting|new|interim|deputy|associate|assistant|executive|senior|chief|"
-                 r"founding|then|current)[ -])*(?:founder and president|founder|president|executive director|"
-                 r"director|chair(?:man|woman)?|head|chief|secretary|spokes(?:person|man|woman)|city attorney|"
-                 r"attorney general|attorney|commissioner|administrator|mayor|governor|leader|member|"
-                 r"professor|researcher|fellow|counsel|superintendent|sheriff|ceo|manager|officer|"
-                 r"border czar|czar)")
+_PREPOSITION = re.compile(r"\b(?:of|against|with|from|to|by|for|on|in|about|over|at|into|under|toward|towards|than|"
+                          r"between|across|throughout|within|around|among|beyond|near|without|despite|after|"
+                          r"before|during|since|via|through)\s+(?:the\s+|a\s+|an\s+)?$", re.I)
 
 
-class _Extractor:
+class _Extractor(Speech, Structure):
     def __init__(self, text: str, sentences: list[Sentence], found: Found, article_date: str | None, onto):
         self.text = text
         self.folded = fold(text)
@@ -44,7 +45,10 @@ class _Extractor:
         self.article_date = article_date
         self.onto = onto
         self.rules = rules()
+        self.new_names = {norm(f): ident for ident, cand in found.entities.items() if not cand.known
+                          for f in [cand.label, *cand.aliases]}  # (the proposed entities by name)
         self.out: list[StatementCandidate] = []
+        self.linked: set[tuple[str, str, int]] = set()  # (subject, object, sentence) of self.out
         self.by_sentence: dict[int, list[Mention]] = {}
         at = 0
         for m in found.mentions:
@@ -60,9 +64,11 @@ class _Extractor:
         ent = self.found.known.get(ident)
         return ent.type if ent else None
 
-    def fits(self, ident: str, cls: str | None) -> bool:
+    def fits(self, ident: str, cls: str | tuple[str, ...] | None) -> bool:
         kind = self.type_of(ident)
-        return kind is not None and (cls is None or self.onto.is_a(kind, cls))
+        if kind is None or cls is None:
+            return kind is not None
+        return any(self.onto.is_a(kind, c) for c in ((cls,) if isinstance(cls, str) else cls))
 
     def label(self, ident: str) -> str:
         if ident in self.found.entities:
@@ -86,18 +92,19 @@ class _Extractor:
                 score = min(score, 0.3)
         self.out.append(StatementCandidate(subject, relation, obj, sentence, rule, round(score, 2),
                                            confidence, date, title, note))
+        self.linked.add((subject, obj, sentence.index))
 
-    def new_entity(self, label: str, type_: str, rule: str, sentence: Sentence, score: float = 0.4) -> str:
+    def new_entity(self, label: str, type_: str, rule: str, sentence: Sentence | None, score: float = 0.4) -> str:
         key = norm(label)
-        for ident, cand in self.found.entities.items():
-            if not cand.known and norm(cand.label) == key:
-                return ident
+        if key in self.new_names and self.new_names[key] in self.found.entities:
+            return self.new_names[key]
         ident, n = camel_id(label), 2
         base = ident
         while ident in self.found.entities or ident in self.found.known:
             ident, n = f"{base}{n}", n + 1
         self.found.entities[ident] = EntityCandidate(ident, type_, label, rule, score=score,
-                                                     evidence=(sentence.start, sentence.end))
+                                                     evidence=(sentence.start, sentence.end) if sentence else None)
+        self.new_names[key] = ident
         return ident
 
     def date_near(self, sentence: Sentence, at: int) -> str | None:
@@ -112,48 +119,105 @@ class _Extractor:
         before = self.folded[sentence.start:m.start]
         if before.count("(") > before.count(")"):
             return True
-        return before.count("—") % 2 == 1 and "—" in self.folded[m.end:sentence.end]
+        for dash in ("—", " - ", " – "):  # 'cities - including A and B - said'
+            if before.count(dash) % 2 == 1 and dash in self.folded[m.end:sentence.end]:
+                return True
+        return False
+
+    def parenthesised(self, m: Mention) -> bool:
+        """'Brandon Johnson (Chicago)': the place in brackets after a name."""
+        return self.folded[m.start - 1:m.start] == "(" and self.folded[m.end:m.end + 1] == ")"
+
+    def between(self, a: Mention, b: Mention) -> str:
+        """The text between two mentions, without bracketed asides and 'the city of' before a name."""
+        text = re.sub(r"\s*\([^()]*\)", "", self.folded[a.end:b.start])
+        return re.sub(r"\bthe (?:city|county|state|town|village) of\s*$", "", text)
+
+    def unlike(self, a: Mention, b: Mention, between: str) -> bool:
+        """A person and a place or body side by side with a bare comma are no list: 'senators from
+        California, Kamala Harris and ...' (the comma opens an apposition)."""
+        return between.strip() == "," and self.fits(a.entity, "Person") != self.fits(b.entity, "Person")
 
     def group_left(self, ms: list[Mention], first: int, cls: str | None) -> list[Mention]:
         group = [ms[first]]
         i = first - 1
         while i >= 0:
-            between = self.folded[ms[i].end:group[-1].start]
-            if ms[i].end > group[-1].start or not _LIST_SEP.fullmatch(between) or not between.strip() \
-                    or not self.fits(ms[i].entity, cls):
+            if self.parenthesised(ms[i]) and ms[i].end <= group[-1].start:
+                i -= 1
+                continue
+            between = self.between(ms[i], group[-1])
+            if ms[i].end > group[-1].start or not LIST_SEP.fullmatch(between) or not between.strip() \
+                    or not self.fits(ms[i].entity, cls) or self.unlike(ms[i], group[-1], between):
                 break  # (only white space between: a modifier such as a title, not a list)
-            if re.search(r"\b(?:including|led by|such as)\b", between) and self.is_group(ms[i].entity):
+            if re.search(r"\b(?:including|led by|such as|like)\b", between) and self.is_group(ms[i].entity):
                 break  # 'sanctuary cities, led by A and including B': the category, not a member
+            if self.fits(group[-1].entity, "State") and between == ", " and self.fits(ms[i].entity, "Jurisdiction"):
+                group.pop()  # 'Nashville, Tenn.': the city, not its state
             group.append(ms[i])
             i -= 1
-        return group
+        return _listed(group, [self.between(a, b) for b, a in zip(group, group[1:])])
 
-    def group_right(self, ms: list[Mention], first: int, cls: str | None) -> list[Mention]:
+    def group_right(self, ms: list[Mention], first: int, cls: str | None, sep: re.Pattern = _OBJECT_SEP) -> list[Mention]:
         group = [ms[first]]
         for m in ms[first + 1:]:
-            between = self.folded[group[-1].end:m.start]
-            if not re.fullmatch(r"(?:\s|,|\band\b|\bor\b|\bas well as\b)*", between) or not between.strip(" ") \
-                    or not self.fits(m.entity, cls):
+            if self.parenthesised(m):
+                continue
+            between = self.between(group[-1], m)
+            if not sep.fullmatch(between) or not between.strip(" ") \
+                    or not self.fits(m.entity, cls) or self.unlike(group[-1], m, between) \
+                    or (self.fits(m.entity, "State") and between == ", " and self.fits(group[-1].entity, "Jurisdiction")):
                 break
             group.append(m)
-        return group
+        return _listed(group, [self.between(a, b) for a, b in zip(group, group[1:])])
+
+    def list_head(self, ms: list[Mention], group: list[Mention], before: int) -> list[Mention]:
+        """'These jurisdictions, including A, B and C, argue': the category acts, not the examples
+        (unless the list names who leads: 'several cities, led by A and including B, sued')."""
+        first = min(group, key=lambda m: m.start)
+        last = max(group, key=lambda m: m.end)
+        window = max(0, first.start - 40)
+        lead = re.search(r",?\s+(?:including|such as|like|among them)\s+$", self.folded[window:first.start])
+        head = [m for m in ms if m.end <= first.start and self.is_group(m.entity)]
+        if not lead or not head or re.search(r"\bled by\b", self.folded[head[-1].end:first.start]) \
+                or self.type_of(head[-1].entity) != "JurisdictionGroup":
+            return group  # named people or bodies act themselves; a set of places acts as one
+        if head[-1].end != window + lead.start() and not re.fullmatch(r",?\s*", self.folded[head[-1].end:window + lead.start()]):
+            return group
+        return [head[-1]] if re.fullmatch(r"[^,;]*,\s*(?:\w+ly\s+)?", self.folded[last.end:before] or ",") else group
 
     def is_group(self, ident: str) -> bool:
         return self.type_of(ident) in ("JurisdictionGroup", "Group")
 
-    def subjects(self, ms, sentence, before: int, cls, gap: int = 160) -> list[Mention]:
-        candidates = [i for i, m in enumerate(ms) if m.end <= before and before - m.end <= gap]
+    def subjects(self, ms, sentence, before: int, cls, gap: int = 160, possessive: bool = False) -> list[Mention]:
+        if re.search(r"\w\s+and\s+(?:then\s+|also\s+)?$", self.folded[sentence.start:before]) \
+                and _VERB.search(self.folded[sentence.start:before]):
+            return self.main_subject(ms, sentence, before, cls)  # 'X praised Y and said ...': X said it
+        aside = re.search(r",\s*(?:a|an|the)\s[^,;()\"]*,\s*(?:\w+ly\s+)?$", self.folded[sentence.start:before])
+        if aside and any(m.end == sentence.start + aside.start() for m in ms):
+            before = sentence.start + aside.start()  # 'X, a nonprofit that represents Y, praised': X
+        candidates = [i for i, m in enumerate(ms) if m.end <= before
+                      and len(re.sub(_ASIDE, " ", self.folded[m.end:before])) <= gap]
         for i in reversed(candidates):
             m = ms[i]
-            between = self.folded[m.end:before]
+            between = re.sub(_ASIDE, " ", self.folded[m.end:before])
+            if re.fullmatch(r"(?:\s+(?:in|on|last|this|since)\s+[\w.]+(?:\s+\d+)?)?\s+(?:that|which)\s+(?:\w+ly\s+)?", between) \
+                    and self.fits(m.entity, cls) and not self.in_parentheses(m, sentence):
+                return [m]  # 'an order in January that threatened ...': the order did
             aside = re.fullmatch(r",\s*(?:who|which)\b[^,;]*,\s*|,? who\s*", between)
             if re.search(r"[;:]|\bthat\b|\bwhich\b|\bwho\b|\bwhile\b|\bbut\b", between) and not aside:
                 return []
             if self.in_parentheses(m, sentence) or not self.fits(m.entity, cls):
                 continue
-            if _PREPOSITION.search(self.folded[sentence.start:m.start]) or self.folded.startswith("'s", m.end):
-                continue
-            return self.group_left(ms, i, cls)
+            if possessive and self.folded.startswith("'s", m.end) and not re.search(r"[,;]", between):
+                return [m]  # "Trump's measures against immigrants": the owner of the noun acts
+            people = re.search(r"\b(?:officials|mayors|leaders|representatives|departments|residents|lawmakers|officers|"
+                               r"agencies|governments|police)(?: and [a-z ]{2,30}?)? (?:from|of|in) $", self.folded[sentence.start:m.start])
+            if people and self.is_group(m.entity):
+                return [m]  # 'mayors and police departments from several cities said': the cities
+            if (_PREPOSITION.search(self.folded[sentence.start:m.start]) and between.strip()) \
+                    or (self.folded.startswith("'s", m.end) and not possessive):
+                continue  # (right before its verb a name is its subject: 'with Denver Public Schools suing')
+            return self.list_head(ms, self.group_left(ms, i, cls), before)
         return []
 
     def main_subject(self, ms, sentence, before: int, cls) -> list[Mention]:
@@ -167,24 +231,30 @@ class _Extractor:
             if _PREPOSITION.search(self.folded[sentence.start:m.start]) and not \
                     re.search(r"\bled by\s+$", self.folded[sentence.start:m.start]):
                 continue
-            if self.is_group(m.entity) and re.match(r",?\s+(?:including|led by|such as)\b", self.folded[m.end:before]):
-                continue  # the category of a list, not its members
+            if self.is_group(m.entity) and re.match(r",?\s+(?:led by)\b", self.folded[m.end:before]):
+                continue  # the category of a list whose leaders are named: the members act
+            if self.type_of(m.entity) == "JurisdictionGroup" and re.match(r",?\s+(?:including|such as|like)\b", self.folded[m.end:before]):
+                return [m]  # 'These jurisdictions, including A and B, argue': the set acts
+            if self.is_group(m.entity) and re.match(r",?\s+(?:including|such as|like)\b", self.folded[m.end:before]):
+                continue  # 'critics like A claim': the ones named act
             if _VERB.search(self.folded[sentence.start:m.start].replace("led by", "")):
                 return []  # past the first verb: this is no longer the subject
-            group = [ms[i]]
-            for x in ms[i + 1:]:
-                if x.start >= before or not _LIST_SEP.fullmatch(self.folded[group[-1].end:x.start]) \
-                        or not self.fits(x.entity, cls):
-                    break
-                group.append(x)
-            return group
+            head = next((x for x in ms[i + 1:] if x.start < before and self.fits(x.entity, cls)
+                         and re.fullmatch(r"(?:\s+[A-Z][\w.'-]*)*\s+", self.folded[m.end:x.start])), None)
+            if head:  # 'Arizona Attorney General Mark Whitlock': the person, not the place before the title
+                continue
+            return [x for x in self.group_right(ms, i, cls, LIST_SEP) if x.end <= before]
         return []
 
     def participle(self, sentence: Sentence, start: int, end: int) -> bool:
         word = self.folded[start:end].split(" ")[0]
-        return word.endswith("ing") and bool(re.search(r",\s*(?:and\s+)?$", self.folded[sentence.start:start]))
+        before = self.folded[sentence.start:start]
+        return word.endswith("ing") and bool(re.search(r",\s*(?:and\s+)?$|\bby\s+$", before)
+                                             or re.search(r",\s*\w+ing\b[^,;]*\band\s+$", before))
 
     def passive(self, sentence: Sentence, start: int) -> bool:
+        if re.match(r"\w+ing\b", self.folded[start:start + 30]):
+            return False  # 'is currently working with': progressive, not passive
         return bool(re.search(r"\b(?:be|been|being|is|are|was|were|get|got)\s+(?:\w+ly,?\s+|or\s+|and\s+|not\s+)*$",
                               self.folded[sentence.start:start]))
 
@@ -194,62 +264,112 @@ class _Extractor:
                 continue
             if self.in_parentheses(m, sentence) or not self.fits(m.entity, cls):
                 continue
-            if re.search(r"[;,]", self.folded[after:m.start]):
-                return []  # the object follows its verb within the clause
-            while i + 1 < len(ms) and ms[i + 1].start == ms[i].end + 1 and self.fits(ms[i + 1].entity, cls):
-                i += 1  # 'U.S. Department of ...': the name, not its modifier
+            between = re.sub(r"\bthe (?:city|county|state|town|village) of\s*$", "", self.folded[after:m.start])
+            between = re.sub(r"^[^,;]{0,50}, (?:such as|including|like|especially|notably) $", "", between)  # examples of it
+            if re.search(r"[;,]|\b\w{3,}ing\b|\bof\b", between):
+                return []  # the object follows its verb within the clause, not inside a modifier of it
+            head = re.match(r" ([a-z]+)\b", self.folded[m.end:m.end + 20])
+            if head and head.group(1) in self.rules["modifier_heads"] and not self.parenthesised(m):
+                return []  # 'rebuked the DOJ actions': the actions, not the DOJ
+            while i + 1 < len(ms) and ms[i + 1].start in (ms[i].end + 1, ms[i].end + 3) and self.fits(ms[i + 1].entity, cls) \
+                    and self.folded[ms[i].end:ms[i + 1].start] in (" ", "'s "):
+                i += 1  # 'U.S. Department of ...', "Trump's mass deportation plans": the head, not its modifier
             return self.group_right(ms, i, cls)
         return []
 
     # --- passes ------------------------------------------------------------------------
     def run(self) -> list[StatementCandidate]:
+        self.claimed: dict[int, list[tuple[int, int]]] = {}  # sentence -> spans read as claims
+        self.spoke: dict[int, list[Mention]] = {}  # sentence -> who speaks in it
+        self.suits: dict[int, tuple[str, list[Mention], list[Mention]]] = {}  # sentence -> suit filed in it
+        self.lawsuits: list[tuple[str, set[str], set[str], str | None]] = []  # (id, plaintiffs, defendants, date)
+        self.renamed: dict[str, str] = {}
         for sentence in self.sentences:
             ms = self.by_sentence.get(sentence.index, [])
-            if not ms:
+            if not ms and not self.lawsuits:
                 continue
             self.location(sentence, ms)
             dateline = _DATELINE.match(self.folded, sentence.start, sentence.end)
             if dateline:  # 'RIVERTON, Ore. (AP) — ': where the report was filed, not an actor
                 ms = [m for m in ms if m.start >= dateline.end()]
+            ms = self.suit_references(sentence, ms)
             self.wording(sentence, ms)
             self.claims(sentence, ms)
             self.roles(sentence, ms)
             self.membership(sentence, ms)
             self.part_of(sentence, ms)
+            self.owned_policies(sentence, ms)
+            self.events(sentence, ms)
+        self.quoted_claims()
         return self.dedupe()
+
+    def suit_references(self, sentence: Sentence, ms: list[Mention]) -> list[Mention]:
+        """'the lawsuit', 'the case': the suit the article last told of."""
+        if not self.lawsuits:
+            return ms
+        extra = [Mention(sentence.start + m.start(), sentence.start + m.end(), m.group(), self.lawsuits[-1][0], "suit-reference", 0.5)
+                 for m in re.finditer(r"\b[Tt]he (?:lawsuit|suit|case|complaint|legal challenge)\b(?! (?:of|against|by|that|filed))",
+                                      self.folded[sentence.start:sentence.end])]
+        extra = [x for x in extra if not any(m.start < x.end and x.start < m.end for m in ms)]
+        return sorted([*ms, *extra], key=lambda m: m.start) if extra else ms
 
     def wording(self, sentence: Sentence, ms: list[Mention]) -> None:
         folded = self.folded[sentence.start:sentence.end]
+        headline = _headline(sentence.text)
         for rule in self.rules["relations"]:
-            if rule["relation"] == "holdsRole":
-                continue
+            if rule["relation"] == "holdsRole" or (headline and rule.get("score", 0.5) < 0.5):
+                continue  # a headline's capitals hide its grammar: only the surer rules there
             info = self.onto.relations[rule["relation"]]
+            domain = tuple(rule.get("domain", ())) or info.domain
+            range_ = tuple(rule.get("range", ())) or info.range
             for trig in re.finditer(rule["trigger"], folded, re.I):
                 t_start, t_end = sentence.start + trig.start(), sentence.start + trig.end()
                 if any(m.start < t_end and t_start < m.end for m in ms):
                     continue  # the trigger word is part of a name ('Justice Department')
+                relation, confidence = rule["relation"], rule.get("confidence", "explicit")
+                if rule.get("factual") and self.irrealis(sentence, t_start):
+                    if rule["factual"] == "skip":
+                        continue  # 'would withhold', 'threatened to sign': not done (yet)
+                    relation, confidence = rule["factual"], "implied"  # 'threatened to sue X'
+                if rule.get("between"):  # 'the battle between A and B': each side against the other
+                    sides = self.objects(ms, sentence, t_end, domain, 10)
+                    for a in sides:
+                        for b in sides:
+                            self.emit(a.entity, relation, b.entity, sentence, rule["rule"], rule.get("score", 0.5) * 0.9,
+                                      confidence, self.date_near(sentence, t_start))
+                    continue
                 if rule.get("passive"):
-                    subs = self.objects(ms, sentence, t_end, info.domain, rule.get("gap", 80))
-                    objs = self.subjects(ms, sentence, t_start, info.range, rule.get("subject_gap", 160))
+                    subs = self.objects(ms, sentence, t_end, domain, rule.get("gap", 80))
+                    objs = self.subjects(ms, sentence, t_start, range_, rule.get("subject_gap", 160))
                 else:
                     if self.passive(sentence, t_start):
                         continue  # 'officials can be investigated': the doer is not before it
                     if self.participle(sentence, t_start, t_end):
-                        subs = self.main_subject(ms, sentence, t_start, info.domain)
+                        subs = self.main_subject(ms, sentence, t_start, domain)
                     else:
-                        subs = self.subjects(ms, sentence, t_start, info.domain, rule.get("subject_gap", 160))
+                        subs = self.subjects(ms, sentence, t_start, domain, rule.get("subject_gap", 160),
+                                             possessive=rule.get("possessive", False))
                     objs = self.document(ms, sentence, t_end, subs) if rule.get("document") and subs else []
-                    objs = objs or self.objects(ms, sentence, t_end, info.range, rule.get("gap", 60))
+                    objs = objs or self.objects(ms, sentence, t_end, range_, rule.get("gap", 60))
+                if rule.get("lawsuit") and relation == rule["relation"] and subs and not objs \
+                        and re.match(r"\s*(?:[,.;]|over\b|in\b|on\b|last\b|this\b|again\b|$)", self.folded[t_end:sentence.end]):
+                    date = self.date_near(sentence, t_start)  # 'Numerous cities then sued, ...': a suit
+                    self.lawsuit(sentence, subs, [], date, rule.get("score", 0.5) * 0.8)
                 if not subs or not objs:
                     continue
                 date = self.date_near(sentence, t_start)
                 score = rule.get("score", 0.5) * min(m.score for m in [*subs, *objs]) ** 0.5
                 for s in subs:
                     for o in objs:
-                        self.emit(s.entity, rule["relation"], o.entity, sentence, rule["rule"], score,
-                                  rule.get("confidence", "explicit"), date)
-                if rule.get("lawsuit"):
+                        self.emit(s.entity, relation, o.entity, sentence, rule["rule"], score, confidence, date)
+                if rule.get("lawsuit") and relation == rule["relation"]:
                     self.lawsuit(sentence, subs, objs, date, score)
+
+    def irrealis(self, sentence: Sentence, at: int) -> bool:
+        """Whether the action at `at` is threatened, planned, wished for or conditional."""
+        clause = re.split(r"[,;:]", self.folded[sentence.start:at])[-1]
+        return re.search(self.rules["irrealis"], " " + clause, re.I) is not None \
+            or re.search(r"\b(?:if|unless|whether|when|whenever)\b", clause, re.I) is not None
 
     def document(self, ms, sentence: Sentence, after: int, subs: list[Mention]) -> list[Mention]:
         """'released a memo ... on "X"': the document named after the noun; 'signed an
@@ -258,9 +378,10 @@ class _Extractor:
         for doc in self.rules["document_nouns"]:
             m = re.match(rf"\s+({doc['pattern']})\b", rest, re.I)
             if m:
-                here = [x for x in ms if x.start == after + m.start(1)]
-                if here:
-                    return here
+                here = [x for x in ms if x.start == after + m.start(1)] or \
+                    [x for x in ms if after + m.start(1) <= x.start < after + m.end(1) and self.fits(x.entity, "Policy")]
+                if here:  # 'issued a Department of Transportation order': the order named there
+                    return here[-1:]
                 named = [x for x in ms if x.start >= after + m.end(1) and x.rule == "named-document"
                          and x.start - (after + m.end(1)) < 80]
                 if named:
@@ -269,204 +390,67 @@ class _Extractor:
                 label = f"{self.label(subs[0].entity)}'s {doc['label']}" + (f" of {date}" if date else "")
                 ident = self.new_entity(label, doc["type"], "unnamed-document", sentence)
                 start = after + m.start(1)
-                return [Mention(start, after + m.end(1), self.text[start:after + m.end(1)], ident, "unnamed-document", 0.6)]
+                made = Mention(start, after + m.end(1), self.text[start:after + m.end(1)], ident, "unnamed-document", 0.6)
+                if not any(x.start < made.end and made.start < x.end for x in ms):
+                    ms.append(made)  # later rules of the sentence see it ('an order stating that ...')
+                    ms.sort(key=lambda x: x.start)
+                return [made]
         return []
 
     def lawsuit(self, sentence, subs, objs, date, score) -> None:
         def side(group):
             names = [self.label(m.entity) for m in sorted(group, key=lambda m: m.start)]
             return names[0] + (" et al." if len(names) > 2 else "") if len(names) != 2 else " and ".join(names)
-        label = f"{side(subs)} v. {side(objs)}" + (f" ({date})" if date else "")
-        ident = self.new_entity(label, "Lawsuit", "lawsuit", sentence)
+        plaintiffs, defendants = {m.entity for m in subs}, {m.entity for m in objs}
+        same = next((x for x in self.lawsuits if x[1] == plaintiffs and (not x[2] or not defendants or x[2] == defendants)
+                     and (x[3] is None or date is None or x[3] == date)), None)
+        label = (f"{side(subs)} v. {side(objs)}" if objs else f"Lawsuit by {side(subs)}") + (f" ({date})" if date else "")
+        if same:  # the same suit again ('Alder County sues ...' in the headline, then in full)
+            ident = same[0]
+            if defendants and not same[2]:  # named now by both sides
+                new = self.new_entity(label, "Lawsuit", "lawsuit", sentence)
+                self.found.entities[new].evidence = self.found.entities[ident].evidence
+                self.renamed[ident] = new
+                self.lawsuits[self.lawsuits.index(same)] = (new, plaintiffs, set(defendants), same[3])
+                ident = new
+        else:
+            ident = self.new_entity(label, "Lawsuit", "lawsuit", sentence)
+            self.lawsuits.append((ident, plaintiffs, set(defendants), date))
         for m in subs:
             self.emit(m.entity, "plaintiffIn", ident, sentence, "lawsuit", score * 0.9, date=date)
+            if re.search(r"\bled by\s+(?:the\s+)?$", self.folded[sentence.start:m.start]):
+                self.emit(m.entity, "leads", ident, sentence, "lawsuit-led-by", score * 0.8, date=date)
         for m in objs:
             self.emit(m.entity, "defendantIn", ident, sentence, "lawsuit", score * 0.9, date=date)
+        self.suits[sentence.index] = (ident, subs, objs)
 
-    def claims(self, sentence: Sentence, ms: list[Mention]) -> None:
-        spec = self.rules["claims"]
-        folded = self.folded[sentence.start:sentence.end]
-        for trig in re.finditer(spec["say"], folded, re.I):
-            t_start, t_end = sentence.start + trig.start(), sentence.start + trig.end()
-            if any(m.start < t_end and t_start < m.end for m in ms):
-                continue
-            if self.participle(sentence, t_start, t_end):
-                agent = [m for m in ms if m.end <= t_start and self.fits(m.entity, "Actor")
-                         and re.search(r"\bfrom\s+(?:\w+\s+){0,2}$", self.folded[sentence.start:m.start])]
-                speakers = agent[-1:] or self.main_subject(ms, sentence, t_start, "Actor")
-            else:
-                speakers = self.subjects(ms, sentence, t_start, "Actor", 60)
-                speakers = self.appositive_speaker(ms, sentence, t_start, speakers)
-            quote = re.match(r'\s*“?([^“”]{12,}?)[,.]?”', sentence.text) or re.match(r'\s*"([^"]{12,}?)[,.]?"', sentence.text)
-            if quote and trig.start() > quote.end(1):
-                start, end = sentence.start + quote.start(1), sentence.start + quote.end(1)
-                if not speakers:  # '"...," says X'
-                    speakers = self.objects(ms, sentence, t_end, "Actor", 5)
-            else:
-                start = t_end
-                stop = re.search(r"[;]|\s+\b(?:but|while|whereas)\b", self.folded[t_end:sentence.end])
-                end = t_end + stop.start() if stop else sentence.end
-            clause = self.text[start:end].strip(" ,.:\"“”")
-            if not speakers or len(clause.split()) < 3 or re.match(r"(?:who|which)\b", clause):
-                continue
-            self.claim(sentence, ms, speakers, clause, start, end, spec)
-            break  # one claim per sentence: the first attribution governs it
-
-    def claim(self, sentence, ms, speakers, clause, start, end, spec) -> None:
-        folded_clause = fold(clause)
-        legal = re.search(spec["legal"], folded_clause, re.I) is not None
-        inside = [m for m in ms if start <= m.start and m.end <= end]
-        for m in inside:  # an Act invoked in a legal claim is invoked as law
-            cand = self.found.entities.get(m.entity)
-            if cand and not cand.known and cand.type == "Statute" and (legal or breaks):
-                cand.type = "StatutoryProvision"
-        provisions = [m for m in inside if self.fits(m.entity, "LegalProvision")]
-        breaks = re.search(spec["breaks"], folded_clause, re.I)
-        target = None
-        if breaks and not re.search(r"\b(?:be|been|being)\s+(?:\w+ly\s+)?$", folded_clause[:breaks.start()]):
-            cut = start + (len(clause) and self.folded[start:end].find(breaks.group()))
-            before = [m for m in inside if m.end <= cut and not self.fits(m.entity, "LegalProvision")]
-            target = before[-1] if before else None
-        date = self.date_near(sentence, start)
-        score = spec.get("score", 0.5)
-        kind = "LegalClaim" if legal or provisions else "FactualClaim"
-        if kind == "LegalClaim" and breaks and len(provisions) > 1:
-            head = clause[:clause.find(breaks.group())] if breaks.group() in clause else ""
-            labels = [(f"{head}{breaks.group()} {self.label(p.entity)}".strip(), [p]) for p in provisions]
-        else:
-            labels = [(_short(clause), provisions)]
-        for label, invoked in labels:
-            ident = self.new_entity(label, kind, "claim", sentence, score)
-            for s in speakers:
-                self.emit(s.entity, "asserts", ident, sentence, "claim", score, date=date)
-            for p in invoked:
-                self.emit(ident, "invokes", p.entity, sentence, "claim-invokes", score)
-            if target is not None and kind == "LegalClaim":
-                self.emit(ident, "challenges", target.entity, sentence, "claim-challenges", score * 0.8)
-
-    def appositive_speaker(self, ms, sentence, before: int, speakers: list[Mention]) -> list[Mention]:
-        """'Ann Lee, director of the Agency, says': the person, not the agency."""
-        if not speakers or self.fits(speakers[0].entity, "Person"):
-            return speakers
-        for m in ms:
-            if m.end <= speakers[0].start and self.fits(m.entity, "Person") \
-                    and re.match(r",[^,]*$", self.folded[m.end:speakers[0].start] + " ") \
-                    and re.fullmatch(r"[^,]*,\s*", self.folded[speakers[-1].end:before]):
-                return [m]
-        return speakers
-
-    def roles(self, sentence: Sentence, ms: list[Mention]) -> None:
-        titles = {t["title"]: t for t in self.rules["titles"]}
-        title_re = "|".join(re.escape(t) for t in sorted(titles, key=len, reverse=True))
-        quals = "|".join(re.escape(q) for q in self.rules["title_qualifiers"])
-        date = self.date_near(sentence, sentence.start) or self.article_date
-        for i, m in enumerate(ms):
-            if not self.fits(m.entity, "Person"):
-                continue
-            before = self.folded[sentence.start:m.start]
-            t = re.search(rf"(?:\b(?i:{quals}) )*\b({title_re}) $", before)
-            if t:
-                spec = titles[t.group(1)]
-                org = next((x for x in reversed(ms[:i]) if x.end <= sentence.start + t.start()
-                            and re.fullmatch(r"(?:'s)?\s*", self.folded[x.end:sentence.start + t.start()])), None)
-                local = re.search(r"\b(?:state|county|city)\b", t.group(0), re.I)
-                org_id = org.entity if org else (None if local else self.default_org(spec))
-                if org_id:
-                    self.emit(m.entity, "holdsRole", org_id, sentence, "title-before-name",
-                              0.8 if org else 0.5, date=date, title=t.group(1))
-            after = self.folded[m.end:sentence.end]
-            a = re.match(rf",? (?:who (?:as|is|was|serves as) )?(?:the |a |an )?(?:\w+'s )?({_TITLE_PHRASE}) (?:of|at|for) (?:the )?", after, re.I)
-            if a:
-                org = self.org_phrase(ms, m.end + a.end())
-                if org:
-                    self.emit(m.entity, "holdsRole", org, sentence, "appositive-title", 0.7, date=date,
-                              title=a.group(1))
-            p = re.match(r" \(([^)]{2,40})\)", after)
-            if p:
-                place = next((x for x in ms if x.start == m.end + 2), None)
-                plural = re.search(r"\b(" + "|".join(self.rules["plural_titles"]) + r")\b", fold(sentence.text), re.I)
-                if place and plural:
-                    self.emit(m.entity, "holdsRole", place.entity, sentence, "name-with-place", 0.6,
-                              date=date, title=self.rules["plural_titles"][plural.group(1).lower()])
-        # 'acting director of the Agency, Jane Roe'
-        for r in re.finditer(rf"\b({_TITLE_PHRASE}) (?:of|at) (?:the )?", self.folded[sentence.start:sentence.end], re.I):
-            org = self.org_phrase(ms, sentence.start + r.end())
-            if not org:
-                continue
-            org_end = max(x.end for x in ms if x.entity == org and x.start >= sentence.start + r.end())
-            person = next((x for x in ms if x.start >= org_end and re.fullmatch(r",\s*", self.folded[org_end:x.start])
-                           and self.fits(x.entity, "Person")), None)
-            if person:
-                self.emit(person.entity, "holdsRole", org, sentence, "title-of-org-name", 0.7, date=date,
-                          title=r.group(1))
-
-    def org_phrase(self, ms: list[Mention], at: int) -> str | None:
-        """The organisation named from `at` on: the last of a possessive chain ('A's B' -> B)."""
-        chain = []
-        for m in ms:
-            if m.start < at:
-                continue
-            if chain and not re.fullmatch(r"'s\s+|\s+", self.folded[chain[-1].end:m.start]):
-                break
-            if not chain and m.start != at:
-                break
-            chain.append(m)
-        chain = [m for m in chain if self.fits(m.entity, "Actor")]
-        return chain[-1].entity if chain else None
-
-    def default_org(self, spec: dict) -> str | None:
-        name = spec.get("default")
-        if not name:
-            return None
-        key = norm(name)
-        for ident, ent in self.found.known.items():
-            if key in {norm(f) for f in [ent.label, *ent.aliases]}:
-                return ident
-        return None
-
-    def membership(self, sentence: Sentence, ms: list[Mention]) -> None:
-        for i, m in enumerate(ms):
-            if not self.is_group(m.entity):
-                continue
-            after = self.folded[m.end:sentence.end]
-            if not re.match(r",?\s+(?:including|such as|like|among them|led by)\b", after):
-                continue
-            for x in ms[i + 1:]:
-                between = self.folded[m.end:x.start]
-                if not _LIST_SEP.fullmatch(between):
-                    break
-                if self.type_of(x.entity) == "Person" and self.type_of(m.entity) == "JurisdictionGroup":
-                    continue
-                self.emit(x.entity, "memberOf", m.entity, sentence, "including", 0.6)
-                m = Mention(m.start, x.end, m.text, m.entity, m.rule)
-
-    def location(self, sentence: Sentence, ms: list[Mention]) -> None:
-        for a, b in zip(ms, ms[1:]):
-            if self.folded[a.end:b.start] == ", " and self.fits(a.entity, "Jurisdiction") \
-                    and self.fits(b.entity, "State") and not self.fits(a.entity, "State"):
-                self.emit(a.entity, "locatedIn", b.entity, sentence, "place-comma-state", 0.8)
-
-    def part_of(self, sentence: Sentence, ms: list[Mention]) -> None:
-        for a, b in zip(ms, ms[1:]):
-            if re.fullmatch(r"'s\s+", self.folded[a.end:b.start]) and self.fits(a.entity, "Organization") \
-                    and self.fits(b.entity, "Organization"):
-                self.emit(b.entity, "partOf", a.entity, sentence, "possessive-organization", 0.6)
 
     def dedupe(self) -> list[StatementCandidate]:
         best: dict[tuple, StatementCandidate] = {}
+        for old in self.renamed:
+            self.found.entities.pop(old, None)
         for st in self.out:
+            st.subject = self.renamed.get(st.subject, st.subject)
+            st.object = self.renamed.get(st.object, st.object)
             key = (st.subject, st.relation, st.object, st.sentence.index)
             if key not in best or st.score > best[key].score:
                 best[key] = st
         return sorted(best.values(), key=lambda s: (s.sentence.index, -s.score))
 
 
-def _short(clause: str, limit: int = 110) -> str:
-    clause = " ".join(clause.split())
-    if len(clause) <= limit:
-        return clause[:1].upper() + clause[1:]
-    cut = clause[:limit].rsplit(" ", 1)[0]
-    return cut[:1].upper() + cut[1:] + " …"
+def _headline(text: str) -> bool:
+    """A line in title case ('Sanctuary Cities Stand Firm Against Trump's Deportation Push')."""
+    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", text) if len(w) > 3]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.7 * len(words) and not text.rstrip().endswith(".")
+
+
+def _listed(group: list[Mention], joints: list[str]) -> list[Mention]:
+    """A list names its last member with 'and' or 'or'; names joined by commas alone are
+    clauses side by side ('While X seeks ..., legal experts note ...')."""
+    if len(group) > 1 and not any(re.search(r"\b(?:and|or|including|led by|as well as|along with|together with|such as|like)\b", j)
+                                  for j in joints):
+        return group[:1]
+    return group
 
 
 def extract(text: str, sentences: list[Sentence], found: Found, article_date: str | None, onto) -> list[StatementCandidate]:

@@ -18,8 +18,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from .. import curated
 from ..curated import ID_RE, Curated
 from ..errors import EXIT_ENVIRONMENT, KGError
 from ..project import Project
@@ -33,7 +32,6 @@ HEADER = """\
 # Quotes are verbatim from the stored text {text_name}; display_quote is the repaired reading.
 """
 
-
 @dataclass
 class Written:
     path: Path
@@ -42,7 +40,6 @@ class Written:
     entities: int
     statements: int
     extraction: Extraction
-
 
 def source_id_for(article: Path, data: Curated, wanted: str | None) -> str:
     """A source id for the article: `wanted`, or one made from the file name."""
@@ -56,7 +53,6 @@ def source_id_for(article: Path, data: Curated, wanted: str | None) -> str:
         raise KGError(f"source '{ident}' is already in data/sources.yaml",
                       hint="pass another --id for this article")
     return ident
-
 
 def records(found: Extraction, source_id: str) -> tuple[list[dict], list[dict]]:
     """The entity and statement records of the review file."""
@@ -90,7 +86,6 @@ def records(found: Extraction, source_id: str) -> tuple[list[dict], list[dict]]:
         statements.append(item)
     return entities, statements
 
-
 def write(found: Extraction, *, article: Path, project: Project, data: Curated, source_id=None,
           title=None, date=None, outlet=None, author=None, out=None) -> Written:
     """Write the review file and the article copy beside it, each atomically."""
@@ -108,7 +103,7 @@ def write(found: Extraction, *, article: Path, project: Project, data: Curated, 
     doc = {"source": source_id, "article": record, "entities": entities, "statements": statements}
     header = HEADER.format(source=source_id, n_ent=len(entities), n_st=len(statements),
                            name=out.name, text_name=text_path.name)
-    body = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
+    body = curated.dump(doc)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(text_path, found.original)
@@ -117,7 +112,6 @@ def write(found: Extraction, *, article: Path, project: Project, data: Curated, 
         raise KGError(f"cannot write {out}: {exc.strerror}", hint="choose another --out",
                       exit_code=EXIT_ENVIRONMENT) from None
     return Written(out, text_path, source_id, len(entities), len(statements), found)
-
 
 def atomic_write(path: Path, text: str) -> None:
     """Write `text` (UTF-8, line endings as given) to `path` through a temp file and a rename."""
