@@ -27,13 +27,16 @@ class _Context:
     def project(self) -> projects.Project:
         return projects.find(self.root, self.store)
 
-    def graph(self, endpoint: str | None = None) -> graph.KnowledgeGraph:
-        return graph.load(self.root, self.store, endpoint=endpoint)
+    def graph(self, endpoint: str | None = None, timeout: float = 60.0) -> graph.KnowledgeGraph:
+        return graph.load(self.root, self.store, endpoint=endpoint, timeout=timeout)
 
 
 _ENDPOINT = click.option("--endpoint", metavar="URL",
                          help="A SPARQL 1.1 server's query URL (e.g. http://localhost:3030/ds/query); "
                               "credentials may go in the URL (http://user:password@host/...).")
+_TIMEOUT = click.option("--timeout", default=60.0, show_default=True, metavar="SECONDS",
+                        type=click.FloatRange(0, min_open=True),
+                        help="With --endpoint: how long to wait for each answer of the server.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -90,12 +93,13 @@ def check(obj: _Context, full_shacl: bool) -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
 @_FULL_SHACL
 @_ENDPOINT
+@_TIMEOUT
 @click.option("--update-endpoint", metavar="URL",
               help="The server's update URL, when it is not the usual one next to --endpoint "
                    "(Oxigraph /query -> /update, Fuseki /ds/query -> /ds/update, "
                    "GraphDB /repositories/R -> /repositories/R/statements).")
 @click.pass_obj
-def build(obj: _Context, quiet: bool, full_shacl: bool, endpoint: str | None,
+def build(obj: _Context, quiet: bool, full_shacl: bool, endpoint: str | None, timeout: float,
           update_endpoint: str | None) -> None:
     """Validate data/ and write the on-disk store and a Turtle dump, atomically.
 
@@ -114,7 +118,7 @@ def build(obj: _Context, quiet: bool, full_shacl: bool, endpoint: str | None,
     if endpoint:
         from . import remote
 
-        server = remote.Endpoint(endpoint, update_endpoint)
+        server = remote.Endpoint(endpoint, update_endpoint, timeout=timeout)
         local = obj.graph()
         with _progress(f"loading into {server.url}", quiet) as advance:
             triples = server.load(local.store, progress=advance)
@@ -162,9 +166,10 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--list", "list_", is_flag=True, help="List the named queries and their parameters.")
 @_FORMAT
 @_ENDPOINT
+@_TIMEOUT
 @click.pass_obj
 def query(obj: _Context, query: str | None, expression: str | None, params: tuple[str, ...],
-          list_: bool, fmt: str | None, endpoint: str | None) -> None:
+          list_: bool, fmt: str | None, endpoint: str | None, timeout: float) -> None:
     """Run a named query (see --list), a .rq FILE, or SPARQL text with -e.
 
     \b
@@ -189,7 +194,7 @@ def query(obj: _Context, query: str | None, expression: str | None, params: tupl
         return
     if bool(query) == bool(expression):
         raise click.UsageError("give one of QUERY (a name or a .rq file) and -e SPARQL")
-    result = obj.graph(endpoint).query(query or expression, **_parse_params(params))
+    result = obj.graph(endpoint, timeout).query(query or expression, **_parse_params(params))
     output.write_rows(result.variables, ([r[v] for v in result.variables] for r in result), fmt,
                       terms=result.terms)
 
@@ -372,15 +377,22 @@ def _progress(description: str, quiet: bool):
               help="TCP port to listen on (0: any free port).")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; 0.0.0.0 opens the endpoint to other machines.")
+@click.option("--writable", is_flag=True,
+              help="Take SPARQL updates (POST /update), on a copy of the store that goes when the "
+                   "server stops; the built store is never written.")
+@click.option("--allow-service", is_flag=True,
+              help="Let queries call other endpoints with SERVICE (and updates fetch with LOAD); "
+                   "off by default, as anyone who can query could make the server fetch any URL.")
 @click.pass_obj
-def serve(obj: _Context, port: int, host: str) -> None:
+def serve(obj: _Context, port: int, host: str, writable: bool, allow_service: bool) -> None:
     """Serve the built graph as a read-only SPARQL 1.1 endpoint, until Ctrl-C.
 
     The server is Oxigraph's own (the `oxigraph` command, from the `server` extra), opened
     read-only on the current store directory: POST or GET /query with query=..., as the
     SPARQL 1.1 Protocol says, or open the query page at / in a browser. A later `kg build`
     publishes a new directory and leaves the served one in place: restart `kg serve` to serve
-    the new graph.
+    the new graph. Queries that would make the server fetch another URL (SERVICE) get
+    HTTP 403 unless --allow-service is given.
     """
     from . import serve as serving, store
     from .errors import StoreNotFound
@@ -389,7 +401,7 @@ def serve(obj: _Context, port: int, host: str) -> None:
     location = store.current_path(project.build_dir)
     if location is None:
         raise StoreNotFound(f"no built graph in {project.build_dir}", hint="run 'kg build' first")
-    serving.run(location, host, port, announce=click.echo)
+    serving.run(location, host, port, announce=click.echo, writable=writable, allow_service=allow_service)
 
 
 def _date_option(ctx, param, value: str | None) -> str | None:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 import networkx as nx
 
 from .errors import KGError
+from .graph import gc_paused
 
 if TYPE_CHECKING:
     from .graph import KnowledgeGraph
@@ -43,9 +44,11 @@ NODE_ATTRIBUTES = ("label", "type", "classes", "aliases", "description", "wikida
 #: lists; role dates are `start_date`/`end_date`, as GEXF reads `start`/`end` as time spans.
 EDGE_ATTRIBUTES = ("relation", "statement", "document", "date", "published", "quote", "polarity", "sign",
                    "families", "confidence", "cameo", "manner", "via", "title", "start_date", "end_date")
-_EDGE_COLUMNS = {"doc": "document", "start": "start_date", "end": "end_date"}
+#: The column of queries/edges.rq each edge attribute comes from, where the names differ.
+_EDGE_COLUMNS = {"document": "doc", "start_date": "start", "end_date": "end"}
 
 
+@gc_paused()  # a graph of many small dicts, without cycles: see gc_paused
 def to_networkx(g: KnowledgeGraph, *, families: Iterable[str] | None = None,
                 types: Iterable[str] | None = None, as_of: DateLike | Window | None = None,
                 confidence: str | None = None) -> nx.MultiDiGraph:
@@ -97,21 +100,25 @@ def to_networkx(g: KnowledgeGraph, *, families: Iterable[str] | None = None,
                 "date": row["date"], "document": row["doc"], "statement": row["statement"]}))
 
     touched = set()
+    # A few dozen relations carry tens of thousands of edges: split their families once.
+    lineages: dict[str, tuple[set[str], list[str]]] = {}
+    columns = [(a, _EDGE_COLUMNS.get(a, a)) for a in EDGE_ATTRIBUTES]
     for row in g.query("edges"):
         u, v = row["source"], row["target"]
         if u not in G or v not in G:
             continue
-        lineage = row["families"].split()
-        if wanted_families is not None and not wanted_families.intersection(lineage):
+        if row["families"] not in lineages:
+            lineage = set(row["families"].split())
+            lineages[row["families"]] = lineage, sorted(top_families & lineage)
+        lineage, tops = lineages[row["families"]]
+        if wanted_families is not None and not wanted_families & lineage:
             continue
         if accepted is not None and row["confidence"] not in accepted:
             continue
         if window is not None and not _in_window(edge_date(row), window):
             continue
-        data = {_EDGE_COLUMNS.get(column, column): value for column, value in row.items()}
-        data["families"] = sorted(top_families.intersection(lineage))
-        data["sign"] = SIGN.get(row["polarity"], 0)
-        G.add_edge(u, v, key=row["statement"], **_drop_none({a: data.get(a) for a in EDGE_ATTRIBUTES}))
+        row["families"], row["sign"] = list(tops), SIGN.get(row["polarity"], 0)
+        G.add_edge(u, v, row["statement"], **{a: row[c] for a, c in columns if row[c] is not None})
         touched.update((u, v))
     if wanted_families is not None or window is not None or accepted is not None:
         G.remove_nodes_from([n for n in list(G) if n not in touched])

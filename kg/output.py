@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from typing import IO, Any, Iterable
 
@@ -21,6 +22,18 @@ def pick_format(requested: str | None, stream: IO[str] = sys.stdout) -> str:
 
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
+
+
+# Control characters other than tab and newline: in a terminal they move the cursor, recolour,
+# retitle the window or hide text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _cell(value: Any):
+    """A table cell that shows article text as it is: no rich markup, control characters as \\xNN."""
+    from rich.text import Text
+
+    return Text(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", _text(value)))
 
 
 def _sparql_json_term(term: ox.Term) -> dict[str, str]:
@@ -44,11 +57,11 @@ def write_rows(columns: list[str], rows: Iterable[list[Any]], fmt: str, *, title
         from rich.console import Console
         from rich.table import Table
 
-        table = Table(title=title, show_lines=False, header_style="bold")
+        table = Table(title=title and _cell(title), show_lines=False, header_style="bold")
         for column in columns:
-            table.add_column(column, overflow="fold")
+            table.add_column(_cell(column), overflow="fold")
         for row in rows:
-            table.add_row(*(_text(v) for v in row))
+            table.add_row(*(_cell(v) for v in row))
         Console(file=stream, soft_wrap=False).print(table)
         if not rows:
             print("(no rows)", file=stream)
