@@ -316,7 +316,7 @@ def path(obj: _Context, a: str, b: str, fmt: str | None, **filters) -> None:
     hops = obj.graph().path(a, b, **_filters(**filters))
     fmt = fmt or ("text" if sys.stdout.isatty() else "csv")
     if fmt == "text":
-        click.echo(describe(hops))
+        click.echo(output.terminal_safe(describe(hops)))
         return
     rows = [hop.as_row() for hop in hops]
     columns = list(rows[0]) if rows else ["subject", "relation", "object"]

@@ -29,11 +29,16 @@ def _text(value: Any) -> str:
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+def terminal_safe(text: str) -> str:
+    """`text` with control characters shown as \\xNN, so article text cannot drive the terminal."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def _cell(value: Any):
     """A table cell that shows article text as it is: no rich markup, control characters as \\xNN."""
     from rich.text import Text
 
-    return Text(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", _text(value)))
+    return Text(terminal_safe(_text(value)))
 
 
 def _sparql_json_term(term: ox.Term) -> dict[str, str]:

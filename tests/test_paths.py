@@ -73,3 +73,13 @@ def test_kg_path_misspelt_name_suggests(seed_build):
     result = run_kg("--store", str(seed_build), "path", "Homn", "Chiu")
     assert result.returncode == 1
     assert "did you mean 'Homan'" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_path_text_cannot_drive_the_terminal():
+    from kg.output import terminal_safe
+    from kg.paths import Hop, describe
+
+    text = terminal_safe(describe([Hop("a", "sued", "b", True, "s1", "\x1b[2J\x1b]0;owned\x07 A sued B.",
+                                       "2025", "news", "A", "B")]))
+    assert "\x1b" not in text and "\x07" not in text
+    assert "\\x1b[2J\\x1b]0;owned\\x07 A sued B." in text
