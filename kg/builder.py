@@ -14,7 +14,6 @@ from . import assemble, curated, ontology, project as projects, store, validate
 from .errors import ValidationError
 from .project import Project
 
-from .prefixes import PREFIXES  # noqa: E402,F401  (kg.builder.PREFIXES stays importable)
 
 
 @dataclass

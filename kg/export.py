@@ -124,7 +124,7 @@ def csv_paths(target: str | Path) -> tuple[Path, Path]:
 
 def write_rdf(g: KnowledgeGraph, fmt: str, out: str | Path | BinaryIO) -> None:
     """Every triple of the store (queries/network-quads.rq) as Turtle, N-Quads or JSON-LD."""
-    from .builder import PREFIXES
+    from .prefixes import PREFIXES
 
     result = g.query("network-quads")
     quads = [ox.Quad(s, p, o, graph if graph is not None else ox.DefaultGraph())

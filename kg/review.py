@@ -259,7 +259,7 @@ def _add_aliases(staged: Path, ent: curated.Entity, aliases: list[str], rel_file
         end += 1
     quoted = [json.dumps(a, ensure_ascii=False) for a in aliases]
     for i in range(first, end):
-        m = re.match(rf"^(\s*(?:- )?)aliases:\s*(\[.*\])\s*$", lines[i])
+        m = re.match(r"^(\s*(?:- )?)aliases:\s*(\[.*\])\s*$", lines[i])
         if m:
             inner = m.group(2)[1:-1].strip()
             lines[i] = f"{m.group(1)}aliases: [{inner + ', ' if inner else ''}{', '.join(quoted)}]\n"

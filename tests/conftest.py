@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +15,38 @@ import kg
 
 REPO = Path(__file__).resolve().parent.parent
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def tree_hash(folder: Path) -> str:
+    """One hash of every file name and byte under `folder`: equal means nothing changed."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        digest.update(str(path.relative_to(folder)).encode())
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def start_kg_serve(store_dir: Path, *flags: str) -> tuple[subprocess.Popen, int, list[str]]:
+    """`kg serve` as a user starts it, on a free port, once it says it is ready."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "kg", "--root", str(REPO), "--store", str(store_dir),
+                                "serve", "--port", str(port), *flags],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    announced = []
+    for line in process.stdout:
+        announced.append(line.rstrip("\n"))
+        if line.startswith("press Ctrl-C"):
+            break
+    assert process.poll() is None, process.stderr.read()
+    return process, port, announced
 
 
 def run_kg(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:

@@ -1,6 +1,5 @@
 """The build under hostile input, concurrent use and faults: nothing crashes, nothing is lost."""
 
-import os
 import resource
 import signal
 import subprocess
@@ -15,7 +14,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 import kg
 from kg import curated, store
 from kg.errors import ValidationError
-from conftest import REPO, run_kg
+from conftest import REPO
 
 HOSTILE = ["NEL\x85 LS\u2028 PS\u2029 in one line", '<script>alert("x")</script>', '<img src=x onerror=alert(1)>', 'x" } ; DROP ALL ; #',
            '> . ?s ?p ?o', "back\\slash \\u0022", "\u202eRTL override\u202c and עברית",

@@ -1,7 +1,6 @@
 """`kg build` on the real seed data: conformance, provenance, counts, atomic output."""
 
 import rdflib
-import pytest
 
 import kg
 from kg import builder, store

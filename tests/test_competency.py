@@ -22,7 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.builder import PREFIXES
+from kg.prefixes import PREFIXES
 from kg.namespace import ENT, KG, SRC
 
 SUITE = Path(__file__).resolve().parent / "competency"

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import REPO, run_kg
+from conftest import REPO, run_kg, tree_hash
 import kg
 from kg import curated, ontology
 from kg.curated import ID_RE
@@ -32,15 +31,6 @@ def onto():
 @pytest.fixture(scope="module")
 def data():
     return curated.read(REPO / "data", REPO)
-
-
-def _tree_hash(folder: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        digest.update(str(path.relative_to(folder)).encode())
-        if path.is_file():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def _check_review_file(path: Path, onto) -> dict:
@@ -244,9 +234,9 @@ def test_relation_rules_are_data_and_name_ontology_relations(onto):
 # --- bad input: one clear line, a non-zero exit, data/ untouched --------------------------
 
 def _ingest_cli(mini: Path, article: Path, *extra: str):
-    before = _tree_hash(mini / "data")
+    before = tree_hash(mini / "data")
     result = run_kg("--root", str(mini), "ingest", str(article), "--out", str(mini / "c" / "x.yaml"), *extra)
-    assert _tree_hash(mini / "data") == before
+    assert tree_hash(mini / "data") == before
     return result
 
 

@@ -22,7 +22,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 import kg
 from kg import remote
 from conftest import REPO, run_kg
-from test_remote import OxigraphServer, free_port
+from conftest import free_port
+from test_remote import OxigraphServer
 
 RESULTS = "application/sparql-results+json"
 NO = json.dumps({"head": {}, "boolean": False}).encode()

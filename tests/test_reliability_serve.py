@@ -11,7 +11,6 @@ import json
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import urllib.error
 import urllib.parse
@@ -24,8 +23,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 import kg
 from kg import serve, store
-from conftest import REPO, run_kg
-from test_remote import free_port
+from conftest import REPO, run_kg, start_kg_serve
 
 JSON = "application/sparql-results+json"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -71,21 +69,6 @@ def recorder():
     running = Recorder()
     yield running
     running.close()
-
-
-def start_kg_serve(store_dir: Path, *flags: str) -> tuple[subprocess.Popen, int, list[str]]:
-    """`kg serve` as a user starts it, on a free port, once it says it is ready."""
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "kg", "--root", str(REPO), "--store", str(store_dir),
-                                "serve", "--port", str(port), *flags],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    announced = []
-    for line in process.stdout:
-        announced.append(line.rstrip("\n"))
-        if line.startswith("press Ctrl-C"):
-            break
-    assert process.poll() is None, process.stderr.read()
-    return process, port, announced
 
 
 def stop(process: subprocess.Popen) -> None:

@@ -18,17 +18,11 @@ import pytest
 
 import kg
 from kg import remote
-from conftest import REPO, run_kg
+from conftest import REPO, free_port, run_kg
 
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 INJECTIONS = ['x" } ; DROP ALL ; #', "> . ?s ?p ?o", "x' } DELETE WHERE { ?s ?p ?o } #",
               'a" . } } ; CLEAR ALL ; SELECT * { { ?s ?p "']
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class OxigraphServer:

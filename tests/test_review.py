@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
 import yaml
 
 import kg
-from conftest import run_kg
+from conftest import run_kg, tree_hash
 from kg import curated
 from kg.errors import KGError, ValidationError
 from kg.ingest import ingest
@@ -21,15 +20,6 @@ Springfield fights agency over grants
 On March 3, the city of Springfield sued the Federal Agency, arguing that its grant condition violates the Tenth Amendment.
 Springfield Mayor Jane Roe criticized the Federal Agency. Budget Director Sam Pike said the city would lose $2 million.
 """
-
-
-def _tree_hash(folder: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        digest.update(str(path.relative_to(folder)).encode())
-        if path.is_file():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 @pytest.fixture
@@ -78,12 +68,12 @@ def test_an_invalid_review_leaves_data_unchanged(mini, candidates):
     doc = mark(candidates, accept=["all"])
     doc["statements"][0]["relation"] = "sues"
     candidates.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    before = _tree_hash(mini / "data")
+    before = tree_hash(mini / "data")
     with pytest.raises(ValidationError) as failure:
         apply(candidates, mini)
     assert any(p.rule == "unknown-relation" and p.file == "data/statements/grants.yaml"
                for p in failure.value.problems)
-    assert _tree_hash(mini / "data") == before
+    assert tree_hash(mini / "data") == before
     assert not list(mini.glob(".kg-review-*"))
 
 
@@ -100,10 +90,10 @@ def test_rejected_entity_used_by_an_accepted_statement_is_refused(mini, candidat
     doc = load(candidates)
     st = next(s for s in doc["statements"] if s["subject"] == "SamPike" or s["object"] == "SamPike")
     mark(candidates, accept=[st["id"]], reject=["SamPike"])
-    before = _tree_hash(mini / "data")
+    before = tree_hash(mini / "data")
     with pytest.raises(KGError, match="rejected"):
         apply(candidates, mini)
-    assert _tree_hash(mini / "data") == before
+    assert tree_hash(mini / "data") == before
 
 
 def test_edited_article_copy_is_refused(mini, candidates):

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import signal
 import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -16,16 +14,10 @@ import pytest
 
 import kg
 from kg import serve, store
-from conftest import REPO, run_kg
+from conftest import REPO, run_kg, start_kg_serve
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 JSON = "application/sparql-results+json"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def answer(request: urllib.request.Request | str) -> dict:
@@ -38,24 +30,9 @@ def count(doc: dict) -> int:
     return int(doc["results"]["bindings"][0]["n"]["value"])
 
 
-def kg_serve(seed_build) -> tuple[subprocess.Popen, int, list[str]]:
-    """`kg serve` on a free port, as a user starts it, once it says it is ready."""
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "kg", "--root", str(REPO), "--store", str(seed_build),
-                                "serve", "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True)
-    announced = []
-    for line in process.stdout:
-        announced.append(line.rstrip("\n"))
-        if line.startswith("press Ctrl-C"):
-            break
-    assert process.poll() is None, process.stderr.read()
-    return process, port, announced
-
-
 @pytest.fixture(scope="module")
 def served(seed_build):
-    process, port, announced = kg_serve(seed_build)
+    process, port, announced = start_kg_serve(seed_build)
     yield process, port, announced
     process.send_signal(signal.SIGINT)
     process.wait(timeout=15)
@@ -119,7 +96,7 @@ def test_updates_are_refused(served, seed_graph):
 
 
 def test_ctrl_c_stops_the_server_cleanly(seed_build):
-    process, port, _ = kg_serve(seed_build)
+    process, port, _ = start_kg_serve(seed_build)
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=15) == 0
     assert process.stdout.read().strip() == "stopping the server"

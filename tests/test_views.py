@@ -12,7 +12,7 @@ import pytest
 
 import kg
 from kg import views
-from conftest import REPO, run_kg
+from conftest import run_kg
 
 import browser
 
