@@ -401,6 +401,11 @@ def shared_provisions(G: nx.MultiDiGraph) -> nx.Graph:
     >>> shared_provisions(G)["LA"]["SF"]["provisions"]
     ['X']
     """
+    return _project(_invoked_provisions(G), "provisions")
+
+
+def _invoked_provisions(G: nx.MultiDiGraph) -> set[tuple[Node, Node]]:
+    """(actor, provision) for each provision an actor invokes (see shared_provisions)."""
     invoked, argued = defaultdict(set), defaultdict(set)
     for claim, target, rel in G.edges(data="relation"):
         if rel == "invokes":
@@ -415,7 +420,7 @@ def shared_provisions(G: nx.MultiDiGraph) -> nx.Graph:
         elif rel == "asserts":
             pairs.update((actor, p) for p in invoked[target])
     pairs.update((actor, p) for actor, lawsuit in _plaintiffs(G) for p in argued[lawsuit])
-    return _project({(a, p) for a, p in pairs if _is(G, a, "Actor")}, "provisions")
+    return {(a, p) for a, p in pairs if _is(G, a, "Actor")}
 
 
 def _plaintiffs(G: nx.MultiDiGraph) -> set[tuple[Node, Node]]:
@@ -432,6 +437,27 @@ def co_plaintiffs(G: nx.MultiDiGraph) -> nx.Graph:
     ['case']
     """
     return _project(_plaintiffs(G), "lawsuits")
+
+
+def _strongest(pairs: Iterable[tuple[Node, Node]], top: int) -> list[tuple[Node, Node, int, list[Node]]]:
+    """The `top` edges of ``_project(pairs)`` by weight, then by the actors' names, as
+    (actor, actor, weight, things shared): without building the whole projection, which holds
+    n²/2 pairs for a thing that n actors share (minutes and gigabytes on large graphs).
+    """
+    import numpy as np
+    import scipy.sparse as sparse
+
+    held: dict[Node, set[Node]] = defaultdict(set)
+    for actor, thing in pairs:
+        held[actor].add(thing)
+    actors = sorted(held, key=str)  # so that in each pair (i < j) the first has the first name
+    column = {thing: i for i, thing in enumerate({t for things in held.values() for t in things})}
+    rows, cols = zip(*((i, column[t]) for i, a in enumerate(actors) for t in held[a])) if held else ((), ())
+    X = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(actors), len(column)))
+    shared = sparse.triu(X @ X.T, k=1).tocoo()  # things shared, per pair of actors
+    best = np.lexsort((shared.col, shared.row, -shared.data))[:top]
+    return [(actors[i], actors[j], int(w), sorted(held[actors[i]] & held[actors[j]], key=str))
+            for i, j, w in zip(shared.row[best].tolist(), shared.col[best].tolist(), shared.data[best].tolist())]
 
 
 # --- time ---------------------------------------------------------------------------------
@@ -527,11 +553,12 @@ def report(G: nx.MultiDiGraph, top: int = 10, by: str = "degree") -> list[Table]
                         [[u, d.get("relation"), v, d.get("statement", k), d.get("quote")]
                          for u, v, k, d in frustrated]))
 
-    for name, title, P, attr in (("provisions", "Actors invoking the same provisions", shared_provisions(G),
-                                  "provisions"), ("plaintiffs", "Co-plaintiffs", co_plaintiffs(G), "lawsuits")):
-        pairs = sorted(P.edges(data=True), key=lambda e: (-e[2]["weight"], str(e[0]), str(e[1])))[:top]
+    # The strongest pairs of shared_provisions(G) and co_plaintiffs(G), without building them whole.
+    for name, title, pairs, attr in (("provisions", "Actors invoking the same provisions", _invoked_provisions(G),
+                                      "provisions"), ("plaintiffs", "Co-plaintiffs", _plaintiffs(G), "lawsuits")):
         tables.append(Table(name, title, ["actor", "actor", "shared", attr],
-                            [[label(a), label(b), d["weight"], names(d[attr])] for a, b, d in pairs]))
+                            [[label(a), label(b), weight, names(things)]
+                             for a, b, weight, things in _strongest(pairs, top)]))
 
     actors = lambda n: _is(G, n, "Actor") or "classes" not in G.nodes[n]  # noqa: E731
     tables.append(Table("years", "Most active actors year by year (statements dated that year)",

@@ -99,26 +99,35 @@ def to_networkx(g: KnowledgeGraph, *, families: Iterable[str] | None = None,
                 "relation": row["relation"], "value": row["value"], "unit": row["unit"],
                 "date": row["date"], "document": row["doc"], "statement": row["statement"]}))
 
-    touched = set()
-    # A few dozen relations carry tens of thousands of edges: split their families once.
+    # Tens of thousands of edges on large graphs: each row is read as a list of the terms' text
+    # (every column of queries/edges.rq is a string), and the families of each of the few
+    # dozen relations are split once.
+    edges = g.query("edges")
+    at = {column: i for i, column in enumerate(edges.variables)}
+    source, target, families, polarity, confidence = (
+        at[c] for c in ("source", "target", "families", "polarity", "confidence"))
+    cells = [(a, len(at) if a == "sign" else at[_EDGE_COLUMNS.get(a, a)]) for a in EDGE_ATTRIBUTES]
     lineages: dict[str, tuple[set[str], list[str]]] = {}
-    columns = [(a, _EDGE_COLUMNS.get(a, a)) for a in EDGE_ATTRIBUTES]
-    for row in g.query("edges"):
-        u, v = row["source"], row["target"]
+    touched = set()
+    for terms in edges.terms:
+        row = [None if t is None else t.value for t in terms]
+        u, v = row[source], row[target]
         if u not in G or v not in G:
             continue
-        if row["families"] not in lineages:
-            lineage = set(row["families"].split())
-            lineages[row["families"]] = lineage, sorted(top_families & lineage)
-        lineage, tops = lineages[row["families"]]
+        if row[families] not in lineages:
+            lineage = set(row[families].split())
+            lineages[row[families]] = lineage, sorted(top_families & lineage)
+        lineage, tops = lineages[row[families]]
         if wanted_families is not None and not wanted_families & lineage:
             continue
-        if accepted is not None and row["confidence"] not in accepted:
+        if accepted is not None and row[confidence] not in accepted:
             continue
-        if window is not None and not _in_window(edge_date(row), window):
+        row[families] = list(tops)
+        row.append(SIGN.get(row[polarity], 0))  # the sign, in the cell after the last column
+        data = {a: row[i] for a, i in cells if row[i] is not None}
+        if window is not None and not _in_window(edge_date(data), window):
             continue
-        row["families"], row["sign"] = list(tops), SIGN.get(row["polarity"], 0)
-        G.add_edge(u, v, row["statement"], **{a: row[c] for a, c in columns if row[c] is not None})
+        G.add_edge(u, v, data["statement"], **data)
         touched.update((u, v))
     if wanted_families is not None or window is not None or accepted is not None:
         G.remove_nodes_from([n for n in list(G) if n not in touched])
