@@ -87,7 +87,7 @@ def step_networkx(root: str, store: str) -> dict:
 
 def step_metrics(root: str, store: str) -> dict:
     import kg
-    from kg import metrics
+    from kg.network import metrics
 
     graph = kg.load(root, store).to_networkx()
     started = time.perf_counter()

@@ -6,7 +6,7 @@ Run after `kg build`:
 """
 
 import kg
-from kg import metrics
+from kg.network import metrics
 
 g = kg.load()
 G = g.to_networkx()  # entities as nodes, one edge per statement, quotes on the edges

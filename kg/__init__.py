@@ -10,8 +10,8 @@ __version__ = "0.1.0"
 from .errors import KGError, Problem, ValidationError  # noqa: E402
 
 # Imported on first use, so that `kg query` does not pay for the build's imports (rdflib, ...).
-_LAZY = {"build": ("builder", "build"), "check": ("builder", "check"), "load": ("graph", "load"),
-         "KnowledgeGraph": ("graph", "KnowledgeGraph"), "find_project": ("project", "find")}
+_LAZY = {"build": ("builder.pipeline", "build"), "check": ("builder.pipeline", "check"), "load": ("api", "load"),
+         "KnowledgeGraph": ("api", "KnowledgeGraph"), "find_project": ("project", "find")}
 
 
 def __getattr__(name: str):

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import click
 
-from . import __version__, graph, output, project as projects
+from . import __version__, output, project as projects
+from .query import graph
 from .errors import EXIT_ENVIRONMENT, KGError, ValidationError
 
 _FORMAT = click.option("--format", "fmt", type=click.Choice(output.FORMATS),
@@ -27,8 +28,15 @@ class _Context:
     def project(self) -> projects.Project:
         return projects.find(self.root, self.store)
 
-    def graph(self, endpoint: str | None = None, timeout: float = 60.0) -> graph.KnowledgeGraph:
+    def graph(self, endpoint: str | None = None, timeout: float = 60.0) -> graph.Graph:
         return graph.load(self.root, self.store, endpoint=endpoint, timeout=timeout)
+
+    def analysis(self):
+        """The graph with its network and view methods; imported here, since querying does not
+        need networkx or the page templates."""
+        from . import api
+
+        return api.load(self.root, self.store)
 
 
 _ENDPOINT = click.option("--endpoint", metavar="URL",
@@ -83,7 +91,7 @@ def check(obj: _Context, full_shacl: bool) -> None:
     Every problem is printed on one line as FILE:LINE: error[RULE] ID: message (hint: ...).
     Exits 1 if any problem is found.
     """
-    from . import builder
+    from .builder import pipeline as builder
 
     checked = builder.check(obj.project(), full_shacl=full_shacl)
     click.echo(f"ok: {_counts_line(checked.counts)} are valid ({checked.seconds:.2f} s)")
@@ -107,7 +115,7 @@ def build(obj: _Context, quiet: bool, full_shacl: bool, endpoint: str | None, ti
     the built graph is then loaded into that SPARQL 1.1 server, in the named graph
     https://w3id.org/conflict-kg/graph/main, replacing what a previous run put there.
     """
-    from . import builder
+    from .builder import pipeline as builder
 
     result = builder.build(obj.project(), full_shacl=full_shacl)
     if not quiet:
@@ -116,7 +124,7 @@ def build(obj: _Context, quiet: bool, full_shacl: bool, endpoint: str | None, ti
         click.echo(f"store: {result.store_path}")
         click.echo(f"dump:  {result.dump_path}")
     if endpoint:
-        from . import remote
+        from .query import remote
 
         server = remote.Endpoint(endpoint, update_endpoint, timeout=timeout)
         local = obj.graph()
@@ -185,7 +193,7 @@ def query(obj: _Context, query: str | None, expression: str | None, params: tupl
     """
     fmt = output.pick_format(fmt)
     if list_:
-        from . import catalog
+        from .query import catalog
 
         entries = catalog.load(obj.project().queries_dir).values()
         rows = [[q.name, q.title, " ".join(f"{p.name}:{p.kind}" for p in q.params), q.description]
@@ -226,14 +234,14 @@ def viz(obj: _Context, out: str, focus: str | None, depth: int, top: int, limit:
       kg viz
       kg viz --focus Homan --depth 2 --out views
     """
-    views = obj.graph().view(focus=focus, depth=depth, out=out, top=top, limit=limit)
+    views = obj.analysis().view(focus=focus, depth=depth, out=out, top=top, limit=limit)
     output.write_rows(["file", "title", "entities", "statements", "note"],
                       ([p.file, p.title, p.nodes, p.edges, p.note] for p in views.pages),
                       output.pick_format(fmt), title=f"Views in {views.folder}")
     click.echo(f"open {views.index}", err=True)
 
 
-# --- network analysis: kg metrics, kg path, kg export (kg/metrics.py, paths.py, export.py) ---
+# --- network analysis: kg metrics, kg path, kg export (kg/network/) ---
 
 def _network_filters(command):
     """The options that select part of the graph, as for KnowledgeGraph.to_networkx."""
@@ -282,7 +290,7 @@ def metrics(obj: _Context, top: int, by: str, fmt: str | None, **filters) -> Non
       kg metrics --as-of 2018 --format json
     """
     fmt = output.pick_format(fmt)
-    tables = obj.graph().metrics(top=top, by=by, **_filters(**filters))
+    tables = obj.analysis().metrics(top=top, by=by, **_filters(**filters))
     if fmt == "json":
         output.write_rows([t.name for t in tables],
                           [[[dict(zip(t.columns, row)) for row in t.rows] for t in tables]], "json")
@@ -311,9 +319,9 @@ def path(obj: _Context, a: str, b: str, fmt: str | None, **filters) -> None:
       kg path Homan Chiu
       kg path "Thomas Homan" "San Francisco" --family opposes --format json
     """
-    from .paths import describe
+    from .network.paths import describe
 
-    hops = obj.graph().path(a, b, **_filters(**filters))
+    hops = obj.analysis().path(a, b, **_filters(**filters))
     fmt = fmt or ("text" if sys.stdout.isatty() else "csv")
     if fmt == "text":
         click.echo(output.terminal_safe(describe(hops)))
@@ -346,7 +354,7 @@ def export(obj: _Context, fmt: str | None, out: str | None, **filters) -> None:
       kg export --format csv -o tables/ --family opposes
       kg export --format ttl > graph.ttl
     """
-    from .export import SUFFIXES
+    from .network.export import SUFFIXES
 
     if fmt is None:
         by_suffix = {suffix: name for name, suffix in SUFFIXES.items()}
@@ -354,11 +362,11 @@ def export(obj: _Context, fmt: str | None, out: str | None, **filters) -> None:
         if fmt is None:
             raise click.UsageError("give --format (or an -o file name ending in "
                                    f"{', '.join(sorted(by_suffix))})")
-    for written in obj.graph().export(fmt, out, **_filters(**filters)):
+    for written in obj.analysis().export(fmt, out, **_filters(**filters)):
         click.echo(f"wrote {written}", err=True)
 
 
-# --- SPARQL server and remote stores (kg/serve.py, kg/remote.py) ---
+# --- SPARQL server and remote stores (kg/query/serve.py, remote.py) ---
 
 @contextlib.contextmanager
 def _progress(description: str, quiet: bool):
@@ -394,7 +402,8 @@ def serve(obj: _Context, port: int, host: str, writable: bool, allow_service: bo
     the new graph. Queries that would make the server fetch another URL (SERVICE) get
     HTTP 403 unless --allow-service is given.
     """
-    from . import serve as serving, store
+    from .query import serve as serving
+    from .builder import store
     from .errors import StoreNotFound
 
     project = obj.project()
@@ -405,7 +414,7 @@ def serve(obj: _Context, port: int, host: str, writable: bool, allow_service: bo
 
 
 def _date_option(ctx, param, value: str | None) -> str | None:
-    from .curated import DATE_RE
+    from .builder.curated import DATE_RE
 
     if value is not None and not DATE_RE.match(value):
         raise click.BadParameter(f"{value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
@@ -466,7 +475,7 @@ def review(obj: _Context, file: str, accept, reject, apply_: bool, fmt: str | No
     stored in data/sources/ and listed in data/sources.yaml. The result is validated as
     `kg check` does before data/ is replaced; if anything is wrong, data/ stays as it was.
     """
-    from . import review as reviewing
+    from .ingest import review as reviewing
 
     doc = reviewing.mark(file, accept, reject) if accept or reject else reviewing.load(file)
     if apply_:
@@ -490,9 +499,9 @@ def evaluate(obj: _Context, full_gazetteer: bool, fmt: str | None) -> None:
     Precision (P) and recall (R) per source and in total, for entities (all, and 'named':
     without claims) and for (subject, relation, object) statements, matched 'strict' (same
     relation or its inverse) or by 'family' (opposes, supports, legalAction, ...). See
-    kg/evaluate.py for how entities are matched.
+    kg/ingest/evaluate.py for how entities are matched.
     """
-    from . import evaluate as evaluating
+    from .ingest import evaluate as evaluating
 
     report = evaluating.evaluate(obj.project(), held_out=not full_gazetteer)
     output.write_rows(evaluating.Evaluation.COLUMNS, report.rows(), output.pick_format(fmt),

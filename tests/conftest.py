@@ -14,7 +14,8 @@ import pytest
 import kg
 
 REPO = Path(__file__).resolve().parent.parent
-MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+MINI = FIXTURES / "mini"
 
 
 def free_port() -> int:

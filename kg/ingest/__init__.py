@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import curated, ontology, project as projects
-from ..curated import Entity
+from ..builder import curated
+from .. import ontology, project as projects
+from ..builder.curated import Entity
 from ..project import Project
 from . import mentions, relations, sentences
 from .model import EntityCandidate, Extraction, Mention, Sentence, StatementCandidate

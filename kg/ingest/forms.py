@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from ..curated import Entity
+from ..builder.curated import Entity
 
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their",
                 "our", "my", "your", "some", "one"}

@@ -16,7 +16,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from ..curated import Entity
+from ..builder.curated import Entity
 from .coreference import Coreference
 from .forms import (NAME, WORD, camel_id, case_fits, chunk_pattern, cited_pieces, fold, inside_name, name_pieces,
                     norm, only_keywords, ordinal_amendment, typed_as, usable_forms)

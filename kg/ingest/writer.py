@@ -18,8 +18,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import curated
-from ..curated import ID_RE, Curated
+from ..builder import curated
+from ..builder.curated import ID_RE, Curated
 from ..errors import EXIT_ENVIRONMENT, KGError
 from ..project import Project
 from .model import Extraction

@@ -1,0 +1,364 @@
+"""Read the curated data (data/*.yaml and the stored sources) into records that know their line."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import Problem
+
+DATE_RE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
+
+
+@dataclass(frozen=True)
+class Loc:
+    file: str
+    line: int
+
+
+@dataclass
+class Source:
+    id: str
+    file: str
+    title: str
+    text: str
+    loc: Loc
+    outlet: str | None = None
+    author: str | None = None
+    date: str | None = None
+    date_basis: str | None = None
+    seed: str | None = None
+
+
+@dataclass
+class Entity:
+    id: str
+    type: str
+    label: str
+    loc: Loc
+    aliases: list[str] = field(default_factory=list)
+    description: str | None = None
+    wikidata: str | None = None
+
+
+@dataclass
+class Statement:
+    id: str
+    source: str
+    subject: str
+    relation: str
+    quote: str
+    loc: Loc
+    object: str | None = None
+    value: int | float | None = None
+    date: str | None = None
+    confidence: str = "explicit"
+    title: str | None = None
+    start: str | None = None
+    end: str | None = None
+    manner: str | None = None
+    via: str | None = None
+    unit: str | None = None
+    note: str | None = None
+    occurrence: int = 1
+    #: Offsets of the quote in the source text, set once the quote is found.
+    start_offset: int | None = None
+    end_offset: int | None = None
+
+
+@dataclass
+class Curated:
+    sources: dict[str, Source] = field(default_factory=dict)
+    entities: dict[str, Entity] = field(default_factory=dict)
+    statements: dict[str, Statement] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+class _Map(dict):
+    """A YAML mapping that remembers the line of each key (1-based)."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+
+class _Loader(getattr(yaml, "CBaseLoader", yaml.BaseLoader)):
+    """libyaml's parser, with every scalar left as the string the curator wrote.
+
+    Implicit typing would turn 2025-02-07 into a date and costs more than the parsing; the
+    schema below converts the few numeric fields. With no implicit types, every node has its
+    kind's default tag, so resolving is a lookup.
+    """
+
+    _TAGS = {yaml.ScalarNode: yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG,
+             yaml.SequenceNode: yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG,
+             yaml.MappingNode: yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG}
+
+    def resolve(self, kind, value, implicit):
+        return self._TAGS[kind]
+
+
+def _value(node: yaml.Node) -> Any:
+    """A composed YAML node as Python: str, list, or a _Map that knows its lines."""
+    if isinstance(node, yaml.ScalarNode):
+        return node.value
+    if isinstance(node, yaml.SequenceNode):
+        return [_value(item) for item in node.value]
+    result = _Map()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = _value(key_node)
+        if not isinstance(key, str):
+            raise yaml.constructor.ConstructorError(None, None, "a key must be a plain string",
+                                                    key_node.start_mark)
+        result[key] = _value(value_node)
+        result.key_lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+def _load(text: str) -> Any:
+    node = yaml.compose(text, Loader=_Loader)
+    return None if node is None else _value(node)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes data/ files: readable Unicode, but YAML's own line breaks escaped.
+
+    PyYAML emits NEL, LS and PS raw in plain or single-quoted strings, where a reader folds
+    them into spaces; a double-quoted string escapes them (\\N, \\L, \\P).
+    """
+
+
+def _represent_str(dumper: _Dumper, value: str) -> yaml.ScalarNode:
+    style = '"' if any(ch in value for ch in "\x85\u2028\u2029") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def dump(document: Any) -> str:
+    """`document` as YAML in the format of data/ (round-trips through `read` exactly)."""
+    return yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+# The fields each record takes: name -> (required, accepted Python types).
+_SOURCE_FIELDS = {
+    "id": (True, str), "file": (True, str), "title": (True, str), "outlet": (False, str),
+    "author": (False, str), "date": (False, (str, int)), "date_basis": (False, str),
+    "seed": (False, str),
+}
+_ENTITY_FIELDS = {
+    "id": (True, str), "type": (True, str), "label": (True, str), "aliases": (False, list),
+    "description": (False, str), "wikidata": (False, str),
+}
+_STATEMENT_FIELDS = {
+    "id": (True, str), "subject": (True, str), "relation": (True, str), "object": (False, str),
+    "value": (False, (int, float)), "quote": (True, str), "date": (False, (str, int)),
+    "confidence": (False, str), "title": (False, str), "start": (False, (str, int)),
+    "end": (False, (str, int)), "manner": (False, str), "via": (False, str),
+    "unit": (False, str), "note": (False, str), "occurrence": (False, int),
+}
+_DATE_FIELDS = ("date", "start", "end")
+
+
+def _typed_scalar(value: str, accepted) -> object:
+    """A scalar as the schema wants it: numbers for numeric fields, None for an empty value."""
+    if value in ("", "~", "null"):
+        return None
+    accepted = accepted if isinstance(accepted, tuple) else (accepted,)
+    if str in accepted:
+        return value
+    for kind in (int, float):
+        if kind in accepted:
+            try:
+                return kind(value)
+            except ValueError:
+                pass
+    return value
+
+
+class _Reader:
+    """Reads one project's data/ folder, collecting problems instead of stopping at the first."""
+
+    def __init__(self, data_dir: Path, root: Path):
+        self.data_dir = data_dir
+        self.root = root
+        self.out = Curated()
+
+    def rel(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+    def problem(self, rule: str, message: str, loc: Loc | None, entity: str | None = None,
+                hint: str | None = None) -> None:
+        self.out.problems.append(Problem(rule, message, loc.file if loc else None,
+                                         loc.line if loc else None, entity, hint))
+
+    def load_yaml(self, path: Path, top_key: str) -> tuple[Any, list[_Map]]:
+        """Return (the document, its list under `top_key`), or problems and ([], [])."""
+        file = self.rel(path)
+        try:
+            doc = _load(path.read_text(encoding="utf-8"))
+        except UnicodeDecodeError as exc:
+            self.problem("yaml", f"not UTF-8 text ({exc.reason})", Loc(file, 1),
+                         hint="save the file as UTF-8")
+            return None, []
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = mark.line + 1 if mark else 1
+            what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            self.problem("yaml", f"malformed YAML: {what}", Loc(file, line),
+                         hint="check indentation and quoting on this line or the one before")
+            return None, []
+        if not isinstance(doc, _Map) or not isinstance(doc.get(top_key), list):
+            self.problem("schema", f"the file must be a mapping with a '{top_key}:' list",
+                         Loc(file, 1), hint="see data/README.md for the format")
+            return doc, []
+        items = []
+        for index, item in enumerate(doc[top_key]):
+            if isinstance(item, _Map):
+                items.append(item)
+            else:
+                line = doc.key_lines.get(top_key, 1) + index + 1
+                self.problem("schema", f"item {index + 1} of '{top_key}' is not a mapping",
+                             Loc(file, line), hint="each item starts with '- id: ...'")
+        return doc, items
+
+    def fields(self, item: _Map, spec: dict, file: str, kind: str) -> dict | None:
+        """Check `item` against `spec`; return its fields, or None if it is unusable."""
+        ident = item.get("id") if isinstance(item.get("id"), str) else None
+        ok = True
+        for name, value in list(item.items()):
+            if name in spec and isinstance(value, str):
+                item[name] = value = _typed_scalar(value, spec[name][1])
+            line = item.key_lines.get(name, item.line)
+            if name not in spec:
+                self.problem("schema", f"unknown field '{name}' in {kind}", Loc(file, line), ident,
+                             f"allowed fields: {', '.join(spec)}")
+                ok = False
+            elif value is not None and not isinstance(value, spec[name][1]) or (
+                    isinstance(value, bool)):
+                self.problem("schema", f"field '{name}' has the wrong kind of value ({value!r})",
+                             Loc(file, line), ident, "see data/README.md for the format")
+                ok = False
+        for name, (required, _) in spec.items():
+            if required and item.get(name) in (None, ""):
+                self.problem("schema", f"{kind} has no '{name}'", Loc(file, item.line), ident,
+                             f"add '{name}:' to this {kind}")
+                ok = False
+        if ident is not None and not ID_RE.match(ident):
+            self.problem("schema", f"id '{ident}' has characters ids cannot have",
+                         Loc(file, item.line), ident, "use letters, digits, '-', '_' and '.'")
+            ok = False
+        for name in _DATE_FIELDS:
+            value = item.get(name)
+            if value is not None and not DATE_RE.match(str(value)):
+                self.problem("bad-date", f"'{name}: {value}' is not YYYY, YYYY-MM or YYYY-MM-DD",
+                             Loc(file, item.key_lines.get(name, item.line)), ident,
+                             "write the date as precisely as the text gives it, e.g. 2025-02")
+                ok = False
+        if not ok:
+            return None
+        return {name: (str(value) if name in _DATE_FIELDS and value is not None else value)
+                for name, value in item.items()}
+
+    def read_sources(self) -> None:
+        path = self.data_dir / "sources.yaml"
+        if not path.exists():
+            self.problem("schema", "data/sources.yaml is missing", Loc(self.rel(path), 1),
+                         hint="list the stored articles there")
+            return
+        file = self.rel(path)
+        _, items = self.load_yaml(path, "sources")
+        for item in items:
+            fields = self.fields(item, _SOURCE_FIELDS, file, "source")
+            if fields is None:
+                continue
+            loc = Loc(file, item.line)
+            if fields["id"] in self.out.sources:
+                self.problem("duplicate-id", f"source '{fields['id']}' is listed twice", loc,
+                             fields["id"], "give each source its own id")
+                continue
+            text_path = self.data_dir / fields["file"]
+            try:
+                # newline="": the stored text is verbatim, CRLF included, so offsets are exact.
+                with open(text_path, encoding="utf-8", newline="") as handle:
+                    text = handle.read()
+            except FileNotFoundError:
+                self.problem("schema", f"source text {fields['file']} does not exist", loc,
+                             fields["id"], "store the article under data/sources/")
+                continue
+            except UnicodeDecodeError:
+                self.problem("schema", f"source text {fields['file']} is not UTF-8", loc,
+                             fields["id"], "store the article as UTF-8")
+                continue
+            self.out.sources[fields["id"]] = Source(text=text, loc=loc, **fields)
+
+    def read_entities(self) -> None:
+        for path in sorted((self.data_dir / "entities").glob("*.yaml")):
+            file = self.rel(path)
+            _, items = self.load_yaml(path, "entities")
+            for item in items:
+                fields = self.fields(item, _ENTITY_FIELDS, file, "entity")
+                if fields is None:
+                    continue
+                loc = Loc(file, item.line)
+                aliases = fields.pop("aliases", None) or []
+                if not all(isinstance(a, (str, int, float)) for a in aliases):
+                    self.problem("schema", "aliases must be a list of strings",
+                                 Loc(file, item.key_lines.get("aliases", item.line)), fields["id"])
+                    continue
+                previous = self.out.entities.get(fields["id"])
+                if previous:
+                    self.problem("duplicate-id", f"entity '{fields['id']}' is also defined at "
+                                 f"{previous.loc.file}:{previous.loc.line}", loc, fields["id"],
+                                 "keep one definition and merge the aliases into it")
+                    continue
+                self.out.entities[fields["id"]] = Entity(
+                    loc=loc, aliases=[str(a) for a in dict.fromkeys(aliases)], **fields)
+
+    def read_statements(self) -> None:
+        for path in sorted((self.data_dir / "statements").glob("*.yaml")):
+            file = self.rel(path)
+            doc, items = self.load_yaml(path, "statements")
+            if not items:
+                continue
+            source_id = doc.get("source")
+            if source_id not in self.out.sources:
+                self.problem("unknown-source", f"source '{source_id}' is not in data/sources.yaml",
+                             Loc(file, doc.key_lines.get("source", 1)), None,
+                             f"known sources: {', '.join(self.out.sources) or 'none'}")
+                continue
+            for item in items:
+                fields = self.fields(item, _STATEMENT_FIELDS, file, "statement")
+                if fields is None:
+                    continue
+                loc = Loc(file, item.line)
+                previous = self.out.statements.get(fields["id"])
+                if previous:
+                    self.problem("duplicate-id", f"statement '{fields['id']}' is also at "
+                                 f"{previous.loc.file}:{previous.loc.line}", loc, fields["id"],
+                                 "number statements uniquely, <source>-NNN")
+                    continue
+                if ("object" in fields) == ("value" in fields):
+                    self.problem("schema", "a statement takes exactly one of 'object' and 'value'",
+                                 loc, fields["id"], "object: an entity id; value: a number")
+                    continue
+                self.out.statements[fields["id"]] = Statement(source=source_id, loc=loc, **fields)
+
+
+def read(data_dir: Path, root: Path | None = None) -> Curated:
+    """Read sources, entities and statements from `data_dir`; problems are collected, not raised."""
+    reader = _Reader(Path(data_dir), Path(root) if root else Path(data_dir).parent)
+    reader.read_sources()
+    reader.read_entities()
+    reader.read_statements()
+    return reader.out

@@ -1,0 +1,112 @@
+"""Validate data/ against the ontology and shapes, and write the store (`kg check`, `kg build`)."""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import assemble, curated, store, validate
+from .. import ontology, project as projects
+from ..errors import ValidationError
+from ..project import Project
+
+
+
+@dataclass
+class Checked:
+    """The outcome of validation: the records, the counts and how long each phase took."""
+
+    data: curated.Curated
+    counts: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.timings.values())
+
+
+@dataclass
+class Built(Checked):
+    store_path: Path | None = None
+    dump_path: Path | None = None
+
+
+class _Phases:
+    """Times the phases of a build (reported by `kg build` and the benchmarks)."""
+
+    def __init__(self):
+        self.timings: dict[str, float] = {}
+
+    @contextlib.contextmanager
+    def __call__(self, name: str):
+        started = time.perf_counter()
+        yield
+        self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - started
+
+
+def _project(project: Project | str | None, store_dir=None) -> Project:
+    return project if isinstance(project, Project) else projects.find(project, store_dir)
+
+
+def _read(project: Project, phase: _Phases) -> tuple[curated.Curated, ontology.Ontology]:
+    """Read ontology and data and run the record-level checks; raise on any problem."""
+    with phase("read"):
+        onto = ontology.load(project.ontology_dir)
+        data = curated.read(project.data_dir, project.root)
+    with phase("check"):
+        problems = list(data.problems) + validate.check(data, onto)
+    if problems:
+        raise ValidationError(problems)
+    return data, onto
+
+
+def _load(target: ox.Store, nt_path: Path, data: curated.Curated, onto: ontology.Ontology,
+          project: Project, phase: _Phases, full_shacl: bool) -> dict[str, int]:
+    """Write ontology and data as N-Triples to `nt_path`, bulk-load that into `target`, then
+    check the shapes there; raise ValidationError on violations."""
+    with phase("load"):
+        with open(nt_path, "w", encoding="utf-8") as out:
+            out.write(ox.serialize(onto.store.quads_for_pattern(None, None, None, ox.DefaultGraph()),
+                                   format=ox.RdfFormat.N_TRIPLES).decode("utf-8"))
+            out.writelines(assemble.ntriples(data))
+        target.bulk_load(path=str(nt_path), format=ox.RdfFormat.N_TRIPLES)
+    with phase("shapes"):
+        problems = validate.shapes_problems(target, project.shapes_path, data, full=full_shacl)
+    if problems:
+        raise ValidationError(problems)
+    return {"sources": len(data.sources), "entities": len(data.entities),
+            "statements": len(data.statements), "triples": len(target)}
+
+
+def check(project: Project | str | None = None, *, full_shacl: bool = False) -> Checked:
+    """Read and validate everything in memory; raise ValidationError listing every problem.
+
+    >>> check().counts["sources"]
+    5
+    """
+    project, phase = _project(project), _Phases()
+    data, onto = _read(project, phase)
+    with tempfile.TemporaryDirectory(prefix="kg-check-") as tmp:
+        counts = _load(ox.Store(), Path(tmp) / "graph.nt", data, onto, project, phase, full_shacl)
+    return Checked(data, counts, phase.timings)
+
+
+def build(project: Project | str | None = None, store_dir=None, *, full_shacl: bool = False) -> Built:
+    """Check, then publish the store and its N-Triples dump atomically.
+
+    `project` is a Project or a project folder (default: found as `kg.find_project` does).
+    The data is loaded once, into a new store on disk, validated there, and published only if
+    valid: a failed build leaves the previous store as it was.
+    """
+    project, phase = _project(project, store_dir), _Phases()
+    data, onto = _read(project, phase)
+    with store.staging(project.build_dir) as stage:
+        counts = _load(stage.store, stage.dump_path, data, onto, project, phase, full_shacl)
+        with phase("write"):
+            store_path, dump_path = stage.publish()
+    return Built(data, counts, phase.timings, store_path, dump_path)

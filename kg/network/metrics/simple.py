@@ -1,0 +1,39 @@
+"""The simple weighted graph under a multigraph, and ranking of scores."""
+
+from __future__ import annotations
+
+from typing import Hashable
+
+import networkx as nx
+
+
+Node = Hashable
+
+__all__ = ["collapse", "ranked"]
+
+
+def collapse(G: nx.Graph, *, directed: bool = False) -> nx.Graph:
+    """The simple graph under `G`: one edge per linked pair, ``weight`` = statements, no loops.
+
+    >>> G = nx.MultiDiGraph([("a", "b"), ("a", "b"), ("b", "a")])
+    >>> collapse(G)["a"]["b"]["weight"]
+    3
+    """
+    H = nx.DiGraph() if directed else nx.Graph()
+    H.add_nodes_from(G.nodes(data=True))
+    weight: dict[tuple[Node, Node], int] = {}  # counted in a plain dict: H[u][v] is slow to reach
+    for u, v in G.edges():
+        if u != v:
+            pair = (u, v) if directed or (v, u) not in weight else (v, u)
+            weight[pair] = weight.get(pair, 0) + 1
+    H.add_edges_from((u, v, {"weight": w}) for (u, v), w in weight.items())
+    return H
+
+
+def ranked(scores: dict[Node, float], top: int | None = None) -> list[tuple[Node, float]]:
+    """`scores` from highest to lowest (ties by node name), the first `top` of them.
+
+    >>> ranked({"a": 1, "b": 3, "c": 3}, 2)
+    [('b', 3), ('c', 3)]
+    """
+    return sorted(scores.items(), key=lambda kv: (-kv[1], str(kv[0])))[:top]

@@ -1,0 +1,114 @@
+"""All the metrics as tables: what `kg metrics` prints and `g.metrics()` returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+from ..convert import JOIN
+from .balance import Camps, camps
+from .bipartite import _invoked_provisions, _is, _plaintiffs, _strongest
+from .centrality import betweenness, degrees, families, hits, pagerank
+from .simple import collapse, ranked
+from .structure import articulation_points, communities, core_numbers
+from .temporal import by_year
+
+__all__ = ["Table", "report", "SORT_KEYS"]
+
+
+@dataclass
+class Table:
+    """One table of the report: a title, column names and rows of plain values."""
+
+    name: str
+    title: str
+    columns: list[str]
+    rows: list[list[Any]]
+
+
+#: How `report` can order its centrality table.
+SORT_KEYS = ("degree", "pagerank", "betweenness", "hub", "authority")
+
+
+def report(G: nx.MultiDiGraph, top: int = 10, by: str = "degree") -> list[Table]:
+    """Every measure of this module on `G`, as tables of the `top` rows; `by` orders the
+    centrality table (one of SORT_KEYS).
+
+    >>> [t.name for t in report(nx.MultiDiGraph([("a", "b")]), top=1)][:3]
+    ['summary', 'centrality', 'families']
+    """
+    label = lambda n: G.nodes[n].get("label", n)  # noqa: E731
+    names = lambda nodes: JOIN.join(label(n) for n in nodes)  # noqa: E731
+    degree = degrees(G)
+    pr = pagerank(G)
+    bc = betweenness(G, k=500 if len(G) > 2000 else None)  # sampled on large graphs
+    hubs, authorities = hits(G)
+    cores = core_numbers(G)
+    groups = communities(G)
+    balance = camps(G)
+    by_pagerank = lambda nodes: [n for n, _ in ranked({n: pr.get(n, 0) for n in nodes}, top)]  # noqa: E731
+    score = {"degree": {n: i + o for n, (i, o) in degree.items()}, "pagerank": pr, "betweenness": bc,
+             "hub": hubs, "authority": authorities}[by]
+    community = {n: number for number, c in enumerate(groups, 1) for n in c}
+    tables = [_summary(G, cores, groups, balance)]
+
+    tables.append(Table("centrality", f"Most central entities (by {by})",
+                        ["id", "label", "type", "in", "out", "pagerank", "betweenness", "hub", "authority",
+                         "core", "community"],
+                        [[n, label(n), G.nodes[n].get("type"), *degree[n], *(round(m.get(n, 0), 4) for m in
+                          (pr, bc, hubs, authorities)), cores.get(n, 0), community.get(n)]
+                         for n, _ in ranked(score, top)]))
+
+    rows = []
+    for family in families(G):
+        per = degrees(G, family)
+        rows += [[family, n, label(n), *per[n]] for n, s in ranked({n: sum(io) for n, io in per.items()}, top) if s]
+    tables.append(Table("families", "Degree by relation family", ["family", "id", "label", "in", "out"], rows))
+
+    tables.append(Table("communities", "Communities (Louvain, undirected)", ["community", "size", "members"],
+                        [[number, len(c), names(by_pagerank(c))] for number, c in enumerate(groups[:top], 1)]))
+    tables.append(Table("articulation", "Articulation points (removing one disconnects the graph)",
+                        ["id", "label", "components added"],
+                        [[n, label(n), more] for n, more in list(articulation_points(G).items())[:top]]))
+
+    tables.append(Table("camps", "Camps of the signed network (hostile vs cooperative)",
+                        ["component", "camp", "size", "members"],
+                        [[number, "AB"[side], len(found.sides[side]), names(by_pagerank(found.sides[side]))]
+                         for number, found in enumerate(balance[:3], 1) for side in (0, 1)]))
+    frustrated = balance[0].frustrated[:top] if balance else []
+    tables.append(Table("frustrated", "Edges that break the split into two camps",
+                        ["subject", "relation", "object", "statement", "quote"],
+                        [[u, d.get("relation"), v, d.get("statement", k), d.get("quote")]
+                         for u, v, k, d in frustrated]))
+
+    # The strongest pairs of shared_provisions(G) and co_plaintiffs(G), without building them whole.
+    for name, title, pairs, attr in (("provisions", "Actors invoking the same provisions", _invoked_provisions(G),
+                                      "provisions"), ("plaintiffs", "Co-plaintiffs", _plaintiffs(G), "lawsuits")):
+        tables.append(Table(name, title, ["actor", "actor", "shared", attr],
+                            [[label(a), label(b), weight, names(things)]
+                             for a, b, weight, things in _strongest(pairs, top)]))
+
+    actors = lambda n: _is(G, n, "Actor") or "classes" not in G.nodes[n]  # noqa: E731
+    tables.append(Table("years", "Most active actors year by year (statements dated that year)",
+                        ["year", "rank", "id", "label", "statements"],
+                        [[year, rank, n, label(n), s]
+                         for year, best in by_year(G, top=min(top, 5), keep=actors).items()
+                         for rank, (n, s) in enumerate(best, 1)]))
+    return tables
+
+
+def _summary(G: nx.MultiDiGraph, cores: dict, groups: list, balance: list[Camps]) -> Table:
+    U = collapse(G)
+    k_max = max(cores.values(), default=0)
+    rows = [["entities", len(G)], ["statements (edges)", G.number_of_edges()],
+            ["linked pairs", U.number_of_edges()],
+            ["connected components", nx.number_connected_components(U) if len(U) else 0],
+            ["communities", len(groups)],
+            ["innermost k-core", f"k={k_max}, {sum(1 for c in cores.values() if c == k_max)} entities"]]
+    if balance:
+        main = balance[0]
+        rows += [["signed edges (main signed component)", main.signed_edges],
+                 ["frustrated edges", f"{len(main.frustrated)} ({'exact' if main.exact else 'heuristic'} split)"]]
+    return Table("summary", "Summary", ["measure", "value"], rows)

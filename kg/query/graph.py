@@ -1,0 +1,317 @@
+"""The Python API over a built graph: `kg.load()` and what it returns."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import gc
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import pyoxigraph as ox
+
+from . import catalog
+from .. import project as projects
+from ..builder import store
+from ..errors import EXIT_ENVIRONMENT, EXIT_INVALID, KGError
+from ..prefixes import PREFIXES
+
+# Strings, not kg.namespace's rdflib objects: the query path does not import rdflib.
+ENT, SRC = PREFIXES["ent"], PREFIXES["src"]
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_NUMERIC = {_XSD + t: int for t in ("integer", "int", "long", "nonNegativeInteger")}
+_NUMERIC.update({_XSD + t: float for t in ("decimal", "double", "float")})
+
+
+def to_python(term: ox.Term | None) -> Any:
+    """A query value as plain Python: IRIs and strings as str, numbers as int or float."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value  # read once: each read builds a new object
+        if datatype == _XSD + "string":
+            return term.value
+        convert = _NUMERIC.get(datatype)
+        if convert is not None:
+            try:
+                return convert(term.value)
+            except ValueError:
+                return term.value
+        if datatype == _XSD + "boolean":
+            return term.value == "true"
+    return term.value
+
+
+@contextlib.contextmanager
+def gc_paused():
+    """Pause Python's cycle collector while building many objects that form no cycles (rows,
+    graphs): it would walk every object built so far, again and again (a third of the time)."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+@dataclass
+class Result:
+    """Rows of a SELECT query. Iterating gives dicts of plain Python values."""
+
+    variables: list[str]
+    terms: list[list[ox.Term | None]]
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        texts: dict[int, str] = {}  # one str per IRI, as `of` keeps one object per IRI
+
+        def value(term: ox.Term | None) -> Any:
+            if type(term) is ox.NamedNode:
+                text = texts.get(id(term))
+                if text is None:
+                    text = texts[id(term)] = term.value
+                return text
+            return to_python(term)
+
+        for row in self.terms:
+            yield dict(zip(self.variables, map(value, row)))
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def rows(self) -> list[dict[str, Any]]:
+        with gc_paused():
+            return list(self)
+
+    @classmethod
+    def of(cls, solutions: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> "Result":
+        """The rows of a SELECT answer, from the local store or parsed from a server's answer."""
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise KGError("only SELECT queries return rows", hint="use SELECT, or 'kg export' for graphs")
+        # A solution lists its values in the order of `variables` (3x faster than s[name]). One
+        # object is kept per distinct IRI: rows repeat subjects and relations (on a dump of the
+        # graph, half the memory), rarely a literal.
+        with gc_paused():
+            iris: dict[ox.NamedNode, ox.NamedNode] = {}
+            rows = [[iris.setdefault(t, t) if type(t) is ox.NamedNode else t for t in s] for s in solutions]
+            return cls([v.value for v in solutions.variables], rows)
+
+    def to_dataframe(self):
+        """The rows as a pandas DataFrame (needs pandas: pip install 'kg[pandas]')."""
+        try:
+            import pandas as pd
+        except ImportError:
+            raise KGError("to_dataframe needs pandas, which is not installed",
+                          hint="pip install pandas; or use .rows() for a list of dicts") from None
+        return pd.DataFrame(self.rows(), columns=self.variables)
+
+
+class LocalStore:
+    """A pyoxigraph Store queried in process; parameters are the engine's own substitutions.
+
+    The other backend, a SPARQL server over HTTP, is kg.remote.Endpoint; both answer
+    `select(text, bindings)` with a Result, so Graph does not care which it has.
+    """
+
+    def __init__(self, oxstore: ox.Store, path: Path | None = None):
+        self.store = oxstore
+        self.path = path
+
+    def __str__(self) -> str:
+        return str(self.path or "an in-memory store")
+
+    def select(self, text: str, bindings: dict[str, ox.Term]) -> Result:
+        substitutions = {ox.Variable(name): term for name, term in bindings.items()}
+        try:
+            return Result.of(self.store.query(text, prefixes=PREFIXES, substitutions=substitutions))
+        except OSError as exc:  # reading the store, or another endpoint a SERVICE clause calls, failed
+            raise KGError(f"the query failed: {str(exc).splitlines()[0]}", hint="does it call another "
+                          "endpoint (SERVICE)? is that one up?", exit_code=EXIT_ENVIRONMENT) from exc
+        except RuntimeError as exc:
+            if "SELECT projection" not in str(exc):
+                raise KGError(f"the query failed: {str(exc).splitlines()[0]}", hint="check the query text",
+                              exit_code=EXIT_INVALID) from exc
+            raise KGError(f"a parameter must appear in the query's SELECT clause: {exc}",
+                          hint="add the parameter variable to SELECT (and to GROUP BY if any)") from exc
+        except SyntaxError as exc:
+            raise KGError(f"SPARQL syntax error: {str(exc).splitlines()[0]}",
+                          hint="check the query text; prefixes kg:, ent:, rdfs: ... are predefined",
+                          exit_code=EXIT_INVALID) from exc
+
+
+#: A parameter's name becomes a SPARQL variable; an id is how data/ names entities and sources.
+_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+
+
+class Graph:
+    """A built graph: the local store opened read-only (any number of readers may open it at
+    once), or a SPARQL server (kg.load(endpoint=URL)). The API is the same over both."""
+
+    def __init__(self, backend, path: Path | None = None, project: projects.Project | None = None):
+        if isinstance(backend, ox.Store):
+            backend = LocalStore(backend, path)
+        self.backend = backend
+        #: The pyoxigraph Store, for local graphs only (None over a SPARQL server).
+        self.store: ox.Store | None = backend.store if isinstance(backend, LocalStore) else None
+        self.store_path = path  # not `path`, which is the method for explained paths
+        self.project = project or projects.find()
+        self._catalog: dict[str, catalog.NamedQuery] | None = None
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.backend}>"
+
+    @property
+    def catalog(self) -> dict[str, catalog.NamedQuery]:
+        """The named queries of queries/."""
+        if self._catalog is None:
+            self._catalog = catalog.load(self.project.queries_dir)
+        return self._catalog
+
+    def query(self, query: str, **params: Any) -> Result:
+        """Run a named query of the catalog, a .rq file or SPARQL text. `params` are bound as
+        variables by the engine, never pasted into the text; a catalog parameter of kind `iri`
+        takes an entity's id, label or alias.
+
+        >>> g = load()
+        >>> g.query("entity", entity="Chiu").rows()[0]["subject"]
+        'David Chiu'
+        """
+        named = self._named(query)
+        kinds = {p.name: p.kind for p in named.params} if named else {}
+        if named:
+            unknown = set(params) - set(kinds)
+            if unknown:
+                raise KGError(f"query '{named.name}' has no parameter {sorted(unknown)[0]!r}",
+                              hint=f"its parameters: {', '.join(kinds) or 'none'}")
+            missing = set(kinds) - set(params)
+            if missing:
+                raise KGError(f"query '{named.name}' needs parameter {sorted(missing)[0]!r}",
+                              hint=f"pass --param {sorted(missing)[0]}=VALUE")
+        for name in params:
+            if not _VARIABLE.fullmatch(name):
+                raise KGError(f"{name!r} cannot be a query parameter",
+                              hint="a parameter is a variable name: letters, digits and _")
+        bindings = {name: self.bind(value, kinds.get(name)) for name, value in params.items()}
+        return self.backend.select(named.text if named else query, bindings)
+
+    def _named(self, query: str) -> catalog.NamedQuery | None:
+        """The catalog entry or .rq file `query` names; None if it is SPARQL text."""
+        if query in self.catalog:
+            return self.catalog[query]
+        if query.endswith(".rq") and "\n" not in query:
+            path = Path(query)
+            if not path.is_file():
+                raise KGError(f"no query file {query}",
+                              hint="give a .rq file, a name from 'kg query --list' or -e SPARQL")
+            return catalog.parse(path)
+        if re.fullmatch(r"[\w.-]+", query):  # a name: SPARQL text always has a space or a brace
+            import difflib
+
+            close = difflib.get_close_matches(query, list(self.catalog), n=1)
+            raise KGError(f"no named query {query!r}",
+                          hint=f"did you mean {close[0]!r}?" if close else "see 'kg query --list'")
+        return None
+
+    def bind(self, value: Any, kind: str | None) -> ox.Term:
+        """A parameter value as an RDF term: `kind` is the catalog's (iri, string, date,
+        integer); without one, the Python type decides (str, int, float, bool, date)."""
+        if isinstance(value, (ox.NamedNode, ox.Literal)):
+            return value
+        if kind == "iri":
+            return ox.NamedNode(self.resolve(str(value)))
+        if kind == "integer" or (kind is None and isinstance(value, int) and not isinstance(value, bool)):
+            try:
+                return ox.Literal(str(int(value)), datatype=ox.NamedNode(_XSD + "integer"))
+            except ValueError:
+                raise KGError(f"{value!r} is not an integer", hint="write digits, e.g. 10") from None
+        if kind == "date" or (kind is None and isinstance(value, datetime.date)):
+            from ..builder.assemble import date_literal
+
+            text = value.isoformat()[:10] if isinstance(value, datetime.date) else str(value)
+            if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
+                raise KGError(f"{value!r} is not a date", hint="write YYYY, YYYY-MM or YYYY-MM-DD")
+            return date_literal(text)
+        if kind is None and isinstance(value, bool):
+            return ox.Literal("true" if value else "false", datatype=ox.NamedNode(_XSD + "boolean"))
+        if kind is None and isinstance(value, float):
+            return ox.Literal(repr(value), datatype=ox.NamedNode(_XSD + "double"))
+        return ox.Literal(str(value))
+
+    def resolve(self, name: str) -> str:
+        """The IRI of the entity or source called `name`: its IRI, its id, its label or an alias."""
+        if name.startswith(("http://", "https://")):
+            try:
+                ox.NamedNode(name)
+            except ValueError as exc:
+                raise KGError(f"{name!r} is not a valid IRI: {exc}",
+                              hint="IRIs have no spaces, quotes or <>") from None
+            if self._known(name):
+                return name
+            raise KGError(f"nothing in the graph is called {name!r}",
+                          hint="try 'kg query entities' to list them")
+        if _ID.fullmatch(name):
+            for namespace in (ENT, SRC):
+                if self._known(str(namespace) + name):
+                    return str(namespace) + name
+        hits = self.query("entity-lookup", name=name).rows()
+        if not hits:
+            raise KGError(f"no entity is called {name!r}",
+                          hint=self._suggest(name) or "try 'kg query entities' to list them")
+        return hits[0]["entity"]
+
+    def _known(self, iri: str) -> bool:
+        """Whether the graph says anything about `iri`."""
+        return len(self.backend.select("SELECT ?x WHERE { ?x ?p ?o } LIMIT 1", {"x": ox.NamedNode(iri)})) > 0
+
+    def _suggest(self, name: str) -> str | None:
+        import difflib
+
+        names = {r["name"]: r["entity"] for r in self.query("entity-names")}
+        close = difflib.get_close_matches(name, list(names), n=3, cutoff=0.6)
+        return f"did you mean {', '.join(repr(c) for c in close)}?" if close else None
+
+    def stats(self) -> dict[str, list[dict[str, Any]]]:
+        """Counts by entity type, by relation and by source (the queries stats-*.rq)."""
+        return {name.removeprefix("stats-"): self.query(name).rows()
+                for name in ("stats-types", "stats-relations", "stats-sources")}
+
+    def rdflib(self):
+        """The same store as an rdflib Graph (through oxrdflib), for rdflib's API."""
+        import rdflib
+        from oxrdflib import OxigraphStore
+
+        if self.store is None:
+            raise KGError("the rdflib view needs the local store", hint="use kg.load() without endpoint")
+        # A Graph's default identifier is a blank node, for which oxrdflib finds nothing.
+        return rdflib.Graph(store=OxigraphStore(store=self.store),
+                            identifier=rdflib.graph.DATASET_DEFAULT_GRAPH_ID)
+
+
+def load(root: str | os.PathLike | None = None, store_dir: str | os.PathLike | None = None, *,
+         endpoint: str | None = None, timeout: float = 60.0, kind: type[Graph] = Graph) -> Graph:
+    """Open the built graph read-only, without reparsing data/; with `endpoint`, the graph that
+    `kg build --endpoint` loaded into that SPARQL server (queries/ still comes from the project).
+
+    >>> g = load()
+    >>> g.query("SELECT (COUNT(*) AS ?n) WHERE { ?s a kg:Statement }").rows()[0]["n"] > 0
+    True
+    >>> remote = load(endpoint="http://localhost:7878/query")  # doctest: +SKIP
+
+    `kind` is the class to return: kg.load() asks for kg.api.KnowledgeGraph, which adds the
+    network and view methods of the stages above this one.
+    """
+    project = projects.find(root, store_dir)
+    if endpoint:
+        from .remote import Endpoint
+
+        return kind(Endpoint(endpoint, timeout=timeout), None, project)
+    oxstore, path, lock = store.open_read_only(project.build_dir)
+    graph = kind(oxstore, path, project)
+    graph._reader_lock = lock  # kept for the graph's lifetime: builds leave its store in place
+    return graph

@@ -1,0 +1,326 @@
+"""A SPARQL 1.1 server as the store: Fuseki, GraphDB, Virtuoso, Neptune, Oxigraph or any other.
+
+The graph is loaded with the SPARQL 1.1 Update protocol and queried with the Query protocol,
+through the standard library's HTTP client. Loading never shows readers a half-loaded graph
+and a re-run repairs whatever a failed run left: the triples go into a staging graph (emptied
+first) in batches, then one `MOVE` replaces the main graph with it. Queries name the main graph
+as their default graph (the protocol's `default-graph-uri`), so the catalog runs unchanged; on
+a server without that graph (such as `kg serve`), they read the server's own default graph.
+
+A request that failed for a passing reason (connection refused or reset, HTTP 429, 500, 502,
+503, 504) is tried again after 0.5 s, then 1 s, but only if running it twice does no harm:
+queries, emptying the staging graph, and inserting triples without blank nodes (a graph is a
+set). The other steps of a load (the batch with blank nodes, the MOVE, which would empty the
+main graph if it ran again) are never repeated alone: the whole load starts again instead.
+
+>>> endpoint = Endpoint("http://localhost:7878/query")      # its update URL: .../update
+>>> endpoint.load(kg.load().store)                           # = kg build --endpoint URL
+>>> kg.load(endpoint="http://localhost:7878/query").query("lawsuits").rows()
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from typing import Callable, Iterable
+
+import pyoxigraph as ox
+
+from .. import __version__
+from ..errors import EXIT_ENVIRONMENT, EXIT_INVALID, KGError
+from .graph import Result
+from ..prefixes import BASE, PREFIXES
+
+#: Where `kg build --endpoint` puts the graph, and where it stages it first.
+MAIN_GRAPH = BASE + "graph/main"
+STAGING_GRAPH = BASE + "graph/staging"
+#: Query MAIN_GRAPH if the server has it, else the server's default graph.
+AUTO = "auto"
+
+_RESULTS_JSON = "application/sparql-results+json"
+_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# What may hide a '{' before the WHERE group: strings, IRIs and comments, in the order SPARQL reads them.
+_TOKENS = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+                     r'|"(?:[^"\\\n\r]|\\.)*"|\'(?:[^\'\\\n\r]|\\.)*\''
+                     r'|<(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>|#[^\n\r]*|\{', re.S)
+#: Answers that mean "try again later".
+_TRANSIENT_STATUS = {429, 500, 502, 503, 504}
+
+
+def code_only(text: str) -> str:
+    """`text` with its strings, IRIs and comments blanked out: what is left are the keywords,
+    names, variables and punctuation of the query.
+
+    >>> code_only('SELECT ?s { ?s <urn:SERVICE> "SERVICE" } # SERVICE')
+    'SELECT ?s { ?s                         }          '
+    """
+    return _TOKENS.sub(lambda m: m.group() if m.group() == "{" else " " * len(m.group()), text)
+
+
+def bind_values(text: str, bindings: dict[str, ox.Term]) -> str:
+    """`text` with a VALUES block binding `bindings` at the start of its top-level WHERE group.
+
+    Each value is written as pyoxigraph serializes a term (N-Triples: quotes and backslashes
+    escaped, IRIs checked when the NamedNode was made), so a value can never end the literal
+    or the block it sits in.
+
+    >>> bind_values("SELECT ?s WHERE { ?s ?p ?name }", {"name": ox.Literal('x" } ; DROP ALL ; #')})
+    'SELECT ?s WHERE { VALUES (?name) { ("x\\\\" } ; DROP ALL ; #") } ?s ?p ?name }'
+    """
+    if not bindings:
+        return text
+    for name, term in bindings.items():
+        if not _VARIABLE.fullmatch(name):
+            raise KGError(f"{name!r} cannot be a query parameter", hint="letters, digits and _ only")
+        if not isinstance(term, (ox.NamedNode, ox.Literal)):
+            raise KGError(f"parameter {name!r} must be an IRI or a literal, not {term!r}")
+    where = next((m.start() for m in _TOKENS.finditer(text) if m.group() == "{"), None)
+    if where is None:
+        raise KGError("the query has no WHERE group to bind parameters in",
+                      hint="write SELECT ... WHERE { ... }")
+    block = (f" VALUES ({' '.join('?' + n for n in bindings)})"
+             f" {{ ({' '.join(str(t) for t in bindings.values())}) }}")
+    return text[:where + 1] + block + text[where + 1:]
+
+
+def _with_prefixes(text: str) -> str:
+    # Declaring a prefix again is allowed and the query's own declaration comes later, so it wins.
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items()) + text
+
+
+def _update_url(query_url: str) -> str:
+    """The usual update URL next to a query URL: Oxigraph /query -> /update, Fuseki /ds/query ->
+    /ds/update, GraphDB /repositories/R -> /repositories/R/statements; else the same URL
+    (Virtuoso, Neptune, Fuseki's /ds)."""
+    parts = urllib.parse.urlsplit(query_url)
+    path = parts.path
+    if path.endswith("/query"):
+        path = path[: -len("query")] + "update"
+    elif re.search(r"/repositories/[^/]+/?$", path):
+        path = path.rstrip("/") + "/statements"
+    return urllib.parse.urlunsplit(parts._replace(path=path))
+
+
+def _split_credentials(url: str) -> tuple[str, str | None]:
+    """The URL without user:password@, and the Basic authorization header they make."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise KGError(f"{url!r} is not an http(s) URL", hint="e.g. http://localhost:3030/ds/query",
+                      exit_code=EXIT_INVALID)
+    if parts.username is None:
+        return url, None
+    netloc = parts.hostname + (f":{parts.port}" if parts.port else "")
+    user = urllib.parse.unquote(parts.username)
+    password = urllib.parse.unquote(parts.password or "")
+    token = base64.b64encode(f"{user}:{password}".encode()).decode()
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc)), f"Basic {token}"
+
+
+class EndpointError(KGError):
+    """A request the server did not answer well; `transient` if trying again later may work."""
+
+    def __init__(self, message: str, *, hint: str | None = None, exit_code: int = EXIT_ENVIRONMENT,
+                 transient: bool = False):
+        super().__init__(message, hint=hint, exit_code=exit_code)
+        self.transient = transient
+
+
+class _Restart(Exception):
+    """A step of a load that must not run twice failed for a passing reason: start the load again."""
+
+    def __init__(self, error: EndpointError):
+        super().__init__(str(error))
+        self.error = error
+
+
+class Endpoint:
+    """A SPARQL 1.1 server: `select` queries `graph` (as the default graph), `load` replaces it.
+
+    `update_url` defaults to the usual one next to `url` (see _update_url); give it when the
+    server puts it elsewhere. Credentials may be given in the URLs (http://user:pw@host/...).
+    `graph` is MAIN_GRAPH, None for the server's own default graph, or AUTO: MAIN_GRAPH if the
+    server holds it (decided at the first query), else the default graph.
+    A request that may be repeated is tried `retries` more times after a passing failure,
+    waiting `backoff` seconds, then twice as long each time.
+    """
+
+    def __init__(self, url: str, update_url: str | None = None, *, graph: str | None = AUTO,
+                 timeout: float = 60.0, retries: int = 2, backoff: float = 0.5):
+        self.url, self._auth = _split_credentials(url)
+        self.update_url, self._update_auth = _split_credentials(update_url or _update_url(url))
+        self.graph = graph
+        self.timeout = timeout
+        self.retries = retries
+        self.backoff = backoff
+
+    def __str__(self) -> str:
+        return self.url if self.graph in (None, AUTO) else f"{self.url} (graph <{self.graph}>)"
+
+    def select(self, text: str, bindings: dict[str, ox.Term]) -> Result:
+        """Run a SELECT query with its parameters bound by a VALUES block."""
+        if self.graph == AUTO:
+            self.graph = MAIN_GRAPH if self._query(f"ASK {{ GRAPH <{MAIN_GRAPH}> {{ ?s ?p ?o }} }}") else None
+        return Result.of(self._query(bind_values(_with_prefixes(text), bindings), self.graph))
+
+    def _query(self, text: str, graph: str | None = None) -> ox.QuerySolutions | ox.QueryBoolean:
+        form = {"query": text, **({"default-graph-uri": graph} if graph else {})}
+        body, kind = self._post(self.url, self._auth, form, f"{_RESULTS_JSON}, */*;q=0.1", query=True,
+                                repeatable=True)
+        if not kind.startswith(_RESULTS_JSON):
+            raise KGError("only SELECT queries return rows", hint="use SELECT, or 'kg export' for graphs")
+        try:
+            return ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
+        except SyntaxError as exc:
+            raise KGError(f"{self.url} answered with unreadable SPARQL results: {exc}",
+                          exit_code=EXIT_ENVIRONMENT) from exc
+
+    def update(self, text: str, *, repeatable: bool = False) -> None:
+        """Run a SPARQL Update request; tried again after a passing failure only if `repeatable`
+        (running it twice does what running it once does)."""
+        self._post(self.update_url, self._update_auth, {"update": text}, "*/*", query=False,
+                   repeatable=repeatable)
+
+    def load(self, quads: Iterable[ox.Quad] | ox.Store, *, batch_size: int = 5000,
+             progress: Callable[[int, int], None] | None = None) -> int:
+        """Replace the endpoint's graph (MAIN_GRAPH unless `graph` says otherwise) with `quads`
+        (their own graph names are ignored) and return how many triples it now holds.
+        `progress(done, total)` is called before the first batch and after each one.
+
+        Triples go to a staging graph in batches of at most `batch_size` triples or about 1 MB,
+        and one MOVE then makes them the main graph: readers see the old graph or the new one,
+        and a run that fails half-way leaves only the staging graph, which the next run empties.
+        When a step that must not run twice fails for a passing reason, the load starts again
+        from the beginning (at most `retries` times): the whole load is idempotent, its steps are not.
+        """
+        if self.graph == AUTO:
+            self.graph = MAIN_GRAPH
+        target = "DEFAULT" if self.graph is None else f"GRAPH <{self.graph}>"
+        triples = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads))
+        batches = _batches(triples, batch_size)
+        for attempt in range(self.retries + 1):
+            try:
+                self._load_once(batches, len(triples), target, progress)
+                break
+            except _Restart as restart:
+                if attempt == self.retries:
+                    raise restart.error from None
+                time.sleep(self.backoff * 2 ** attempt)
+        return self.select("SELECT (COUNT(*) AS ?triples) WHERE { ?s ?p ?o }", {}).rows()[0]["triples"]
+
+    def _load_once(self, batches: list[tuple[str, int, bool]], total: int, target: str,
+                   progress: Callable[[int, int], None] | None) -> None:
+        self.update(f"DROP SILENT GRAPH <{STAGING_GRAPH}>", repeatable=True)
+        done = 0
+        if progress:
+            progress(done, total)
+        for lines, count, blank_nodes in batches:
+            # Blank nodes are new nodes each time they are inserted: that batch must not run twice.
+            self._step(f"INSERT DATA {{ GRAPH <{STAGING_GRAPH}> {{\n{lines}}} }}", repeatable=not blank_nodes)
+            done += count
+            if progress:
+                progress(done, total)
+        # Run twice, MOVE would move an empty staging graph over the graph it had just replaced.
+        self._step(f"MOVE SILENT GRAPH <{STAGING_GRAPH}> TO {target}", repeatable=False)
+
+    def _step(self, text: str, repeatable: bool) -> None:
+        """One update of a load; a passing failure of one that is not repeatable restarts the load."""
+        try:
+            self.update(text, repeatable=repeatable)
+        except EndpointError as exc:
+            if exc.transient and not repeatable:
+                raise _Restart(exc) from None
+            raise
+
+    def _post(self, url: str, auth: str | None, form: dict[str, str], accept: str, query: bool,
+              repeatable: bool) -> tuple[bytes, str]:
+        """Send one request; if `repeatable`, again after a passing failure, waiting longer each time."""
+        attempts = self.retries + 1 if repeatable else 1
+        for attempt in range(attempts):
+            if attempt:
+                time.sleep(self.backoff * 2 ** (attempt - 1))
+            try:
+                return self._send(url, auth, form, accept, query)
+            except EndpointError as exc:
+                if not exc.transient or attempt == attempts - 1:
+                    raise
+
+    def _send(self, url: str, auth: str | None, form: dict[str, str], accept: str,
+              query: bool) -> tuple[bytes, str]:
+        headers = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
+                   "Accept": accept, "User-Agent": f"kg/{__version__}"}
+        if auth:
+            headers["Authorization"] = auth
+        request = urllib.request.Request(url, urllib.parse.urlencode(form).encode(), headers)
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                return response.read(), response.headers.get("Content-Type", "")
+        except urllib.error.HTTPError as exc:
+            detail = _first_line(exc.read().decode("utf-8", "replace")) or exc.reason
+            if query and exc.code == 400:
+                raise EndpointError(f"the endpoint rejected the query: {detail}",
+                                    hint="check the query text; prefixes kg:, ent:, rdfs: ... are predefined",
+                                    exit_code=EXIT_INVALID) from None
+            elsewhere = "" if query else "; give --update-endpoint if updates go elsewhere"
+            hint = {401: "give credentials in the URL: http://user:password@host/...",
+                    403: "the server refuses this request: is it read-only, or are credentials needed?",
+                    404: "check the URL" + elsewhere}.get(exc.code, "check the server's log")
+            raise EndpointError(f"{url} answered HTTP {exc.code}: {detail}", hint=hint,
+                                transient=exc.code in _TRANSIENT_STATUS) from None
+        except urllib.error.URLError as exc:
+            # Refused: nothing listens there (yet); a server starting or restarting does that.
+            raise EndpointError(f"cannot reach {url}: {_reason(exc.reason)}",
+                                hint="is the SPARQL server running, and is the URL right?",
+                                transient=isinstance(exc.reason, (ConnectionRefusedError, ConnectionResetError))
+                                ) from None
+        except TimeoutError:
+            # Not tried again: the user has waited long enough, and a slow server is slower when asked twice.
+            raise EndpointError(f"{url} did not answer within {self.timeout:g} s",
+                                hint="is the server overloaded? try again, or raise --timeout") from None
+        except OSError as exc:  # the connection was reset or closed half-way
+            raise EndpointError(f"the connection to {url} failed: {_reason(exc)}",
+                                hint="is the SPARQL server running? a re-run repairs a half-done load",
+                                transient=True) from None
+
+
+def _batches(triples: list[ox.Triple], size: int,
+             max_bytes: int = 1_000_000) -> list[tuple[str, int, bool]]:
+    """N-Triples text in batches: (text, triples, whether it has blank nodes). Triples with blank
+    nodes all go in the first batch: a blank node label means the same node only within one
+    INSERT DATA request."""
+    def blank(t: ox.Triple) -> bool:
+        return isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
+
+    with_blanks = [t for t in triples if blank(t)]
+    batches, lines, length = [], [], 0
+    if with_blanks:
+        batches.append((_ntriples(with_blanks), len(with_blanks), True))
+    for triple in (t for t in triples if not blank(t)):
+        line = _ntriples([triple])
+        if lines and (len(lines) >= size or length + len(line) > max_bytes):
+            batches.append(("".join(lines), len(lines), False))
+            lines, length = [], 0
+        lines.append(line)
+        length += len(line)
+    if lines:
+        batches.append(("".join(lines), len(lines), False))
+    return batches
+
+
+def _ntriples(triples: list[ox.Triple]) -> str:
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+
+
+def _first_line(text: str) -> str:
+    return next((line.strip() for line in text.splitlines() if line.strip()), "")[:300]
+
+
+def _reason(reason: object) -> str:
+    if isinstance(reason, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(reason, TimeoutError):
+        return "timed out"
+    return getattr(reason, "strerror", None) or str(reason)

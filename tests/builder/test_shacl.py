@@ -1,0 +1,78 @@
+"""The SPARQL-compiled shapes find exactly what pySHACL finds, on a valid and on broken graphs."""
+
+import pyoxigraph as ox
+import pytest
+
+from kg.builder import assemble, curated, shacl, validate
+
+from kg import ontology
+from kg.namespace import ENT, KG, SRC, STMT
+from conftest import REPO
+
+SHAPES = REPO / "ontology" / "shapes.ttl"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def _store(root):
+    onto = ontology.load(root / "ontology")
+    data = curated.read(root / "data", root)
+    assert validate.check(data, onto) == []
+    store = ox.Store()
+    store.extend(onto.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    store.load(input="".join(assemble.ntriples(data)).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+def _n(iri):
+    return ox.NamedNode(str(iri))
+
+
+BREAKAGES = {
+    "entity without label": lambda s: s.remove(ox.Quad(_n(ENT.JaneRoe), LABEL, ox.Literal("Jane Roe"))),
+    "entity with two labels": lambda s: s.add(ox.Quad(_n(ENT.JaneRoe), LABEL, ox.Literal("J. Roe"))),
+    "untyped statement object": lambda s: s.add(ox.Quad(_n(STMT["memo-001"]), _n("http://www.w3.org/1999/02/22-rdf-syntax-ns#object"), _n(ENT.Nobody))),
+    "second quote": lambda s: s.add(ox.Quad(_n(STMT["memo-001"]), _n(KG.quote), ox.Literal("again"))),
+    "empty quote": lambda s: [s.remove(q) for q in list(s.quads_for_pattern(_n(STMT["memo-002"]), _n(KG.quote), None))]
+                             and s.add(ox.Quad(_n(STMT["memo-002"]), _n(KG.quote), ox.Literal(""))),
+    "date as plain string": lambda s: s.add(ox.Quad(_n(STMT["memo-003"]), _n(KG.eventDate), ox.Literal("Feb 2025"))),
+    "bad confidence": lambda s: s.add(ox.Quad(_n(STMT["memo-003"]), _n(KG.confidence), _n(KG.Hostile))),
+    "negative offset": lambda s: [s.remove(q) for q in list(s.quads_for_pattern(_n(STMT["memo-004"]), _n(KG.startOffset), None))]
+                                 and s.add(ox.Quad(_n(STMT["memo-004"]), _n(KG.startOffset), ox.Literal("-3", datatype=_n(XSD + "integer")))),
+    "offset not a number": lambda s: s.add(ox.Quad(_n(STMT["memo-004"]), _n(KG.endOffset), ox.Literal("abc"))),
+    "source without text": lambda s: [s.remove(q) for q in list(s.quads_for_pattern(_n(SRC.memo), _n(KG.fullText), None))],
+    "predicate not a relation": lambda s: s.add(ox.Quad(_n(STMT["memo-005"]), _n("http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate"), LABEL)),
+}
+
+
+def _both(store):
+    fast = {(v.focus, v.path) for v in shacl.validate(store, SHAPES)}
+    full = {(v.focus, v.path) for v in validate._pyshacl_violations(store, SHAPES)}
+    return fast, full
+
+
+def test_valid_graph_conforms_under_both(mini):
+    fast, full = _both(_store(mini))
+    assert fast == full == set()
+
+
+@pytest.mark.parametrize("name", list(BREAKAGES))
+def test_broken_graph_same_violations_as_pyshacl(mini, name):
+    store = _store(mini)
+    BREAKAGES[name](store)
+    fast, full = _both(store)
+    assert fast, f"{name}: the compiled shapes found nothing"
+    assert fast == full
+
+
+def test_unsupported_shape_is_refused(tmp_path):
+    from kg.errors import KGError
+
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(SHAPES.read_text() + """
+kgsh:Extra a sh:NodeShape ; sh:targetClass kg:Person ;
+    sh:property [ sh:path rdfs:label ; sh:pattern "^[A-Z]" ] .
+""")
+    with pytest.raises(KGError, match="pattern"):
+        shacl.compile_shapes(shapes)

@@ -1,0 +1,279 @@
+"""kg ingest: candidates from the seed articles and from a new article in another outlet's style."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import FIXTURES, REPO, run_kg, tree_hash
+import kg
+from kg.builder import curated
+from kg import ontology
+from kg.builder.curated import ID_RE
+from kg.ingest import extract, ingest
+from kg.ingest import dates, sentences
+from kg.ingest.rules import rules
+from kg.ingest.review import apply, mark
+from kg.text import clean, repair
+
+FIXTURE = FIXTURES / "ingest" / "county_suit.txt"
+#: A local TV station's web story, written before the rules were tuned: a held-out check.
+STATION_STORY = FIXTURES / "ingest" / "sheriff_detainers.txt"
+SEEDS = ["resist2016", "mayors2017", "arrest2018", "standfirm2025", "targeting2025"]
+
+
+@pytest.fixture(scope="module")
+def onto():
+    return ontology.load(REPO / "ontology")
+
+
+@pytest.fixture(scope="module")
+def data():
+    return curated.read(REPO / "data", REPO)
+
+
+def _check_review_file(path: Path, onto) -> dict:
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    original = (path.parent / doc["article"]["text"]).read_text(encoding="utf-8")
+    repaired = repair(original).text
+    assert doc["statements"], "no statements proposed"
+    ids = {e["id"] for e in doc["entities"]}
+    for st in doc["statements"]:
+        start, end = st["offsets"]
+        assert original[start:end] == st["quote"]  # verbatim, as `kg check` wants it
+        assert st["display_quote"] in repaired  # and readable
+        assert st["relation"] in onto.relations
+        assert st["status"] == "candidate" and st["rule"] and 0 < st["score"] <= 1
+    for ent in doc["entities"]:
+        assert ID_RE.match(ent["id"]) and ent["type"] in onto.entity_classes
+    assert ids  # the proposals name the entities they use
+    return doc
+
+
+@pytest.mark.parametrize("source", SEEDS)
+def test_seed_articles_give_reviewable_candidates(source, tmp_path, onto, data):
+    src = data.sources[source]
+    article = tmp_path / f"{source}.txt"
+    article.write_text(src.text, encoding="utf-8", newline="")
+    written = ingest(article, REPO, source_id=f"{source}-again", date=src.date, out=tmp_path / "c.yaml")
+    doc = _check_review_file(written.path, onto)
+    assert doc["article"]["date"] == src.date
+
+
+def test_damaged_seed_quotes_keep_the_damage_and_display_repairs_it(tmp_path, onto, data):
+    article = tmp_path / "t.txt"
+    article.write_text(data.sources["targeting2025"].text, encoding="utf-8", newline="")
+    doc = _check_review_file(ingest(article, REPO, date="2025-02", out=tmp_path / "c.yaml").path, onto)
+    damaged = [st for st in doc["statements"] if "â" in st["quote"]]
+    assert damaged and all("â" not in st["display_quote"] for st in damaged)
+
+
+def test_new_article_from_another_outlet(tmp_path, onto):
+    written = ingest(FIXTURE, REPO, date="2025-04-10", outlet="Wire", out=tmp_path / "county.yaml")
+    doc = _check_review_file(written.path, onto)
+    entities = {e["id"]: e for e in doc["entities"]}
+    triples = {(s["subject"], s["relation"], s["object"]): s for s in doc["statements"]}
+    assert entities["AlderCounty"]["type"] == "County"
+    assert entities["MariaOkafor"]["type"] == "Person"  # 'County Counsel Maria Okafor'
+    assert entities["GrantIntegrityRequirements"]["type"] == "Memorandum"  # titled in quotes
+    assert ("AlderCounty", "sued", "DHS") in triples  # 'U.S. Department of Homeland Security' is known
+    assert ("DanaWhitfield", "issued", "GrantIntegrityRequirements") in triples  # 'the memo'
+    assert triples[("DanaWhitfield", "issued", "GrantIntegrityRequirements")]["date"] == "2025-03-03"
+    assert ("PaulJensen", "holdsRole", "Riverton") in triples
+    assert triples[("PaulJensen", "holdsRole", "Riverton")]["title"] == "Mayor"
+    assert ("PaulJensen", "criticized", "DHS") in triples  # past the 'who ...' aside
+    claims = [s for s in doc["statements"] if s["relation"] == "invokes"]
+    assert {s["object"] for s in claims} >= {"TenthAmendment", "SpendingClause"}
+    assert written.text_path.read_text(encoding="utf-8") == FIXTURE.read_text(encoding="utf-8")
+
+
+def test_local_tv_story_gives_the_key_candidates(tmp_path, onto):
+    written = ingest(STATION_STORY, REPO, date="2025-03-14", outlet="KVTX", out=tmp_path / "station.yaml")
+    doc = _check_review_file(written.path, onto)
+    types = {e["id"]: e["type"] for e in doc["entities"]}
+    triples = {(s["subject"], s["relation"], s["object"]): s for s in doc["statements"]}
+    for ident, kind in [("MarlowCounty", "County"), ("LuisOrtega", "Person"), ("MarkWhitlock", "Person"),
+                        ("CedarFalls", "City"), ("Arizona", "State"), ("DeniseHarlan", "Person"),
+                        ("TanyaReyes", "Person"), ("DalePruitt", "Person"), ("KVTX", "MediaOrganization"),
+                        ("MarlowCountySheriffsOffice", "GovernmentAgency"),
+                        ("ArizonaImmigrantDefenseCoalition", "AdvocacyOrganization"),
+                        ("MarlowCountyBoardOfSupervisors", "LegislativeBody")]:
+        assert types.get(ident) == kind, ident
+    assert any(e["type"] == "Group" and e["label"].lower() == "immigrant advocates" for e in doc["entities"])
+    # roles from titles: 'Marlow County Sheriff Luis Ortega', 'Arizona Attorney General Mark Whitlock',
+    # '... Board of Supervisors Chair Denise Harlan', 'An ICE spokeswoman, Tanya Reyes,'
+    for person, org, title in [("LuisOrtega", "MarlowCounty", "Sheriff"), ("MarkWhitlock", "Arizona", "Attorney General"),
+                               ("DeniseHarlan", "MarlowCountyBoardOfSupervisors", "Chair")]:
+        assert triples[(person, "holdsRole", org)]["title"] == title
+    assert ("TanyaReyes", "holdsRole", "ICE") in triples
+    assert ("CedarFalls", "locatedIn", "Arizona") in triples  # the dateline
+    assert triples.keys() & {("LuisOrtega", "refusedToCooperate", x) for x in ("ICE", "ICEDetainerRequests")}
+    # a threat to withhold is a threat, dated by its sentence, and not yet a withholding
+    assert triples[("MarkWhitlock", "threatened", "MarlowCounty")]["date"] == "2025-03-10"
+    assert not [t for t in triples if t[1] == "withheldFunding"]
+    assert ("MarkWhitlock", "contacted", "MarlowCountySheriffsOffice") in triples
+    # 'the sheriff' is the person the article titled Sheriff
+    assert ("ArizonaImmigrantDefenseCoalition", "supported", "LuisOrtega") in triples
+    assert ("DalePruitt", "criticized", "LuisOrtega") in triples
+    assert ("DalePruitt", "memberOf", "Republicans") in triples  # 'Dale Pruitt, a Republican from Yuma'
+    # the sheriff's reported words: a legal claim invoking the Fourth Amendment; the station only carries them
+    claims = {t[2] for t in triples if t[:2] == ("LuisOrtega", "asserts")}
+    assert any(("invokes" == t[1] and t[0] in claims and t[2] == "FourthAmendment") for t in triples)
+    assert not [t for t in triples if t[0] == "KVTX" and t[1] in ("asserts", "stated")]
+
+
+@pytest.mark.parametrize("article, date", [(FIXTURE, "2025-04-10"), (STATION_STORY, "2025-03-14")])
+def test_every_candidate_is_valid_data(mini, article, date):
+    """Accepted wholesale, the candidates of a new article pass `kg check` (types, domains, ranges, shapes)."""
+    written = ingest(article, mini, date=date, out=mini / "candidates" / "new.yaml")
+    mark(written.path, accept=["all"])
+    apply(written.path, mini)
+    assert kg.check(mini).counts["statements"] >= written.statements
+
+
+def _triples(text: str, onto, date: str = "2025-03") -> set[tuple[str, str, str]]:
+    return {(s.subject, s.relation, s.object) for s in extract(text, date=date, onto=onto).statements}
+
+
+def test_a_threatened_action_is_a_threat_not_the_action(onto):
+    triples = _triples("Ohio threatened to sue the city of Springfield on March 3. Governor Ann Lee said the state "
+                       "would withhold grants from the city of Springfield.", onto)
+    assert ("Ohio", "threatened", "Springfield") in triples  # 'the state' is Ohio
+    assert not {t for t in triples if t[1] in ("sued", "withheldFunding")}
+
+
+def test_a_quotation_over_two_sentences_is_one_claim_of_its_speaker(onto):
+    found = extract('"A detainer is a request, not a court order. Holding someone without a warrant violates the '
+                    'Fourth Amendment," Sheriff Ann Lee said.', date="2025-03", onto=onto)
+    [asserts] = [s for s in found.statements if s.relation == "asserts"]
+    assert asserts.subject == "AnnLee" and found.entities[asserts.object].type == "LegalClaim"
+    assert (asserts.object, "invokes", "FourthAmendment") in {(s.subject, s.relation, s.object) for s in found.statements}
+    assert asserts.sentence.text.startswith('"A detainer')  # the quote spans both sentences
+
+
+def test_the_subject_is_found_past_an_apposition_and_before_a_second_verb(onto):
+    triples = _triples("The Ohio Justice Project, a nonprofit that represents detained immigrants, praised Mayor "
+                       "Ann Lee and said the city should not back down.", onto)
+    assert ("OhioJusticeProject", "supported", "AnnLee") in triples
+    assert {t[0] for t in triples if t[1] == "asserts"} == {"OhioJusticeProject"}
+
+
+def test_one_count_is_one_group(onto):
+    found = extract("At least three dozen cities refused to honor the order. More than 3 dozen cities are "
+                    "preparing to sue the Federal Agency.", date="2025-03", onto=onto)
+    groups = [e for e in found.entities.values() if e.type == "JurisdictionGroup"]
+    assert len(groups) == 1 and groups[0].aliases == ["More than 3 dozen cities"]
+    # preparing to sue is no suit yet
+    assert {(s.relation, s.confidence) for s in found.statements} == {("threatened", "implied")}
+
+
+def test_an_owner_and_its_policy(onto):
+    found = extract("The city of Springfield's 1989 ordinance bars police from asking about immigration status.",
+                    date="2025-03", onto=onto)
+    [enacted] = [s for s in found.statements if s.relation == "enacted"]
+    assert enacted.subject == "Springfield" and found.entities[enacted.object].type == "Ordinance"
+
+
+def test_short_form_is_the_person_named_in_full(data, onto):
+    text = ("San Francisco City Attorney David Chiu filed the suit. "
+            "Chiu says the order violates the Tenth Amendment.")
+    known = {k: data.entities[k] for k in ("SanFrancisco", "JeffChiu", "TenthAmendment")}
+    found = extract(text, date="2025-02", known=known, onto=onto)
+    chiu = [m for m in found.mentions if m.text == "Chiu"]
+    assert chiu and chiu[0].entity == "DavidChiu" != "JeffChiu"
+    assert ("DavidChiu", "holdsRole", "SanFrancisco") in {(s.subject, s.relation, s.object) for s in found.statements}
+    assert not found.entities["DavidChiu"].ambiguous
+
+
+def test_short_form_without_a_full_name_is_flagged(data, onto):
+    known = {k: data.entities[k] for k in ("JeffChiu", "DavidChiu")}
+    found = extract("Chiu said the city would sue the Federal Agency.", known=known, onto=onto)
+    mention = next(m for m in found.mentions if m.text == "Chiu")
+    assert mention.rule == "short-form-ambiguous"
+    assert found.entities[mention.entity].ambiguous
+
+
+def test_dates_resolve_against_the_article_date():
+    def values(text, date):
+        return [d.value for d in dates.find(text, date)]
+
+    assert values("On Feb. 7, several cities sued.", "2025-02") == ["2025-02-07"]
+    assert values("in an interview in December", "2025-02") == ["2024-12"]
+    assert values("On January 16, Nielsen said", "2018-01") == ["2018-01-16"]
+    assert values("Monday, Nov. 14, 2016", None) == ["2016-11-14"]
+    assert values("the memo went out last month", "2025-01-15") == ["2024-12"]
+    assert values("as it was eight years ago", "2025") == ["2017"]
+    assert values("On Feb. 7, the city sued", None) == []  # no anchor, no guess
+
+
+def test_sentences_respect_abbreviations_and_lines():
+    text = "Gov. Ann Lee of Santa Fe, N.M., spoke on Jan. 5. The U.S. Attorney said no.\nHeadline here"
+    assert [s.text for s in sentences.split(text)] == [
+        "Gov. Ann Lee of Santa Fe, N.M., spoke on Jan. 5.", "The U.S. Attorney said no.", "Headline here"]
+
+
+def test_repair_maps_back_to_the_original():
+    original = "Trumpâs âsanctuary citiesâ and cafÃ© funding.Â Done"
+    fixed = repair(original)
+    assert fixed.text == "Trump’s “sanctuary cities” and café funding. Done"
+    assert fixed.text == clean(original)
+    for word, stored in [("Trump’s", "Trumpâs"), ("“sanctuary cities”", "âsanctuary citiesâ"),
+                         ("café", "cafÃ©"), ("Done", "Done")]:
+        at = fixed.text.index(word)
+        start, end = fixed.original_span(at, at + len(word))
+        assert original[start:end] == stored
+
+
+def test_relation_rules_are_data_and_name_ontology_relations(onto):
+    table = rules()
+    assert all(rule["relation"] in onto.relations for rule in table["relations"])
+    assert len({rule["rule"] for rule in table["relations"]}) == len(table["relations"])
+
+
+# --- bad input: one clear line, a non-zero exit, data/ untouched --------------------------
+
+def _ingest_cli(mini: Path, article: Path, *extra: str):
+    before = tree_hash(mini / "data")
+    result = run_kg("--root", str(mini), "ingest", str(article), "--out", str(mini / "c" / "x.yaml"), *extra)
+    assert tree_hash(mini / "data") == before
+    return result
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "is empty"),
+    (b"   \n\n  ", "is empty"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "binary"),
+    ("Caf\u00e9 owners sued the city.".encode("cp1252"), "not utf-8 text"),
+])
+def test_bad_input_gets_one_clear_line(mini, tmp_path, content, message):
+    article = tmp_path / "bad.txt"
+    article.write_bytes(content)
+    result = _ingest_cli(mini, article)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0].lower() and "Traceback" not in result.stderr
+    assert not (mini / "c" / "x.yaml").exists()
+
+
+def test_other_encodings_are_read_when_named(mini, tmp_path):
+    article = tmp_path / "latin.txt"
+    article.write_bytes("Mayor Jos\u00e9 Ortega said the city of Springfield sued the Federal Agency.".encode("cp1252"))
+    result = _ingest_cli(mini, article, "--encoding", "cp1252")
+    assert result.returncode == 0, result.stderr
+    assert "José Ortega" in (mini / "c" / "x.txt").read_text(encoding="utf-8")
+
+
+def test_five_megabyte_article_is_refused_quickly(mini, tmp_path):
+    article = tmp_path / "huge.txt"
+    article.write_text(("The city of Springfield sued the Federal Agency. " * 110_000), encoding="utf-8")
+    assert article.stat().st_size > 5_000_000
+    result = _ingest_cli(mini, article)
+    assert result.returncode == 1 and "too long for one article" in result.stderr
+
+
+def test_missing_file_and_bad_date_are_usage_errors(mini, tmp_path):
+    assert _ingest_cli(mini, tmp_path / "nope.txt").returncode == 1
+    result = _ingest_cli(mini, FIXTURE, "--date", "Feb 7")
+    assert result.returncode == 2 and "YYYY" in result.stderr

@@ -1,0 +1,185 @@
+"""`kg query` and KnowledgeGraph.query: names, files, -e text, bound parameters, formats, errors,
+and the example script."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+import kg
+from kg.prefixes import PREFIXES
+from conftest import REPO, run_kg
+
+INJECTIONS = ['x" } ; DROP ALL ; #', "> . ?s ?p ?o", "x' } DELETE WHERE { ?s ?p ?o } #", 'Chiu"@en . } #']
+
+
+@pytest.fixture(scope="module")
+def cli(seed_build):
+    """Run `kg` on the seed store."""
+    return lambda *args: run_kg("--root", str(REPO), "--store", str(seed_build), *args)
+
+
+def triples(g) -> int:
+    return g.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows()[0]["n"]
+
+
+# --- the command line ---
+
+def test_list_shows_every_catalog_query_with_its_parameters(cli):
+    result = cli("query", "--list", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    rows = {r["name"]: r for r in csv.DictReader(io.StringIO(result.stdout))}
+    for name in ("lawsuits", "provisions", "threats", "roles", "timeline", "claims", "entity", "source",
+                 "corroboration"):
+        assert name in rows and rows[name]["title"] and rows[name]["description"]
+    assert rows["entity"]["params"] == "entity:iri"
+    assert rows["source"]["params"] == "source:iri"
+
+
+def test_named_query_with_a_parameter_as_csv(cli):
+    result = cli("query", "entity", "--param", "entity=Chiu", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert {r["entity"] for r in rows} == {PREFIXES["ent"] + "DavidChiu"}
+    assert ("David Chiu", "leads") in {(r["subject"], r["relation"]) for r in rows}
+
+
+def test_json_is_sparql_results_json(cli):
+    result = cli("query", "lawsuits", "--format", "json")
+    doc = json.loads(result.stdout)
+    assert doc["head"]["vars"][:3] == ["lawsuit", "label", "filed"]
+    feb7 = next(b for b in doc["results"]["bindings"]
+                if b["lawsuit"]["value"] == "SanFranciscoLawsuitAgainstTrumpAdministration2025")
+    assert feb7["filed"] == {"type": "literal", "value": "2025-02-07"}
+
+
+def test_tsv_and_piped_default_csv(cli):
+    tsv = cli("query", "threats", "--format", "tsv").stdout.splitlines()
+    assert tsv[0].split("\t")[:4] == ["date", "actor", "actorType", "target"]
+    piped = cli("query", "roles").stdout.splitlines()
+    assert piped[0].startswith("person,title,organization")
+
+
+def test_table_format_is_a_rich_table(seed_build):
+    result = run_kg("--root", str(REPO), "--store", str(seed_build), "query", "roles", "--format", "table",
+                    env={"COLUMNS": "400"})
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("┏━") and "┃ person" in lines[1]
+    assert any("│ Ed Lee" in line and "│ Mayor" in line for line in lines)
+
+
+def test_expression_and_rq_file(cli, tmp_path):
+    text = cli("query", "-e", "SELECT ?who WHERE { ?who kg:sued ent:TrumpAdministration }", "--format", "csv")
+    assert {row["who"] for row in csv.DictReader(io.StringIO(text.stdout))} >= {
+        PREFIXES["ent"] + "SanFrancisco", PREFIXES["ent"] + "Portland"}
+    rq = tmp_path / "suers.rq"
+    rq.write_text("# title: Who sued whom\n# param: target iri  Who was sued.\n"
+                  "SELECT ?who ?target WHERE { ?who kg:sued ?target }\n")
+    result = cli("query", str(rq), "--param", "target=Illinois", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    assert [r["who"] for r in csv.DictReader(io.StringIO(result.stdout))] == [PREFIXES["ent"] + "DOJ"]
+
+
+@pytest.mark.parametrize("args, message, hint", [
+    (["query", "-e", "SELECT ?x WHERE { ?x ?y }"], "SPARQL syntax error", "check the query text"),
+    (["query", "lawsuit"], "no named query 'lawsuit'", "did you mean 'lawsuits'?"),
+    (["query", "entity", "--param", "who=Chiu"], "query 'entity' has no parameter 'who'", "its parameters: entity"),
+    (["query", "entity"], "query 'entity' needs parameter 'entity'", "--param entity=VALUE"),
+    (["query", "entity", "--param", "entity=Homann"], "no entity is called 'Homann'", "did you mean 'Homan'"),
+    (["query", "source", "--param", "source=targeting2024"], "no entity is called 'targeting2024'", "hint:"),
+    (["query", "missing.rq"], "no query file missing.rq", "kg query --list"),
+    (["query", "-e", "ASK { ?s ?p ?o }"], "only SELECT queries return rows", "use SELECT"),
+])
+def test_errors_are_one_line_with_a_hint_and_exit_1(cli, args, message, hint):
+    result = cli(*args)
+    assert result.returncode == 1, result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("kg: error: "), result.stderr
+    assert message in lines[0] and hint in lines[0]
+
+
+def test_usage_errors_exit_2(cli):
+    assert cli("query").returncode == 2
+    assert cli("query", "lawsuits", "-e", "SELECT * {}").returncode == 2
+    assert cli("query", "entity", "--param", "novalue").returncode == 2
+
+
+@pytest.mark.parametrize("value", INJECTIONS)
+def test_injected_parameters_are_literals_on_the_command_line(cli, seed_graph, value):
+    before = triples(seed_graph)
+    result = cli("query", "entity-lookup", "--param", f"name={value}", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "entity,label,type,name,statements"
+    adhoc = cli("query", "-e", "SELECT ?s ?name WHERE { ?s rdfs:label ?name }", "--param", f"name={value}",
+                "--format", "csv")
+    assert adhoc.returncode == 0 and adhoc.stdout.strip() == "s,name"
+    assert triples(seed_graph) == before
+
+
+# --- the Python API ---
+
+def test_python_api_rows_and_bound_values(seed_graph):
+    result = seed_graph.query("lawsuits")
+    assert result.variables[0] == "lawsuit" and len(result) == len(result.rows())
+    assert all(isinstance(row, dict) for row in result)
+    rows = seed_graph.query("SELECT ?s ?d WHERE { ?s kg:eventDate ?d }", d=datetime.date(2025, 2, 7)).rows()
+    assert {r["s"].rsplit("/", 1)[1] for r in rows} >= {"targeting2025-248", "targeting2025-249"}
+    counts = seed_graph.query("SELECT ?st ?n WHERE { ?st rdf:object ?n }", n=20000).rows()
+    assert [r["n"] for r in counts] == [20000]
+
+
+@pytest.mark.parametrize("value", INJECTIONS)
+def test_injected_parameters_are_literals_in_python(seed_graph, value):
+    before = triples(seed_graph)
+    assert seed_graph.query("entity-lookup", name=value).rows() == []
+    assert seed_graph.query("SELECT ?s ?name WHERE { ?s rdfs:label ?name }", name=value).rows() == []
+    assert triples(seed_graph) == before
+
+
+def test_iri_parameters_with_forbidden_characters_are_rejected(seed_graph):
+    with pytest.raises(kg.KGError, match="not a valid IRI"):
+        seed_graph.query("entity", entity=PREFIXES["ent"] + "DavidChiu> . ?s ?p ?o")
+    with pytest.raises(kg.KGError, match="no entity is called"):
+        seed_graph.query("entity", entity="> . ?s ?p ?o")
+    with pytest.raises(kg.KGError, match="cannot be a query parameter"):
+        seed_graph.query("SELECT ?s WHERE { ?s ?p ?o }", **{"s) } ; #": "x"})
+
+
+def test_bad_typed_parameter_values(seed_graph, tmp_path):
+    rq = tmp_path / "since.rq"
+    rq.write_text("# title: Since\n# param: since date  From.\n# param: n integer  How many.\n"
+                  "SELECT ?since ?n WHERE { BIND(1 AS ?one) }\n")
+    assert seed_graph.query(str(rq), since="2025-02", n="3").rows() == [{"since": "2025-02", "n": 3}]
+    with pytest.raises(kg.KGError, match="is not a date"):
+        seed_graph.query(str(rq), since="Feb 2025", n="3")
+    with pytest.raises(kg.KGError, match="is not an integer"):
+        seed_graph.query(str(rq), since="2025", n="three")
+
+
+def test_a_cold_query_does_not_import_the_build_machinery(seed_build):
+    code = ("import sys, kg.cli; kg.cli.main(['--root', sys.argv[1], '--store', sys.argv[2], "
+            "'query', 'lawsuits', '--format', 'csv']); "
+            "print(sorted(m for m in ('rdflib', 'pyshacl', 'yaml', 'kg.builder.pipeline') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code, str(REPO), str(seed_build)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_example_script_runs(seed_build):
+    env = {**os.environ, "KG_ROOT": str(REPO), "KG_STORE": str(seed_build)}
+    result = subprocess.run([sys.executable, str(REPO / "examples" / "queries.py")], env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Plaintiffs of the Feb. 7, 2025 lawsuit: Kings County, New Haven, Portland, San Francisco, Santa Clara" in out
+    assert "Pam Bondi threatened Officials of sanctuary jurisdictions (2025-02-05)" in out
+    assert "Sanctuary policies make cities safer" in out
