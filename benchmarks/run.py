@@ -194,7 +194,7 @@ def render(runs: list[dict]) -> str:
                   "| step | kg | peak RSS | plain rdflib | peak RSS | raw pyoxigraph | kg / baseline |",
                   "| --- | --- | --- | --- | --- | --- | --- |"]
 
-        def row(label, ours, ours_rss, rdflib_value, rdflib_rss, oxigraph_value, ratio_base):
+        def row(label, ours, ours_rss, rdflib_value, rdflib_rss, oxigraph_value, ratio_base, lines=lines):
             ratio = f"{ours / ratio_base:.2f}×" if ours and ratio_base else "–"
             lines.append(f"| {label} | {_fmt(ours)} | {_fmt(ours_rss, 'MB')} | {_fmt(rdflib_value)} | "
                          f"{_fmt(rdflib_rss, 'MB')} | {_fmt(oxigraph_value)} | {ratio} |")

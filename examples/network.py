@@ -30,7 +30,7 @@ for side in (0, 1):
     members = metrics.ranked({n: G.degree(n) for n in main.sides[side]}, 6)
     print(f"\nCamp {'AB'[side]} ({len(main.sides[side])}):", ", ".join(G.nodes[n]["label"] for n, _ in members))
 print(f"\n{len(main.frustrated)} of {main.signed_edges} signed statements cross the camps the wrong way, e.g.:")
-for u, v, key, data in main.frustrated[:3]:
+for u, v, _key, data in main.frustrated[:3]:
     print(f"  {G.nodes[u]['label']} {data['relation']} {G.nodes[v]['label']}: “{data['quote']}”")
 
 # Only the opposition network, as it stood at the end of 2017.

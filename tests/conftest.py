@@ -61,14 +61,6 @@ def run_kg(*args: str, cwd: Path | None = None, env: dict | None = None) -> subp
 
 
 @pytest.fixture(scope="session")
-def seed_build(tmp_path_factory) -> Path:
-    """The five articles built into a fresh store folder, once per test session."""
-    store_dir = tmp_path_factory.mktemp("seed-store")
-    kg.build(str(REPO), store_dir=store_dir)
-    return store_dir
-
-
-@pytest.fixture(scope="session")
 def seed_graph(seed_build) -> kg.KnowledgeGraph:
     return kg.load(REPO, seed_build)
 

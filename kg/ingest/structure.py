@@ -148,7 +148,7 @@ class Structure:
         for ident, cand in self.found.entities.items():
             if forms & {norm(f) for f in [cand.label, *cand.aliases]}:
                 return ident
-        for ident, ent in self.found.known.items():
+        for ent in self.found.known.values():
             if forms & {norm(f) for f in [ent.label, *ent.aliases]}:
                 return self.named(ent.label, ent.type, None)
         return None

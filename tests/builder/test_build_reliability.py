@@ -27,7 +27,10 @@ def _write_project(root: Path, text: str) -> None:
     (root / "data" / "entities").mkdir(exist_ok=True)
     (root / "data" / "statements").mkdir(exist_ok=True)
     (root / "data" / "sources" / "s.txt").write_bytes(f"Before. {text} After.".encode("utf-8"))
-    dump = lambda obj, path: path.write_text(curated.dump(obj), encoding="utf-8")
+
+    def dump(obj, path):
+        path.write_text(curated.dump(obj), encoding="utf-8")
+
     dump({"sources": [{"id": "s", "file": "sources/s.txt", "title": text}]}, root / "data" / "sources.yaml")
     dump({"entities": [{"id": "A", "type": "Person", "label": text, "aliases": [text + "!"]},
                        {"id": "B", "type": "City", "label": "B"}]}, root / "data" / "entities" / "e.yaml")

@@ -94,10 +94,10 @@ def _sampled_betweenness(H: nx.Graph, sources: list[Node], batch: int = 100) -> 
             frontier = np.where(new, reached, 0.0)
             sigma += frontier
         delta = np.zeros_like(sigma)
-        for level in range(level, 0, -1):
-            at = dist == level
+        for depth in range(level, 0, -1):
+            at = dist == depth
             share = np.divide(1.0 + delta, sigma, out=np.zeros_like(sigma), where=at)
-            delta += np.where(dist == level - 1, sigma * (A @ share), 0.0)
+            delta += np.where(dist == depth - 1, sigma * (A @ share), 0.0)
         delta[rows, cols] = 0.0  # a source is an end of its paths, not between
         total += delta.sum(axis=1)
     # networkx's scaling for a sample of k sources, end points excluded, normalized: a source
