@@ -12,12 +12,40 @@ from pathlib import Path
 
 import click
 
-from . import __version__, output, project as projects
+from . import __version__, output, project as projects, values
 from .query import graph
 from .errors import EXIT_ENVIRONMENT, KGError, ValidationError
 
 _FORMAT = click.option("--format", "fmt", type=click.Choice(output.FORMATS),
                        help="Output format [default: table in a terminal, csv when piped].")
+
+
+class _Value(click.ParamType):
+    """A command-line value read by the same parser as data/ reads it (kg.values)."""
+
+    def __init__(self, name: str, parse, hint: str):
+        self.name = name
+        self._parse = parse
+        self._hint = hint
+
+    def get_metavar(self, param, ctx=None) -> str:
+        return self.name.upper()
+
+    def convert(self, value, param, ctx):
+        try:
+            return self._parse(value)
+        except ValueError as exc:
+            self.fail(f"{exc}: {self._hint}", param, ctx)
+
+
+def _as_id(text: str) -> str:
+    if not values.is_id(text):
+        raise ValueError(f"{text!r} is not an id")
+    return text
+
+
+DATE = _Value("date", lambda text: values.parse_date(text).text, values.DATE_HINT)
+ID = _Value("id", _as_id, values.ID_HINT)
 
 
 class _Context:
@@ -251,8 +279,8 @@ def _network_filters(command):
                           "(repeatable): opposes, supports, legalAction, policyAction, affiliation, communication."),
         click.option("--type", "types", multiple=True, metavar="CLASS",
                      help="Keep entities of this class, subclasses included (repeatable): Actor, Person, City, ..."),
-        click.option("--as-of", metavar="DATE", help="Keep edges dated on or before DATE (YYYY, YYYY-MM or YYYY-MM-DD)."),
-        click.option("--since", metavar="DATE", help="Keep edges dated on or after DATE."),
+        click.option("--as-of", type=DATE, help="Keep edges dated on or before DATE (YYYY, YYYY-MM or YYYY-MM-DD)."),
+        click.option("--since", type=DATE, help="Keep edges dated on or after DATE."),
         click.option("--confidence", type=click.Choice(("explicit", "implied")),
                      help="explicit: drop edges the sources only imply."),
     ]
@@ -413,19 +441,11 @@ def serve(obj: _Context, port: int, host: str, writable: bool, allow_service: bo
     serving.run(location, host, port, announce=click.echo, writable=writable, allow_service=allow_service)
 
 
-def _date_option(ctx, param, value: str | None) -> str | None:
-    from .builder.curated import DATE_RE
-
-    if value is not None and not DATE_RE.match(value):
-        raise click.BadParameter(f"{value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
-    return value
-
-
 @cli.command()
 @click.argument("article", type=click.Path(dir_okay=False))
-@click.option("--id", "source_id", metavar="ID", help="Source id [default: from the file name].")
+@click.option("--id", "source_id", type=ID, help="Source id [default: from the file name].")
 @click.option("--title", help="Headline [default: the article's first line].")
-@click.option("--date", callback=_date_option, metavar="DATE",
+@click.option("--date", type=DATE,
               help="Publication date, YYYY[-MM[-DD]]; resolves 'On Feb. 7' and 'last month'.")
 @click.option("--outlet", help="Publishing outlet.")
 @click.option("--author", help="Byline.")

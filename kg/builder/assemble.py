@@ -34,7 +34,7 @@ def locations(data: Curated) -> dict[str, tuple[Loc, str]]:
 
 
 def _iri(value) -> str:
-    # Every IRI here is built from a namespace and an id that curated.ID_RE has vetted.
+    # Every IRI here is built from a namespace and an id that kg.values.is_id has vetted.
     return f"<{value}>"
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -10,9 +9,8 @@ from typing import Any
 import yaml
 
 from ..errors import Problem
+from ..values import DATE_HINT, ID_HINT, is_id, parse_date
 
-DATE_RE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
-ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
 
 
 @dataclass(frozen=True)
@@ -254,16 +252,19 @@ class _Reader:
                 self.problem("schema", f"{kind} has no '{name}'", Loc(file, item.line), ident,
                              f"add '{name}:' to this {kind}")
                 ok = False
-        if ident is not None and not ID_RE.match(ident):
-            self.problem("schema", f"id '{ident}' has characters ids cannot have",
-                         Loc(file, item.line), ident, "use letters, digits, '-', '_' and '.'")
+        if ident is not None and not is_id(ident):
+            self.problem("schema", f"id {ident!r} has characters ids cannot have",
+                         Loc(file, item.line), ident, ID_HINT)
             ok = False
         for name in _DATE_FIELDS:
             value = item.get(name)
-            if value is not None and not DATE_RE.match(str(value)):
-                self.problem("bad-date", f"'{name}: {value}' is not YYYY, YYYY-MM or YYYY-MM-DD",
-                             Loc(file, item.key_lines.get(name, item.line)), ident,
-                             "write the date as precisely as the text gives it, e.g. 2025-02")
+            if value is None:
+                continue
+            try:
+                parse_date(value)
+            except ValueError as exc:
+                self.problem("bad-date", f"'{name}': {exc}", Loc(file, item.key_lines.get(name, item.line)),
+                             ident, DATE_HINT)
                 ok = False
         if not ok:
             return None

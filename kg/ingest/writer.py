@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..builder import curated
-from ..builder.curated import ID_RE, Curated
+from ..builder.curated import Curated
+from ..values import is_id
 from ..errors import EXIT_ENVIRONMENT, KGError
 from ..project import Project
 from .model import Extraction
@@ -44,9 +45,9 @@ class Written:
 def source_id_for(article: Path, data: Curated, wanted: str | None) -> str:
     """A source id for the article: `wanted`, or one made from the file name."""
     ident = wanted or re.sub(r"[^a-z0-9]+", "-", article.stem.lower()).strip("-") or "article"
-    if not ID_RE.match(ident):
+    if not is_id(ident):
         ident = "src-" + ident
-        if not ID_RE.match(ident):
+        if not is_id(ident):
             raise KGError(f"source id {wanted!r} has characters ids cannot have",
                           hint="use letters, digits, '-', '_' and '.', starting with a letter")
     if ident in data.sources:

@@ -18,6 +18,7 @@ from .. import project as projects
 from ..builder import store
 from ..errors import EXIT_ENVIRONMENT, EXIT_INVALID, KGError
 from ..prefixes import PREFIXES
+from ..values import DATE_HINT, is_id, parse_date
 
 # Strings, not kg.namespace's rdflib objects: the query path does not import rdflib.
 ENT, SRC = PREFIXES["ent"], PREFIXES["src"]
@@ -146,7 +147,6 @@ class LocalStore:
 
 #: A parameter's name becomes a SPARQL variable; an id is how data/ names entities and sources.
 _VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 
 
 class Graph:
@@ -233,10 +233,10 @@ class Graph:
         if kind == "date" or (kind is None and isinstance(value, datetime.date)):
             from ..builder.assemble import date_literal
 
-            text = value.isoformat()[:10] if isinstance(value, datetime.date) else str(value)
-            if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
-                raise KGError(f"{value!r} is not a date", hint="write YYYY, YYYY-MM or YYYY-MM-DD")
-            return date_literal(text)
+            try:
+                return date_literal(parse_date(value).text)
+            except ValueError as exc:
+                raise KGError(str(exc), hint=DATE_HINT) from None
         if kind is None and isinstance(value, bool):
             return ox.Literal("true" if value else "false", datatype=ox.NamedNode(_XSD + "boolean"))
         if kind is None and isinstance(value, float):
@@ -255,7 +255,7 @@ class Graph:
                 return name
             raise KGError(f"nothing in the graph is called {name!r}",
                           hint="try 'kg query entities' to list them")
-        if _ID.fullmatch(name):
+        if is_id(name):
             for namespace in (ENT, SRC):
                 if self._known(str(namespace) + name):
                     return str(namespace) + name

@@ -11,7 +11,7 @@ from conftest import FIXTURES, REPO, run_kg, tree_hash
 import kg
 from kg.builder import curated
 from kg import ontology
-from kg.builder.curated import ID_RE
+from kg.values import is_id
 from kg.ingest import extract, ingest
 from kg.ingest import dates, sentences
 from kg.ingest.rules import rules
@@ -47,7 +47,7 @@ def _check_review_file(path: Path, onto) -> dict:
         assert st["relation"] in onto.relations
         assert st["status"] == "candidate" and st["rule"] and 0 < st["score"] <= 1
     for ent in doc["entities"]:
-        assert ID_RE.match(ent["id"]) and ent["type"] in onto.entity_classes
+        assert is_id(ent["id"]) and ent["type"] in onto.entity_classes
     assert ids  # the proposals name the entities they use
     return doc
 
