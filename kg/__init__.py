@@ -11,7 +11,9 @@ from .errors import KGError, Problem, ValidationError  # noqa: E402
 
 # Imported on first use, so that `kg query` does not pay for the build's imports (rdflib, ...).
 _LAZY = {"build": ("builder.pipeline", "build"), "check": ("builder.pipeline", "check"), "load": ("api", "load"),
-         "KnowledgeGraph": ("api", "KnowledgeGraph"), "find_project": ("project", "find")}
+         "KnowledgeGraph": ("api", "KnowledgeGraph"), "find_project": ("project", "find"),
+         # Where these modules lived before the stages had folders; `from kg import metrics` still works.
+         "metrics": ("network.metrics", None)}
 
 
 def __getattr__(name: str):
@@ -20,7 +22,9 @@ def __getattr__(name: str):
     import importlib
 
     module, attribute = _LAZY[name]
-    value = getattr(importlib.import_module(f".{module}", __name__), attribute)
+    value = importlib.import_module(f".{module}", __name__)
+    if attribute:
+        value = getattr(value, attribute)
     globals()[name] = value
     return value
 

@@ -102,3 +102,12 @@ def test_the_check_sees_an_upward_import_even_inside_a_function(tmp_path):
     probe.parent.mkdir(parents=True)
     probe.write_text("from ..errors import KGError\n\ndef late():\n    from ..views import pages\n")
     assert upward(probe, tmp_path) == ["kg/builder/probe.py:4: the builder stage imports kg.views (views stage)"]
+
+
+def test_what_users_import_stays_where_it_was():
+    import kg
+    from kg import metrics
+
+    assert callable(kg.build) and callable(kg.check) and callable(kg.load) and callable(metrics.pagerank)
+    assert issubclass(kg.KnowledgeGraph, __import__("kg.query.graph", fromlist=["Graph"]).Graph)
+    assert {"to_networkx", "metrics", "path", "export", "view", "query", "stats", "rdflib"} <= set(dir(kg.KnowledgeGraph))
