@@ -7,6 +7,8 @@ Exit codes: 0 success; 1 invalid data, query or parameter; 2 wrong command line;
 from __future__ import annotations
 
 import contextlib
+import json
+import os
 import sys
 from pathlib import Path
 
@@ -47,7 +49,25 @@ _TIMEOUT = click.option("--timeout", default=60.0, show_default=True, metavar="S
                         help="With --endpoint: how long to wait for each answer of the server.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _PipeClosed(Exception):
+    """The reader of our output went away (`kg query edges | head`)."""
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context):
+        # click turns a closed pipe into exit 1, the code kept for invalid input: take it first.
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            raise _PipeClosed from None
+
+
+#: Exit status when the reader closed the pipe: what a process killed by SIGPIPE reports in a
+#: shell (as `cat` or `seq` in `seq 1e9 | head`).
+EXIT_PIPE_CLOSED = 128 + 13
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kg")
 @click.option("--root", envvar="KG_ROOT", metavar="DIR",
               help="Project folder holding data/, ontology/ and queries/ "
@@ -109,7 +129,7 @@ def check(obj: _Context, full_shacl: bool) -> None:
 @click.pass_obj
 def build(obj: _Context, quiet: bool, full_shacl: bool, endpoint: str | None, timeout: float,
           update_endpoint: str | None) -> None:
-    """Validate data/ and write the on-disk store and a Turtle dump, atomically.
+    """Validate data/ and write the on-disk store and an N-Triples dump (graph.nt), atomically.
 
     A build that fails leaves the previously built store exactly as it was. With --endpoint,
     the built graph is then loaded into that SPARQL 1.1 server, in the named graph
@@ -166,18 +186,30 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     return params
 
 
+#: `kg query --format`: rows (SELECT) in the first four, graphs (CONSTRUCT, DESCRIBE) in the others.
+_ROW_FORMATS = output.FORMATS
+_RDF_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml")
+
+
 @cli.command()
 @click.argument("query", required=False)
 @click.option("-e", "--expression", metavar="SPARQL", help="Run this SPARQL text.")
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind a query parameter (repeatable); values are bound, never pasted into the text.")
 @click.option("--list", "list_", is_flag=True, help="List the named queries and their parameters.")
-@_FORMAT
+@click.option("--format", "fmt", type=click.Choice(_ROW_FORMATS + _RDF_FORMATS),
+              help="Rows: table|csv|tsv|json [default: table in a terminal, csv when piped]. Graphs "
+                   "(CONSTRUCT, DESCRIBE): turtle|ntriples|jsonld|rdfxml [default: turtle in a "
+                   "terminal, ntriples when piped].")
+@click.option("--limit", type=click.IntRange(1), metavar="N",
+              help="A table shows the first N rows [default: a screenful in a terminal].")
+@click.option("--all", "all_", is_flag=True, help="A table shows every row.")
 @_ENDPOINT
 @_TIMEOUT
 @click.pass_obj
 def query(obj: _Context, query: str | None, expression: str | None, params: tuple[str, ...],
-          list_: bool, fmt: str | None, endpoint: str | None, timeout: float) -> None:
+          list_: bool, fmt: str | None, limit: int | None, all_: bool, endpoint: str | None,
+          timeout: float) -> None:
     """Run a named query (see --list), a .rq FILE, or SPARQL text with -e.
 
     \b
@@ -186,25 +218,80 @@ def query(obj: _Context, query: str | None, expression: str | None, params: tupl
       kg query lawsuits
       kg query entity --param entity=Chiu --format csv
       kg query -e 'SELECT ?who ?whom WHERE { ?who kg:sued ?whom }'
+      kg query -e 'ASK { ent:SanFrancisco kg:sued ?whom }'
+      kg query -e 'DESCRIBE ent:DavidChiu' --format ntriples
       kg query threats --endpoint http://localhost:7878/query
-    Prefixes kg:, ent:, stmt:, src:, rdf:, rdfs:, skos:, prov:, xsd:, owl: are predefined.
-    JSON output is SPARQL 1.1 Query Results JSON. With --endpoint the query runs on the
-    graph that 'kg build --endpoint' loaded into that server.
+    \b
+    SELECT writes rows; ASK writes true or false (exit 0 either way; {"boolean": ...} with
+    --format json); CONSTRUCT and DESCRIBE write RDF. Updates are refused: the graph is built
+    from data/. Prefixes kg:, ent:, stmt:, src:, rdf:, rdfs:, skos:, prov:, xsd:, owl: are
+    predefined. JSON output is SPARQL 1.1 Query Results JSON. In a terminal a table shows a
+    screenful and says how many rows there are; CSV, TSV and JSON are written whole, row by
+    row. With --endpoint the query runs on the graph that 'kg build --endpoint' loaded there.
     """
-    fmt = output.pick_format(fmt)
     if list_:
         from .query import catalog
 
         entries = catalog.load(obj.project().queries_dir).values()
         rows = [[q.name, q.title, " ".join(f"{p.name}:{p.kind}" for p in q.params), q.description]
                 for q in entries]
-        output.write_rows(["name", "title", "params", "description"], rows, fmt, title="Named queries")
+        output.write_rows(["name", "title", "params", "description"], rows,
+                          _row_format(fmt), title="Named queries", limit=None)
         return
     if bool(query) == bool(expression):
         raise click.UsageError("give one of QUERY (a name or a .rq file) and -e SPARQL")
-    result = obj.graph(endpoint, timeout).query(query or expression, **_parse_params(params))
-    output.write_rows(result.variables, ([r[v] for v in result.variables] for r in result), fmt,
-                      terms=result.terms)
+    if limit and all_:
+        raise click.UsageError("give --limit N or --all, not both")
+    result = obj.graph(endpoint, timeout).stream(query or expression, **_parse_params(params))
+    _write_answer(result, fmt, None if all_ else (limit or output.SCREEN))
+
+
+def _row_format(fmt: str | None) -> str:
+    if fmt in _RDF_FORMATS:
+        raise click.UsageError(f"--format {fmt} is for graphs (CONSTRUCT, DESCRIBE); rows are "
+                               f"{'|'.join(_ROW_FORMATS)}")
+    return output.pick_format(fmt)
+
+
+def _write_answer(result, fmt: str | None, limit) -> None:
+    """Write the answer of any query form as `fmt` asks, or as suits where it goes."""
+    from .query import forms
+
+    if isinstance(result, forms.Boolean):
+        if fmt in _RDF_FORMATS:
+            raise click.UsageError(f"--format {fmt} is for graphs; ASK answers true or false")
+        if fmt == "json":
+            click.echo(json.dumps(result.to_json()))
+        else:
+            click.echo(str(result))
+        return
+    if isinstance(result, forms.Triples):
+        if fmt in _ROW_FORMATS:
+            raise click.UsageError(f"a CONSTRUCT or DESCRIBE query gives a graph: use --format "
+                                   f"{'|'.join(_RDF_FORMATS)} (not {fmt})")
+        fmt = fmt or ("turtle" if sys.stdout.isatty() else "ntriples")
+        sys.stdout.flush()
+        result.write(sys.stdout.buffer, fmt)
+        sys.stdout.buffer.flush()
+        return
+    fmt = _row_format(fmt)
+    if fmt == "table":  # IRIs as prefixed names (ent:DavidChiu): the table is for reading
+        rows = ([_short(v) for v in (r[c] for c in result.variables)] for r in result)
+    else:
+        rows = ([r[v] for v in result.variables] for r in result)
+    output.write_rows(result.variables, rows, fmt, terms=result.terms if fmt == "json" else None,
+                      limit=limit, more="--limit N shows N, --all every row")
+
+
+def _short(value):
+    """An IRI as a prefixed name where one of kg's prefixes fits."""
+    if isinstance(value, str) and value.startswith(("http://", "https://")):
+        from .prefixes import PREFIXES
+
+        for name, namespace in PREFIXES.items():
+            if value.startswith(namespace) and value != namespace:
+                return f"{name}:{value[len(namespace):]}"
+    return value
 
 
 @cli.command()
@@ -519,7 +606,7 @@ def main(argv: list[str] | None = None) -> int:
         click.echo(f"kg: {exc}", err=True)
         return exc.exit_code
     except KGError as exc:
-        click.echo(f"kg: error: {exc}", err=True)
+        click.echo(f"kg: error: {exc.for_cli()}", err=True)
         return exc.exit_code
     except click.exceptions.Abort:
         click.echo("kg: aborted", err=True)
@@ -527,8 +614,13 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
-    except BrokenPipeError:
-        return 0
+    except (_PipeClosed, BrokenPipeError):
+        # Quietly, as other tools: nothing more can be written, and Python's flush at exit
+        # must not complain either.
+        with contextlib.suppress(OSError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_PIPE_CLOSED
     except OSError as exc:
         click.echo(f"kg: error: {exc}", err=True)
         return EXIT_ENVIRONMENT

@@ -40,7 +40,7 @@ def test_list_shows_every_catalog_query_with_its_parameters(cli):
                  "corroboration"):
         assert name in rows and rows[name]["title"] and rows[name]["description"]
     assert rows["entity"]["params"] == "entity:iri"
-    assert rows["source"]["params"] == "source:iri"
+    assert rows["source"]["params"] == "source:source"
 
 
 def test_named_query_with_a_parameter_as_csv(cli):
