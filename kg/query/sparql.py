@@ -107,7 +107,9 @@ def error_line(message: str, text: str, added_lines: int = 0) -> str:
         if not rest or rest.startswith("Was expecting"):
             rest = message[:found.start()]
     expected = _EXPECTED.match(rest.strip())
-    if expected and not expected.group(1):  # "expected CONSTRUCT": one thing, say it
+    if form_of(text) is None:  # engines then say what an *update* could start with ("expected CONSTRUCT")
+        what = "a query starts with SELECT, ASK, CONSTRUCT or DESCRIBE (after its PREFIX lines)"
+    elif expected and not expected.group(1):  # "expected CONSTRUCT": one thing, say it
         what = f"expected {expected.group(2).strip()[:60]}"
     elif expected:
         options = expected.group(2).count('",') + 1

@@ -94,9 +94,13 @@ def test_expression_and_rq_file(cli, tmp_path):
     (["query", "entity", "--param", "who=Chiu"], "query 'entity' has no parameter 'who'", "its parameters: entity"),
     (["query", "entity"], "query 'entity' needs parameter 'entity'", "--param entity=VALUE"),
     (["query", "entity", "--param", "entity=Homann"], "no entity is called 'Homann'", "did you mean 'Homan'"),
-    (["query", "source", "--param", "source=targeting2024"], "no entity is called 'targeting2024'", "hint:"),
+    (["query", "source", "--param", "source=targeting2024"], "no source is called 'targeting2024'",
+     "did you mean 'targeting2025'?"),
     (["query", "missing.rq"], "no query file missing.rq", "kg query --list"),
-    (["query", "-e", "ASK { ?s ?p ?o }"], "only SELECT queries return rows", "use SELECT"),
+    (["query", "-e", "INSERT DATA { ent:a kg:sued ent:b }"], "a SPARQL update is not run",
+     "change the files in data/"),
+    (["query", "-e", "SELECT ?x WHERE {\n  ?x kg:sued }"], "SPARQL syntax error at line 2, column 14, near '}'",
+     "check the query text"),
 ])
 def test_errors_are_one_line_with_a_hint_and_exit_1(cli, args, message, hint):
     result = cli(*args)
