@@ -46,15 +46,17 @@ class KnowledgeGraph(graph.Graph):
         """Write the graph as graphml, gexf, nodelink, csv, ttl, nquads or jsonld (kg.network.export)."""
         return export(self, fmt, path, **filters)
 
-    def view(self, focus: str | None = None, depth: int = 1, out: str | os.PathLike = "out/views",
+    def view(self, focus: str | None = None, depth: int = 1, out: str | os.PathLike | None = None,
              top: int = 5, limit: int | None = None) -> Views:
-        """Write the HTML views into `out` and return them; in a notebook the result shows the
-        `focus` entity's neighbourhood (else the whole graph) inline (kg.views).
+        """Write the HTML views into `out` (default: views/ in the project's build folder) and
+        return them; in a notebook the result shows the `focus` entity's neighbourhood (else the
+        whole graph) inline (kg.views).
 
         >>> views = kg.load().view(focus="Homan", depth=1)
         >>> views.index.name
         'index.html'
         """
+        out = self.project.build_dir / "views" if out is None else out
         return write_views(self, out, focus=focus, depth=depth, top=top, limit=limit or LIMIT)
 
 

@@ -158,11 +158,19 @@ def build(obj: _Context, quiet: bool, full_shacl: bool, endpoint: str | None, ti
 @_FORMAT
 @click.pass_obj
 def stats(obj: _Context, fmt: str | None) -> None:
-    """Counts of entities by type, statements by relation and by source."""
+    """Counts of entities by type, statements by relation and by source.
+
+    \b
+    The last table says how many statements link two entities ("between": the lines that
+    'kg viz' draws and the edges of 'kg metrics', 'kg path' and 'kg export') and how many
+    state a count or an amount about one entity ("values": shown in its details, not drawn).
+    """
     fmt = output.pick_format(fmt)
     g = obj.graph()
     tables = {"stats-types": "Entities by type", "stats-relations": "Statements by relation",
-              "stats-sources": "Statements by source"}
+              "stats-sources": "Statements by source",
+              "stats-statements": "Statements between two entities (drawn as lines, counted as "
+                                  "edges) and values about one entity"}
     if fmt == "json":
         output.write_rows(list(tables), [[g.query(n).rows() for n in tables]], "json")
         return
@@ -236,7 +244,7 @@ def query(obj: _Context, query: str | None, expression: str | None, params: tupl
         rows = [[q.name, q.title, " ".join(f"{p.name}:{p.kind}" for p in q.params), q.description]
                 for q in entries]
         output.write_rows(["name", "title", "params", "description"], rows,
-                          _row_format(fmt), title="Named queries", limit=None)
+                          _row_format(fmt), title="Named queries")
         return
     if bool(query) == bool(expression):
         raise click.UsageError("give one of QUERY (a name or a .rq file) and -e SPARQL")
@@ -295,8 +303,9 @@ def _short(value):
 
 
 @cli.command()
-@click.option("--out", default="out/views", show_default=True, metavar="DIR",
-              help="Folder to write the views (and their lib/ of scripts) into.")
+@click.option("--out", metavar="DIR",
+              help="Folder to write the views (and their lib/ of scripts) into, from where you "
+                   "stand [default: views/ in the project's build folder].")
 @click.option("--focus", metavar="NAME", help="Also draw the neighbourhood of this entity (label, alias or id).")
 @click.option("--depth", default=1, show_default=True, type=click.IntRange(1, 6),
               help="How many links around --focus (and the central actors) to draw.")
@@ -306,7 +315,7 @@ def _short(value):
               help="Above this many entities a view shows only the most central ones.")
 @_FORMAT
 @click.pass_obj
-def viz(obj: _Context, out: str, focus: str | None, depth: int, top: int, limit: int,
+def viz(obj: _Context, out: str | None, focus: str | None, depth: int, top: int, limit: int,
         fmt: str | None) -> None:
     """Write HTML views of the graph and an index.html that links them.
 
@@ -320,12 +329,26 @@ def viz(obj: _Context, out: str, focus: str | None, depth: int, top: int, limit:
     Examples:
       kg viz
       kg viz --focus Homan --depth 2 --out views
+    \b
+    "statements" counts the lines a view draws: statements between two entities. Counts and
+    amounts stated about one entity (e.g. the number of sanctuary jurisdictions) are shown in
+    its details, not as lines, so the whole graph draws fewer statements than 'kg stats' counts.
     """
-    views = obj.analysis().view(focus=focus, depth=depth, out=out, top=top, limit=limit)
+    g = obj.analysis()
+    views = g.view(focus=focus, depth=depth, out=out, top=top, limit=limit)
     output.write_rows(["file", "title", "entities", "statements", "note"],
                       ([p.file, p.title, p.nodes, p.edges, p.note] for p in views.pages),
                       output.pick_format(fmt), title=f"Views in {views.folder}")
+    stated, drawn = _statement_counts(g)
+    click.echo(f"{drawn} of the {stated} statements are drawn as lines; the other {stated - drawn} state "
+               "a count or amount about one entity and show in its details", err=True)
     click.echo(f"open {views.index}", err=True)
+
+
+def _statement_counts(g) -> tuple[int, int]:
+    """(statements in the graph, those between two entities: the edges views draw)."""
+    counts = g.query("stats-statements").rows()[0]
+    return counts["statements"], counts["between"]
 
 
 # --- network analysis: kg metrics, kg path, kg export (kg/network/) ---

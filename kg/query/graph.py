@@ -359,9 +359,10 @@ class Graph:
         return f"did you mean {', '.join(repr(c) for c in close)}?" if close else None
 
     def stats(self) -> dict[str, list[dict[str, Any]]]:
-        """Counts by entity type, by relation and by source (the queries stats-*.rq)."""
+        """Counts by entity type, by relation and by source, and of the statements between two
+        entities and about one (the queries stats-*.rq)."""
         return {name.removeprefix("stats-"): self.query(name).rows()
-                for name in ("stats-types", "stats-relations", "stats-sources")}
+                for name in ("stats-types", "stats-relations", "stats-sources", "stats-statements")}
 
     def rdflib(self):
         """The same store as an rdflib Graph (through oxrdflib), for rdflib's API."""

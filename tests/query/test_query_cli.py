@@ -187,3 +187,6 @@ def test_example_script_runs(seed_build):
     assert "Plaintiffs of the Feb. 7, 2025 lawsuit: Kings County, New Haven, Portland, San Francisco, Santa Clara" in out
     assert "Pam Bondi threatened Officials of sanctuary jurisdictions (2025-02-05)" in out
     assert "Sanctuary policies make cities safer" in out
+    printed = [line for line in out.splitlines() if line.strip()]
+    assert len(printed) == len(set(printed)), "a line printed twice"
+    assert "Sanctuary policies make cities safer: for Jill Habig [targeting2025, 2 sentences]" in out
