@@ -139,6 +139,10 @@ def _height(columns, rows, widths, title, console) -> int:
     return probe.file.getvalue().count("\n")
 
 
+#: Columns of verbatim text from the sources: the last to be narrowed.
+_QUOTE_COLUMNS = {"quote", "sentence"}
+
+
 def column_widths(columns: list[str], rows: list[list[Any]], width: int) -> list[int]:
     """Widths of the columns of a table `width` cells wide: every column at least as wide as its
     longest word (up to 24 cells) so that text wraps between words, short columns whole, and the
@@ -157,6 +161,17 @@ def column_widths(columns: list[str], rows: list[list[Any]], width: int) -> list
     words = [max((cell_len(w) for c in column + [name] for w in c.split()), default=1)
              for name, column in zip(columns, cells)]
     widths = [n if n <= 12 else min(w, 24, n) for n, w in zip(natural, words)]
+    # Too narrow for every word: narrow the columns of long text first (their words wrap
+    # anyway), but not the one that holds far more than any other (the quotes).
+    ranked = sorted(range(len(columns)), key=lambda i: -natural[i])
+    protected = {i for i, name in enumerate(columns) if name in _QUOTE_COLUMNS}
+    if not protected and len(ranked) > 1 and natural[ranked[0]] >= 2 * natural[ranked[1]]:
+        protected = {ranked[0]}
+    while sum(widths) > room:
+        victims = [i for i in ranked if i not in protected and widths[i] > 4]
+        if not victims:
+            break
+        widths[victims[0]] -= 1
     spare = room - sum(widths)
     while spare > 0:
         wanting = {i: natural[i] - widths[i] for i in range(len(columns)) if natural[i] > widths[i]}
