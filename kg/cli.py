@@ -476,6 +476,39 @@ def export(obj: _Context, fmt: str | None, out: str | None, **filters) -> None:
         click.echo(f"wrote {written}", err=True)
 
 
+@cli.command()
+@click.argument("name", type=click.Choice(("timeline", "centrality", "camps")))
+@click.option("-o", "--output", "out", metavar="FILE",
+              help="Image to write, .png or .svg, from where you stand [default: charts/NAME.png "
+                   "in the project's build folder].")
+@click.option("--top", default=10, show_default=True, type=click.IntRange(min=1),
+              help="centrality: how many actors.")
+@click.option("--by", default="pagerank", show_default=True,
+              type=click.Choice(("pagerank", "degree", "betweenness", "hub", "authority")),
+              help="centrality: the measure.")
+@click.option("--period", default="auto", show_default=True, type=click.Choice(("auto", "month", "year")),
+              help="timeline: bars per month or year (auto: months when the dates span six years or less).")
+@_network_filters
+@click.pass_obj
+def chart(obj: _Context, name: str, out: str | None, top: int, by: str, period: str, **filters) -> None:
+    """Draw a chart of the graph as a PNG or SVG image.
+
+    \b
+    timeline    statements per month (or year) by relation family, on the date of the event
+    centrality  the most central actors (--by pagerank|degree|betweenness|hub|authority)
+    camps       the two camps of the signed network, hostile and cooperative statements
+    \b
+    Examples:
+      kg chart timeline
+      kg chart centrality --by betweenness --top 15 -o brokers.svg
+      kg chart camps --since 2025
+    """
+    g = obj.analysis()
+    path = Path(out) if out else g.project.build_dir / "charts" / f"{name}.png"
+    written = g.chart(name, path, top=top, by=by, period=period, **_filters(**filters))
+    click.echo(f"wrote {written}", err=True)
+
+
 # --- SPARQL server and remote stores (kg/query/serve.py, remote.py) ---
 
 @contextlib.contextmanager
