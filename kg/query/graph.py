@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import gc
+import inspect
 import os
 import re
 from dataclasses import dataclass
@@ -234,10 +235,9 @@ class Graph:
         True
         """
         text, bindings = self._prepare(query, params)
-        try:
-            return self.backend.select(text, bindings, stream=True)
-        except TypeError:  # a backend that cannot stream (an older or third-party one)
-            return self.backend.select(text, bindings)
+        if "stream" not in inspect.signature(self.backend.select).parameters:
+            return self.backend.select(text, bindings)  # a backend that cannot stream reads it all
+        return self.backend.select(text, bindings, stream=True)
 
     def _prepare(self, query: str, params: dict[str, Any]) -> tuple[str, dict[str, ox.Term]]:
         """The query text and its parameters as RDF terms, checked."""
