@@ -543,7 +543,9 @@ def serve(obj: _Context, port: int, host: str, writable: bool, allow_service: bo
     SPARQL 1.1 Protocol says, or open the query page at / in a browser. A later `kg build`
     publishes a new directory and leaves the served one in place: restart `kg serve` to serve
     the new graph. Queries that would make the server fetch another URL (SERVICE) get
-    HTTP 403 unless --allow-service is given.
+    HTTP 403 unless --allow-service is given. Queries may use kg's prefixes (kg:, ent:, stmt:,
+    src:, rdfs:, ...) without declaring them, as with 'kg query -e'; a query the server cannot
+    parse is answered with one line giving the line and column.
     """
     from .query import serve as serving
     from .builder import store
