@@ -27,6 +27,9 @@ def executed(seed_build, tmp_path_factory):
         env.setenv("KG_ROOT", str(REPO))
         env.setenv("KG_STORE", str(seed_build))
         env.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+        # Jupyter's and IPython's own files (connection files, history) in a folder of the test's.
+        env.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path_factory.mktemp("jupyter-runtime")))
+        env.setenv("IPYTHONDIR", str(tmp_path_factory.mktemp("ipython")))
         nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
                                 resources={"metadata": {"path": str(folder)}}).execute()
     return nb, folder
