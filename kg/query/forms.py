@@ -104,6 +104,10 @@ class Triples:
     def serialize_bytes(self, fmt: str = "turtle") -> bytes:
         triples = self.triples if isinstance(self.triples, list) else list(self.triples)
         prefixes = {} if fmt == "ntriples" else _used_prefixes(triples, rdf=fmt == "rdfxml")
+        if fmt == "jsonld":  # compacted with kg's prefixes as its @context (pyoxigraph writes full IRIs)
+            self.triples = triples
+            text = self.graph().serialize(format="json-ld", context=prefixes, auto_compact=True)
+            return text.encode("utf-8") + b"\n"
         text = ox.serialize(triples, format=RDF_FORMATS[fmt], prefixes=prefixes) or b""
         return text if not text or text.endswith(b"\n") else text + b"\n"
 

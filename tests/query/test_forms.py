@@ -82,6 +82,8 @@ def test_construct_in_each_rdf_format(where, seed_graph, fmt):
     assert result.returncode == 0, result.stderr
     triples = list(ox.parse(result.stdout.encode(), format=READ_BACK[fmt]))
     assert pairs(triples) == expected_sued(seed_graph) and len(triples) == len(expected_sued(seed_graph))
+    if fmt in ("turtle", "jsonld"):  # for reading: kg's prefixes (JSON-LD: as its @context)
+        assert "ent:SanFrancisco" in result.stdout and "https://w3id.org/conflict-kg/id/" in result.stdout
 
 
 @pytest.mark.parametrize("fmt", list(READ_BACK))
