@@ -210,7 +210,7 @@ _RDF_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml")
                    "(CONSTRUCT, DESCRIBE): turtle|ntriples|jsonld|rdfxml [default: turtle in a "
                    "terminal, ntriples when piped].")
 @click.option("--limit", type=click.IntRange(1), metavar="N",
-              help="A table shows the first N rows [default: a screenful in a terminal].")
+              help="Write the first N rows only [default: all; a table in a terminal shows a screenful].")
 @click.option("--all", "all_", is_flag=True, help="A table shows every row.")
 @_ENDPOINT
 @_TIMEOUT
@@ -283,6 +283,10 @@ def _write_answer(result, fmt: str | None, limit) -> None:
         sys.stdout.buffer.flush()
         return
     fmt = _row_format(fmt)
+    if isinstance(limit, int) and fmt != "table":  # asked for: the first N rows, in any format
+        import itertools
+
+        result = type(result)(result.variables, itertools.islice(result.terms, limit))
     if fmt == "table":  # IRIs as prefixed names (ent:DavidChiu): the table is for reading
         rows = ([_short(v) for v in (r[c] for c in result.variables)] for r in result)
     else:

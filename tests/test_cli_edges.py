@@ -115,6 +115,8 @@ def test_stream_reads_rows_as_the_engine_gives_them(seed_graph):
 def test_piped_output_is_complete(kg_args, seed_graph):
     piped = run_kg(*kg_args, "query", "edges")
     assert len(piped.stdout.splitlines()) == len(seed_graph.query("edges")) + 1
+    first = run_kg(*kg_args, "query", "edges", "--limit", "5")  # asked for: the first N, in any format
+    assert first.stdout.splitlines() == piped.stdout.splitlines()[:6]
 
 
 # --- a closed pipe ---
