@@ -176,3 +176,10 @@ def test_api_errors_carry_api_hints_and_the_cli_its_flags(seed_graph, kg_args):
     with pytest.raises(kg.KGError) as raised:
         seed_graph.query("entity", entity="Nobody At All Here")
     assert "kg query" not in str(raised.value)
+
+
+def test_a_graph_in_a_terminal_is_turtle_and_ask_is_a_word(kg_args):
+    described = in_terminal([*kg_args, "query", "-e", "DESCRIBE ent:DavidChiu"])
+    assert "@prefix ent: <https://w3id.org/conflict-kg/id/> ." in described
+    assert "ent:DavidChiu kg:holdsRole ent:SanFrancisco" in described
+    assert in_terminal([*kg_args, "query", "-e", "ASK { ent:SanFrancisco kg:sued ?x }"]).strip() == "true"
