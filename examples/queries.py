@@ -6,6 +6,7 @@ code against a SPARQL server loaded with `kg build --endpoint URL`.)
 """
 
 import datetime
+from collections import Counter
 
 import kg
 
@@ -26,11 +27,13 @@ for row in g.query("entity", entity="Pam Bondi"):
         print(f"  {row['subject']} threatened {row['object']} ({row['date']})")
         print(f"    \"{row['quote']}\" [{row['source']}]")
 
-# Contested claims: who stands for and who against, with the sentence.
+# Contested claims: who stands for and who against. The query gives a row per statement, so
+# one actor taking a side in two sentences of a source is counted, not printed twice.
 print("\nContested claims:")
-for row in g.query("claims"):
-    if row["contested"] == "yes":
-        print(f"  {row['claim']}: {row['side']} {row['actor']} [{row['source']}]")
+sides = Counter((row["claim"], row["side"], row["actor"], row["source"])
+                for row in g.query("claims") if row["contested"] == "yes")
+for (claim, side, actor, source), sentences in sides.items():
+    print(f"  {claim}: {side} {actor} [{source}{f', {sentences} sentences' if sentences > 1 else ''}]")
 
 # Ad-hoc SPARQL; prefixes kg:, ent:, rdfs:, prov: ... are predefined, and keyword arguments
 # are bound to the variables of the same name (which the SELECT clause must list).

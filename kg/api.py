@@ -21,6 +21,7 @@ from .network.export import export
 from .network.metrics import report
 from .network.paths import explained_path
 from .query import graph
+from .views import charts
 from .views.pages import LIMIT, Views, write_views
 
 __all__ = ["KnowledgeGraph", "load"]
@@ -46,16 +47,29 @@ class KnowledgeGraph(graph.Graph):
         """Write the graph as graphml, gexf, nodelink, csv, ttl, nquads or jsonld (kg.network.export)."""
         return export(self, fmt, path, **filters)
 
-    def view(self, focus: str | None = None, depth: int = 1, out: str | os.PathLike = "out/views",
+    def view(self, focus: str | None = None, depth: int = 1, out: str | os.PathLike | None = None,
              top: int = 5, limit: int | None = None) -> Views:
-        """Write the HTML views into `out` and return them; in a notebook the result shows the
-        `focus` entity's neighbourhood (else the whole graph) inline (kg.views).
+        """Write the HTML views into `out` (default: views/ in the project's build folder) and
+        return them; in a notebook the result shows the `focus` entity's neighbourhood (else the
+        whole graph) inline (kg.views).
 
         >>> views = kg.load().view(focus="Homan", depth=1)
         >>> views.index.name
         'index.html'
         """
+        out = self.project.build_dir / "views" if out is None else out
         return write_views(self, out, focus=focus, depth=depth, top=top, limit=limit or LIMIT)
+
+
+    def chart(self, name: str, path: str | os.PathLike | None = None, *, top: int = 10,
+              by: str = "pagerank", period: str = "auto", **filters):
+        """The chart `name` (timeline, centrality, camps) as a matplotlib Figure (shown inline in
+        a notebook), or written to `path` (.png or .svg) and its path returned (kg.views.charts).
+
+        >>> kg.load().chart("timeline", "timeline.png")     # doctest: +SKIP
+        PosixPath('timeline.png')
+        """
+        return charts.chart(self, name, path, top=top, by=by, period=period, **filters)
 
 
 def load(root: str | os.PathLike | None = None, store_dir: str | os.PathLike | None = None, *,

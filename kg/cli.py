@@ -7,6 +7,8 @@ Exit codes: 0 success; 1 invalid data, query or parameter; 2 wrong command line;
 from __future__ import annotations
 
 import contextlib
+import json
+import os
 import sys
 from pathlib import Path
 
@@ -75,7 +77,25 @@ _TIMEOUT = click.option("--timeout", default=60.0, show_default=True, metavar="S
                         help="With --endpoint: how long to wait for each answer of the server.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _PipeClosed(Exception):
+    """The reader of our output went away (`kg query edges | head`)."""
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context):
+        # click turns a closed pipe into exit 1, the code kept for invalid input: take it first.
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            raise _PipeClosed from None
+
+
+#: Exit status when the reader closed the pipe: what a process killed by SIGPIPE reports in a
+#: shell (as `cat` or `seq` in `seq 1e9 | head`).
+EXIT_PIPE_CLOSED = 128 + 13
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kg")
 @click.option("--root", envvar="KG_ROOT", metavar="DIR",
               help="Project folder holding data/, ontology/ and queries/ "
@@ -137,7 +157,7 @@ def check(obj: _Context, full_shacl: bool) -> None:
 @click.pass_obj
 def build(obj: _Context, quiet: bool, full_shacl: bool, endpoint: str | None, timeout: float,
           update_endpoint: str | None) -> None:
-    """Validate data/ and write the on-disk store and a Turtle dump, atomically.
+    """Validate data/ and write the on-disk store and an N-Triples dump (graph.nt), atomically.
 
     A build that fails leaves the previously built store exactly as it was. With --endpoint,
     the built graph is then loaded into that SPARQL 1.1 server, in the named graph
@@ -166,11 +186,19 @@ def build(obj: _Context, quiet: bool, full_shacl: bool, endpoint: str | None, ti
 @_FORMAT
 @click.pass_obj
 def stats(obj: _Context, fmt: str | None) -> None:
-    """Counts of entities by type, statements by relation and by source."""
+    """Counts of entities by type, statements by relation and by source.
+
+    \b
+    The last table says how many statements link two entities ("between": the lines that
+    'kg viz' draws and the edges of 'kg metrics', 'kg path' and 'kg export') and how many
+    state a count or an amount about one entity ("values": shown in its details, not drawn).
+    """
     fmt = output.pick_format(fmt)
     g = obj.graph()
     tables = {"stats-types": "Entities by type", "stats-relations": "Statements by relation",
-              "stats-sources": "Statements by source"}
+              "stats-sources": "Statements by source",
+              "stats-statements": "Statements between two entities (drawn as lines, counted as "
+                                  "edges) and values about one entity"}
     if fmt == "json":
         output.write_rows(list(tables), [[g.query(n).rows() for n in tables]], "json")
         return
@@ -194,18 +222,30 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     return params
 
 
+#: `kg query --format`: rows (SELECT) in the first four, graphs (CONSTRUCT, DESCRIBE) in the others.
+_ROW_FORMATS = output.FORMATS
+_RDF_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml")
+
+
 @cli.command()
 @click.argument("query", required=False)
 @click.option("-e", "--expression", metavar="SPARQL", help="Run this SPARQL text.")
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind a query parameter (repeatable); values are bound, never pasted into the text.")
 @click.option("--list", "list_", is_flag=True, help="List the named queries and their parameters.")
-@_FORMAT
+@click.option("--format", "fmt", type=click.Choice(_ROW_FORMATS + _RDF_FORMATS),
+              help="Rows: table|csv|tsv|json [default: table in a terminal, csv when piped]. Graphs "
+                   "(CONSTRUCT, DESCRIBE): turtle|ntriples|jsonld|rdfxml [default: turtle in a "
+                   "terminal, ntriples when piped].")
+@click.option("--limit", type=click.IntRange(1), metavar="N",
+              help="Write the first N rows only [default: all; a table in a terminal shows a screenful].")
+@click.option("--all", "all_", is_flag=True, help="A table shows every row.")
 @_ENDPOINT
 @_TIMEOUT
 @click.pass_obj
 def query(obj: _Context, query: str | None, expression: str | None, params: tuple[str, ...],
-          list_: bool, fmt: str | None, endpoint: str | None, timeout: float) -> None:
+          list_: bool, fmt: str | None, limit: int | None, all_: bool, endpoint: str | None,
+          timeout: float) -> None:
     """Run a named query (see --list), a .rq FILE, or SPARQL text with -e.
 
     \b
@@ -214,30 +254,90 @@ def query(obj: _Context, query: str | None, expression: str | None, params: tupl
       kg query lawsuits
       kg query entity --param entity=Chiu --format csv
       kg query -e 'SELECT ?who ?whom WHERE { ?who kg:sued ?whom }'
+      kg query -e 'ASK { ent:SanFrancisco kg:sued ?whom }'
+      kg query -e 'DESCRIBE ent:DavidChiu' --format ntriples
       kg query threats --endpoint http://localhost:7878/query
-    Prefixes kg:, ent:, stmt:, src:, rdf:, rdfs:, skos:, prov:, xsd:, owl: are predefined.
-    JSON output is SPARQL 1.1 Query Results JSON. With --endpoint the query runs on the
-    graph that 'kg build --endpoint' loaded into that server.
+    \b
+    SELECT writes rows; ASK writes true or false (exit 0 either way; {"boolean": ...} with
+    --format json); CONSTRUCT and DESCRIBE write RDF. Updates are refused: the graph is built
+    from data/. Prefixes kg:, ent:, stmt:, src:, rdf:, rdfs:, skos:, prov:, xsd:, owl: are
+    predefined. JSON output is SPARQL 1.1 Query Results JSON. In a terminal a table shows a
+    screenful and says how many rows there are; CSV, TSV and JSON are written whole, row by
+    row. With --endpoint the query runs on the graph that 'kg build --endpoint' loaded there.
     """
-    fmt = output.pick_format(fmt)
     if list_:
         from .query import catalog
 
         entries = catalog.load(obj.project().queries_dir).values()
         rows = [[q.name, q.title, " ".join(f"{p.name}:{p.kind}" for p in q.params), q.description]
                 for q in entries]
-        output.write_rows(["name", "title", "params", "description"], rows, fmt, title="Named queries")
+        output.write_rows(["name", "title", "params", "description"], rows,
+                          _row_format(fmt), title="Named queries")
         return
     if bool(query) == bool(expression):
         raise click.UsageError("give one of QUERY (a name or a .rq file) and -e SPARQL")
-    result = obj.graph(endpoint, timeout).query(query or expression, **_parse_params(params))
-    output.write_rows(result.variables, ([r[v] for v in result.variables] for r in result), fmt,
-                      terms=result.terms)
+    if limit and all_:
+        raise click.UsageError("give --limit N or --all, not both")
+    result = obj.graph(endpoint, timeout).stream(query or expression, **_parse_params(params))
+    _write_answer(result, fmt, None if all_ else (limit or output.SCREEN))
+
+
+def _row_format(fmt: str | None) -> str:
+    if fmt in _RDF_FORMATS:
+        raise click.UsageError(f"--format {fmt} is for graphs (CONSTRUCT, DESCRIBE); rows are "
+                               f"{'|'.join(_ROW_FORMATS)}")
+    return output.pick_format(fmt)
+
+
+def _write_answer(result, fmt: str | None, limit) -> None:
+    """Write the answer of any query form as `fmt` asks, or as suits where it goes."""
+    from .query import forms
+
+    if isinstance(result, forms.Boolean):
+        if fmt in _RDF_FORMATS:
+            raise click.UsageError(f"--format {fmt} is for graphs; ASK answers true or false")
+        if fmt == "json":
+            click.echo(json.dumps(result.to_json()))
+        else:
+            click.echo(str(result))
+        return
+    if isinstance(result, forms.Triples):
+        if fmt in _ROW_FORMATS:
+            raise click.UsageError(f"a CONSTRUCT or DESCRIBE query gives a graph: use --format "
+                                   f"{'|'.join(_RDF_FORMATS)} (not {fmt})")
+        fmt = fmt or ("turtle" if sys.stdout.isatty() else "ntriples")
+        sys.stdout.flush()
+        result.write(sys.stdout.buffer, fmt)
+        sys.stdout.buffer.flush()
+        return
+    fmt = _row_format(fmt)
+    if isinstance(limit, int) and fmt != "table":  # asked for: the first N rows, in any format
+        import itertools
+
+        result = type(result)(result.variables, itertools.islice(result.terms, limit))
+    if fmt == "table":  # IRIs as prefixed names (ent:DavidChiu): the table is for reading
+        rows = ([_short(v) for v in (r[c] for c in result.variables)] for r in result)
+    else:
+        rows = ([r[v] for v in result.variables] for r in result)
+    output.write_rows(result.variables, rows, fmt, terms=result.terms if fmt == "json" else None,
+                      limit=limit, more="--limit N shows N, --all every row")
+
+
+def _short(value):
+    """An IRI as a prefixed name where one of kg's prefixes fits."""
+    if isinstance(value, str) and value.startswith(("http://", "https://")):
+        from .prefixes import PREFIXES
+
+        for name, namespace in PREFIXES.items():
+            if value.startswith(namespace) and value != namespace:
+                return f"{name}:{value[len(namespace):]}"
+    return value
 
 
 @cli.command()
-@click.option("--out", default="out/views", show_default=True, metavar="DIR",
-              help="Folder to write the views (and their lib/ of scripts) into.")
+@click.option("--out", metavar="DIR",
+              help="Folder to write the views (and their lib/ of scripts) into, from where you "
+                   "stand [default: views/ in the project's build folder].")
 @click.option("--focus", metavar="NAME", help="Also draw the neighbourhood of this entity (label, alias or id).")
 @click.option("--depth", default=1, show_default=True, type=click.IntRange(1, 6),
               help="How many links around --focus (and the central actors) to draw.")
@@ -247,7 +347,7 @@ def query(obj: _Context, query: str | None, expression: str | None, params: tupl
               help="Above this many entities a view shows only the most central ones.")
 @_FORMAT
 @click.pass_obj
-def viz(obj: _Context, out: str, focus: str | None, depth: int, top: int, limit: int,
+def viz(obj: _Context, out: str | None, focus: str | None, depth: int, top: int, limit: int,
         fmt: str | None) -> None:
     """Write HTML views of the graph and an index.html that links them.
 
@@ -261,12 +361,26 @@ def viz(obj: _Context, out: str, focus: str | None, depth: int, top: int, limit:
     Examples:
       kg viz
       kg viz --focus Homan --depth 2 --out views
+    \b
+    "statements" counts the lines a view draws: statements between two entities. Counts and
+    amounts stated about one entity (e.g. the number of sanctuary jurisdictions) are shown in
+    its details, not as lines, so the whole graph draws fewer statements than 'kg stats' counts.
     """
-    views = obj.analysis().view(focus=focus, depth=depth, out=out, top=top, limit=limit)
+    g = obj.analysis()
+    views = g.view(focus=focus, depth=depth, out=out, top=top, limit=limit)
     output.write_rows(["file", "title", "entities", "statements", "note"],
                       ([p.file, p.title, p.nodes, p.edges, p.note] for p in views.pages),
                       output.pick_format(fmt), title=f"Views in {views.folder}")
+    stated, drawn = _statement_counts(g)
+    click.echo(f"{drawn} of the {stated} statements are drawn as lines; the other {stated - drawn} state "
+               "a count or amount about one entity and show in its details", err=True)
     click.echo(f"open {views.index}", err=True)
+
+
+def _statement_counts(g) -> tuple[int, int]:
+    """(statements in the graph, those between two entities: the edges views draw)."""
+    counts = g.query("stats-statements").rows()[0]
+    return counts["statements"], counts["between"]
 
 
 # --- network analysis: kg metrics, kg path, kg export (kg/network/) ---
@@ -394,6 +508,39 @@ def export(obj: _Context, fmt: str | None, out: str | None, **filters) -> None:
         click.echo(f"wrote {written}", err=True)
 
 
+@cli.command()
+@click.argument("name", type=click.Choice(("timeline", "centrality", "camps")))
+@click.option("-o", "--output", "out", metavar="FILE",
+              help="Image to write, .png or .svg, from where you stand [default: charts/NAME.png "
+                   "in the project's build folder].")
+@click.option("--top", default=10, show_default=True, type=click.IntRange(min=1),
+              help="centrality: how many actors.")
+@click.option("--by", default="pagerank", show_default=True,
+              type=click.Choice(("pagerank", "degree", "betweenness", "hub", "authority")),
+              help="centrality: the measure.")
+@click.option("--period", default="auto", show_default=True, type=click.Choice(("auto", "month", "year")),
+              help="timeline: bars per month or year (auto: months when the dates span six years or less).")
+@_network_filters
+@click.pass_obj
+def chart(obj: _Context, name: str, out: str | None, top: int, by: str, period: str, **filters) -> None:
+    """Draw a chart of the graph as a PNG or SVG image.
+
+    \b
+    timeline    statements per month (or year) by relation family, on the date of the event
+    centrality  the most central actors (--by pagerank|degree|betweenness|hub|authority)
+    camps       the two camps of the signed network, hostile and cooperative statements
+    \b
+    Examples:
+      kg chart timeline
+      kg chart centrality --by betweenness --top 15 -o brokers.svg
+      kg chart camps --since 2025
+    """
+    g = obj.analysis()
+    path = Path(out) if out else g.project.build_dir / "charts" / f"{name}.png"
+    written = g.chart(name, path, top=top, by=by, period=period, **_filters(**filters))
+    click.echo(f"wrote {written}", err=True)
+
+
 # --- SPARQL server and remote stores (kg/query/serve.py, remote.py) ---
 
 @contextlib.contextmanager
@@ -428,7 +575,9 @@ def serve(obj: _Context, port: int, host: str, writable: bool, allow_service: bo
     SPARQL 1.1 Protocol says, or open the query page at / in a browser. A later `kg build`
     publishes a new directory and leaves the served one in place: restart `kg serve` to serve
     the new graph. Queries that would make the server fetch another URL (SERVICE) get
-    HTTP 403 unless --allow-service is given.
+    HTTP 403 unless --allow-service is given. Queries may use kg's prefixes (kg:, ent:, stmt:,
+    src:, rdfs:, ...) without declaring them, as with 'kg query -e'; a query the server cannot
+    parse is answered with one line giving the line and column.
     """
     from .query import serve as serving
     from .builder import store
@@ -539,7 +688,7 @@ def main(argv: list[str] | None = None) -> int:
         click.echo(f"kg: {exc}", err=True)
         return exc.exit_code
     except KGError as exc:
-        click.echo(f"kg: error: {exc}", err=True)
+        click.echo(f"kg: error: {exc.for_cli()}", err=True)
         return exc.exit_code
     except click.exceptions.Abort:
         click.echo("kg: aborted", err=True)
@@ -547,8 +696,13 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
-    except BrokenPipeError:
-        return 0
+    except (_PipeClosed, BrokenPipeError):
+        # Quietly, as other tools: nothing more can be written, and Python's flush at exit
+        # must not complain either.
+        with contextlib.suppress(OSError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_PIPE_CLOSED
     except OSError as exc:
         click.echo(f"kg: error: {exc}", err=True)
         return EXIT_ENVIRONMENT

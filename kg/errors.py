@@ -36,13 +36,19 @@ class Problem:
 
 
 class KGError(Exception):
-    """An error with a message fit for users and an exit code."""
+    """An error with a message fit for users and an exit code.
+
+    `hint` speaks the Python API's language (`entity=...`); `cli_hint`, where the command line
+    says it otherwise (`--param entity=...`), is what `kg` prints instead.
+    """
 
     exit_code = EXIT_INVALID
 
-    def __init__(self, message: str, *, hint: str | None = None, exit_code: int | None = None):
+    def __init__(self, message: str, *, hint: str | None = None, exit_code: int | None = None,
+                 cli_hint: str | None = None):
         super().__init__(message)
         self.hint = hint
+        self.cli_hint = cli_hint
         if exit_code is not None:
             self.exit_code = exit_code
 
@@ -51,6 +57,11 @@ class KGError(Exception):
         if self.hint:
             text += f" (hint: {self.hint})"
         return text
+
+    def for_cli(self) -> str:
+        """The message with the command line's hint."""
+        hint = self.cli_hint or self.hint
+        return self.args[0] + (f" (hint: {hint})" if hint else "")
 
 
 class ValidationError(KGError):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import io
+import itertools
 import json
 import re
 import sys
@@ -54,34 +56,136 @@ def _sparql_json_term(term: ox.Term) -> dict[str, str]:
     return out
 
 
-def write_rows(columns: list[str], rows: Iterable[list[Any]], fmt: str, *, title: str | None = None,
-               stream: IO[str] = sys.stdout, terms: list[list[ox.Term | None]] | None = None) -> None:
-    """Write `rows` under `columns`. With `terms`, JSON is SPARQL 1.1 Query Results JSON."""
-    rows = [list(r) for r in rows]
-    if fmt == "table":
-        from rich.console import Console
-        from rich.table import Table
+#: `limit` of write_rows: as many rows as fit on the terminal's screen.
+SCREEN = "screen"
+#: What a table cut to a screenful says about the other rows, unless told otherwise.
+MORE = "--format csv writes every row"
 
-        table = Table(title=title and _cell(title), show_lines=False, header_style="bold")
-        for column in columns:
-            table.add_column(_cell(column), overflow="fold")
-        for row in rows:
-            table.add_row(*(_cell(v) for v in row))
-        Console(file=stream, soft_wrap=False).print(table)
-        if not rows:
-            print("(no rows)", file=stream)
+
+def write_rows(columns: list[str], rows: Iterable[list[Any]], fmt: str, *, title: str | None = None,
+               stream: IO[str] = sys.stdout, terms: Iterable[list[ox.Term | None]] | None = None,
+               limit: int | str | None = SCREEN, more: str = MORE) -> None:
+    """Write `rows` under `columns`. With `terms`, JSON is SPARQL 1.1 Query Results JSON.
+
+    CSV, TSV and JSON are written row by row as `rows` (or `terms`) come: memory stays flat
+    whatever the size. A table shows the first `limit` rows (SCREEN: a screenful, in a
+    terminal; None: all) and says how many there are and how to get the rest (`more`).
+    """
+    if fmt == "table":
+        _write_table(columns, rows, title, stream, limit, more)
     elif fmt in ("csv", "tsv"):
         writer = csv.writer(stream, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows([_text(v) for v in row] for row in rows)
+        for row in rows:
+            writer.writerow([_text(v) for v in row])
     elif fmt == "json":
         if terms is not None:
-            bindings = [{c: _sparql_json_term(t) for c, t in zip(columns, row) if t is not None}
-                        for row in terms]
-            doc: Any = {"head": {"vars": columns}, "results": {"bindings": bindings}}
+            stream.write(json.dumps({"head": {"vars": columns}})[:-1] + ', "results": {"bindings": [')
+            for number, row in enumerate(terms):
+                binding = {c: _sparql_json_term(t) for c, t in zip(columns, row) if t is not None}
+                stream.write(("," if number else "") + "\n  " + json.dumps(binding, ensure_ascii=False))
+            stream.write("\n]}}\n")
         else:
-            doc = [dict(zip(columns, row)) for row in rows]
-        json.dump(doc, stream, ensure_ascii=False, indent=2)
-        stream.write("\n")
+            stream.write("[")
+            for number, row in enumerate(rows):
+                stream.write(("," if number else "") + "\n  " + json.dumps(dict(zip(columns, row)),
+                                                                         ensure_ascii=False, default=str))
+            stream.write("\n]\n")
     else:
         raise ValueError(f"unknown format {fmt!r}")
+
+
+def _write_table(columns: list[str], rows: Iterable[list[Any]], title: str | None, stream: IO[str],
+                 limit: int | str | None, more: str) -> None:
+    from rich.console import Console
+
+    console = Console(file=stream, soft_wrap=False)
+    screen = limit == SCREEN
+    if screen:
+        limit = max(console.size.height - 8, 5) if stream.isatty() else None
+    iterator = iter(rows)
+    shown = [list(r) for r in itertools.islice(iterator, limit)] if limit is not None else [list(r) for r in iterator]
+    total = len(shown) + sum(1 for _ in iterator)  # counted, not kept: flat memory
+    widths = column_widths(columns, shown, console.width)
+    if screen and limit is not None:  # rows wrap: fewer of them may fill the screen
+        while len(shown) > 1 and _height(columns, shown, widths, title, console) > console.size.height - 3:
+            shown = shown[: max(1, len(shown) * 3 // 4)]
+    console.print(_table(columns, shown, widths, title))
+    if sum(widths) + 3 * len(columns) + 1 > console.width:
+        print(f"({len(columns)} columns do not fit in {console.width}: widen the terminal, or use "
+              "--format csv)", file=stream)
+    if not total:
+        print("(no rows)", file=stream)
+    elif len(shown) < total:
+        print(f"{len(shown)} of {total} rows shown; {more}", file=stream)
+
+
+def _table(columns: list[str], rows: list[list[Any]], widths: list[int], title: str | None):
+    from rich.table import Table
+
+    table = Table(title=title and _cell(title), show_lines=False, header_style="bold")
+    for column, width in zip(columns, widths):
+        table.add_column(_cell(column), overflow="fold", width=width)
+    for row in rows:
+        table.add_row(*(_cell(v) for v in row))
+    return table
+
+
+def _height(columns, rows, widths, title, console) -> int:
+    from rich.console import Console
+
+    probe = Console(width=console.width, file=io.StringIO(), soft_wrap=False, color_system=None)
+    probe.print(_table(columns, rows, widths, title))
+    return probe.file.getvalue().count("\n")
+
+
+#: Columns of verbatim text from the sources: the last to be narrowed.
+_QUOTE_COLUMNS = {"quote", "sentence"}
+
+
+def column_widths(columns: list[str], rows: list[list[Any]], width: int) -> list[int]:
+    """Widths of the columns of a table `width` cells wide: every column at least as wide as its
+    longest word (up to 24 cells) so that text wraps between words, short columns whole, and the
+    room left to the columns of long text (quotes) in proportion to what they hold.
+
+    >>> column_widths(["id", "quote"], [["a-1", "a long sentence " * 10]], 40)
+    [3, 30]
+    """
+    from rich.cells import cell_len
+
+    room = width - 3 * len(columns) - 1  # "│ " before each cell, " " after, and the last "│"
+    cells = [[terminal_safe(_text(row[i])) if i < len(row) else "" for row in rows] for i in range(len(columns))]
+    natural = [max([cell_len(c) for c in column] + [cell_len(name)]) for name, column in zip(columns, cells)]
+    if sum(natural) <= room:
+        return natural
+    words = [max((cell_len(w) for c in column + [name] for w in c.split()), default=1)
+             for name, column in zip(columns, cells)]
+    widths = [n if n <= 12 else min(w, 24, n) for n, w in zip(natural, words)]
+    # Too narrow for every word: narrow the columns of long text first (their words wrap
+    # anyway), but not the one that holds far more than any other (the quotes).
+    ranked = sorted(range(len(columns)), key=lambda i: -natural[i])
+    protected = {i for i, name in enumerate(columns) if name in _QUOTE_COLUMNS}
+    if not protected and len(ranked) > 1 and natural[ranked[0]] >= 2 * natural[ranked[1]]:
+        protected = {ranked[0]}
+    while sum(widths) > room:
+        victims = [i for i in ranked if i not in protected and widths[i] > 4]
+        if not victims:
+            break
+        widths[victims[0]] -= 1
+    spare = room - sum(widths)
+    while spare > 0:
+        wanting = {i: natural[i] - widths[i] for i in range(len(columns)) if natural[i] > widths[i]}
+        if not wanting:
+            break
+        need = sum(wanting.values())
+        given = 0
+        for i, want in wanting.items():
+            extra = min(want, max(1, spare * want // need))
+            if given + extra > spare:
+                extra = spare - given
+            widths[i] += extra
+            given += extra
+            if given >= spare:
+                break
+        spare -= given
+    return widths

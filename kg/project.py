@@ -46,7 +46,8 @@ def find(root: str | os.PathLike | None = None, build_dir: str | os.PathLike | N
         candidate = Path(explicit).resolve()
         if not _is_project(candidate):
             raise KGError(f"{candidate} has no data/ and ontology/ folders",
-                          hint="point --root (or KG_ROOT) at a kg project", exit_code=EXIT_ENVIRONMENT)
+                          hint="point root= (or KG_ROOT) at a kg project",
+                          cli_hint="point --root (or KG_ROOT) at a kg project", exit_code=EXIT_ENVIRONMENT)
     else:
         here = Path.cwd().resolve()
         candidate = next((p for p in (here, *here.parents) if _is_project(p)), None)
@@ -54,6 +55,7 @@ def find(root: str | os.PathLike | None = None, build_dir: str | os.PathLike | N
             candidate = _CHECKOUT
         if candidate is None:
             raise KGError("no kg project here (a folder with data/ and ontology/)",
-                          hint="run from a project folder or pass --root", exit_code=EXIT_ENVIRONMENT)
+                          hint="run from a project folder, pass root= (kg.load(root=...)) or set KG_ROOT",
+                          cli_hint="run from a project folder or pass --root", exit_code=EXIT_ENVIRONMENT)
     build = build_dir or os.environ.get("KG_STORE")
     return Project(root=candidate, build_dir=Path(build).resolve() if build else candidate / "build")

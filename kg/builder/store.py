@@ -88,7 +88,8 @@ def _check_writable(build_dir: Path) -> None:
         probe.unlink()
     except OSError as exc:
         raise KGError(f"cannot write to {build_dir}: {exc.strerror or exc}",
-                      hint="choose a writable folder with --store", exit_code=EXIT_ENVIRONMENT) from exc
+                      hint="choose a writable folder: kg.build(store_dir=...) or KG_STORE",
+                      cli_hint="choose a writable folder with --store", exit_code=EXIT_ENVIRONMENT) from exc
 
 
 class Stage:

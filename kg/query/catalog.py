@@ -5,6 +5,7 @@ A file starts with a header of comment lines::
     # title: Lawsuits
     # description: Each lawsuit with its plaintiffs, defendants and court.
     # param: entity iri  The entity to describe (an id, label or alias).
+    # param: source source  The source document (its id).
 
 Parameters are variables of the query; their values are bound by the engine, never pasted in.
 """
@@ -18,7 +19,7 @@ from pathlib import Path
 from ..errors import KGError
 
 _HEADER_RE = re.compile(r"^#\s*(title|description|param):\s*(.*)$")
-PARAM_KINDS = ("iri", "string", "date", "integer")
+PARAM_KINDS = ("iri", "source", "string", "date", "integer")
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import gc
+import inspect
 import os
 import re
 from dataclasses import dataclass
@@ -13,7 +14,8 @@ from typing import Any, Iterator
 
 import pyoxigraph as ox
 
-from . import catalog
+from . import catalog, forms
+from .sparql import error_line, form_of
 from .. import project as projects
 from ..builder import store
 from ..errors import EXIT_ENVIRONMENT, EXIT_INVALID, KGError
@@ -63,7 +65,12 @@ def gc_paused():
 
 @dataclass
 class Result:
-    """Rows of a SELECT query. Iterating gives dicts of plain Python values."""
+    """Rows of a SELECT query. Iterating gives dicts of plain Python values.
+
+    ASK and CONSTRUCT/DESCRIBE queries answer with kg.query.forms.Boolean and Triples instead.
+    From `Graph.stream`, `terms` is the engine's iterator: the rows can be read once, and
+    have no len().
+    """
 
     variables: list[str]
     terms: list[list[ox.Term | None]]
@@ -90,10 +97,19 @@ class Result:
             return list(self)
 
     @classmethod
-    def of(cls, solutions: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> "Result":
-        """The rows of a SELECT answer, from the local store or parsed from a server's answer."""
-        if not isinstance(solutions, ox.QuerySolutions):
-            raise KGError("only SELECT queries return rows", hint="use SELECT, or 'kg export' for graphs")
+    def of(cls, solutions: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, *,
+           stream: bool = False) -> "Result | forms.Boolean | forms.Triples":
+        """The answer of any query form, from the local store or parsed from a server's answer:
+        rows (SELECT), a Boolean (ASK) or Triples (CONSTRUCT, DESCRIBE). With `stream`, rows and
+        triples are read from the engine as they come (once)."""
+        if isinstance(solutions, (forms.Boolean, forms.Triples)):  # a server's answer, already read
+            return solutions
+        if isinstance(solutions, ox.QueryBoolean):
+            return forms.Boolean(bool(solutions))
+        if isinstance(solutions, ox.QueryTriples):
+            return forms.Triples(solutions if stream else list(solutions))
+        if stream:
+            return cls([v.value for v in solutions.variables], (list(s) for s in solutions))
         # A solution lists its values in the order of `variables` (3x faster than s[name]). One
         # object is kept per distinct IRI: rows repeat subjects and relations (on a dump of the
         # graph, half the memory), rarely a literal.
@@ -116,7 +132,8 @@ class LocalStore:
     """A pyoxigraph Store queried in process; parameters are the engine's own substitutions.
 
     The other backend, a SPARQL server over HTTP, is kg.remote.Endpoint; both answer
-    `select(text, bindings)` with a Result, so Graph does not care which it has.
+    `select(text, bindings)` with a Result (or a Boolean or Triples, by the query's form), so
+    Graph does not care which it has.
     """
 
     def __init__(self, oxstore: ox.Store, path: Path | None = None):
@@ -126,23 +143,43 @@ class LocalStore:
     def __str__(self) -> str:
         return str(self.path or "an in-memory store")
 
-    def select(self, text: str, bindings: dict[str, ox.Term]) -> Result:
+    def select(self, text: str, bindings: dict[str, ox.Term], *, stream: bool = False):
+        """Run a query of any form (the name is from when only SELECT was run)."""
         substitutions = {ox.Variable(name): term for name, term in bindings.items()}
         try:
-            return Result.of(self.store.query(text, prefixes=PREFIXES, substitutions=substitutions))
-        except OSError as exc:  # reading the store, or another endpoint a SERVICE clause calls, failed
-            raise KGError(f"the query failed: {str(exc).splitlines()[0]}", hint="does it call another "
-                          "endpoint (SERVICE)? is that one up?", exit_code=EXIT_ENVIRONMENT) from exc
-        except RuntimeError as exc:
-            if "SELECT projection" not in str(exc):
-                raise KGError(f"the query failed: {str(exc).splitlines()[0]}", hint="check the query text",
-                              exit_code=EXIT_INVALID) from exc
-            raise KGError(f"a parameter must appear in the query's SELECT clause: {exc}",
-                          hint="add the parameter variable to SELECT (and to GROUP BY if any)") from exc
-        except SyntaxError as exc:
-            raise KGError(f"SPARQL syntax error: {str(exc).splitlines()[0]}",
-                          hint="check the query text; prefixes kg:, ent:, rdfs: ... are predefined",
-                          exit_code=EXIT_INVALID) from exc
+            answer = Result.of(self.store.query(text, prefixes=PREFIXES, substitutions=substitutions),
+                               stream=stream)
+        except (OSError, RuntimeError, SyntaxError) as exc:
+            raise _engine_error(exc, text) from exc
+        if stream and not isinstance(answer, forms.Boolean):
+            # The engine evaluates as it is read: its errors come while iterating.
+            if isinstance(answer, Result):
+                answer.terms = _translated(answer.terms, text)
+            else:
+                answer.triples = _translated(answer.triples, text)
+        return answer
+
+
+def _translated(items: Iterator, text: str) -> Iterator:
+    try:
+        yield from items
+    except (OSError, RuntimeError, SyntaxError) as exc:
+        raise _engine_error(exc, text) from exc
+
+
+def _engine_error(exc: Exception, text: str) -> KGError:
+    """An error of pyoxigraph's as one line with a hint."""
+    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if isinstance(exc, OSError):  # reading the store, or another endpoint a SERVICE clause calls, failed
+        return KGError(f"the query failed: {first}", hint="does it call another endpoint (SERVICE)? "
+                       "is that one up?", exit_code=EXIT_ENVIRONMENT)
+    if isinstance(exc, RuntimeError):
+        if "SELECT projection" not in str(exc):
+            return KGError(f"the query failed: {first}", hint="check the query text", exit_code=EXIT_INVALID)
+        return KGError(f"a parameter must appear in the query's SELECT clause: {exc}",
+                       hint="add the parameter variable to SELECT (and to GROUP BY if any)")
+    return KGError(error_line(str(exc), text), hint="check the query text; prefixes kg:, ent:, rdfs: ... "
+                   "are predefined", exit_code=EXIT_INVALID)
 
 
 #: A parameter's name becomes a SPARQL variable; an id is how data/ names entities and sources.
@@ -173,15 +210,37 @@ class Graph:
             self._catalog = catalog.load(self.project.queries_dir)
         return self._catalog
 
-    def query(self, query: str, **params: Any) -> Result:
+    def query(self, query: str, **params: Any) -> Result | forms.Boolean | forms.Triples:
         """Run a named query of the catalog, a .rq file or SPARQL text. `params` are bound as
         variables by the engine, never pasted into the text; a catalog parameter of kind `iri`
-        takes an entity's id, label or alias.
+        takes an entity's id, label or alias (kind `source`: a source's id).
+
+        SELECT gives a Result (rows); ASK a Boolean (true in a condition); CONSTRUCT and
+        DESCRIBE give Triples (iterate for rdflib triples, `.graph()` for an rdflib Graph,
+        `.serialize("turtle")`). Updates are refused: the graph is built from data/.
 
         >>> g = load()
         >>> g.query("entity", entity="Chiu").rows()[0]["subject"]
         'David Chiu'
+        >>> bool(g.query("ASK { ?who kg:sued ent:TrumpAdministration }"))
+        True
         """
+        return self.backend.select(*self._prepare(query, params))
+
+    def stream(self, query: str, **params: Any) -> Result | forms.Boolean | forms.Triples:
+        """As `query`, but rows (and triples) come from the engine as it finds them, to be read
+        once: for results larger than memory (`kg query` writes CSV, TSV and JSON this way).
+
+        >>> sum(1 for _ in load().stream("SELECT * WHERE { ?s ?p ?o }")) > 0
+        True
+        """
+        text, bindings = self._prepare(query, params)
+        if "stream" not in inspect.signature(self.backend.select).parameters:
+            return self.backend.select(text, bindings)  # a backend that cannot stream reads it all
+        return self.backend.select(text, bindings, stream=True)
+
+    def _prepare(self, query: str, params: dict[str, Any]) -> tuple[str, dict[str, ox.Term]]:
+        """The query text and its parameters as RDF terms, checked."""
         named = self._named(query)
         kinds = {p.name: p.kind for p in named.params} if named else {}
         if named:
@@ -189,16 +248,19 @@ class Graph:
             if unknown:
                 raise KGError(f"query '{named.name}' has no parameter {sorted(unknown)[0]!r}",
                               hint=f"its parameters: {', '.join(kinds) or 'none'}")
-            missing = set(kinds) - set(params)
+            missing = sorted(set(kinds) - set(params))
             if missing:
-                raise KGError(f"query '{named.name}' needs parameter {sorted(missing)[0]!r}",
-                              hint=f"pass --param {sorted(missing)[0]}=VALUE")
+                raise KGError(f"query '{named.name}' needs parameter {missing[0]!r}",
+                              hint=f"g.query({named.name!r}, {missing[0]}=...)",
+                              cli_hint=f"pass --param {missing[0]}=VALUE")
+        text = named.text if named else query
+        if form_of(text) == "UPDATE":
+            raise forms.refuse_update()
         for name in params:
             if not _VARIABLE.fullmatch(name):
                 raise KGError(f"{name!r} cannot be a query parameter",
                               hint="a parameter is a variable name: letters, digits and _")
-        bindings = {name: self.bind(value, kinds.get(name)) for name, value in params.items()}
-        return self.backend.select(named.text if named else query, bindings)
+        return text, {name: self.bind(value, kinds.get(name)) for name, value in params.items()}
 
     def _named(self, query: str) -> catalog.NamedQuery | None:
         """The catalog entry or .rq file `query` names; None if it is SPARQL text."""
@@ -208,23 +270,27 @@ class Graph:
             path = Path(query)
             if not path.is_file():
                 raise KGError(f"no query file {query}",
-                              hint="give a .rq file, a name from 'kg query --list' or -e SPARQL")
+                              hint="give a .rq file, a name of g.catalog or SPARQL text",
+                              cli_hint="give a .rq file, a name from 'kg query --list' or -e SPARQL")
             return catalog.parse(path)
         if re.fullmatch(r"[\w.-]+", query):  # a name: SPARQL text always has a space or a brace
             import difflib
 
             close = difflib.get_close_matches(query, list(self.catalog), n=1)
             raise KGError(f"no named query {query!r}",
-                          hint=f"did you mean {close[0]!r}?" if close else "see 'kg query --list'")
+                          hint=f"did you mean {close[0]!r}?" if close else "see sorted(g.catalog)",
+                          cli_hint=f"did you mean {close[0]!r}?" if close else "see 'kg query --list'")
         return None
 
     def bind(self, value: Any, kind: str | None) -> ox.Term:
-        """A parameter value as an RDF term: `kind` is the catalog's (iri, string, date,
+        """A parameter value as an RDF term: `kind` is the catalog's (iri, source, string, date,
         integer); without one, the Python type decides (str, int, float, bool, date)."""
         if isinstance(value, (ox.NamedNode, ox.Literal)):
             return value
         if kind == "iri":
             return ox.NamedNode(self.resolve(str(value)))
+        if kind == "source":
+            return ox.NamedNode(self.resolve_source(str(value)))
         if kind == "integer" or (kind is None and isinstance(value, int) and not isinstance(value, bool)):
             try:
                 return ox.Literal(str(int(value)), datatype=ox.NamedNode(_XSD + "integer"))
@@ -254,16 +320,32 @@ class Graph:
             if self._known(name):
                 return name
             raise KGError(f"nothing in the graph is called {name!r}",
-                          hint="try 'kg query entities' to list them")
+                          hint="g.query('entities') lists the entities",
+                          cli_hint="'kg query entities' lists the entities")
         if is_id(name):
             for namespace in (ENT, SRC):
                 if self._known(str(namespace) + name):
                     return str(namespace) + name
         hits = self.query("entity-lookup", name=name).rows()
         if not hits:
+            suggestion = self._suggest(name)
             raise KGError(f"no entity is called {name!r}",
-                          hint=self._suggest(name) or "try 'kg query entities' to list them")
+                          hint=suggestion or "g.query('entities') lists the entities",
+                          cli_hint=suggestion or "'kg query entities' lists the entities")
         return hits[0]["entity"]
+
+    def resolve_source(self, name: str) -> str:
+        """The IRI of the source document `name`: its id (as in data/sources.yaml) or IRI."""
+        iri = name if name.startswith(SRC) else SRC + name
+        if is_id(iri.removeprefix(SRC)) and self._known(iri):
+            return iri
+        import difflib
+
+        ids = [r["source"] for r in self.query("stats-sources")]
+        close = difflib.get_close_matches(name, ids, n=1)
+        listing = f"the sources: {', '.join(ids)}"
+        raise KGError(f"no source is called {name!r}",
+                      hint=f"did you mean {close[0]!r}? ({listing})" if close else listing)
 
     def _known(self, iri: str) -> bool:
         """Whether the graph says anything about `iri`."""
@@ -277,9 +359,10 @@ class Graph:
         return f"did you mean {', '.join(repr(c) for c in close)}?" if close else None
 
     def stats(self) -> dict[str, list[dict[str, Any]]]:
-        """Counts by entity type, by relation and by source (the queries stats-*.rq)."""
+        """Counts by entity type, by relation and by source, and of the statements between two
+        entities and about one (the queries stats-*.rq)."""
         return {name.removeprefix("stats-"): self.query(name).rows()
-                for name in ("stats-types", "stats-relations", "stats-sources")}
+                for name in ("stats-types", "stats-relations", "stats-sources", "stats-statements")}
 
     def rdflib(self):
         """The same store as an rdflib Graph (through oxrdflib), for rdflib's API."""

@@ -32,8 +32,10 @@ import pyoxigraph as ox
 
 from .. import __version__
 from ..errors import EXIT_ENVIRONMENT, EXIT_INVALID, KGError
+from . import forms
 from .graph import Result
-from ..prefixes import BASE, PREFIXES
+from .sparql import _TOKENS, add_prefixes, code_only, error_line
+from ..prefixes import BASE
 
 #: Where `kg build --endpoint` puts the graph, and where it stages it first.
 MAIN_GRAPH = BASE + "graph/main"
@@ -43,22 +45,8 @@ AUTO = "auto"
 
 _RESULTS_JSON = "application/sparql-results+json"
 _VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-# What may hide a '{' before the WHERE group: strings, IRIs and comments, in the order SPARQL reads them.
-_TOKENS = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-                     r'|"(?:[^"\\\n\r]|\\.)*"|\'(?:[^\'\\\n\r]|\\.)*\''
-                     r'|<(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>|#[^\n\r]*|\{', re.S)
 #: Answers that mean "try again later".
 _TRANSIENT_STATUS = {429, 500, 502, 503, 504}
-
-
-def code_only(text: str) -> str:
-    """`text` with its strings, IRIs and comments blanked out: what is left are the keywords,
-    names, variables and punctuation of the query.
-
-    >>> code_only('SELECT ?s { ?s <urn:SERVICE> "SERVICE" } # SERVICE')
-    'SELECT ?s { ?s                         }          '
-    """
-    return _TOKENS.sub(lambda m: m.group() if m.group() == "{" else " " * len(m.group()), text)
 
 
 def bind_values(text: str, bindings: dict[str, ox.Term]) -> str:
@@ -78,7 +66,7 @@ def bind_values(text: str, bindings: dict[str, ox.Term]) -> str:
             raise KGError(f"{name!r} cannot be a query parameter", hint="letters, digits and _ only")
         if not isinstance(term, (ox.NamedNode, ox.Literal)):
             raise KGError(f"parameter {name!r} must be an IRI or a literal, not {term!r}")
-    where = next((m.start() for m in _TOKENS.finditer(text) if m.group() == "{"), None)
+    where = _where_group(text)
     if where is None:
         raise KGError("the query has no WHERE group to bind parameters in",
                       hint="write SELECT ... WHERE { ... }")
@@ -87,9 +75,19 @@ def bind_values(text: str, bindings: dict[str, ox.Term]) -> str:
     return text[:where + 1] + block + text[where + 1:]
 
 
-def _with_prefixes(text: str) -> str:
-    # Declaring a prefix again is allowed and the query's own declaration comes later, so it wins.
-    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items()) + text
+def _where_group(text: str) -> int | None:
+    """Where the WHERE group's '{' is: the first '{', except after CONSTRUCT's template."""
+    braces = [m.start() for m in _TOKENS.finditer(text) if m.group() == "{"]
+    code = code_only(text)
+    construct = re.search(r"\bCONSTRUCT\b", code, re.IGNORECASE)
+    if not braces or construct is None or re.match(r"\s*WHERE\b", code[construct.end():], re.IGNORECASE):
+        return braces[0] if braces else None
+    depth = 0  # skip the template, a group of its own, to the '{' after it
+    for index, char in enumerate(code[braces[0]:], braces[0]):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth == 0:
+            return next((b for b in braces if b > index), None)
+    return None
 
 
 def _update_url(query_url: str) -> str:
@@ -121,12 +119,14 @@ def _split_credentials(url: str) -> tuple[str, str | None]:
 
 
 class EndpointError(KGError):
-    """A request the server did not answer well; `transient` if trying again later may work."""
+    """A request the server did not answer well; `transient` if trying again later may work;
+    `rejected`: the server's own message, for a query it refused (HTTP 400)."""
 
     def __init__(self, message: str, *, hint: str | None = None, exit_code: int = EXIT_ENVIRONMENT,
-                 transient: bool = False):
-        super().__init__(message, hint=hint, exit_code=exit_code)
+                 transient: bool = False, rejected: str | None = None, cli_hint: str | None = None):
+        super().__init__(message, hint=hint, exit_code=exit_code, cli_hint=cli_hint)
         self.transient = transient
+        self.rejected = rejected
 
 
 class _Restart(Exception):
@@ -160,23 +160,37 @@ class Endpoint:
     def __str__(self) -> str:
         return self.url if self.graph in (None, AUTO) else f"{self.url} (graph <{self.graph}>)"
 
-    def select(self, text: str, bindings: dict[str, ox.Term]) -> Result:
-        """Run a SELECT query with its parameters bound by a VALUES block."""
+    def select(self, text: str, bindings: dict[str, ox.Term], *, stream: bool = False):
+        """Run a query of any form, with kg's prefixes it does not declare added and its
+        parameters bound by a VALUES block. With `stream`, rows are parsed as they are read."""
         if self.graph == AUTO:
             self.graph = MAIN_GRAPH if self._query(f"ASK {{ GRAPH <{MAIN_GRAPH}> {{ ?s ?p ?o }} }}") else None
-        return Result.of(self._query(bind_values(_with_prefixes(text), bindings), self.graph))
-
-    def _query(self, text: str, graph: str | None = None) -> ox.QuerySolutions | ox.QueryBoolean:
-        form = {"query": text, **({"default-graph-uri": graph} if graph else {})}
-        body, kind = self._post(self.url, self._auth, form, f"{_RESULTS_JSON}, */*;q=0.1", query=True,
-                                repeatable=True)
-        if not kind.startswith(_RESULTS_JSON):
-            raise KGError("only SELECT queries return rows", hint="use SELECT, or 'kg export' for graphs")
+        full, added = add_prefixes(text)
         try:
-            return ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
+            return Result.of(self._query(bind_values(full, bindings), self.graph), stream=stream)
+        except EndpointError as exc:
+            if exc.rejected is None:
+                raise
+            # One line, at the position in the text the user wrote (without the added prefixes).
+            raise EndpointError(f"the endpoint rejected the query: {error_line(exc.rejected, text, added)}",
+                                hint=exc.hint, exit_code=EXIT_INVALID) from None
+
+    def _query(self, text: str, graph: str | None = None):
+        form = {"query": text, **({"default-graph-uri": graph} if graph else {})}
+        accept = f"{_RESULTS_JSON}, application/n-triples, text/turtle;q=0.9, */*;q=0.1"
+        body, kind = self._post(self.url, self._auth, form, accept, query=True, repeatable=True)
+        media = kind.split(";")[0].strip().lower()
+        try:
+            if media == _RESULTS_JSON:
+                return ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
+            if media in forms.RDF_MEDIA_TYPES:  # the graph of a CONSTRUCT or DESCRIBE
+                return forms.Triples([ox.Triple(q.subject, q.predicate, q.object)
+                                      for q in ox.parse(body, format=forms.RDF_MEDIA_TYPES[media])])
         except SyntaxError as exc:
-            raise KGError(f"{self.url} answered with unreadable SPARQL results: {exc}",
+            raise KGError(f"{self.url} answered with unreadable results: {exc}",
                           exit_code=EXIT_ENVIRONMENT) from exc
+        raise KGError(f"{self.url} answered in a format kg does not read ({media or 'none given'})",
+                      hint="kg reads SPARQL results JSON, N-Triples and Turtle", exit_code=EXIT_ENVIRONMENT)
 
     def update(self, text: str, *, repeatable: bool = False) -> None:
         """Run a SPARQL Update request; tried again after a passing failure only if `repeatable`
@@ -259,11 +273,12 @@ class Endpoint:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 return response.read(), response.headers.get("Content-Type", "")
         except urllib.error.HTTPError as exc:
-            detail = _first_line(exc.read().decode("utf-8", "replace")) or exc.reason
+            message = exc.read().decode("utf-8", "replace")
+            detail = _first_line(message) or exc.reason
             if query and exc.code == 400:
                 raise EndpointError(f"the endpoint rejected the query: {detail}",
                                     hint="check the query text; prefixes kg:, ent:, rdfs: ... are predefined",
-                                    exit_code=EXIT_INVALID) from None
+                                    exit_code=EXIT_INVALID, rejected=message) from None
             elsewhere = "" if query else "; give --update-endpoint if updates go elsewhere"
             hint = {401: "give credentials in the URL: http://user:password@host/...",
                     403: "the server refuses this request: is it read-only, or are credentials needed?",
@@ -279,7 +294,8 @@ class Endpoint:
         except TimeoutError:
             # Not tried again: the user has waited long enough, and a slow server is slower when asked twice.
             raise EndpointError(f"{url} did not answer within {self.timeout:g} s",
-                                hint="is the server overloaded? try again, or raise --timeout") from None
+                                hint="is the server overloaded? try again, or raise timeout=",
+                                cli_hint="is the server overloaded? try again, or raise --timeout") from None
         except OSError as exc:  # the connection was reset or closed half-way
             raise EndpointError(f"the connection to {url} failed: {_reason(exc)}",
                                 hint="is the SPARQL server running? a re-run repairs a half-done load",

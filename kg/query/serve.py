@@ -7,9 +7,11 @@ the server keeps answering from the directory it was started on.
 
 Oxigraph runs the SERVICE clauses of a query (and LOAD in an update) by fetching the URLs they
 name, and has no option to stop it: anyone who can query the endpoint could make it call any
-server it can reach. So unless `allow_service` is given, Oxigraph listens on a private loopback
-port behind a small guard (`Guard`) that refuses such requests and passes the others on as they
-came. `writable` serves a copy of the store that takes updates and goes when the server stops:
+server it can reach. So Oxigraph listens on a private loopback port behind a small guard
+(`Guard`) that refuses such requests (unless `allow_service` is given) and passes the others on,
+with kg's predefined prefixes (kg:, ent:, ...) added to a query that does not declare them, as
+`kg query` does; a query Oxigraph cannot parse is answered with one line giving the position in
+the text the client sent. `writable` serves a copy of the store that takes updates and goes when the server stops:
 a published store is never written (its readers, its dump and the next build rely on that), and
 what an update changes belongs in data/, from which the next build makes the graph again.
 
@@ -40,7 +42,7 @@ from typing import Callable
 
 from ..builder import store
 from ..errors import EXIT_ENVIRONMENT, KGError
-from .remote import code_only
+from .sparql import add_prefixes, code_only, error_line
 
 
 def server_command() -> Path:
@@ -160,14 +162,16 @@ def start(location: Path, host: str = "127.0.0.1", port: int = 0, timeout: float
           writable: bool = False, allow_service: bool = False) -> Server:
     """Start Oxigraph's server read-only on the store directory `location` and wait until it
     accepts connections. `port=0` picks a free port. `writable`: serve a copy that takes
-    updates, removed on stop. `allow_service`: let queries call other endpoints (no guard)."""
+    updates, removed on stop. `allow_service`: let queries call other endpoints."""
     location = Path(location)
     command = server_command()
     port = port or _free_port(host)
     _check_port(host, port)
     scratch = _copy(location) if writable else None
     served = scratch / "store" if scratch else location
-    inner_host, inner_port = (host, port) if allow_service else ("127.0.0.1", _free_port("127.0.0.1"))
+    # Oxigraph always sits behind the guard, which adds kg's prefixes to queries and makes its
+    # errors readable; without allow_service the guard also refuses SERVICE and LOAD.
+    inner_host, inner_port = "127.0.0.1", _free_port("127.0.0.1")
     bind = f"[{inner_host}]:{inner_port}" if ":" in inner_host else f"{inner_host}:{inner_port}"
     try:
         # Its own session: Ctrl-C reaches kg alone, which then stops the server and says so.
@@ -186,9 +190,8 @@ def start(location: Path, host: str = "127.0.0.1", port: int = 0, timeout: float
     try:
         if not writable:
             server.reader_lock = store.hold(location)  # builds must not remove what is being served
-        if not allow_service:
-            server.guard = Guard(host, port, inner_port)
-            threading.Thread(target=server.guard.serve_forever, daemon=True).start()
+        server.guard = Guard(host, port, inner_port, allow_service=allow_service)
+        threading.Thread(target=server.guard.serve_forever, daemon=True).start()
         _wait_until_ready(server, inner_host, inner_port, timeout)
     except BaseException:  # including Ctrl-C while it starts: never leave the server behind
         server.stop()
@@ -236,9 +239,10 @@ class Guard(http.server.ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, host: str, port: int, inner_port: int):
+    def __init__(self, host: str, port: int, inner_port: int, *, allow_service: bool = False):
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.inner_port = inner_port
+        self.allow_service = allow_service
         super().__init__((host, port), _GuardHandler)
 
     def server_bind(self) -> None:
@@ -266,6 +270,35 @@ def _sparql_texts(path: str, content_type: str, body: bytes) -> list[str]:
     return texts
 
 
+def _with_prefixes(path: str, content_type: str, body: bytes) -> tuple[str, bytes, str, int]:
+    """The request with kg's prefixes added to its query or update where it does not declare
+    them: (path, body, the text as sent by the client, lines added before it)."""
+    target = urllib.parse.urlsplit(path)
+    media = content_type.split(";")[0].strip().lower()
+
+    def rewrite(encoded: str) -> tuple[str, str, int]:
+        pairs = urllib.parse.parse_qsl(encoded, keep_blank_values=True)
+        original, added = "", 0
+        for number, (key, value) in enumerate(pairs):
+            if key in ("query", "update"):
+                original = value
+                text, added = add_prefixes(value)
+                pairs[number] = (key, text)
+        return urllib.parse.urlencode(pairs), original, added
+
+    if target.query and media != "application/x-www-form-urlencoded" and not body:
+        query, original, added = rewrite(target.query)
+        return urllib.parse.urlunsplit(target._replace(query=query)), body, original, added
+    if media == "application/x-www-form-urlencoded" and body:
+        encoded, original, added = rewrite(body.decode("utf-8", "replace"))
+        return path, encoded.encode(), original, added
+    if media in ("application/sparql-query", "application/sparql-update") and body:
+        original = body.decode("utf-8", "replace")
+        text, added = add_prefixes(original)
+        return path, text.encode(), original, added
+    return path, body, "", 0
+
+
 class _GuardHandler(http.server.BaseHTTPRequestHandler):
     # HTTP/1.0: one request per connection, and an answer of unknown length ends when it closes.
     server: Guard
@@ -290,14 +323,15 @@ class _GuardHandler(http.server.BaseHTTPRequestHandler):
             return self._refuse(400, "the Content-Length is not a number")
         body = self.rfile.read(int(length))
         for text in _sparql_texts(self.path, self.headers.get("Content-Type", ""), body):
-            keyword = fetches(text)
+            keyword = fetches(text) if not self.server.allow_service else None
             if keyword:
                 return self._refuse(403, f"{keyword} is off on this endpoint: its queries may not make it "
                                          "fetch other URLs (kg serve --allow-service allows it)")
+        path, body, original, added = _with_prefixes(self.path, self.headers.get("Content-Type", ""), body)
         inner = http.client.HTTPConnection("127.0.0.1", self.server.inner_port, timeout=600)
         answered = False
         try:
-            inner.putrequest(self.command, self.path, skip_host="Host" in self.headers,
+            inner.putrequest(self.command, path, skip_host="Host" in self.headers,
                              skip_accept_encoding=True)
             for name, value in self.headers.items():
                 if name.lower() not in _HOP_BY_HOP and name.lower() != "content-length":
@@ -306,6 +340,12 @@ class _GuardHandler(http.server.BaseHTTPRequestHandler):
                 inner.putheader("Content-Length", str(len(body)))
             inner.endheaders(body or None)
             answer = inner.getresponse()
+            if answer.status == 400 and original:  # a syntax error: one line, at the client's position
+                message = answer.read().decode("utf-8", "replace")
+                answered = True
+                located = re.search(r"\d+:\d+|line \d+", message)
+                return self._refuse(400, error_line(message, original, added) if located
+                                    else " ".join(message.split())[:300])
             self.send_response_only(answer.status, answer.reason)
             answered = True
             for name, value in answer.getheaders():

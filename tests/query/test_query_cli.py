@@ -40,7 +40,7 @@ def test_list_shows_every_catalog_query_with_its_parameters(cli):
                  "corroboration"):
         assert name in rows and rows[name]["title"] and rows[name]["description"]
     assert rows["entity"]["params"] == "entity:iri"
-    assert rows["source"]["params"] == "source:iri"
+    assert rows["source"]["params"] == "source:source"
 
 
 def test_named_query_with_a_parameter_as_csv(cli):
@@ -94,9 +94,13 @@ def test_expression_and_rq_file(cli, tmp_path):
     (["query", "entity", "--param", "who=Chiu"], "query 'entity' has no parameter 'who'", "its parameters: entity"),
     (["query", "entity"], "query 'entity' needs parameter 'entity'", "--param entity=VALUE"),
     (["query", "entity", "--param", "entity=Homann"], "no entity is called 'Homann'", "did you mean 'Homan'"),
-    (["query", "source", "--param", "source=targeting2024"], "no entity is called 'targeting2024'", "hint:"),
+    (["query", "source", "--param", "source=targeting2024"], "no source is called 'targeting2024'",
+     "did you mean 'targeting2025'?"),
     (["query", "missing.rq"], "no query file missing.rq", "kg query --list"),
-    (["query", "-e", "ASK { ?s ?p ?o }"], "only SELECT queries return rows", "use SELECT"),
+    (["query", "-e", "INSERT DATA { ent:a kg:sued ent:b }"], "a SPARQL update is not run",
+     "change the files in data/"),
+    (["query", "-e", "SELECT ?x WHERE {\n  ?x kg:sued }"], "SPARQL syntax error at line 2, column 14, near '}'",
+     "check the query text"),
 ])
 def test_errors_are_one_line_with_a_hint_and_exit_1(cli, args, message, hint):
     result = cli(*args)
@@ -183,3 +187,6 @@ def test_example_script_runs(seed_build):
     assert "Plaintiffs of the Feb. 7, 2025 lawsuit: Kings County, New Haven, Portland, San Francisco, Santa Clara" in out
     assert "Pam Bondi threatened Officials of sanctuary jurisdictions (2025-02-05)" in out
     assert "Sanctuary policies make cities safer" in out
+    printed = [line for line in out.splitlines() if line.strip()]
+    assert len(printed) == len(set(printed)), "a line printed twice"
+    assert "Sanctuary policies make cities safer: for Jill Habig [targeting2025, 2 sentences]" in out

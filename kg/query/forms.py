@@ -1,0 +1,141 @@
+"""What ASK, CONSTRUCT and DESCRIBE queries return (SELECT rows are kg.query.graph.Result).
+
+>>> g = kg.load()
+>>> bool(g.query("ASK { ?who kg:sued ?whom }"))
+True
+>>> triples = g.query("CONSTRUCT { ?who kg:sued ?whom } WHERE { ?who kg:sued ?whom }")
+>>> print(triples.serialize("ntriples").splitlines()[0])          # doctest: +SKIP
+<https://w3id.org/conflict-kg/id/SanFrancisco> <https://w3id.org/conflict-kg/ontology/sued> ...
+>>> triples.graph()                 # an rdflib Graph, kg's prefixes bound   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import IO, Any, Iterable, Iterator
+
+import pyoxigraph as ox
+
+from ..errors import KGError
+from ..prefixes import PREFIXES
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+#: RDF formats a graph result is written in: --format name -> pyoxigraph format.
+RDF_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
+               "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}
+#: Media types a SPARQL server may answer a CONSTRUCT or DESCRIBE with, and how to read them.
+RDF_MEDIA_TYPES = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/turtle": ox.RdfFormat.TURTLE,
+                   "application/rdf+xml": ox.RdfFormat.RDF_XML, "application/ld+json": ox.RdfFormat.JSON_LD,
+                   "text/plain": ox.RdfFormat.N_TRIPLES}
+
+
+def refuse_update(what: str = "a SPARQL update") -> KGError:
+    """The error for an update request: the store is built from data/, not edited."""
+    return KGError(f"{what} is not run: the graph is built from data/, not edited in the store",
+                   hint="change the files in data/ and rebuild; 'kg serve --writable' takes updates "
+                        "on a throw-away copy")
+
+
+@dataclass(frozen=True)
+class Boolean:
+    """The answer of an ASK query: true in a condition, `.value`, or SPARQL results JSON."""
+
+    value: bool
+    form = "ASK"
+
+    def __bool__(self) -> bool:
+        return self.value
+
+    def __str__(self) -> str:
+        return "true" if self.value else "false"
+
+    def to_json(self) -> dict[str, Any]:
+        """SPARQL 1.1 Query Results JSON for a boolean."""
+        return {"head": {}, "boolean": self.value}
+
+
+class Triples:
+    """The graph a CONSTRUCT or DESCRIBE query builds. Iterating gives (subject, predicate,
+    object) as rdflib terms; `graph()` is an rdflib Graph; `serialize()` is RDF text.
+
+    Made from a list (iterate as often as you like) or, by `kg.query.graph.Graph.stream`, from the
+    engine's own iterator (once, in constant memory).
+    """
+
+    form = "CONSTRUCT"
+
+    def __init__(self, triples: Iterable[ox.Triple]):
+        self.triples = triples
+
+    def __len__(self) -> int:
+        return len(self.triples)  # a TypeError for a stream, as for any iterator
+
+    def __iter__(self) -> Iterator[tuple[Any, Any, Any]]:
+        import rdflib
+
+        def term(t):
+            if isinstance(t, ox.NamedNode):
+                return rdflib.URIRef(t.value)
+            if isinstance(t, ox.BlankNode):
+                return rdflib.BNode(t.value)
+            if t.language:
+                return rdflib.Literal(t.value, lang=t.language)
+            datatype = t.datatype.value
+            return rdflib.Literal(t.value, datatype=None if datatype == _XSD_STRING else datatype)
+
+        for triple in self.triples:
+            yield term(triple.subject), term(triple.predicate), term(triple.object)
+
+    def __repr__(self) -> str:
+        size = len(self.triples) if isinstance(self.triples, list) else "a stream of"
+        return f"<Triples: {size} triples>"
+
+    def write(self, stream: IO[bytes], fmt: str = "turtle") -> None:
+        """Write the triples to a binary `stream` as `fmt` (turtle, ntriples, jsonld, rdfxml),
+        with kg's prefixes where the format has them. N-Triples is written as it comes."""
+        if fmt not in RDF_FORMATS:
+            raise KGError(f"{fmt!r} is not an RDF format", hint=f"use one of {', '.join(RDF_FORMATS)}")
+        if fmt == "ntriples":  # line by line: a graph of any size in constant memory
+            for triple in self.triples:
+                stream.write(f"{triple.subject} {triple.predicate} {triple.object} .\n".encode())
+            return
+        stream.write(self.serialize_bytes(fmt))
+
+    def serialize_bytes(self, fmt: str = "turtle") -> bytes:
+        triples = self.triples if isinstance(self.triples, list) else list(self.triples)
+        prefixes = {} if fmt == "ntriples" else _used_prefixes(triples, rdf=fmt == "rdfxml")
+        if fmt == "jsonld":  # compacted with kg's prefixes as its @context (pyoxigraph writes full IRIs)
+            self.triples = triples
+            text = self.graph().serialize(format="json-ld", context=prefixes, auto_compact=True)
+            return text.encode("utf-8") + b"\n"
+        text = ox.serialize(triples, format=RDF_FORMATS[fmt], prefixes=prefixes) or b""
+        return text if not text or text.endswith(b"\n") else text + b"\n"
+
+    def serialize(self, fmt: str = "turtle") -> str:
+        """The triples as RDF text: turtle (default), ntriples, jsonld or rdfxml."""
+        if fmt not in RDF_FORMATS:
+            raise KGError(f"{fmt!r} is not an RDF format", hint=f"use one of {', '.join(RDF_FORMATS)}")
+        return self.serialize_bytes(fmt).decode("utf-8")
+
+    def graph(self):
+        """The triples as an rdflib Graph, with kg's prefixes bound."""
+        import rdflib
+
+        graph = rdflib.Graph()
+        for name, iri in PREFIXES.items():
+            graph.bind(name, iri)
+        for triple in self:
+            graph.add(triple)
+        return graph
+
+
+def _used_prefixes(triples: list[ox.Triple], rdf: bool = False) -> dict[str, str]:
+    """kg's prefixes that some IRI of `triples` starts with (and `rdf`: rdf:, which RDF/XML needs)."""
+    used = {"rdf"} if rdf else set()
+    iris = {t.value for triple in triples for t in (triple.subject, triple.predicate, triple.object)
+            if isinstance(t, ox.NamedNode)}
+    iris |= {t.datatype.value for triple in triples if isinstance(t := triple.object, ox.Literal)}
+    for name, namespace in PREFIXES.items():
+        if any(iri.startswith(namespace) for iri in iris):
+            used.add(name)
+    return {name: PREFIXES[name] for name in PREFIXES if name in used}
