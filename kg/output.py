@@ -107,13 +107,15 @@ def _write_table(columns: list[str], rows: Iterable[list[Any]], title: str | Non
     shown = [list(r) for r in itertools.islice(iterator, limit)] if limit is not None else [list(r) for r in iterator]
     total = len(shown) + sum(1 for _ in iterator)  # counted, not kept: flat memory
     widths = column_widths(columns, shown, console.width)
+    # Columns that cannot fit their longest words would split words: show each row as a record
+    # instead (one line per column, as psql's expanded display does).
+    expanded = sum(widths) + 3 * len(columns) + 1 > console.width
+    render = (lambda part: _records(columns, part, title, console.width)) if expanded else \
+        (lambda part: _table(columns, part, widths, title))
     if screen and limit is not None:  # rows wrap: fewer of them may fill the screen
-        while len(shown) > 1 and _height(columns, shown, widths, title, console) > console.size.height - 3:
+        while len(shown) > 1 and _height(render(shown), console) > console.size.height - 3:
             shown = shown[: max(1, len(shown) * 3 // 4)]
-    console.print(_table(columns, shown, widths, title))
-    if sum(widths) + 3 * len(columns) + 1 > console.width:
-        print(f"({len(columns)} columns do not fit in {console.width}: widen the terminal, or use "
-              "--format csv)", file=stream)
+    console.print(render(shown))
     if not total:
         print("(no rows)", file=stream)
     elif len(shown) < total:
@@ -131,11 +133,30 @@ def _table(columns: list[str], rows: list[list[Any]], widths: list[int], title: 
     return table
 
 
-def _height(columns, rows, widths, title, console) -> int:
+def _records(columns: list[str], rows: list[list[Any]], title: str | None, width: int):
+    """Rows as records: a rule naming the row, then one line per column, wrapped between words."""
+    from rich.console import Group
+    from rich.rule import Rule
+    from rich.table import Table
+
+    key_width = min(max(len(c) for c in columns), 20)
+    parts = [Rule(_cell(title), style="bold")] if title else []
+    for number, row in enumerate(rows, 1):
+        parts.append(Rule(f"row {number}", align="left", style="dim"))
+        record = Table.grid(padding=(0, 1))
+        record.add_column(style="bold", width=key_width, overflow="fold")
+        record.add_column(overflow="fold", max_width=max(width - key_width - 1, 10))
+        for column, value in zip(columns, row):
+            record.add_row(_cell(column), _cell(value))
+        parts.append(record)
+    return Group(*parts)
+
+
+def _height(renderable, console) -> int:
     from rich.console import Console
 
     probe = Console(width=console.width, file=io.StringIO(), soft_wrap=False, color_system=None)
-    probe.print(_table(columns, rows, widths, title))
+    probe.print(renderable)
     return probe.file.getvalue().count("\n")
 
 
