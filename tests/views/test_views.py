@@ -41,8 +41,8 @@ CLEAR_EDGE = """(function (ids) {
   });
 })(%s)"""
 TOOLTIP = """(function () {
-  var t = document.querySelector('div.vis-tooltip');
-  return t && t.style.visibility !== 'hidden' ? t.innerText : null;
+  var t = document.getElementById('kg-tip');
+  return t && !t.hidden ? t.innerText : null;
 })()"""
 
 
@@ -187,18 +187,6 @@ def test_parallel_edges_are_drawn_apart(chromium, seed_views, seed_graph, tmp_pa
     assert min(gaps) > 0.1 * length, gaps  # each bends its own way, none on top of another
 
 
-def test_the_timeline_shows_the_graph_as_of_each_period(chromium, seed_views, seed_graph):
-    page = open_view(chromium, seed_views.folder / "timeline.html")
-    periods = page.evaluate("[...Array(Number(document.getElementById('kg-period').max) + 1).keys()]")
-    assert len(periods) >= 2
-    for index in (0, len(periods) - 1):
-        page.evaluate(f"(function (s) {{ s.value = {index}; s.dispatchEvent(new Event('input')); }})"
-                      f"(document.getElementById('kg-period'))")
-        label = page.evaluate("document.getElementById('kg-period-label').textContent")
-        shown = page.evaluate("window.kgView.edges.get({filter: e => !e.hidden}).length")
-        assert shown == seed_graph.to_networkx(as_of=label).number_of_edges(), label
-
-
 def test_a_large_graph_shows_its_most_central_entities_and_settles(chromium, tmp_path):
     G = nx.MultiDiGraph()
     for i in range(800):
@@ -269,11 +257,23 @@ def test_the_notebook_display_is_a_sandboxed_self_contained_frame(hostile_views)
     assert "lib/vis-network" not in shown  # the script is inside, so it works without the folder
 
 
-def test_timeline_periods_agree_with_as_of(seed_graph):
-    G = seed_graph.to_networkx()
-    steps, since = views.periods(G)
-    for i, step in enumerate(steps):
-        assert {e for e, s in since.items() if s <= i} == set(seed_graph.to_networkx(as_of=step).edges(keys=True))
+def test_valid_time_reads_events_by_date_and_roles_by_start_and_end():
+    assert views.valid_time({"date": "2025-02-07", "published": "2025-03"}) == ("2025-02-07", "2025-02-07")
+    assert views.valid_time({"start_date": "2017", "end_date": "2021-01"}) == ("2017-01-01", "2021-01-31")
+    assert views.valid_time({"end_date": "2021"}) == ("0000-01-01", "2021-12-31")
+    assert views.valid_time({"published": "2025-03"}) is None  # reported then, not held then
+
+
+def test_a_limit_on_entities_bounds_statements_too():
+    G = nx.MultiDiGraph()
+    for i in range(40):
+        for j in range(i + 1, 40):
+            for k in range(3):
+                G.add_edge(f"E{i}", f"E{j}", f"s{i}-{j}-{k}", statement=f"s{i}-{j}-{k}")
+    part = views.bound(views.Part.of(G), {f"E{i}": 1 / (i + 1) for i in range(40)}, 10)
+    assert len(part.nodes) == 10 and len(part.edges) == views.STATEMENTS_PER_ENTITY * 10
+    assert len({frozenset(e[:2]) for e in part.edges}) == 40  # one per linked pair (45) first, the strongest
+    assert "40 of the 135 statements" in part.note
 
 
 def test_kg_viz_writes_the_views_and_an_index(seed_build, tmp_path):
