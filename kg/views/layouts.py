@@ -38,7 +38,7 @@ SEED = 7
 
 
 def force(nodes: Sequence[Node], pairs: Iterable[tuple[Node, Node]], sizes: dict[Node, float],
-          groups: dict[Node, int] | None = None, seed: int = SEED, iterations: int = 90) -> Pos:
+          groups: dict[Node, int] | None = None, seed: int = SEED, iterations: int | None = None) -> Pos:
     """A seeded force layout of `nodes`, linked by `pairs` (parallel pairs pull harder),
     fitted to the drawing area with no two dots overlapping.
 
@@ -47,6 +47,8 @@ def force(nodes: Sequence[Node], pairs: Iterable[tuple[Node, Node]], sizes: dict
     """
     nodes = list(nodes)
     n = len(nodes)
+    # Small views get more steps; large ones settle in fewer, each step costing n x n.
+    iterations = iterations or (100 if n <= 250 else 60)
     if n == 0:
         return {}
     if n == 1:
@@ -83,60 +85,85 @@ def force(nodes: Sequence[Node], pairs: Iterable[tuple[Node, Node]], sizes: dict
         links = [(local[i], local[j], c) for (i, j), c in weight.items() if i in local]
         piece = _spring(start[members], links, radius[members], iterations)
         placed.append((members, piece))
-    pos = _pack(placed, radius, n)
-    return _fit(nodes, pos, radius)
+    return _fit(nodes, _pack(placed, radius, n), radius, scale=False)
 
 
 def _spring(pos: np.ndarray, links: list[tuple[int, int, int]], radius: np.ndarray,
             iterations: int) -> np.ndarray:
     """Fruchterman-Reingold on one connected piece, hubs pushing harder (as ForceAtlas2's
     degree-weighted repulsion), so a hub's many neighbours spread round it; in units where the
-    piece spans about sqrt(its size)."""
+    piece spans about sqrt(its size). Each step is a few n x n array operations."""
     m = len(pos)
     if m == 1:
         return np.zeros((1, 2))
-    pos = pos.copy()
+    x, y = pos[:, 0].copy(), pos[:, 1].copy()
     ij = np.array([(i, j) for i, j, _ in links], dtype=int).reshape(-1, 2)
     w = np.log1p(np.array([c for _, _, c in links], dtype=float))
     mass = 1.0 + np.bincount(ij.ravel(), minlength=m) ** 0.5 if len(ij) else np.ones(m)
+    k2mm = (1.0 / m) * np.outer(mass, mass)  # k squared times both masses
+    np.fill_diagonal(k2mm, 0.0)
     k = 1.0 / math.sqrt(m)
     step = 0.1
     cool = step / (iterations + 1)
     for _ in range(iterations):
-        delta = pos[:, None, :] - pos[None, :, :]
-        dist = np.maximum(np.hypot(delta[..., 0], delta[..., 1]), 1e-3)
-        push = k * k * mass[:, None] * mass[None, :] / dist ** 2
-        disp = (delta * push[..., None]).sum(axis=1)
+        dx = x[:, None] - x[None, :]
+        dy = y[:, None] - y[None, :]
+        push = k2mm / np.maximum(dx * dx + dy * dy, 1e-6)
+        fx = (dx * push).sum(axis=1)
+        fy = (dy * push).sum(axis=1)
         if len(ij):
-            d = pos[ij[:, 0]] - pos[ij[:, 1]]
-            length = np.maximum(np.hypot(d[:, 0], d[:, 1]), 1e-3)
-            pull = d * (length / k * w)[:, None]
-            np.add.at(disp, ij[:, 0], -pull)
-            np.add.at(disp, ij[:, 1], pull)
-        disp -= (pos - pos.mean(axis=0)) * 0.05 * mass[:, None]
-        length = np.maximum(np.hypot(disp[:, 0], disp[:, 1]), 1e-9)
-        pos += disp / length[:, None] * np.minimum(length, step)[:, None]
+            ex, ey = x[ij[:, 0]] - x[ij[:, 1]], y[ij[:, 0]] - y[ij[:, 1]]
+            pull = np.hypot(ex, ey) / k * w
+            fx += np.bincount(ij[:, 1], ex * pull, m) - np.bincount(ij[:, 0], ex * pull, m)
+            fy += np.bincount(ij[:, 1], ey * pull, m) - np.bincount(ij[:, 0], ey * pull, m)
+        fx -= (x - x.mean()) * 0.05 * mass
+        fy -= (y - y.mean()) * 0.05 * mass
+        length = np.maximum(np.hypot(fx, fy), 1e-9)
+        scale = np.minimum(length, step) / length
+        x += fx * scale
+        y += fy * scale
         step -= cool
-    pos -= pos.mean(axis=0)
+    pos = np.stack([x - x.mean(), y - y.mean()], axis=1)
+    # A force layout packs the hubs' neighbourhoods tight and flings chains far out; moving each
+    # node along its own direction to the radius its rank of distance would have in an evenly
+    # filled disc keeps every angle and order but evens the density out, so names find room.
+    r = np.hypot(pos[:, 0], pos[:, 1])
+    even = np.empty(m)
+    even[np.argsort(r, kind="stable")] = np.sqrt((np.arange(m) + 0.5) / m)
+    r_max = max(float(r.max()), 1e-9)
+    target = 0.25 * r / r_max + 0.75 * even
+    pos *= (target / np.maximum(r, 1e-9))[:, None]
     span = max(float(np.abs(pos).max()), 1e-9)
     return pos / span * math.sqrt(m)
 
 
 def _pack(placed: list[tuple[list[int], np.ndarray]], radius: np.ndarray, n: int) -> np.ndarray:
-    """Pieces (largest first) in rows, left to right, in a box of the drawing area's shape."""
+    """The largest piece fills most of the drawing area; the small ones (largest first) sit in
+    rows in a column at its right, so the eye goes to the main story. In canvas units."""
     pos = np.zeros((n, 2))
-    area = sum((2 * math.sqrt(len(m)) + 2) ** 2 for m, _ in placed)
-    row_width = math.sqrt(area * WIDTH / HEIGHT)
-    x = y = row_height = 0.0
-    for members, piece in placed:
-        size = 2 * math.sqrt(len(members)) + (2 if len(members) > 1 else 1.2)
-        if x > 0 and x + size > row_width:
-            x, y = 0.0, y + row_height
-            row_height = 0.0
-        pos[members] = piece + np.array([x + size / 2, y + size / 2])
-        x += size
-        row_height = max(row_height, size)
+    main, piece = placed[0]
+    rest = placed[1:]
+    side = 0.0 if not rest else min(0.3, 0.08 + 0.5 * sum(len(m) for m, _ in rest) / n)
+    width = WIDTH * (1 - side)
+    pos[main] = _scaled(piece, width, HEIGHT) + np.array([-WIDTH / 2 + width / 2, 0.0])
+    if rest:
+        # Rows in the column, each piece in a cell sized by its number of members.
+        left, right = WIDTH / 2 - WIDTH * side + 20, WIDTH / 2
+        x, y, row = left, -HEIGHT / 2, 0.0
+        for members, p in rest:
+            cell = 34 * math.sqrt(len(members)) + 30
+            if x > left and x + cell > right:
+                x, y, row = left, y + row, 0.0
+            pos[members] = _scaled(p, cell - 30, cell - 30) + np.array([x + cell / 2, y + cell / 2])
+            x += cell
+            row = max(row, cell)
     return pos
+
+
+def _scaled(piece: np.ndarray, width: float, height: float) -> np.ndarray:
+    piece = piece - piece.mean(axis=0)
+    span = np.maximum(np.abs(piece).max(axis=0), 1e-9)
+    return piece / span * np.array([width / 2, height / 2])
 
 
 def _start(nodes: list[Node], groups: dict[Node, int] | None, rng: np.random.Generator) -> np.ndarray:
@@ -168,22 +195,26 @@ def _sunflower(nodes: list[Node], groups: dict[Node, int] | None) -> np.ndarray:
 
 
 def _fit(nodes: list[Node], pos: np.ndarray, radius: np.ndarray, width: float = WIDTH,
-         height: float = HEIGHT, gap: float = 6.0) -> Pos:
-    """Scale `pos` into width x height (centred on 0, 0), then push apart dots that overlap."""
-    pos = pos - pos.mean(axis=0)
-    span = np.maximum(np.abs(pos).max(axis=0), 1e-9)
-    pos = pos * np.array([width / 2, height / 2]) / span
+         height: float = HEIGHT, gap: float = 6.0, scale: bool = True) -> Pos:
+    """Scale `pos` into width x height (centred on 0, 0) unless told not to, then push apart
+    dots that overlap."""
+    if scale:
+        pos = _scaled(pos, width, height)
     n = len(nodes)
     if 1 < n <= DENSE_LIMIT:
-        for _ in range(30):
-            delta = pos[:, None, :] - pos[None, :, :]
-            dist = np.maximum(np.hypot(delta[..., 0], delta[..., 1]), 1e-6)
-            need = radius[:, None] + radius[None, :] + gap
-            overlap = np.clip(need - dist, 0, None)
-            np.fill_diagonal(overlap, 0)
-            if not overlap.any():
+        x, y = pos[:, 0].copy(), pos[:, 1].copy()
+        need = radius[:, None] + radius[None, :] + gap
+        np.fill_diagonal(need, 0.0)
+        for _ in range(20):
+            dx = x[:, None] - x[None, :]
+            dy = y[:, None] - y[None, :]
+            dist = np.maximum(np.sqrt(dx * dx + dy * dy), 1e-6)
+            push = np.maximum(need - dist, 0.0) / 2 / dist
+            if not push.any():
                 break
-            pos += (delta / dist[..., None] * (overlap / 2)[..., None]).sum(axis=1)
+            x += (dx * push).sum(axis=1)
+            y += (dy * push).sum(axis=1)
+        pos = np.stack([x, y], axis=1)
     return {node: (round(float(x), 1), round(float(y), 1)) for node, (x, y) in zip(nodes, pos)}
 
 
@@ -214,7 +245,7 @@ def rings(focus: Node, first: Sequence[tuple[Node, str]], second: Sequence[tuple
     count = len(slots)
     # Room for each dot and a label beside it: the ring grows with its members.
     spacing = 2 * max((sizes.get(n, 8.0) for n, _ in first), default=8.0) + 34
-    inner = max(HEIGHT * 0.3, spacing * count / (2 * math.pi))
+    inner = max(HEIGHT * 0.42, spacing * count / (2 * math.pi))
     angle_of = {}
     for i, node in enumerate(slots):
         if node is None:
@@ -250,7 +281,8 @@ def case_map(cases: Sequence[Node], roles: dict[Node, list[tuple[Node, str]]],
     its defendants and what the claims challenge right, the courts that ruled on it far right.
 
     `roles[case]` lists (node, role) with role one of plaintiff, defendant, court, claim,
-    provision, target; a node already placed in an earlier band stays there. `heights` is each
+    provision, target; a node of several cases goes in the band of the case it has most ties
+    to (the earliest of those), so fewer lines run between bands. `heights` is each
     node's drawn height (its wrapped label); `others` (legal action outside any case) go in a
     last band, in columns by whether they act or are acted on.
 
@@ -269,10 +301,16 @@ def case_map(cases: Sequence[Node], roles: dict[Node, list[tuple[Node, str]]],
             y += h + gap
         return y
 
+    ties: dict[Node, dict[Node, int]] = defaultdict(lambda: defaultdict(int))
+    for case in cases:
+        for node, _ in roles.get(case, ()):
+            ties[node][case] += 1
+    rank = {case: i for i, case in enumerate(cases)}
+    home = {node: max(by_case, key=lambda c: (by_case[c], -rank[c])) for node, by_case in ties.items()}
     for case in cases:
         columns: dict[str, list[Node]] = defaultdict(list)
         for node, role in roles.get(case, ()):
-            if node not in pos and node != case and node not in columns[role]:
+            if node not in pos and node != case and home.get(node) == case and node not in columns[role]:
                 columns[role].append(node)
         ends = [stack(columns["plaintiff"], CASE_COLUMNS["plaintiff"], top),
                 stack([case], CASE_COLUMNS["case"], top),
@@ -302,44 +340,29 @@ def _grid(pos: Pos, nodes: list[Node], heights: dict[Node, float], top: float,
 
 
 def timeline(nodes: Sequence[Node], first_date: dict[Node, str | None], lanes: dict[Node, int],
-             width: float = WIDTH * 1.6, lane_height: float = 90.0) -> tuple[Pos, list[tuple[str, float]]]:
-    """Entities along one axis by their first date (left to right), one horizontal lane per
-    kind; undated ones in a column at the right. Returns the positions and the axis ticks
-    (year, x).
+             rows: int = 14, row_height: float = 46.0, column: float = 150.0) -> tuple[Pos, list[tuple[str, float]]]:
+    """Entities along one axis by their first date, left to right: one slot per year that has
+    any (so a lone early date does not squeeze the rest), as wide as its entities need, each
+    slot filled column by column in date order (then by kind, `lanes`); undated entities in a
+    last slot. Returns the positions and the axis ticks (year, x of the slot's left edge).
 
-    >>> pos, ticks = timeline(["a", "b"], {"a": "2017-01-25", "b": "2025-02"}, {"a": 0, "b": 0})
-    >>> pos["a"][0] < pos["b"][0], [t for t, _ in ticks][:2]
-    (True, ['2017', '2018'])
+    >>> pos, ticks = timeline(["a", "b", "c"], {"a": "2017-01-25", "b": "2025-02"}, {})
+    >>> pos["a"][0] < pos["b"][0] < pos["c"][0], ticks
+    (True, [('2017', 0.0), ('2025', 150.0), ('no date', 300.0)])
     """
-    dated = sorted((first_date[n], n) for n in nodes if first_date.get(n))
-    if dated:
-        lo, hi = _day(dated[0][0]), _day(dated[-1][0])
-    else:
-        lo = hi = 0.0
-    span = max(hi - lo, 1.0)
-    x_of = lambda when: -width / 2 + width * (_day(when) - lo) / span  # noqa: E731
+    by_year: dict[str, list[Node]] = defaultdict(list)
+    for node in nodes:
+        when = first_date.get(node)
+        by_year[when[:4] if when else "no date"].append(node)
+    order = sorted(y for y in by_year if y != "no date") + (["no date"] if "no date" in by_year else [])
     pos: Pos = {}
-    # Entities sharing a lane and a date sit one above another, so none covers another.
-    used: dict[tuple[int, int], int] = defaultdict(int)
-    for when, node in dated:
-        x = x_of(when)
-        lane = lanes.get(node, 0)
-        slot = used[lane, round(x / 40)]
-        used[lane, round(x / 40)] += 1
-        pos[node] = (round(x, 1), round(lane * lane_height + (slot % 4) * 20 - (slot // 4) * 10, 1))
-    undated = [n for n in nodes if not first_date.get(n)]
-    for i, node in enumerate(undated):
-        pos[node] = (round(width / 2 + 160 + (i // 25) * 120, 1), round((i % 25) * 26, 1))
     ticks = []
-    if dated:
-        for year in range(int(dated[0][0][:4]), int(dated[-1][0][:4]) + 2):
-            x = x_of(f"{year}-01-01")
-            if x <= width / 2 + 1:
-                ticks.append((str(year), round(x, 1)))
+    x = 0.0
+    for year in order:
+        members = sorted(by_year[year], key=lambda n: (first_date.get(n) or "", lanes.get(n, 0), str(n)))
+        ticks.append((year, round(x, 1)))
+        for i, node in enumerate(members):
+            pos[node] = (round(x + column / 2 + (i // rows) * column, 1),
+                         round((i % rows) * row_height, 1))
+        x += column * max(1, math.ceil(len(members) / rows))
     return pos, ticks
-
-
-def _day(when: str) -> float:
-    """Days since year 0 of an ISO date of 1, 2 or 3 parts (its first day), for spacing."""
-    parts = [int(p) for p in when.split("-")[:3]] + [1, 1]
-    return parts[0] * 365.25 + (parts[1] - 1) * 30.44 + (parts[2] - 1)

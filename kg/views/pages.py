@@ -103,11 +103,15 @@ def valid_time(d: dict[str, Any]) -> tuple[str, str] | None:
     >>> valid_time({"date": "2017-01"}), valid_time({"start_date": "2025-01-20"})
     (('2017-01-01', '2017-01-31'), ('2025-01-20', '9999-12-31'))
     """
-    start, end = d.get("start_date"), d.get("end_date")
+    return _span(d.get("date"), d.get("start_date"), d.get("end_date"))
+
+
+@functools.lru_cache(maxsize=65536)  # a graph has far fewer distinct dates than statements
+def _span(date: str | None, start: str | None, end: str | None) -> tuple[str, str] | None:
     if start or end:
         return (date_span(start)[0] if start else "0000-01-01", date_span(end)[1] if end else "9999-12-31")
-    if d.get("date"):
-        return date_span(d["date"])
+    if date:
+        return date_span(date)
     return None
 
 
@@ -208,7 +212,9 @@ class Part:
 
     @classmethod
     def of(cls, G: nx.MultiDiGraph) -> "Part":
-        return cls(list(G), list(G.edges(keys=True, data=True)))
+        # From the adjacency dicts directly: networkx's edge views cost a call per edge.
+        return cls(list(G), [(u, v, k, d) for u, nbrs in G._succ.items() for v, keyed in nbrs.items()
+                             for k, d in keyed.items()])
 
     @classmethod
     def from_edges(cls, edges: list[Edge], keep: Iterable[Hashable] = ()) -> "Part":
@@ -220,9 +226,12 @@ class Part:
         return cls(list(seen), edges)
 
 
-def ego(G: nx.MultiDiGraph, node: Hashable, depth: int = 1) -> Part:
+def ego(G: nx.MultiDiGraph, node: Hashable, depth: int = 1, limit: int | None = None,
+        scores: dict[Hashable, float] | None = None) -> Part:
     """`node` and everything within `depth` links of it (either direction), with their edges;
-    linear in the size of what it returns.
+    with `limit`, only `node` and the `limit` - 1 highest-scoring of the others, and at most
+    STATEMENTS_PER_ENTITY times `limit` statements (see :func:`bound`). Linear in the size of
+    the neighbourhood.
 
     >>> sorted(ego(nx.MultiDiGraph([("a", "b"), ("c", "b"), ("c", "d")]), "a", 2).nodes)
     ['a', 'b', 'c']
@@ -238,9 +247,22 @@ def ego(G: nx.MultiDiGraph, node: Hashable, depth: int = 1) -> Part:
                     reached[m] = level
                     nxt.append(m)
         frontier = nxt
+    note = None
+    if limit is not None and len(reached) > limit:
+        scores = scores or {}
+        top = heapq.nlargest(limit - 1, (n for n in reached if n != node),
+                             key=lambda n: (scores.get(n, 0.0), str(n)))
+        note = len(reached)
+        reached = {n: reached[n] for n in [node, *top]}
     edges = [(u, v, k, d) for u in reached for v, keyed in succ[u].items() if v in reached
              for k, d in keyed.items()]
-    return Part(list(reached), edges)
+    part = Part(list(reached), edges)
+    if note is not None:
+        part = bound(part, scores or {}, limit, [node])
+        rest = (part.note or "").removeprefix(f"Showing all {len(part.nodes)} entities")
+        part.note = (f"Showing the {len(part.nodes)} most central of the {note} entities within "
+                     f"{depth} link{'s' if depth > 1 else ''}" + (rest or "; the other views show the rest."))
+    return part
 
 
 def bound(part: Part, scores: dict[Hashable, float], limit: int | None,
@@ -253,22 +275,30 @@ def bound(part: Part, scores: dict[Hashable, float], limit: int | None,
     >>> p.nodes, len(p.edges), p.note
     (['b', 'c'], 1, 'Showing the 2 most central of 3 entities (by PageRank); the other views show the rest.')
     """
-    if limit is None or len(part.nodes) <= limit:
+    most = None if limit is None else STATEMENTS_PER_ENTITY * limit
+    if limit is None or (len(part.nodes) <= limit and len(part.edges) <= most):
         return part
-    kept = [n for n in keep if n in set(part.nodes)]
-    top = heapq.nlargest(limit - len(kept), (n for n in part.nodes if n not in set(kept)),
-                         key=lambda n: (scores.get(n, 0.0), str(n)))
-    chosen = set(kept).union(top)
-    nodes = [n for n in part.nodes if n in chosen]
-    inside = [e for e in part.edges if e[0] in chosen and e[1] in chosen]
-    most = STATEMENTS_PER_ENTITY * limit
-    note = f"Showing the {len(nodes)} most central of {len(part.nodes)} entities (by PageRank)"
+    if len(part.nodes) <= limit:
+        nodes, inside = part.nodes, part.edges
+        note = f"Showing all {len(nodes)} entities"
+    else:
+        members = set(part.nodes)
+        kept = [n for n in keep if n in members]
+        skip = set(kept)
+        top = heapq.nlargest(limit - len(kept), (n for n in part.nodes if n not in skip),
+                             key=lambda n: (scores.get(n, 0.0), str(n)))
+        chosen = set(kept).union(top)
+        nodes = [n for n in part.nodes if n in chosen]
+        inside = [e for e in part.edges if e[0] in chosen and e[1] in chosen]
+        note = f"Showing the {len(nodes)} most central of {len(part.nodes)} entities (by PageRank)"
     if len(inside) > most:
         by_pair: dict[frozenset, list[Edge]] = defaultdict(list)
         for e in inside:
             by_pair[frozenset(e[:2])].append(e)
-        pairs = sorted(by_pair.values(), key=lambda es: (-sum(scores.get(n, 0.0) for n in es[0][:2]),
-                                                        str(es[0][2])))
+        score = scores.get
+        strength = {pair: -(score(e[0][0], 0.0) + score(e[0][1], 0.0)) for pair, e in by_pair.items()}
+        order = sorted(by_pair, key=lambda pair: (strength[pair], str(by_pair[pair][0][2])))
+        pairs = [by_pair[pair] for pair in order]
         picked: list[Edge] = []
         depth = 0
         while len(picked) < most:
@@ -367,7 +397,9 @@ def page_data(G: nx.MultiDiGraph, part: Part, look: Style, *, kind: str = "force
         sizes[focus] = 24.0
     names = {n: attrs[n].get("label", str(n)) for n in part.nodes}
     order = labels.ranked(part.nodes, scores, focus)
-    shorts = {n: labels.shorten(names[n]) for n in part.nodes}
+    # Few names, more room: a focus view or a small view shows longer names.
+    width = labels.WIDTH + 10 if kind == "focus" or len(part.nodes) <= 30 else labels.WIDTH
+    shorts = {n: labels.shorten(names[n], width) for n in part.nodes}
     pairs = [(u, v) for u, v, _, _ in part.edges]
     ticks: list = []
     shape = "dot"
@@ -713,7 +745,7 @@ def write_views(g: Graph, out: str | Path, *, focus: str | None = None, depth: i
     for n in [*listed, *linked]:
         label = G.nodes[n].get("label", n)
         emit("Neighbourhoods" if n in listed else None, look.ego_pages[n],
-             f"Around {label} ({depth} link{'s' if depth > 1 else ''})", ego(G, n, depth),
+             f"Around {label} ({depth} link{'s' if depth > 1 else ''})", ego(G, n, depth, limit, look.scores),
              f"Everything {label} did or had done to them, grouped by kind of relation.",
              focus=n, kind="focus")
     by_family: dict[str, list[Edge]] = defaultdict(list)
@@ -741,11 +773,13 @@ def write_views(g: Graph, out: str | Path, *, focus: str | None = None, depth: i
              clusters=community, groups=[("Camp A", split[0].sides[0]), ("Camp B", split[0].sides[1])],
              note=f"Hostile statements run between the camps and cooperative ones within them, "
                   f"except {len(split[0].frustrated)} of the {split[0].signed_edges} signed statements.")
-    emit("Timeline", "timeline.html", "The graph over time", whole,
+    dated = Part.from_edges([e for e in whole.edges if valid_time(e[3])])
+    emit("Timeline", "timeline.html", "The graph over time", dated,
          "Who and what entered the story when, left to right by the first date the sources give.",
-         kind="timeline")
+         kind="timeline", note=f"Only the {len(dated.edges)} statements the sources date (events by "
+                               f"their date, roles by their term), and the entities they link.")
 
-    _write_index(folder, G, sections, len(more))
+    _write_index(folder, G, sections, len(more), len(sources))
     main = look.ego_pages[focus_id] if focus_id else "graph.html"
     pages = [p for section in sections.values() for p in section]
     return Views(folder=folder, pages=pages, main=main, _inline=inline[main], more=more)
@@ -759,11 +793,13 @@ def _simple(part: Part, signed: bool = False, G: nx.MultiDiGraph | None = None) 
     return H
 
 
-def _write_index(folder: Path, G: nx.MultiDiGraph, sections: dict[str, list[Page]], more: int = 0) -> None:
-    documents = {d.get("document") for _, _, d in G.edges(data=True)} - {None}
+def _write_index(folder: Path, G: nx.MultiDiGraph, sections: dict[str, list[Page]], more: int = 0,
+                 documents: int | None = None) -> None:
+    if documents is None:
+        documents = len({d.get("document") for _, _, d in G.edges(data=True)} - {None})
     text = _templates().get_template("index.html").render(
         title="Views of the graph", lib="lib",
-        summary=f"{len(G)} entities and {G.number_of_edges()} statements from {len(documents)} sources. "
+        summary=f"{len(G)} entities and {G.number_of_edges()} statements from {documents} sources. "
                 f"Each view opens offline: search for a name, filter by relation, type, source and "
                 f"date, and click an entity for its statements and their quotes.",
         more=more, sections=[{"name": name, "pages": pages} for name, pages in sections.items()])

@@ -197,34 +197,27 @@
       font: {color: faded ? "#b5b5b5" : "#1a1a1a"}
     };
   }
+  var shownLabel = {};  // id -> true when its name is drawn
+  // What all nodes and edges share goes in the network's options, not on each item: vis-network
+  // merges each item's options on creation, which on a large view costs seconds.
   var nodes = new vis.DataSet(data.nodes.map(function (n) {
-    var look = nodeLook(n, false);
-    var node = {id: n.id, x: n.x, y: n.y, size: n.size, shape: data.shape, color: look.color,
-                borderWidth: n.focus ? 5 : (data.shape === "box" ? 2 : 1.5), label: "",
-                font: {size: PX, face: FACE, color: "#1a1a1a", strokeWidth: data.shape === "box" ? 0 : 4,
-                       strokeColor: "#ffffff"}};
-    if (data.shape === "box") {
-      node.label = n.short;
-      node.widthConstraint = {maximum: 200};
-      node.margin = 7;
-      node.shapeProperties = {borderRadius: 3};
-    } else if (n.label) {
-      node.label = n.short;
-    }
-    if (n.focus) node.font.size = PX + 3;
+    var node = {id: n.id, x: n.x, y: n.y, size: n.size, color: nodeLook(n, false).color, label: ""};
+    if (data.shape === "box" || n.label) node.label = n.short;
+    if (data.shape !== "box" && n.label) shownLabel[n.id] = true;
+    if (n.focus) { node.borderWidth = 5; node.font = {size: PX + 3}; }
     return node;
   }));
   var edges = new vis.DataSet(data.edges.map(function (e) {
-    var implied = e.confidence === "implied";
-    var edge = {id: e.id, from: e.from, to: e.to, dashes: e.dashes || false, width: implied ? 1 : 1.6,
-                color: {color: e.color, highlight: e.color, hover: e.color, opacity: implied ? 0.45 : 0.8}};
+    // Colours mixed with white here, not by opacity: vis-network would re-parse a colour with
+    // an opacity on every frame.
+    var edge = {id: e.id, from: e.from, to: e.to, color: tint(e.color, 0.2)};
+    // Dashes cost much canvas time: a large view tells relations apart by colour only.
+    if (!BIG && e.dashes) edge.dashes = e.dashes;
+    if (e.confidence === "implied") { edge.width = 1; edge.color = tint(e.color, 0.55); }
     if (e.curve) edge.smooth = {enabled: true, type: e.curve[0], roundness: e.curve[1]};
-    if (data.shape === "box") {
-      // Columns say who sued and who was sued; lines name what columns do not.
-      if (!/^(plaintiff in|defendant in|sued|asserted in|leads)$/.test(e.relation))
-        edge.label = e.relation + (e.date ? " · " + e.date : "");
-      edge.font = {size: 12, face: FACE, color: "#555", strokeWidth: 4, strokeColor: "#fff", align: "middle"};
-    }
+    // On a case map, columns and colours say who sued whom over what; lines name the rulings.
+    if (data.shape === "box" && /^ruled/.test(e.relation))
+      edge.label = e.relation + (e.date ? " · " + e.date : "");
     return edge;
   }));
 
@@ -242,13 +235,18 @@
                                  springConstant: 0.05, damping: 0.6, avoidOverlap: 0.5},
               stabilization: {enabled: false}},
     layout: {improvedLayout: false, randomSeed: 7},
-    nodes: {shape: data.shape, scaling: {label: {enabled: false}}},
-    edges: {smooth: {enabled: false}, arrows: {to: {enabled: true, scaleFactor: 0.45}}, hoverWidth: 0.6,
-            selectionWidth: 1.5},
+    nodes: {shape: data.shape, scaling: {label: {enabled: false}}, borderWidth: data.shape === "box" ? 2 : 1.5,
+            font: {size: PX, face: FACE, color: "#1a1a1a", strokeWidth: data.shape === "box" ? 0 : 4, strokeColor: "#ffffff"},
+            widthConstraint: data.shape === "box" ? {maximum: 200} : false, margin: 7,
+            shapeProperties: {borderRadius: 3}},
+    edges: {smooth: {enabled: false}, arrows: {to: {enabled: !BIG, scaleFactor: 0.45}}, hoverWidth: 0.6,
+            selectionWidth: 1.5, width: 1.6, color: {inherit: false},
+            font: {size: 12, face: FACE, color: "#555", strokeWidth: 4, strokeColor: "#fff", align: "middle"}},
     interaction: {hover: true, tooltipDelay: 100, hideEdgesOnDrag: BIG, hideEdgesOnZoom: BIG,
                   navigationButtons: false, keyboard: false}
   };
   var network = view.network = window.network = new vis.Network(container, {nodes: nodes, edges: edges}, options);
+  network.once("afterDrawing", function () { view.firstFrame = performance.now(); });  // ms since navigation
 
   // --- names: the most important that fit, none over another, at a constant screen size ---
   var measure = document.createElement("canvas").getContext("2d");
@@ -259,7 +257,6 @@
   function overlaps(a, b) {
     return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
   }
-  var shownLabel = {};  // id -> true when its name is drawn
   function placeLabels() {
     if (data.shape === "box") return;
     var scale = network.getScale();
@@ -275,7 +272,8 @@
     var box = network.getViewPosition(), w = container.clientWidth / scale, h = container.clientHeight / scale;
     var area = [box.x - w / 2, box.y - h / 2, box.x + w / 2, box.y + h / 2];
     var taken = [], chosen = {};
-    for (var i = 0; i < order.length && taken.length < MOST; i++) {
+    // The most important few hundred are tried; on a large view the rest would not fit anyway.
+    for (var i = 0; i < order.length && taken.length < MOST && i < 8 * MOST; i++) {
       var n = order[i], b = body[n.id];
       if (!b) continue;
       var special = n.focus || n.id === state.sel;
@@ -284,6 +282,8 @@
       var tw = textWidth(n.short, fs) / 2 + pad, th = fs * 1.15 + pad;
       var r = b.options.size;
       var below = [b.x - tw, b.y + r + 3 - pad, b.x + tw, b.y + r + 3 + th];
+      // A name cut by the edge of the canvas is not drawn (unless it is the focus's).
+      if (!special && (below[0] < area[0] || below[2] > area[2] || below[3] > area[3])) continue;
       if (!taken.some(function (t) { return overlaps(below, t); })) { taken.push(below); chosen[n.id] = fs; }
     }
     var updates = [];
@@ -357,27 +357,34 @@
     });
     hidden = newHidden;
     var hl = highlighted();
+    // Only what changed is sent to vis-network: on a large view, updating every item costs
+    // seconds.
     var nodeUpdates = [];
     data.nodes.forEach(function (n) {
-      var fade = !!(hl && !hl[n.id]);
-      var u = {id: n.id, hidden: !!hidden[n.id]};
-      if (fade !== !!faded[n.id]) {
+      var fade = !!(hl && !hl[n.id]), hide = !!hidden[n.id];
+      if (fade === !!n._faded && hide === !!n._hidden) return;
+      var u = {id: n.id, hidden: hide};
+      if (fade !== !!n._faded) {
         var look = nodeLook(n, fade);
         u.color = look.color;
         u.font = {color: look.font.color};
-        if (fade) faded[n.id] = true; else delete faded[n.id];
       }
+      n._faded = fade; n._hidden = hide;
+      if (fade) faded[n.id] = true; else delete faded[n.id];
       nodeUpdates.push(u);
     });
     data.edges.forEach(function (e) {
-      var fade = !!(hl && !(e.from === state.sel || e.to === state.sel));
-      var implied = e.confidence === "implied";
-      edgeUpdates.push({id: e.id, hidden: !e._on,
-                        color: {color: fade ? FADED : e.color, highlight: e.color, hover: e.color,
-                                opacity: fade ? 0.6 : implied ? 0.45 : 0.8}});
+      var fade = !!(hl && !(e.from === state.sel || e.to === state.sel)), hide = !e._on;
+      if (fade === !!e._faded && hide === !!e._hidden) return;
+      var u = {id: e.id, hidden: hide};
+      if (fade !== !!e._faded)
+        u.color = {color: fade ? FADED : tint(e.color, e.confidence === "implied" ? 0.55 : 0.2),
+                   highlight: e.color, hover: e.color};
+      e._faded = fade; e._hidden = hide;
+      edgeUpdates.push(u);
     });
-    nodes.update(nodeUpdates);
-    edges.update(edgeUpdates);
+    if (nodeUpdates.length) nodes.update(nodeUpdates);
+    if (edgeUpdates.length) edges.update(edgeUpdates);
     placeLabels();
     syncControls();
     writeHash();
@@ -484,6 +491,7 @@
   var famBox = document.getElementById("kg-families");
   data.families.forEach(function (f) {
     var group = el("details", "kg-family");
+    if (data.families.length === 1) group.open = true;  // one family: show its relations' key
     var summary = el("summary"), label = el("label");
     label.appendChild(checkbox("kg-fam", f.key, true, function (ev) {
       if (ev.target.checked) delete state.fam[f.key]; else state.fam[f.key] = true;
@@ -574,13 +582,17 @@
     var scale = network.getScale();
     if (data.ticks && data.ticks.length) {
       var ys = data.nodes.map(function (n) { return n.y; });
-      var top = Math.min.apply(null, ys) - 60, bottom = Math.max.apply(null, ys) + 40;
+      var top = Math.min.apply(null, ys) - 50, bottom = Math.max.apply(null, ys) + 40;
       ctx.save();
       ctx.strokeStyle = "#e3e3e3"; ctx.lineWidth = 1 / scale;
-      ctx.fillStyle = "#777"; ctx.font = (13 / scale) + "px " + FACE; ctx.textAlign = "left";
+      ctx.fillStyle = "#555"; ctx.textAlign = "left"; ctx.textBaseline = "top";
+      ctx.font = "600 " + (14 / scale) + "px " + FACE;
+      var free = -Infinity;  // a year's name is skipped where the one before it still runs
       data.ticks.forEach(function (t) {
         ctx.beginPath(); ctx.moveTo(t[1], top); ctx.lineTo(t[1], bottom); ctx.stroke();
-        ctx.fillText(t[0], t[1] + 3 / scale, top + 14 / scale);
+        if (t[1] < free) return;
+        ctx.fillText(t[0], t[1] + 5 / scale, top + 4 / scale);
+        free = t[1] + 10 / scale + ctx.measureText(t[0]).width;
       });
       ctx.restore();
     }
