@@ -10,6 +10,7 @@ the view tests use; the page records when vis-network finished its first frame.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import tempfile
@@ -74,7 +75,8 @@ def main() -> None:
             shown = tab.evaluate("[network.body.data.nodes.length, network.body.data.edges.length]")
             errors = tab.errors
     print(f"view of {shown[0]:,} entities and {shown[1]:,} statements: written in {written:.2f} s "
-          f"({size:.1f} MB); first frame {frame:.2f} s after navigation in headless Chromium")
+          f"({size:.1f} MB); first frame {frame:.2f} s after navigation in headless Chromium "
+          f"(load average {os.getloadavg()[0]:.1f})")
     if errors:
         print("page errors:", errors)
 

@@ -48,7 +48,7 @@ def force(nodes: Sequence[Node], pairs: Iterable[tuple[Node, Node]], sizes: dict
     nodes = list(nodes)
     n = len(nodes)
     # Small views get more steps; large ones settle in fewer, each step costing n x n.
-    iterations = iterations or (100 if n <= 250 else 60)
+    iterations = iterations or (100 if n <= 250 else 45)
     if n == 0:
         return {}
     if n == 1:
@@ -225,7 +225,7 @@ def rings(focus: Node, first: Sequence[tuple[Node, str]], second: Sequence[tuple
     beside that neighbour.
 
     >>> pos = rings("f", [("a", "opposes"), ("b", "opposes"), ("c", "supports")], [("d", "a")], {})
-    >>> ring = {round(math.hypot(x / 1.35, y)) for x, y in (pos["a"], pos["b"], pos["c"])}
+    >>> ring = {round(math.hypot(x / 1.2, y)) for x, y in (pos["a"], pos["b"], pos["c"])}
     >>> pos["f"], len(ring)
     ((0.0, 0.0), 1)
     """
@@ -252,7 +252,7 @@ def rings(focus: Node, first: Sequence[tuple[Node, str]], second: Sequence[tuple
             continue
         angle = -math.pi / 2 + 2 * math.pi * i / count
         angle_of[node] = angle
-        pos[node] = (round(inner * math.cos(angle) * 1.35, 1), round(inner * math.sin(angle), 1))
+        pos[node] = (round(inner * math.cos(angle) * 1.2, 1), round(inner * math.sin(angle), 1))
     if second:
         by_parent: dict[Node, list[Node]] = defaultdict(list)
         for node, parent in second:
@@ -266,7 +266,7 @@ def rings(focus: Node, first: Sequence[tuple[Node, str]], second: Sequence[tuple
         start = min(angle_of.get(p, 0.0) for p in by_parent) if by_parent else start
         for i, node in enumerate(order):
             angle = start + 2 * math.pi * i / len(order)
-            pos[node] = (round(outer * math.cos(angle) * 1.35, 1), round(outer * math.sin(angle), 1))
+            pos[node] = (round(outer * math.cos(angle) * 1.2, 1), round(outer * math.sin(angle), 1))
     return pos
 
 
@@ -276,7 +276,7 @@ CASE_COLUMNS = {"plaintiff": 0.0, "case": 265.0, "defendant": 530.0, "court": 79
 
 def case_map(cases: Sequence[Node], roles: dict[Node, list[tuple[Node, str]]],
              heights: dict[Node, float], others: Sequence[Node] = ()) -> Pos:
-    """One band per case in the order given (by date), top to bottom: its plaintiffs left, the
+    """One band per case in the order given (newest first), top to bottom: its plaintiffs left, the
     case in the middle with its claims beneath and the provisions they invoke beneath those,
     its defendants and what the claims challenge right, the courts that ruled on it far right.
 

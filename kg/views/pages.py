@@ -20,6 +20,7 @@ import dataclasses
 import functools
 import heapq
 import html
+import json
 import math
 import re
 import shutil
@@ -354,7 +355,7 @@ def _size(score: float, top: float) -> float:
 
 
 def _case_roles(G: nx.MultiDiGraph, part: Part) -> tuple[list, dict, list]:
-    """The cases of a legal-action part by date, each with its parties, claims, provisions,
+    """The cases of a legal-action part, newest first, each with its parties, claims, provisions,
     targets and courts, for :func:`kg.views.layouts.case_map`."""
     nodes = G.nodes
     cases = [n for n in part.nodes if "Lawsuit" in nodes[n].get("classes", ())]
@@ -378,7 +379,8 @@ def _case_roles(G: nx.MultiDiGraph, part: Part) -> tuple[list, dict, list]:
             roles[case].append((v, "provision"))
         elif case is not None and d.get("relation") == "challenges":
             roles[case].append((v, "target"))
-    cases.sort(key=lambda c: (when.get(c, "9999"), str(c)))
+    # The newest case first, as a story leads with the news; undated cases last.
+    cases.sort(key=lambda c: (c not in when, "".join(chr(0x10FFFF - ord(ch)) for ch in when.get(c, "")), str(c)))
     return cases, roles, [n for n in part.nodes if n not in cases]
 
 
@@ -468,7 +470,10 @@ def page_data(G: nx.MultiDiGraph, part: Part, look: Style, *, kind: str = "force
             "dashes": look.relation_dashes.get(relation, False), "curve": curves.get(i)})
     source_list = [{"id": s, "title": look.sources.get(s, s), "published": look.published.get(s)}
                    for s in sources]
-    return {"kind": kind, "shape": shape, "focus": focus, "nodes": nodes, "edges": edges,
+    heads = {"plaintiff": "Plaintiffs", "case": "Case (claims beneath)", "defendant": "Defendants, targets",
+             "court": "Courts that ruled"}
+    columns = [[heads[role], x] for role, x in layouts.CASE_COLUMNS.items()] if kind == "cases" else []
+    return {"kind": kind, "shape": shape, "focus": focus, "nodes": nodes, "edges": edges, "columns": columns,
             "sources": source_list, "ticks": ticks, "font": labels.FONT,
             "families": _family_legend(part, look), "types": _type_legend(G, part, colours, groups)}
 
@@ -600,7 +605,7 @@ def render_part(G: nx.MultiDiGraph, part: Part, *, title: str, look: Style, kind
                           f"from {len(documents)} source{'s' if len(documents) != 1 else ''}.")
     note = " ".join(filter(None, (note, part.note))) or None
     return _templates().get_template("view.html").render(
-        title=title, summary=summary, note=note, data=data, lib=lib, index=index,
+        title=title, summary=summary, note=note, data=_json(data), lib=lib, index=index,
         inline=_inline_assets() if inline else None)
 
 
@@ -626,6 +631,14 @@ def render(G: nx.MultiDiGraph, *, title: str, look: Style | None = None, summary
     part = bound(Part.of(G), look.scores, limit, [focus] if focus is not None else ())
     return render_part(G, part, title=title, look=look, kind=kind, summary=summary, note=note,
                        focus=focus, groups=groups, inline=inline, lib=lib, index=index)
+
+
+def _json(data: Any) -> Markup:
+    """`data` as JSON safe inside a script element: ``<``, ``>``, ``&`` and ``'`` escaped, as
+    Jinja's tojson does, without sorting keys (a large page's data in half the time)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+                  .replace("'", "\\u0027").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
 def write(path: str | Path, text: str) -> Path:

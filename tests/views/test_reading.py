@@ -76,7 +76,7 @@ def test_the_focus_is_at_the_centre_labelled_and_marked(chromium, seed_views):
     data = page_data(page)
     near = {e["to"] if e["from"] == "ThomasHoman" else e["from"] for e in data["edges"]
             if "ThomasHoman" in (e["from"], e["to"])} - {"ThomasHoman"}
-    radii = {round(((n["x"] / 1.35) ** 2 + n["y"] ** 2) ** 0.5) for n in data["nodes"] if n["id"] in near}
+    radii = {round(((n["x"] / 1.2) ** 2 + n["y"] ** 2) ** 0.5) for n in data["nodes"] if n["id"] in near}
     assert len(radii) == 1
 
 

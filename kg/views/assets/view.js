@@ -201,7 +201,7 @@
   // What all nodes and edges share goes in the network's options, not on each item: vis-network
   // merges each item's options on creation, which on a large view costs seconds.
   var nodes = new vis.DataSet(data.nodes.map(function (n) {
-    var node = {id: n.id, x: n.x, y: n.y, size: n.size, color: nodeLook(n, false).color, label: ""};
+    var node = {id: n.id, x: n.x, y: n.y, size: n.size, color: nodeLook(n, false).color};
     if (data.shape === "box" || n.label) node.label = n.short;
     if (data.shape !== "box" && n.label) shownLabel[n.id] = true;
     if (n.focus) { node.borderWidth = 5; node.font = {size: PX + 3}; }
@@ -414,6 +414,7 @@
   var search = document.getElementById("kg-search");
   var names = document.getElementById("kg-names");
   var lookup = {};
+  var options_ = document.createDocumentFragment();
   data.nodes.slice().sort(function (a, b) { return a.rank - b.rank; }).forEach(function (n) {
     [n.name].concat(n.aliases || []).forEach(function (text, i) {
       var key = String(text).toLowerCase();
@@ -421,9 +422,12 @@
       var option = el("option");
       option.value = text;
       if (i) option.label = text + " — " + n.name;
-      names.appendChild(option);
+      options_.appendChild(option);
     });
   });
+  // The type-ahead list joins the page after the first frame: on a large view it is thousands
+  // of elements.
+  setTimeout(function () { names.appendChild(options_); }, 0);
   function find(text) {
     var key = text.trim().toLowerCase();
     if (!key) return null;
@@ -596,6 +600,14 @@
       });
       ctx.restore();
     }
+    if (data.columns && data.columns.length) {  // a case map's column heads, above its first band
+      var y0 = Math.min.apply(null, data.nodes.map(function (n) { return n.y; })) - 60;
+      ctx.save();
+      ctx.fillStyle = "#555"; ctx.textAlign = "center"; ctx.textBaseline = "top";
+      ctx.font = "600 " + (13 / scale) + "px " + FACE;
+      data.columns.forEach(function (c) { ctx.fillText(c[0].toUpperCase(), c[1], y0); });
+      ctx.restore();
+    }
     [[data.focus, "rgba(255, 190, 0, 0.35)", "#d99a00"], [state.sel, "rgba(30, 120, 220, 0.18)", "#1e78dc"]]
       .forEach(function (mark) {
         if (mark[0] === null || mark[0] === undefined || hidden[mark[0]] || data.shape === "box") return;
@@ -636,7 +648,7 @@
     var xs = data.nodes.map(function (n) { return n.x; }), ys = data.nodes.map(function (n) { return n.y; });
     var left = Math.min.apply(null, xs) - 110, right = Math.max.apply(null, xs) + 110;
     var scale = Math.max(Math.min(1, container.clientWidth / (right - left)), 12 / PX);
-    network.moveTo({position: {x: (left + right) / 2, y: Math.min.apply(null, ys) - 40 + container.clientHeight / scale / 2},
+    network.moveTo({position: {x: (left + right) / 2, y: Math.min.apply(null, ys) - 80 + container.clientHeight / scale / 2},
                     scale: scale, animation: false});
   } else {
     network.moveTo({scale: network.getScale() * 0.94, animation: false});
