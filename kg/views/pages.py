@@ -313,24 +313,6 @@ def bound(part: Part, scores: dict[Hashable, float], limit: int | None,
     return Part(nodes, inside, note + "; the other views show the rest.")
 
 
-def most_central(G: nx.MultiDiGraph, scores: dict[Hashable, float], limit: int,
-                 keep: Iterable[Hashable] = ()) -> tuple[nx.MultiDiGraph, str | None]:
-    """The subgraph of the `limit` highest-scoring nodes of `G` (and `keep`), and a note saying
-    so when it cut; `G` and no note when it is small enough.
-
-    >>> H, note = most_central(nx.MultiDiGraph([("a", "b"), ("b", "c")]), {"a": 1, "b": 3, "c": 2}, 2)
-    >>> sorted(H)
-    ['b', 'c']
-    """
-    part = bound(Part.of(G), scores, limit, keep)
-    if part.note is None:
-        return G, None
-    H = nx.MultiDiGraph()
-    H.add_nodes_from((n, G.nodes[n]) for n in part.nodes)
-    H.add_edges_from((u, v, k, d) for u, v, k, d in part.edges)
-    return H, part.note
-
-
 # --- one page's data ----------------------------------------------------------------------------
 
 def _curves(edges: list[Edge]) -> dict[int, list | None]:

@@ -201,7 +201,9 @@
   // What all nodes and edges share goes in the network's options, not on each item: vis-network
   // merges each item's options on creation, which on a large view costs seconds.
   var nodes = new vis.DataSet(data.nodes.map(function (n) {
-    var node = {id: n.id, x: n.x, y: n.y, size: n.size, color: nodeLook(n, false).color};
+    // A large view gives each dot its colour as a string (vis-network derives the rest),
+    // cheaper to build than a colour object per node.
+    var node = {id: n.id, x: n.x, y: n.y, size: n.size, color: BIG ? n.color : nodeLook(n, false).color};
     if (data.shape === "box" || n.label) node.label = n.short;
     if (data.shape !== "box" && n.label) shownLabel[n.id] = true;
     if (n.focus) { node.borderWidth = 5; node.font = {size: PX + 3}; }
