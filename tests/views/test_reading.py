@@ -213,3 +213,25 @@ def test_the_index_describes_each_view_with_its_counts(chromium, seed_views):
         assert int(nodes) == by_file[title].nodes and int(edges) == by_file[title].edges
         assert about.strip()
     assert "more neighbourhood views" in page.evaluate("document.body.innerText")
+
+
+def test_a_large_view_draws_entities_first_then_its_lines_and_still_filters(chromium, tmp_path):
+    import networkx as nx
+
+    G = nx.MultiDiGraph()
+    for i in range(1500):
+        G.add_node(f"E{i}", label=f"Entity {i}", type="Person", classes=["Person", "Actor", "Entity"])
+    for i in range(3200):  # above the page's 3,000 lines: lines join after the first frame
+        relation, families = (("supported", ["supports"]) if i % 2 else ("threatened", ["opposes"]))
+        G.add_edge(f"E{(i * 7) % 1500}", f"E{(i * 13 + 1) % 1500}", f"s{i}", relation=relation,
+                   families=families, statement=f"s{i}", quote="text", confidence="explicit")
+    views.copy_assets(tmp_path)
+    path = views.write(tmp_path / "big.html", views.render(G, title="Big", limit=1500))
+    page = chromium.page()
+    page.goto(path.as_uri())
+    page.wait_for("window.kgView && window.kgView.stable", timeout=120)
+    assert page.evaluate("kgView.firstFrame <= kgView.linesFrame")
+    assert page.evaluate("network.body.data.edges.length") == 3200
+    page.evaluate("document.querySelector('.kg-fam[value=opposes]').click()")
+    assert len(page.evaluate(VISIBLE_EDGES)) == 1600
+    assert page.errors == []

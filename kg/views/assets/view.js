@@ -209,7 +209,7 @@
     if (n.focus) { node.borderWidth = 5; node.font = {size: PX + 3}; }
     return node;
   }));
-  var edges = new vis.DataSet(data.edges.map(function (e) {
+  var edgeItems = data.edges.map(function (e) {
     // Colours mixed with white here, not by opacity: vis-network would re-parse a colour with
     // an opacity on every frame.
     var edge = {id: e.id, from: e.from, to: e.to, color: tint(e.color, 0.2)};
@@ -221,7 +221,11 @@
     if (data.shape === "box" && /^ruled/.test(e.relation))
       edge.label = e.relation + (e.date ? " · " + e.date : "");
     return edge;
-  }));
+  });
+  // A large view draws its entities and their names first and its lines in the next frame:
+  // building 20,000 lines in vis-network takes longer than the reader should wait for a picture.
+  var pendingEdges = BIG ? edgeItems : null;
+  var edges = new vis.DataSet(BIG ? [] : edgeItems);
 
   var view = window.kgView = {network: null, nodes: nodes, edges: edges, stable: false, state: state,
                               periods: periods, data: data};
@@ -376,6 +380,7 @@
       nodeUpdates.push(u);
     });
     data.edges.forEach(function (e) {
+      if (pendingEdges) return;  // not in the network yet: applied when they join it
       var fade = !!(hl && !(e.from === state.sel || e.to === state.sel)), hide = !e._on;
       if (fade === !!e._faded && hide === !!e._hidden) return;
       var u = {id: e.id, hidden: hide};
@@ -659,7 +664,16 @@
   if (state.sel !== null) network.moveTo({position: network.getPositions([state.sel])[state.sel], animation: false});
   network.once("afterDrawing", function () {
     declutter();
-    network.once("afterDrawing", function () { view.stable = true; });
+    if (pendingEdges) {
+      setTimeout(function () {
+        edges.add(pendingEdges);
+        pendingEdges = null;
+        apply();
+        network.once("afterDrawing", function () { view.linesFrame = performance.now(); view.stable = true; });
+      }, 0);
+      return;
+    }
+    network.once("afterDrawing", function () { view.linesFrame = view.firstFrame; view.stable = true; });
     network.redraw();
   });
 })();
