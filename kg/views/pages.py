@@ -269,8 +269,8 @@ def ego(G: nx.MultiDiGraph, node: Hashable, depth: int = 1, limit: int | None = 
 def bound(part: Part, scores: dict[Hashable, float], limit: int | None,
           keep: Iterable[Hashable] = ()) -> Part:
     """At most `limit` entities (the most central, and `keep`) and STATEMENTS_PER_ENTITY times
-    as many statements among them: one per linked pair first, strongest pairs first, then a
-    second per pair, and so on. Says what it left out in the part's note.
+    as many statements among them: one per linked pair first (pairs with a `keep` node, then
+    the strongest), then a second per pair, and so on. Says what it left out in the part's note.
 
     >>> p = bound(Part(["a", "b", "c"], [("a", "b", 1, {}), ("b", "c", 2, {})]), {"a": 1, "b": 3, "c": 2}, 2)
     >>> p.nodes, len(p.edges), p.note
@@ -297,7 +297,9 @@ def bound(part: Part, scores: dict[Hashable, float], limit: int | None,
         for e in inside:
             by_pair[frozenset(e[:2])].append(e)
         score = scores.get
-        strength = {pair: -(score(e[0][0], 0.0) + score(e[0][1], 0.0)) for pair, e in by_pair.items()}
+        first = set(keep)  # a focus keeps its own statements before those among the others
+        strength = {pair: (not first & pair, -(score(e[0][0], 0.0) + score(e[0][1], 0.0)))
+                    for pair, e in by_pair.items()}
         order = sorted(by_pair, key=lambda pair: (strength[pair], str(by_pair[pair][0][2])))
         pairs = [by_pair[pair] for pair in order]
         picked: list[Edge] = []

@@ -289,6 +289,10 @@ def test_a_limit_on_entities_bounds_statements_too():
     assert len(part.nodes) == 10 and len(part.edges) == views.STATEMENTS_PER_ENTITY * 10
     assert len({frozenset(e[:2]) for e in part.edges}) == 40  # one per linked pair (45) first, the strongest
     assert "40 of the 135 statements" in part.note
+    # A focus keeps its own statements first, though it is the least central.
+    part = views.bound(views.Part.of(G), {f"E{i}": 1 / (i + 1) for i in range(40)}, 10, keep=["E39"])
+    assert "E39" in part.nodes
+    assert {frozenset(e[:2]) for e in part.edges} >= {frozenset(("E39", n)) for n in part.nodes if n != "E39"}
 
 
 def test_kg_viz_writes_the_views_and_an_index(seed_build, tmp_path):
