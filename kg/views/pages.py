@@ -388,9 +388,10 @@ def page_data(G: nx.MultiDiGraph, part: Part, look: Style, *, kind: str = "force
     shorts = {n: labels.shorten(names[n], width) for n in part.nodes}
     pairs = [(u, v) for u, v, _, _ in part.edges]
     ticks: list = []
+    arcs: list = []
     shape = "dot"
     if kind == "focus" and focus is not None:
-        pos = _focus_layout(G, part, focus, scores, sizes)
+        pos, arcs = _focus_layout(G, part, focus, scores, sizes)
     elif kind == "cases":
         shape = "box"
         cases, case_roles, others = _case_roles(G, part)
@@ -458,6 +459,7 @@ def page_data(G: nx.MultiDiGraph, part: Part, look: Style, *, kind: str = "force
              "court": "Courts that ruled"}
     columns = [[heads[role], x] for role, x in layouts.CASE_COLUMNS.items()] if kind == "cases" else []
     return {"kind": kind, "shape": shape, "focus": focus, "nodes": nodes, "edges": edges, "columns": columns,
+            "arcs": arcs,
             "sources": source_list, "ticks": ticks, "font": labels.FONT,
             "families": _family_legend(part, look), "types": _type_legend(G, part, colours, groups)}
 
@@ -488,7 +490,19 @@ def _focus_layout(G: nx.MultiDiGraph, part: Part, focus: Hashable, scores: dict,
                 if b not in parent or scores.get(a, 0.0) > scores.get(parent[b], 0.0):
                     parent[b] = a
     second = sorted(parent.items(), key=lambda bp: (-scores.get(bp[0], 0.0), str(bp[0])))
-    return layouts.rings(focus, first, second, sizes)
+    pos = layouts.rings(focus, first, second, sizes)
+    # Each family's arc of the ring, for the page to name: from its first to its last member.
+    arcs = []
+    members: dict[str | None, list[float]] = defaultdict(list)
+    for n, family in first:
+        x, y = pos[n]
+        members[family].append(math.atan2(y, x / 1.2))
+    radius = math.hypot(pos[first[0][0]][0] / 1.2, pos[first[0][0]][1]) if first else 0.0
+    if len(members) > 1:
+        for family, angles in members.items():
+            arcs.append({"name": FAMILY_NAMES[family], "colour": FAMILY_COLOURS.get(family, "#888888"),
+                         "angles": sorted(angles), "radius": round(radius, 1)})
+    return pos, arcs
 
 
 def _family_legend(part: Part, look: Style) -> list[dict[str, Any]]:

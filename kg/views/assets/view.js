@@ -500,6 +500,9 @@
     typeList.appendChild(li);
   });
   var famBox = document.getElementById("kg-families");
+  if (data.arcs && data.arcs.length)
+    famBox.parentNode.insertBefore(el("p", "kg-hint", "Round the ring, a band in a relation's colour " +
+      "groups the entities tied to the focus by that kind of relation."), famBox);
   data.families.forEach(function (f) {
     var group = el("details", "kg-family");
     if (data.families.length === 1) group.open = true;  // one family: show its relations' key
@@ -604,6 +607,17 @@
         if (t[1] < free) return;
         ctx.fillText(t[0], t[1] + 5 / scale, top + 4 / scale);
         free = t[1] + 10 / scale + ctx.measureText(t[0]).width;
+      });
+      ctx.restore();
+    }
+    if (data.arcs && data.arcs.length) {  // a focus view's ring: each family's arc, in its colour
+      ctx.save();
+      data.arcs.forEach(function (a) {
+        var from = a.angles[0], to = a.angles[a.angles.length - 1], pad = 0.12;
+        ctx.beginPath();
+        ctx.ellipse(0, 0, a.radius * 1.2, a.radius, 0, from - pad, to + pad);
+        ctx.strokeStyle = a.colour; ctx.globalAlpha = 0.18; ctx.lineWidth = 16 / scale; ctx.lineCap = "round";
+        ctx.stroke();
       });
       ctx.restore();
     }
