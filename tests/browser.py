@@ -6,7 +6,7 @@ network and what it logs, takes screenshots and moves the mouse.
 
 Run as a script to screenshot a page:
 
-    python tests/browser.py out/views/graph.html docs/main-view.png
+    python tests/browser.py out/views/graph.html docs/view-graph.png
 """
 
 from __future__ import annotations
@@ -277,10 +277,12 @@ def coloured_pixels(png: bytes, box: tuple[int, int, int, int] | None = None,
 if __name__ == "__main__":
     import sys
 
-    page_path, out_path = Path(sys.argv[1]).resolve(), sys.argv[2]
-    with Browser(1400, 900) as browser:
+    # A laptop's window; a '#...' after the page's path is its state (e.g. #sel=ThomasHoman).
+    page_path, _, state = sys.argv[1].partition("#")
+    out_path = sys.argv[2]
+    with Browser(1280, 800) as browser:
         tab = browser.page()
-        tab.goto(page_path.as_uri())
+        tab.goto(Path(page_path).resolve().as_uri() + (f"#{state}" if state else ""))
         tab.wait_for("window.kgView && window.kgView.stable")
         tab.screenshot(out_path)
     print(f"wrote {out_path}")

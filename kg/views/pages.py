@@ -1,10 +1,12 @@
-"""HTML views of the graph: vis-network pages that work offline and show article text as text.
+"""HTML views of the graph (``kg viz``): vis-network pages that open offline, draw at once and
+show article text as text.
 
-Each page draws one networkx graph of :func:`kg.network.to_networkx`: node colour by type,
-edge colour by relation (hue by family), node size by PageRank, tooltips with the verbatim
-quote and its source. The page is written from our own template: vis-network's script and
-stylesheet (shipped inside pyvis) are copied beside the pages, so nothing is fetched from a
-CDN, and the data travel as JSON with ``<``, ``>`` and ``&`` escaped, turned into DOM text.
+The graph is read once (one :func:`kg.network.to_networkx`); each view is a :class:`Part` of
+it (node ids and statement edges) cut in one pass, laid out here (kg.views.layouts: a force
+layout, rings round a focus, a case map, a time axis), its names chosen and placed so none
+overlaps (kg.views.labels), and written with its data as JSON (``<``, ``>`` and ``&`` escaped,
+turned into DOM text by the page's script). vis-network's script and stylesheet (shipped inside
+pyvis) are copied beside the pages, so nothing is fetched from a CDN.
 
 >>> import kg
 >>> views = kg.load().view(out="out/views")          # the index and every view
@@ -14,15 +16,14 @@ CDN, and the data travel as JSON with ``<``, ``>`` and ``&`` escaped, turned int
 
 from __future__ import annotations
 
-import colorsys
 import dataclasses
 import functools
 import heapq
 import html
 import json
+import math
 import re
 import shutil
-from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from importlib import resources
@@ -33,10 +34,11 @@ import jinja2
 import networkx as nx
 from markupsafe import Markup
 
-from ..network import metrics
+from . import labels, layouts
 from ..errors import EXIT_ENVIRONMENT, KGError
 from ..namespace import ENT
-from ..network.convert import date_span, edge_date, to_networkx
+from ..network import metrics
+from ..network.convert import date_span, to_networkx
 
 if TYPE_CHECKING:
     from ..query.graph import Graph
@@ -44,15 +46,21 @@ if TYPE_CHECKING:
 ASSETS = Path(__file__).parent / "assets"
 #: Above this many entities a view shows only the most central ones, and says so.
 LIMIT = 500
-#: Names drawn on the canvas: the most central entities of a view; the others show on hover.
-LABELS = 30
-#: Relation families with a view of their own: (family, file stem, title).
-FAMILY_VIEWS = [("legalAction", "lawsuits", "Lawsuits and legal action"),
-                ("opposes", "opposition", "Threats and opposition"),
-                ("supports", "support", "Support and cooperation"),
-                ("policyAction", "policy", "Policies: signed, issued, enacted, implemented"),
-                ("affiliation", "affiliation", "Roles and membership"),
-                ("communication", "communication", "Statements, claims and reports")]
+#: A view shows at most this many statements per entity it shows (the strongest links first).
+STATEMENTS_PER_ENTITY = 4
+#: Up to this many entities, every entity gets a focus view of its own (linked from its panel).
+FOCUS_ALL = 300
+#: Relation families with a view of their own: (family, file stem, title, what it answers).
+FAMILY_VIEWS = [
+    ("legalAction", "lawsuits", "Lawsuits and legal action",
+     "Who sued whom, in which case, claiming what under which provision, and how courts ruled."),
+    ("opposes", "opposition", "Threats and opposition",
+     "Who threatened, targeted, criticised or defied whom."),
+    ("supports", "support", "Support and cooperation", "Who backed, praised or cooperated with whom."),
+    ("policyAction", "policy", "Policies: signed, issued, enacted, implemented",
+     "Who made or carried out which policy."),
+    ("affiliation", "affiliation", "Roles and membership", "Who holds which office, who belongs where."),
+    ("communication", "communication", "Statements, claims and reports", "Who said or reported what.")]
 
 # Node colours: the first of these classes that a node belongs to (Tableau 10 and kin).
 TYPE_COLOURS = {"Person": "#4e79a7", "GovernmentAgency": "#f28e2b", "Court": "#9c755f",
@@ -61,12 +69,20 @@ TYPE_COLOURS = {"Person": "#4e79a7", "GovernmentAgency": "#f28e2b", "Court": "#9
                 "LegalClaim": "#76b7b2", "FactualClaim": "#bab0ac", "Claim": "#d7b5a6",
                 "Event": "#d37295", "Study": "#a0cbe8"}
 OTHER_COLOUR = "#c7c7c7"
-# Edge colours: a hue per family, a shade per relation; a relation of two families (sued is
-# legal action and opposition) takes the first in this order.
-FAMILY_HUES = {"legalAction": 280, "policyAction": 28, "opposes": 0, "supports": 125,
-               "affiliation": 210, "communication": 185}
+# Edge colours: one colour per family (a relation of two families, sued is legal action and
+# opposition, takes the first in this order); within a family, relations differ by line style.
+FAMILY_COLOURS = {"legalAction": "#7b3294", "policyAction": "#d95f02", "opposes": "#d7191c",
+                  "supports": "#1a9641", "affiliation": "#2c7bb6", "communication": "#5e9ea0"}
+FAMILY_NAMES = {"legalAction": "Legal action", "policyAction": "Policy action", "opposes": "Opposition",
+                "supports": "Support", "affiliation": "Affiliation", "communication": "Communication",
+                None: "Other"}
+# Line styles within a family, the most used relation solid (vis-network dash arrays).
+DASHES = [False, [10, 5], [2, 4], [12, 4, 2, 4], [5, 5], [1, 3], [16, 6]]
 COMMUNITY_COLOURS = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1",
                      "#ff9da7", "#9c755f", "#8cd17d", "#d37295", "#a0cbe8", "#ffbe7d", "#86bcb6"]
+# Lanes of the timeline, top to bottom: by the legend group of the entity.
+LANES = ["Person", "GovernmentAgency", "Court", "Organization", "Group", "Jurisdiction", "Policy",
+         "LegalProvision", "Lawsuit", "LegalClaim", "Event", "FactualClaim", "Claim", "Study", "Other"]
 
 
 def words(name: str) -> str:
@@ -76,6 +92,28 @@ def words(name: str) -> str:
     ('government agency', 'holds role')
     """
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name).lower()
+
+
+def valid_time(d: dict[str, Any]) -> tuple[str, str] | None:
+    """When a statement held, as (first day, last day) ISO strings, for the date slider: an
+    event by its date, a role by its start and end (open ends run to the edge of time); None
+    when the source gives no time (the date it was reported is not when it held).
+
+    The one place the views read valid time from the export's attributes.
+
+    >>> valid_time({"date": "2017-01"}), valid_time({"start_date": "2025-01-20"})
+    (('2017-01-01', '2017-01-31'), ('2025-01-20', '9999-12-31'))
+    """
+    return _span(d.get("date"), d.get("start_date"), d.get("end_date"))
+
+
+@functools.lru_cache(maxsize=65536)  # a graph has far fewer distinct dates than statements
+def _span(date: str | None, start: str | None, end: str | None) -> tuple[str, str] | None:
+    if start or end:
+        return (date_span(start)[0] if start else "0000-01-01", date_span(end)[1] if end else "9999-12-31")
+    if date:
+        return date_span(date)
+    return None
 
 
 @dataclass
@@ -88,38 +126,42 @@ class Style:
     sources: dict[str, str] = field(default_factory=dict)
     roles: dict[Hashable, list[str]] = field(default_factory=dict)
     ego_pages: dict[Hashable, str] = field(default_factory=dict)
+    relation_dashes: dict[str, Any] = field(default_factory=dict)
+    published: dict[str, str] = field(default_factory=dict)
+
+
+def family_of(d: dict[str, Any]) -> str | None:
+    """The family a statement is drawn in: the first of FAMILY_COLOURS its relation belongs to."""
+    lineage = set(d.get("families", ())) | {d.get("relation", "")}
+    return next((f for f in FAMILY_COLOURS if f in lineage), None)
 
 
 def style(G: nx.MultiDiGraph, sources: dict[str, str] | None = None,
           scores: dict[Hashable, float] | None = None) -> Style:
-    """Colours, centrality and roles for the pages drawn from `G` (or subgraphs of it).
+    """Colours, line styles, centrality and roles for the pages drawn from `G` (or parts of it).
 
     >>> G = nx.MultiDiGraph([("a", "b", {"relation": "sued", "families": ["legalAction", "opposes"]})])
     >>> style(G).relation_family["sued"]
     'legalAction'
     """
     by_family: dict[str | None, Counter] = defaultdict(Counter)
-    family_of = {}
+    family = {}
+    published = {}
     for _, _, d in G.edges(data=True):
         relation = d.get("relation", "")
-        lineage = set(d.get("families", ())) | {relation}
-        family = next((f for f in FAMILY_HUES if f in lineage), None)
-        family_of[relation] = family
-        by_family[family][relation] += 1
-    colours = {}
-    for family, counts in by_family.items():
-        # Shades from dark to light, the most used relation darkest.
-        ranked = [r for r, _ in metrics.ranked(counts)]
-        for i, relation in enumerate(ranked):
-            lightness = 0.38 + 0.32 * (i / max(len(ranked) - 1, 1))
-            if family is None:
-                r, g, b = colorsys.hls_to_rgb(0, lightness, 0)
-            else:
-                r, g, b = colorsys.hls_to_rgb(FAMILY_HUES[family] / 360, lightness, 0.7)
-            colours[relation] = "#%02x%02x%02x" % (round(r * 255), round(g * 255), round(b * 255))
+        if relation not in family:
+            family[relation] = family_of(d)
+        by_family[family[relation]][relation] += 1
+        if d.get("document") and d.get("published"):
+            published[d["document"]] = d["published"]
+    colours, dashes = {}, {}
+    for fam, counts in by_family.items():
+        for i, (relation, _) in enumerate(metrics.ranked(counts)):
+            colours[relation] = FAMILY_COLOURS.get(fam, "#888888")
+            dashes[relation] = DASHES[i % len(DASHES)]
     return Style(scores=metrics.pagerank(G) if scores is None else scores,
-                 relation_colours=colours, relation_family=family_of,
-                 sources=dict(sources or {}), roles=roles(G))
+                 relation_colours=colours, relation_family=family, sources=dict(sources or {}),
+                 roles=roles(G), relation_dashes=dashes, published=published)
 
 
 def roles(G: nx.MultiDiGraph) -> dict[Hashable, list[str]]:
@@ -156,170 +198,346 @@ def type_colour(classes: Iterable[str]) -> tuple[str, str]:
     return "Other", OTHER_COLOUR
 
 
-def most_central(G: nx.MultiDiGraph, scores: dict[Hashable, float], limit: int,
-                 keep: Iterable[Hashable] = ()) -> tuple[nx.MultiDiGraph, str | None]:
-    """The subgraph of the `limit` highest-scoring nodes of `G` (and the `keep` nodes) when
-    `G` has more, with a note saying so; else `G` itself and no note.
+# --- parts of the graph, cut in one pass each -------------------------------------------------
 
-    >>> G = nx.MultiDiGraph([("a", "b"), ("b", "c")])
-    >>> H, note = most_central(G, {"a": 1, "b": 3, "c": 2}, 2)
-    >>> sorted(H), note
-    (['b', 'c'], 'Showing the 2 most central of 3 entities (by PageRank); the other views show the rest.')
-    """
-    if len(G) <= limit:
-        return G, None
-    kept = set(keep)
-    top = heapq.nlargest(limit - len(kept), (n for n in G if n not in kept),
-                         key=lambda n: (scores.get(n, 0.0), str(n)))
-    return (G.subgraph(kept.union(top)),
-            f"Showing the {limit} most central of {len(G)} entities (by PageRank); "
-            f"the other views show the rest.")
+Edge = tuple[Hashable, Hashable, Hashable, dict]
 
 
-def ego(G: nx.MultiDiGraph, node: Hashable, depth: int = 1) -> nx.MultiDiGraph:
-    """`node` and everything within `depth` links of it (either direction), with their edges.
+@dataclass
+class Part:
+    """One view's share of the graph: its node ids (in order) and its statements."""
 
-    >>> sorted(ego(nx.MultiDiGraph([("a", "b"), ("c", "b"), ("c", "d")]), "a", 2))
+    nodes: list[Hashable]
+    edges: list[Edge]
+    note: str | None = None
+
+    @classmethod
+    def of(cls, G: nx.MultiDiGraph) -> "Part":
+        # From the adjacency dicts directly: networkx's edge views cost a call per edge.
+        return cls(list(G), [(u, v, k, d) for u, nbrs in G._succ.items() for v, keyed in nbrs.items()
+                             for k, d in keyed.items()])
+
+    @classmethod
+    def from_edges(cls, edges: list[Edge], keep: Iterable[Hashable] = ()) -> "Part":
+        """The edges and the nodes they touch (and `keep`), in order of first appearance."""
+        seen = dict.fromkeys(keep)
+        for u, v, _, _ in edges:
+            seen.setdefault(u)
+            seen.setdefault(v)
+        return cls(list(seen), edges)
+
+
+def ego(G: nx.MultiDiGraph, node: Hashable, depth: int = 1, limit: int | None = None,
+        scores: dict[Hashable, float] | None = None) -> Part:
+    """`node` and everything within `depth` links of it (either direction), with their edges;
+    with `limit`, only `node` and the `limit` - 1 highest-scoring of the others, and at most
+    STATEMENTS_PER_ENTITY times `limit` statements (see :func:`bound`). Linear in the size of
+    the neighbourhood.
+
+    >>> sorted(ego(nx.MultiDiGraph([("a", "b"), ("c", "b"), ("c", "d")]), "a", 2).nodes)
     ['a', 'b', 'c']
     """
-    reached = nx.single_source_shortest_path_length(nx.to_undirected(G), node, cutoff=depth)
-    return G.subgraph(reached)
+    succ, pred = G._succ, G._pred  # plain dicts: no views built per step
+    reached = {node: 0}
+    frontier = [node]
+    for level in range(1, depth + 1):
+        nxt = []
+        for n in frontier:
+            for m in (*succ[n], *pred[n]):
+                if m not in reached:
+                    reached[m] = level
+                    nxt.append(m)
+        frontier = nxt
+    note = None
+    if limit is not None and len(reached) > limit:
+        scores = scores or {}
+        top = heapq.nlargest(limit - 1, (n for n in reached if n != node),
+                             key=lambda n: (scores.get(n, 0.0), str(n)))
+        note = len(reached)
+        reached = {n: reached[n] for n in [node, *top]}
+    edges = [(u, v, k, d) for u in reached for v, keyed in succ[u].items() if v in reached
+             for k, d in keyed.items()]
+    part = Part(list(reached), edges)
+    if note is not None:
+        part = bound(part, scores or {}, limit, [node])
+        rest = (part.note or "").removeprefix(f"Showing all {len(part.nodes)} entities")
+        part.note = (f"Showing the {len(part.nodes)} most central of the {note} entities within "
+                     f"{depth} link{'s' if depth > 1 else ''}" + (rest or "; the other views show the rest."))
+    return part
 
 
-def periods(G: nx.MultiDiGraph) -> tuple[list[str], dict[tuple, int]]:
-    """The years (months, when the edges span two years or less) the edges fall in, and for
-    each edge (u, v, key) the first period it belongs to: the graph as of period ``i`` is the
-    edges with ``since <= i`` -- the same edges as ``to_networkx(as_of=periods[i])``.
+def bound(part: Part, scores: dict[Hashable, float], limit: int | None,
+          keep: Iterable[Hashable] = ()) -> Part:
+    """At most `limit` entities (the most central, and `keep`) and STATEMENTS_PER_ENTITY times
+    as many statements among them: one per linked pair first (pairs with a `keep` node, then
+    the strongest), then a second per pair, and so on. Says what it left out in the part's note.
 
-    >>> G = nx.MultiDiGraph([("a", "b", "s1", {"date": "2016-12-01"}), ("b", "c", "s2", {"published": "2025"}),
-    ...                      ("c", "a", "s3", {"date": "2018-03"})])
-    >>> periods(G)
-    (['2016', '2018', '2025'], {('a', 'b', 's1'): 0, ('b', 'c', 's2'): 2, ('c', 'a', 's3'): 1})
+    >>> p = bound(Part(["a", "b", "c"], [("a", "b", 1, {}), ("b", "c", 2, {})]), {"a": 1, "b": 3, "c": 2}, 2)
+    >>> p.nodes, len(p.edges), p.note
+    (['b', 'c'], 1, 'Showing the 2 most central of 3 entities (by PageRank); the other views show the rest.')
     """
-    firsts = {(u, v, k): date_span(when)[0] for u, v, k, d in G.edges(keys=True, data=True)
-              if (when := edge_date(d))}
-    years = {first[:4] for first in firsts.values()}
-    width = 4 if len(years) > 2 else 7
-    found = sorted({first[:width] for first in firsts.values()})
-    # An edge is in period p as of p's last day; its own first day falls in p or before.
-    return found, {e: bisect_right(found, first[:width]) - 1 for e, first in firsts.items()}
+    most = None if limit is None else STATEMENTS_PER_ENTITY * limit
+    if limit is None or (len(part.nodes) <= limit and len(part.edges) <= most):
+        return part
+    if len(part.nodes) <= limit:
+        nodes, inside = part.nodes, part.edges
+        note = f"Showing all {len(nodes)} entities"
+    else:
+        members = set(part.nodes)
+        kept = [n for n in keep if n in members]
+        skip = set(kept)
+        top = heapq.nlargest(limit - len(kept), (n for n in part.nodes if n not in skip),
+                             key=lambda n: (scores.get(n, 0.0), str(n)))
+        chosen = set(kept).union(top)
+        nodes = [n for n in part.nodes if n in chosen]
+        inside = [e for e in part.edges if e[0] in chosen and e[1] in chosen]
+        note = f"Showing the {len(nodes)} most central of {len(part.nodes)} entities (by PageRank)"
+    if len(inside) > most:
+        by_pair: dict[frozenset, list[Edge]] = defaultdict(list)
+        for e in inside:
+            by_pair[frozenset(e[:2])].append(e)
+        score = scores.get
+        first = set(keep)  # a focus keeps its own statements before those among the others
+        strength = {pair: (not first & pair, -(score(e[0][0], 0.0) + score(e[0][1], 0.0)))
+                    for pair, e in by_pair.items()}
+        order = sorted(by_pair, key=lambda pair: (strength[pair], str(by_pair[pair][0][2])))
+        pairs = [by_pair[pair] for pair in order]
+        picked: list[Edge] = []
+        depth = 0
+        while len(picked) < most:
+            layer = [es[depth] for es in pairs if len(es) > depth]
+            if not layer:
+                break
+            picked.extend(layer[:most - len(picked)])
+            depth += 1
+        note += f" and {len(picked)} of the {len(inside)} statements among them (one per linked pair first)"
+        inside = picked
+    return Part(nodes, inside, note + "; the other views show the rest.")
 
 
-def options(nodes: int, edges: int) -> dict[str, Any]:
-    """vis-network options through pyvis: a force layout that stabilises, then stops.
+# --- one page's data ----------------------------------------------------------------------------
 
-    >>> options(10, 12)["physics"]["solver"]
-    'forceAtlas2Based'
-    """
-    from pyvis.network import Network
-
-    net = Network(directed=True)
-    # Short springs and some pull to the centre: a compact layout, drawn large enough to read.
-    net.force_atlas_2based(gravity=-40, central_gravity=0.03, spring_length=70,
-                           spring_strength=0.05, damping=0.6, overlap=0.3)
-    net.set_edge_smooth("continuous")
-    net.toggle_stabilization(True)
-    opts = json.loads(net.options.to_json())
-    big = edges > 2000
-    opts["physics"]["stabilization"].update(iterations=400 if big else 1000, updateInterval=50, fit=True)
-    opts["physics"]["minVelocity"] = 1.0
-    opts["edges"].update(color={"inherit": False}, width=1.3, hoverWidth=0.6, selectionWidth=1.5,
-                         arrows={"to": {"enabled": True, "scaleFactor": 0.45}},
-                         smooth={"enabled": not big, "type": "continuous"})
-    opts["nodes"] = {"shape": "dot", "font": {"size": 13, "face": "system-ui, sans-serif"},
-                     "scaling": {"min": 7, "max": 36, "label": {"enabled": True, "min": 12, "max": 22,
-                                                                "drawThreshold": 5}}}
-    opts["interaction"].update(hover=True, tooltipDelay=120, hideEdgesOnDrag=big,
-                               hideEdgesOnZoom=big, navigationButtons=False)
-    # A fixed seed gives the same layout each time; the slow "improved" layout only for small graphs.
-    opts["layout"] = {"randomSeed": 7, "improvedLayout": nodes <= 150}
-    return opts
-
-
-def _short(text: str, width: int = 38) -> str:
-    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
-
-
-def _curves(G: nx.MultiDiGraph) -> dict[tuple, list | None]:
+def _curves(edges: list[Edge]) -> dict[int, list | None]:
     """Parallel edges between two entities bend apart, each its own way, so all stay visible."""
-    by_pair: dict[frozenset, list] = defaultdict(list)
-    for edge in G.edges(keys=True):
-        by_pair[frozenset(edge[:2])].append(edge)
-    curves: dict[tuple, list | None] = {}
-    for edges in by_pair.values():
-        if len(edges) == 1:
-            curves[edges[0]] = None  # the page's default smooth curve
+    by_pair: dict[frozenset, list[int]] = defaultdict(list)
+    for i, e in enumerate(edges):
+        by_pair[frozenset(e[:2])].append(i)
+    curves: dict[int, list | None] = {}
+    for members in by_pair.values():
+        if len(members) == 1:
+            curves[members[0]] = None
             continue
-        # The first straight, then alternately to either side, further out each time; a bend
-        # is clockwise along the edge's own direction, so reversed edges bend the other way.
-        for i, edge in enumerate(edges):
-            clockwise = bool(i % 2) == (edge[:2] == edges[0][:2])
-            curves[edge] = ["curvedCW" if clockwise else "curvedCCW", 0.3 * ((i + 1) // 2)]
+        first = edges[members[0]][:2]
+        for j, i in enumerate(members):
+            clockwise = bool(j % 2) == (edges[i][:2] == first)
+            curves[i] = ["curvedCW" if clockwise else "curvedCCW", 0.25 * ((j + 1) // 2)]
     return curves
 
 
-def page_data(G: nx.MultiDiGraph, look: Style, *, focus: Hashable | None = None,
-              colours: dict[Hashable, str] | None = None, since: dict[tuple, int] | None = None,
-              link_ego: bool = True) -> dict[str, Any]:
-    """The nodes and edges of one page as plain JSON-ready data, in one pass over `G`."""
-    label = lambda n: G.nodes[n].get("label", str(n))  # noqa: E731
-    named = set(heapq.nlargest(LABELS, G, key=lambda n: (look.scores.get(n, 0.0), str(n))))
+def _size(score: float, top: float) -> float:
+    return round(5 + 15 * math.sqrt(score / top), 1) if top > 0 else 7.0
+
+
+def _case_roles(G: nx.MultiDiGraph, part: Part) -> tuple[list, dict, list]:
+    """The cases of a legal-action part, newest first, each with its parties, claims, provisions,
+    targets and courts, for :func:`kg.views.layouts.case_map`."""
+    nodes = G.nodes
+    cases = [n for n in part.nodes if "Lawsuit" in nodes[n].get("classes", ())]
+    when: dict[Hashable, str] = {}
+    roles: dict[Hashable, list] = defaultdict(list)
+    claim_case: dict[Hashable, Hashable] = {}
+    role_of = {"plaintiffIn": "plaintiff", "leads": "plaintiff", "defendantIn": "defendant",
+               "assertedIn": "claim", "ruledOn": "court"}
+    for u, v, _, d in part.edges:
+        role = role_of.get(d.get("relation"))
+        if role and v in cases:
+            roles[v].append((u, role))
+            if role == "claim":
+                claim_case.setdefault(u, v)
+            span = valid_time(d)
+            if span and span[0] > "0000" and (v not in when or span[0] < when[v]):
+                when[v] = span[0]
+    for u, v, _, d in part.edges:
+        case = claim_case.get(u)
+        if case is not None and d.get("relation") in ("invokes", "cited"):
+            roles[case].append((v, "provision"))
+        elif case is not None and d.get("relation") == "challenges":
+            roles[case].append((v, "target"))
+    # The newest case first, as a story leads with the news; undated cases last.
+    cases.sort(key=lambda c: (c not in when, "".join(chr(0x10FFFF - ord(ch)) for ch in when.get(c, "")), str(c)))
+    return cases, roles, [n for n in part.nodes if n not in cases]
+
+
+def page_data(G: nx.MultiDiGraph, part: Part, look: Style, *, kind: str = "force",
+              focus: Hashable | None = None, colours: dict[Hashable, str] | None = None,
+              groups: dict[Hashable, int] | None = None, link_ego: bool = True,
+              cache: dict | None = None) -> dict[str, Any]:
+    """The nodes (with their positions) and statements of one page as JSON-ready data; linear in
+    the size of the part (the layouts aside: the force layout is quadratic up to
+    :data:`kg.views.layouts.DENSE_LIMIT` entities)."""
+    attrs = G.nodes
+    scores = look.scores
+    top = max((scores.get(n, 0.0) for n in part.nodes), default=0.0)
+    sizes = {n: _size(scores.get(n, 0.0), top) for n in part.nodes}
+    if focus is not None and focus in sizes:
+        sizes[focus] = 24.0
+    names = {n: attrs[n].get("label", str(n)) for n in part.nodes}
+    order = labels.ranked(part.nodes, scores, focus)
+    # Few names, more room: a focus view or a small view shows longer names.
+    width = labels.WIDTH + 10 if kind == "focus" or len(part.nodes) <= 30 else labels.WIDTH
+    shorts = {n: labels.shorten(names[n], width) for n in part.nodes}
+    pairs = [(u, v) for u, v, _, _ in part.edges]
+    ticks: list = []
+    arcs: list = []
+    shape = "dot"
+    if kind == "focus" and focus is not None:
+        pos, arcs = _focus_layout(G, part, focus, scores, sizes)
+    elif kind == "cases":
+        shape = "box"
+        cases, case_roles, others = _case_roles(G, part)
+        heights = {n: _box_height(names[n]) for n in part.nodes}
+        pos = layouts.case_map(cases, case_roles, heights,
+                               [n for n in labels.ranked(others, scores)])
+    elif kind == "timeline":
+        first: dict[Hashable, str] = {}
+        for u, v, _, d in part.edges:
+            span = valid_time(d)
+            if span and span[0] > "0000":
+                for n in (u, v):
+                    if n not in first or span[0] < first[n]:
+                        first[n] = span[0]
+        lane_of = {name: i for i, name in enumerate(LANES)}
+        lanes = {n: lane_of[type_colour(attrs[n].get("classes", ()))[0]] for n in part.nodes}
+        pos, ticks = layouts.timeline(order, first, lanes)
+    elif cache is not None and (id(part), kind) in cache:
+        pos = cache[id(part), kind]
+    else:
+        pos = layouts.force(order, pairs, sizes, groups)
+        if cache is not None:
+            cache[id(part), kind] = pos
+    drawn = (dict.fromkeys(part.nodes, "below") if shape == "box"
+             else labels.place(pos, sizes, shorts, order))
+    rank = {n: i for i, n in enumerate(order)}
     nodes = []
-    for n, d in G.nodes(data=True):
-        name = d.get("label", str(n))
-        score = look.scores.get(n, 0.0)
+    for n in part.nodes:
+        d = attrs[n]
+        group, colour = type_colour(d.get("classes", [d.get("type", "")]))
+        x, y = pos.get(n, (0.0, 0.0))
         nodes.append({
-            "id": n, "name": name, "short": _short(name) if n in named or n == focus else None,
-            "type": words(d.get("type", "entity")).capitalize(),
+            "id": n, "name": names[n], "short": shorts[n] if shape == "dot" else labels.shorten(names[n], 90),
+            "label": drawn.get(n), "rank": rank[n], "x": x, "y": y, "size": sizes[n],
+            "type": words(d.get("type", "entity")).capitalize(), "group": group,
             "roles": look.roles.get(n, []), "aliases": d.get("aliases", []),
             "description": d.get("description"), "wikidata": d.get("wikidata"),
-            "score": f"{score:.4f}", "value": score, "focus": n == focus,
-            "color": (colours or {}).get(n) or type_colour(d.get("classes", [d.get("type", "")]))[1],
+            "score": f"{scores.get(n, 0.0):.4f}", "focus": n == focus,
+            "color": (colours or {}).get(n) or colour,
             "ego": look.ego_pages.get(n) if link_ego else None})
-    curves = _curves(G)
+    curves = _curves(part.edges) if len(part.edges) <= 3000 else {}
+    sources: dict[str, int] = {}
     edges = []
-    for u, v, k, d in G.edges(keys=True, data=True):
+    for i, (u, v, k, d) in enumerate(part.edges):
         relation = d.get("relation", "relatedTo")
         document = d.get("document")
-        source = look.sources.get(document, document)
-        when = d.get("published")
+        if document is not None and document not in sources:
+            sources[document] = len(sources)
+        span = valid_time(d)
+        when = d.get("date")
+        if d.get("start_date") or d.get("end_date"):
+            when = f"{d.get('start_date') or '…'} – {d.get('end_date') or '…'}"
         edges.append({
             # Statement ids are unique; the keys of another multigraph may repeat across pairs.
             "id": d.get("statement", f"{u}→{v}#{k}"), "from": u, "to": v, "relation": words(relation),
-            "ends": f"{label(u)} → {label(v)}", "date": d.get("date"), "quote": d.get("quote"),
-            "source": f"{source} ({when})" if source and when else source,
+            "family": look.relation_family.get(relation) or "other",
+            "date": when, "t0": span[0] if span else None, "t1": span[1] if span else None,
+            "quote": d.get("quote"), "doc": sources.get(document),
             "confidence": d.get("confidence"), "statement": d.get("statement", k),
-            "color": look.relation_colours.get(relation, OTHER_COLOUR), "curve": curves[u, v, k],
-            "since": None if since is None else since.get((u, v, k))})
-    return {"nodes": nodes, "edges": edges, "options": options(len(nodes), len(edges))}
+            "color": look.relation_colours.get(relation, "#888888"),
+            "dashes": look.relation_dashes.get(relation, False), "curve": curves.get(i)})
+    source_list = [{"id": s, "title": look.sources.get(s, s), "published": look.published.get(s)}
+                   for s in sources]
+    heads = {"plaintiff": "Plaintiffs", "case": "Case (claims beneath)", "defendant": "Defendants, targets",
+             "court": "Courts that ruled"}
+    columns = [[heads[role], x] for role, x in layouts.CASE_COLUMNS.items()] if kind == "cases" else []
+    return {"kind": kind, "shape": shape, "focus": focus, "nodes": nodes, "edges": edges, "columns": columns,
+            "arcs": arcs,
+            "sources": source_list, "ticks": ticks, "font": labels.FONT,
+            "families": _family_legend(part, look), "types": _type_legend(G, part, colours, groups)}
 
 
-def _legends(G: nx.MultiDiGraph, look: Style, groups: list[tuple[str, str, int]] | None):
-    if groups is not None:
-        node_legend = [{"name": name, "colour": colour, "count": count} for name, colour, count in groups]
-    else:
-        counts = Counter(type_colour(d.get("classes", [d.get("type", "")])) for _, d in G.nodes(data=True))
-        order = {name: i for i, name in enumerate([*TYPE_COLOURS, "Other"])}
-        node_legend = [{"name": words(name).capitalize(), "colour": colour, "count": count}
-                       for (name, colour), count in sorted(counts.items(), key=lambda kv: order[kv[0][0]])]
-    per_relation = Counter(d.get("relation", "relatedTo") for _, _, d in G.edges(data=True))
-    edge_legend = []
-    for family in [*FAMILY_HUES, None]:
-        members = [{"name": words(r), "colour": look.relation_colours.get(r, OTHER_COLOUR), "count": c}
+def _box_height(name: str) -> float:
+    """The drawn height of a name wrapped in a case-map box (at most 200 units wide)."""
+    lines = max(1, math.ceil(len(labels.shorten(name, 90)) * labels.CHAR * labels.FONT / 170))
+    return lines * labels.FONT * 1.25 + 14
+
+
+def _focus_layout(G: nx.MultiDiGraph, part: Part, focus: Hashable, scores: dict, sizes: dict):
+    """Rings round the focus: each neighbour in the family of its strongest tie to the focus."""
+    inside = set(part.nodes)
+    ties: dict[Hashable, Counter] = defaultdict(Counter)
+    for u, v, _, d in part.edges:
+        if u == focus and v != focus:
+            ties[v][family_of(d)] += 1
+        elif v == focus and u != focus:
+            ties[u][family_of(d)] += 1
+    family_rank = {f: i for i, f in enumerate([*FAMILY_COLOURS, None])}
+    first = sorted(((n, c.most_common(1)[0][0]) for n, c in ties.items() if n in inside),
+                   key=lambda nf: (family_rank[nf[1]], -scores.get(nf[0], 0.0), str(nf[0])))
+    near = {n for n, _ in first}
+    parent: dict[Hashable, Hashable] = {}
+    for u, v, _, _ in part.edges:
+        for a, b in ((u, v), (v, u)):
+            if a in near and b not in near and b != focus and b in inside:
+                if b not in parent or scores.get(a, 0.0) > scores.get(parent[b], 0.0):
+                    parent[b] = a
+    second = sorted(parent.items(), key=lambda bp: (-scores.get(bp[0], 0.0), str(bp[0])))
+    pos = layouts.rings(focus, first, second, sizes)
+    # Each family's arc of the ring, for the page to name: from its first to its last member.
+    arcs = []
+    members: dict[str | None, list[float]] = defaultdict(list)
+    for n, family in first:
+        x, y = pos[n]
+        members[family].append(math.atan2(y, x / 1.2))
+    radius = math.hypot(pos[first[0][0]][0] / 1.2, pos[first[0][0]][1]) if first else 0.0
+    if len(members) > 1:
+        for family, angles in members.items():
+            arcs.append({"name": FAMILY_NAMES[family], "colour": FAMILY_COLOURS.get(family, "#888888"),
+                         "angles": sorted(angles), "radius": round(radius, 1)})
+    return pos, arcs
+
+
+def _family_legend(part: Part, look: Style) -> list[dict[str, Any]]:
+    per_relation = Counter(d.get("relation", "relatedTo") for _, _, _, d in part.edges)
+    legend = []
+    for family in [*FAMILY_COLOURS, None]:
+        members = [{"name": words(r), "count": c, "dashes": look.relation_dashes.get(r, False),
+                    "colour": look.relation_colours.get(r, "#888888")}
                    for r, c in metrics.ranked(per_relation) if look.relation_family.get(r) == family]
         if members:
-            edge_legend.append({"name": words(family).capitalize() if family else "Other", "relations": members})
-    return node_legend, edge_legend
+            legend.append({"key": family or "other", "name": FAMILY_NAMES[family],
+                           "colour": FAMILY_COLOURS.get(family, "#888888"),
+                           "count": sum(m["count"] for m in members), "relations": members})
+    return legend
 
 
-def _distinct_colours(G: nx.MultiDiGraph, look: Style) -> Style:
-    """Shades of one hue tell families apart; on a page of one family, relations get hues."""
-    used = Counter(d.get("relation", "relatedTo") for _, _, d in G.edges(data=True))
+def _type_legend(G: nx.MultiDiGraph, part: Part, colours, groups) -> list[dict[str, Any]]:
+    counts = Counter(type_colour(G.nodes[n].get("classes", [G.nodes[n].get("type", "")]))
+                     for n in part.nodes)
+    order = {name: i for i, name in enumerate([*TYPE_COLOURS, "Other"])}
+    return [{"key": name, "name": words(name).capitalize(), "colour": colour, "count": count}
+            for (name, colour), count in sorted(counts.items(), key=lambda kv: order[kv[0][0]])]
+
+
+def _distinct_colours(part: Part, look: Style) -> Style:
+    """One colour per family tells families apart; on a page of one family, relations get hues."""
+    used = Counter(d.get("relation", "relatedTo") for _, _, _, d in part.edges)
     if len({look.relation_family.get(r) for r in used}) != 1 or len(used) > len(COMMUNITY_COLOURS):
         return look
     colours = {r: COMMUNITY_COLOURS[i] for i, (r, _) in enumerate(metrics.ranked(used))}
-    return dataclasses.replace(look, relation_colours={**look.relation_colours, **colours})
+    return dataclasses.replace(look, relation_colours={**look.relation_colours, **colours},
+                               relation_dashes={**look.relation_dashes, **dict.fromkeys(colours, False)})
 
+
+# --- pages --------------------------------------------------------------------------------------
 
 @functools.lru_cache(maxsize=1)
 def _templates() -> jinja2.Environment:
@@ -343,53 +561,82 @@ def _inline_assets() -> dict[str, str]:
     return {name: Markup(text) for name, text in found.items()}
 
 
+def _group_colours(part: Part, G: nx.MultiDiGraph, look: Style, groups: list[tuple[str, set]]):
+    """Node colours and legend entries for named groups (communities, camps) of a part."""
+    inside = set(part.nodes)
+    colours: dict[Hashable, str] = {}
+    number: dict[Hashable, int] = {}
+    legend = []
+    for name, members in groups:
+        here = [n for n in members if n in inside]
+        if len(here) < 2:
+            continue
+        colour = COMMUNITY_COLOURS[len(legend) % len(COMMUNITY_COLOURS)]
+        for n in here:
+            colours[n] = colour
+            number[n] = len(legend)
+        lead = [labels.shorten(G.nodes[n].get("label", str(n)), 30) for n, _ in
+                metrics.ranked({n: look.scores.get(n, 0.0) for n in here}, 3)]
+        legend.append({"name": f"{name}: {'; '.join(lead)}", "colour": colour, "count": len(here)})
+    rest = [n for n in part.nodes if n not in colours]
+    colours.update(dict.fromkeys(rest, OTHER_COLOUR))
+    if rest:
+        legend.append({"name": "In none of these", "colour": OTHER_COLOUR, "count": len(rest)})
+    return colours, number, legend
+
+
+def render_part(G: nx.MultiDiGraph, part: Part, *, title: str, look: Style, kind: str = "force",
+                summary: str | None = None, note: str | None = None, focus: Hashable | None = None,
+                groups: list[tuple[str, set]] | None = None, clusters: dict[Hashable, int] | None = None,
+                inline: bool = False, lib: str = "lib", index: str | None = "index.html",
+                cache: dict | None = None) -> str:
+    """One view of a part of `G` as an HTML page (see :func:`render`); `clusters` (a group
+    number per node) start the force layout apart, `cache` keeps layouts for pages of one part."""
+    look = _distinct_colours(part, look)
+    colours, number, group_legend = (_group_colours(part, G, look, groups) if groups is not None
+                                     else (None, None, None))
+    data = page_data(G, part, look, kind=kind, focus=focus, colours=colours,
+                     groups=clusters if clusters is not None else number, link_ego=not inline, cache=cache)
+    data["groups"] = group_legend
+    documents = {d.get("document") for _, _, _, d in part.edges} - {None}
+    summary = summary or (f"{len(part.nodes)} entities, {len(part.edges)} statements "
+                          f"from {len(documents)} source{'s' if len(documents) != 1 else ''}.")
+    note = " ".join(filter(None, (note, part.note))) or None
+    return _templates().get_template("view.html").render(
+        title=title, summary=summary, note=note, data=_json(data), lib=lib, index=index,
+        inline=_inline_assets() if inline else None)
+
+
 def render(G: nx.MultiDiGraph, *, title: str, look: Style | None = None, summary: str | None = None,
            note: str | None = None, focus: Hashable | None = None,
            groups: list[tuple[str, set[Hashable]]] | None = None, timeline: bool = False,
-           limit: int | None = LIMIT, inline: bool = False, lib: str = "lib",
-           index: str | None = "index.html") -> str:
+           kind: str | None = None, limit: int | None = LIMIT, inline: bool = False,
+           lib: str = "lib", index: str | None = "index.html") -> str:
     """One view of `G` as an HTML page.
 
-    Above `limit` entities, the page shows the most central ones and says so. With `groups`
-    (name, members), nodes are coloured by group instead of type; with `timeline`, a
-    slider shows the graph as of each year (or month). `inline` puts vis-network inside the
-    page (for notebooks); otherwise the page loads it from the folder `lib` beside it.
+    Above `limit` entities, the page shows the most central ones and says so. `kind` picks the
+    layout: 'force' (the default), 'focus' (rings round `focus`, the default when one is given),
+    'cases' (a case map) or 'timeline' (the default with `timeline`). With `groups` (name,
+    members), nodes are coloured by group instead of type. `inline` puts vis-network inside
+    the page (for notebooks); otherwise the page loads it from the folder `lib` beside it.
 
     >>> page = render(nx.MultiDiGraph([("a", "b", {"relation": "sued", "quote": "<b>x</b>"})]), title="t")
     >>> "<b>x</b>" in page, "\\\\u003cb\\\\u003ex" in page
     (False, True)
     """
-    look = _distinct_colours(G, look or style(G))
-    if limit is not None:
-        G, cut = most_central(G, look.scores, limit, [focus] if focus is not None else ())
-        note = " ".join(filter(None, (note, cut))) or None
-    colours, legend = None, None
-    if groups is not None:
-        colours, legend = {}, []
-        for name, members in groups:
-            inside = [n for n in members if n in G]
-            if len(inside) < 2:
-                continue
-            colour = COMMUNITY_COLOURS[len(legend) % len(COMMUNITY_COLOURS)]
-            colours.update(dict.fromkeys(inside, colour))
-            lead = [_short(G.nodes[n].get("label", str(n)), 30) for n, _ in
-                    metrics.ranked({n: look.scores.get(n, 0.0) for n in inside}, 3)]
-            legend.append((f"{name}: {'; '.join(lead)}", colour, len(inside)))
-        rest = [n for n in G if n not in colours]
-        colours.update(dict.fromkeys(rest, OTHER_COLOUR))
-        if rest:
-            legend.append(("In none of these", OTHER_COLOUR, len(rest)))
-    steps, since = periods(G) if timeline else ([], None)
-    data = page_data(G, look, focus=focus, colours=colours, since=since, link_ego=not inline)
-    node_legend, edge_legend = _legends(G, look, legend)
-    documents = {d.get("document") for _, _, d in G.edges(data=True)} - {None}
-    summary = summary or (f"{len(G)} entities, {G.number_of_edges()} statements "
-                          f"from {len(documents)} source{'s' if len(documents) != 1 else ''}.")
-    return _templates().get_template("view.html").render(
-        title=title, summary=summary, note=note, data=data, periods=steps,
-        colour_title="Groups" if groups is not None else "Entity types",
-        node_legend=node_legend, edge_legend=edge_legend, lib=lib, index=index,
-        inline=_inline_assets() if inline else None)
+    look = look or style(G)
+    kind = kind or ("timeline" if timeline else "focus" if focus is not None else "force")
+    part = bound(Part.of(G), look.scores, limit, [focus] if focus is not None else ())
+    return render_part(G, part, title=title, look=look, kind=kind, summary=summary, note=note,
+                       focus=focus, groups=groups, inline=inline, lib=lib, index=index)
+
+
+def _json(data: Any) -> Markup:
+    """`data` as JSON safe inside a script element: ``<``, ``>``, ``&`` and ``'`` escaped, as
+    Jinja's tojson does, without sorting keys (a large page's data in half the time)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+                  .replace("'", "\\u0027").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
 def write(path: str | Path, text: str) -> Path:
@@ -416,16 +663,22 @@ class Page:
     nodes: int
     edges: int
     note: str = ""
+    about: str = ""
 
 
 @dataclass
 class Views:
-    """The views written by :func:`write_views`; shows the main one inline in a notebook."""
+    """The views written by :func:`write_views`; shows the main one inline in a notebook.
+
+    `pages` are the views the index lists; `more` the focus views of every other entity, each
+    linked from that entity's panel.
+    """
 
     folder: Path
     pages: list[Page]
     main: str
     _inline: Callable[[], str] = field(repr=False, default=lambda: "")
+    more: list[Page] = field(default_factory=list)
 
     @property
     def index(self) -> Path:
@@ -455,8 +708,9 @@ def write_views(g: Graph, out: str | Path, *, focus: str | None = None, depth: i
 
     The views: the whole graph (its `limit` most central entities when larger); the
     neighbourhood within `depth` links of `focus` (a label, alias or id) and of the `top` most
-    central actors; one view per relation family and one of legal claims; communities; and a
-    timeline.
+    central actors (and of every entity, on graphs of up to FOCUS_ALL entities); one view per
+    relation family (legal action as a case map) and one of legal claims; communities and
+    camps; and a timeline. The graph is read once.
     """
     folder = Path(out)
     focus_id = g.resolve(focus).removeprefix(str(ENT)) if focus else None
@@ -470,57 +724,94 @@ def write_views(g: Graph, out: str | Path, *, focus: str | None = None, depth: i
     G = to_networkx(g)
     sources = {r["source"]: r["title"] for r in g.query("stats-sources")}
     look = style(G, sources)
+    everything = Part.of(G)
     actors = [n for n, _ in metrics.ranked(look.scores) if "Actor" in G.nodes[n].get("classes", ())]
-    egos = ([focus_id] if focus_id else []) + [n for n in actors[:top] if n != focus_id]
-    look.ego_pages = {n: f"ego-{_safe_stem(n)}.html" for n in egos}
+    listed = ([focus_id] if focus_id else []) + [n for n in actors[:top] if n != focus_id]
+    linked = [n for n in G if n not in set(listed) and G.degree(n)] if len(G) <= FOCUS_ALL else []
+    look.ego_pages = {n: f"ego-{_safe_stem(n)}.html" for n in [*listed, *linked]}
 
     sections: dict[str, list[Page]] = defaultdict(list)
     inline: dict[str, Callable[[], str]] = {}
+    more: list[Page] = []
+    cache: dict = {}  # the whole graph's layout, shared by the pages that draw it
 
-    def emit(section: str, file: str, title: str, H: nx.MultiDiGraph, note: str | None = None,
-             **kwargs) -> None:
-        shown, cut = most_central(H, look.scores, limit, [kwargs["focus"]] if "focus" in kwargs else ())
-        note = " ".join(filter(None, (note, cut))) or None
-        write(folder / file, render(shown, title=title, look=look, note=note, limit=None, **kwargs))
-        inline[file] = functools.partial(render, shown, title=title, look=look, note=note, limit=None,
-                                         inline=True, index=None, **kwargs)
-        sections[section].append(Page(file, title, len(shown), shown.number_of_edges(), note or ""))
+    def emit(section: str | None, file: str, title: str, part: Part, about: str,
+             note: str | None = None, **kwargs) -> None:
+        keep = [kwargs["focus"]] if kwargs.get("focus") is not None else ()
+        shown = bound(part, look.scores, limit, keep)
+        write(folder / file, render_part(G, shown, title=title, look=look, note=note, cache=cache, **kwargs))
+        inline[file] = functools.partial(render_part, G, shown, title=title, look=look, note=note,
+                                         inline=True, index=None, cache=cache, **kwargs)
+        page = Page(file, title, len(shown.nodes), len(shown.edges),
+                    " ".join(filter(None, (note, shown.note))), about)
+        (sections[section] if section else more).append(page)
 
-    emit("The whole graph", "graph.html", "The whole graph", G)
-    for n in egos:
+    whole = bound(everything, look.scores, limit)
+    # Communities of what the whole-graph page shows, so each is a visible group.
+    found = metrics.communities(_simple(whole))
+    community = {n: i for i, c in enumerate(found) for n in c}
+    emit("The whole graph", "graph.html", "The whole graph", whole,
+         "Every actor, policy, law and claim, and how they connect; the most central are named.",
+         clusters=community)
+    for n in [*listed, *linked]:
         label = G.nodes[n].get("label", n)
-        emit("Neighbourhoods", look.ego_pages[n], f"Around {label} ({depth} link{'s' if depth > 1 else ''})",
-             ego(G, n, depth), focus=n)
-    for family, stem, title in FAMILY_VIEWS:
-        emit("Relation families", f"family-{stem}.html", title, to_networkx(g, families={family}))
-    claims = [n for n, d in G.nodes(data=True) if "LegalClaim" in d.get("classes", ())]
-    claim_edges = [(u, v, k) for n in claims for u, v, k in
-                   (*G.in_edges(n, keys=True), *G.out_edges(n, keys=True))]
+        emit("Neighbourhoods" if n in listed else None, look.ego_pages[n],
+             f"Around {label} ({depth} link{'s' if depth > 1 else ''})", ego(G, n, depth, limit, look.scores),
+             f"Everything {label} did or had done to them, grouped by kind of relation.",
+             focus=n, kind="focus")
+    by_family: dict[str, list[Edge]] = defaultdict(list)
+    claim_edges = []
+    claims = {n for n, d in G.nodes(data=True) if "LegalClaim" in d.get("classes", ())}
+    for e in everything.edges:
+        for family in e[3].get("families", ()):
+            by_family[family].append(e)
+        if e[0] in claims or e[1] in claims:
+            claim_edges.append(e)
+    for family, stem, title, about in FAMILY_VIEWS:
+        emit("Relation families", f"family-{stem}.html", title, Part.from_edges(by_family[family]),
+             about, kind="cases" if family == "legalAction" else "force")
     emit("Relation families", "family-claims.html", "Legal claims: who asserts them, what they "
-         "challenge, which provisions they invoke", G.edge_subgraph(claim_edges))
-    found = metrics.communities(G)
-    emit("Camps and communities", "communities.html", "Communities (Louvain)", G,
+         "challenge, which provisions they invoke", Part.from_edges(claim_edges),
+         "Each legal claim with who makes it, what it challenges and the law it rests on.")
+    emit("Camps and communities", "communities.html", "Communities (Louvain)", whole,
+         "Groups of entities more linked to each other than to the rest.", clusters=community,
          groups=[(f"Community {i + 1}", c) for i, c in enumerate(found)])
-    split = metrics.camps(G)
+    split = metrics.camps(_simple(whole, signed=True, G=G))
     if split:
         emit("Camps and communities", "camps.html",
-             "Camps: the two sides of the signed network (hostile vs cooperative)", G,
-             groups=[("Camp A", split[0].sides[0]), ("Camp B", split[0].sides[1])],
+             "Camps: the two sides of the signed network (hostile vs cooperative)", whole,
+             "The two sides that hostile statements run between and cooperative ones within.",
+             clusters=community, groups=[("Camp A", split[0].sides[0]), ("Camp B", split[0].sides[1])],
              note=f"Hostile statements run between the camps and cooperative ones within them, "
                   f"except {len(split[0].frustrated)} of the {split[0].signed_edges} signed statements.")
-    emit("Timeline", "timeline.html", "The graph over time", G, timeline=True)
+    dated = Part.from_edges([e for e in whole.edges if valid_time(e[3])])
+    emit("Timeline", "timeline.html", "The graph over time", dated,
+         "Who and what entered the story when, left to right by the first date the sources give.",
+         kind="timeline", note=f"Only the {len(dated.edges)} statements the sources date (events by "
+                               f"their date, roles by their term), and the entities they link.")
 
-    _write_index(folder, G, sections)
+    _write_index(folder, G, sections, len(more), len(sources))
     main = look.ego_pages[focus_id] if focus_id else "graph.html"
     pages = [p for section in sections.values() for p in section]
-    return Views(folder=folder, pages=pages, main=main, _inline=inline[main])
+    return Views(folder=folder, pages=pages, main=main, _inline=inline[main], more=more)
 
 
-def _write_index(folder: Path, G: nx.MultiDiGraph, sections: dict[str, list[Page]]) -> None:
-    documents = {d.get("document") for _, _, d in G.edges(data=True)} - {None}
+def _simple(part: Part, signed: bool = False, G: nx.MultiDiGraph | None = None) -> nx.MultiDiGraph:
+    """A MultiDiGraph of a part, built directly (no subgraph views) for the metrics."""
+    H = nx.MultiDiGraph()
+    H.add_nodes_from(part.nodes if G is None else ((n, G.nodes[n]) for n in part.nodes))
+    H.add_edges_from((u, v, k, d) for u, v, k, d in part.edges)
+    return H
+
+
+def _write_index(folder: Path, G: nx.MultiDiGraph, sections: dict[str, list[Page]], more: int = 0,
+                 documents: int | None = None) -> None:
+    if documents is None:
+        documents = len({d.get("document") for _, _, d in G.edges(data=True)} - {None})
     text = _templates().get_template("index.html").render(
         title="Views of the graph", lib="lib",
-        summary=f"{len(G)} entities and {G.number_of_edges()} statements from {len(documents)} sources. "
-                f"Each view opens offline; hover over an entity or a line for its details and quote.",
-        sections=[{"name": name, "pages": pages} for name, pages in sections.items()])
+        summary=f"{len(G)} entities and {G.number_of_edges()} statements from {documents} sources. "
+                f"Each view opens offline: search for a name, filter by relation, type, source and "
+                f"date, and click an entity for its statements and their quotes.",
+        more=more, sections=[{"name": name, "pages": pages} for name, pages in sections.items()])
     write(folder / "index.html", text)
