@@ -11,7 +11,7 @@ import pytest
 from kg.views import pages as views
 
 import browser
-from .test_views import NODE_AT, chromium, seed_views  # noqa: F401 -- fixtures
+from .probes import NODE_AT
 
 PAGES = ["graph.html", "ego-ThomasHoman.html", "family-lawsuits.html"]
 VISIBLE_EDGES = "kgView.edges.get({filter: e => !e.hidden}).map(e => e.id)"

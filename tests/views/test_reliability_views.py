@@ -17,7 +17,7 @@ from hypothesis import given, settings, strategies as st
 
 import kg
 from kg.views import pages as views
-from .test_views import NODE_AT, chromium, hover, hover_edge, open_view  # noqa: F401 -- chromium is a fixture
+from .probes import NODE_AT, hover, hover_edge, open_view
 
 PWN = "console.error('PWNED');window.pwned=1"
 # Each closes or opens something on the way: the script element, a tag, an attribute, a comment,
