@@ -59,12 +59,13 @@ class KnowledgeGraph(graph.Graph):
 
 
 def load(root: str | os.PathLike | None = None, store_dir: str | os.PathLike | None = None, *,
-         endpoint: str | None = None, timeout: float = 60.0) -> KnowledgeGraph:
+         endpoint: str | None = None, timeout: float | None = 60.0, memory: int | None = 2048) -> KnowledgeGraph:
     """Open the built graph read-only, without reparsing data/; with `endpoint`, the graph that
     `kg build --endpoint` loaded into that SPARQL server (queries/ still comes from the project).
+    A query may run `timeout` seconds and use `memory` MB (kg.query.limits; None: no limit).
 
     >>> g = kg.load()
     >>> g.stats()["types"][0]["type"]
     'Person'
     """
-    return graph.load(root, store_dir, endpoint=endpoint, timeout=timeout, kind=KnowledgeGraph)
+    return graph.load(root, store_dir, endpoint=endpoint, timeout=timeout, memory=memory, kind=KnowledgeGraph)

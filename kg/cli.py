@@ -28,8 +28,11 @@ class _Context:
     def project(self) -> projects.Project:
         return projects.find(self.root, self.store)
 
-    def graph(self, endpoint: str | None = None, timeout: float = 60.0) -> graph.Graph:
-        return graph.load(self.root, self.store, endpoint=endpoint, timeout=timeout)
+    def graph(self, endpoint: str | None = None, timeout: float = 60.0, memory: int | None = None) -> graph.Graph:
+        from .query.limits import DEFAULT_MEMORY_MB
+
+        return graph.load(self.root, self.store, endpoint=endpoint, timeout=timeout,
+                          memory=memory or DEFAULT_MEMORY_MB)
 
     def analysis(self):
         """The graph with its network and view methods; imported here, since querying does not
@@ -44,7 +47,10 @@ _ENDPOINT = click.option("--endpoint", metavar="URL",
                               "credentials may go in the URL (http://user:password@host/...).")
 _TIMEOUT = click.option("--timeout", default=60.0, show_default=True, metavar="SECONDS",
                         type=click.FloatRange(0, min_open=True),
-                        help="With --endpoint: how long to wait for each answer of the server.")
+                        help="How long a query may run before it is stopped (with --endpoint: how long "
+                             "to wait for each answer of the server).")
+_MEMORY = click.option("--memory", default=2048, show_default=True, metavar="MB", type=click.IntRange(64),
+                       help="How much memory a query may use before it is stopped.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -175,9 +181,10 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @_FORMAT
 @_ENDPOINT
 @_TIMEOUT
+@_MEMORY
 @click.pass_obj
 def query(obj: _Context, query: str | None, expression: str | None, params: tuple[str, ...],
-          list_: bool, fmt: str | None, endpoint: str | None, timeout: float) -> None:
+          list_: bool, fmt: str | None, endpoint: str | None, timeout: float, memory: int) -> None:
     """Run a named query (see --list), a .rq FILE, or SPARQL text with -e.
 
     \b
@@ -202,7 +209,7 @@ def query(obj: _Context, query: str | None, expression: str | None, params: tupl
         return
     if bool(query) == bool(expression):
         raise click.UsageError("give one of QUERY (a name or a .rq file) and -e SPARQL")
-    result = obj.graph(endpoint, timeout).query(query or expression, **_parse_params(params))
+    result = obj.graph(endpoint, timeout, memory).query(query or expression, **_parse_params(params))
     output.write_rows(result.variables, ([r[v] for v in result.variables] for r in result), fmt,
                       terms=result.terms)
 

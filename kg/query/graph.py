@@ -13,7 +13,7 @@ from typing import Any, Iterator
 
 import pyoxigraph as ox
 
-from . import catalog
+from . import catalog, limits
 from .. import project as projects
 from ..builder import store
 from ..errors import EXIT_ENVIRONMENT, EXIT_INVALID, KGError
@@ -118,17 +118,18 @@ class LocalStore:
     `select(text, bindings)` with a Result, so Graph does not care which it has.
     """
 
-    def __init__(self, oxstore: ox.Store, path: Path | None = None):
+    def __init__(self, oxstore: ox.Store, path: Path | None = None, bounds: limits.Limits | None = None):
         self.store = oxstore
         self.path = path
+        # Every query runs in a worker process under a time and memory limit (kg.query.limits).
+        self.runner = limits.Runner(oxstore, bounds)
 
     def __str__(self) -> str:
         return str(self.path or "an in-memory store")
 
     def select(self, text: str, bindings: dict[str, ox.Term]) -> Result:
-        substitutions = {ox.Variable(name): term for name, term in bindings.items()}
         try:
-            return Result.of(self.store.query(text, prefixes=PREFIXES, substitutions=substitutions))
+            return Result.of(self.runner.run(limits.Request(text, PREFIXES, bindings)).value())
         except OSError as exc:  # reading the store, or another endpoint a SERVICE clause calls, failed
             raise KGError(f"the query failed: {str(exc).splitlines()[0]}", hint="does it call another "
                           "endpoint (SERVICE)? is that one up?", exit_code=EXIT_ENVIRONMENT) from exc
@@ -294,7 +295,8 @@ class Graph:
 
 
 def load(root: str | os.PathLike | None = None, store_dir: str | os.PathLike | None = None, *,
-         endpoint: str | None = None, timeout: float = 60.0, kind: type[Graph] = Graph) -> Graph:
+         endpoint: str | None = None, timeout: float | None = limits.DEFAULT_TIMEOUT,
+         memory: int | None = limits.DEFAULT_MEMORY_MB, kind: type[Graph] = Graph) -> Graph:
     """Open the built graph read-only, without reparsing data/; with `endpoint`, the graph that
     `kg build --endpoint` loaded into that SPARQL server (queries/ still comes from the project).
 
@@ -303,6 +305,8 @@ def load(root: str | os.PathLike | None = None, store_dir: str | os.PathLike | N
     True
     >>> remote = load(endpoint="http://localhost:7878/query")  # doctest: +SKIP
 
+    Each query may run `timeout` seconds and use `memory` MB (None: no limit); with `endpoint`,
+    `timeout` is how long to wait for the server's answer.
     `kind` is the class to return: kg.load() asks for kg.api.KnowledgeGraph, which adds the
     network and view methods of the stages above this one.
     """
@@ -312,6 +316,6 @@ def load(root: str | os.PathLike | None = None, store_dir: str | os.PathLike | N
 
         return kind(Endpoint(endpoint, timeout=timeout), None, project)
     oxstore, path, lock = store.open_read_only(project.build_dir)
-    graph = kind(oxstore, path, project)
+    graph = kind(LocalStore(oxstore, path, limits.Limits(timeout, memory)), path, project)
     graph._reader_lock = lock  # kept for the graph's lifetime: builds leave its store in place
     return graph
