@@ -398,8 +398,12 @@ def _progress(description: str, quiet: bool):
 @click.option("--allow-service", is_flag=True,
               help="Let queries call other endpoints with SERVICE (and updates fetch with LOAD); "
                    "off by default, as anyone who can query could make the server fetch any URL.")
+@click.option("--timeout", default=60.0, show_default=True, metavar="SECONDS", type=click.FloatRange(0, min_open=True),
+              help="How long a query may run before it is stopped (HTTP 503).")
+@_MEMORY
 @click.pass_obj
-def serve(obj: _Context, port: int, host: str, writable: bool, allow_service: bool) -> None:
+def serve(obj: _Context, port: int, host: str, writable: bool, allow_service: bool, timeout: float,
+          memory: int) -> None:
     """Serve the built graph as a read-only SPARQL 1.1 endpoint, until Ctrl-C.
 
     The server is Oxigraph's own (the `oxigraph` command, from the `server` extra), opened
@@ -407,9 +411,10 @@ def serve(obj: _Context, port: int, host: str, writable: bool, allow_service: bo
     SPARQL 1.1 Protocol says, or open the query page at / in a browser. A later `kg build`
     publishes a new directory and leaves the served one in place: restart `kg serve` to serve
     the new graph. Queries that would make the server fetch another URL (SERVICE) get
-    HTTP 403 unless --allow-service is given.
+    HTTP 403 unless --allow-service is given. Each query runs under --timeout and --memory.
     """
     from .query import serve as serving
+    from .query.limits import Limits
     from .builder import store
     from .errors import StoreNotFound
 
@@ -417,7 +422,8 @@ def serve(obj: _Context, port: int, host: str, writable: bool, allow_service: bo
     location = store.current_path(project.build_dir)
     if location is None:
         raise StoreNotFound(f"no built graph in {project.build_dir}", hint="run 'kg build' first")
-    serving.run(location, host, port, announce=click.echo, writable=writable, allow_service=allow_service)
+    serving.run(location, host, port, announce=click.echo, writable=writable, allow_service=allow_service,
+                bounds=Limits(timeout, memory))
 
 
 def _date_option(ctx, param, value: str | None) -> str | None:

@@ -25,7 +25,6 @@ kg.query.limits.QueryRefused: the query is nested 500 deep; at most 100 levels a
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import io
 import os
 import pickle
@@ -115,8 +114,8 @@ class Request:
     default_graph: list[str] | None = None
     named_graphs: list[str] | None = None
     union: bool = False
-    #: A media type of SPARQL results (served answers); None: kg's own (TSV for solutions).
-    media_type: str | None = None
+    #: The media types a server's client accepts, best first; empty: kg's own (TSV for solutions).
+    accept: tuple[str, ...] = ()
 
 
 @dataclass
@@ -130,7 +129,7 @@ class Answer:
     def value(self) -> ox.QuerySolutions | ox.QueryBoolean | list[ox.Triple]:
         """The answer as pyoxigraph values: solutions, a boolean, or a list of triples."""
         if self.kind == "triples":
-            return list(ox.parse(self.body, format=ox.RdfFormat.N_TRIPLES))
+            return [quad.triple for quad in ox.parse(self.body, format=ox.RdfFormat.N_TRIPLES)]
         return ox.parse_query_results(self.body, format=ox.QueryResultsFormat.from_media_type(self.media_type))
 
 
@@ -188,14 +187,12 @@ def _run(store: ox.Store, request: Request, out: int) -> None:
             options["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
         result = store.query(request.text, **options)
         if isinstance(result, ox.QueryTriples):
-            kind, fmt = "triples", ox.RdfFormat.N_TRIPLES
-            if request.media_type:
-                fmt = ox.RdfFormat.from_media_type(request.media_type) or fmt
+            kind, formats, fmt = "triples", ox.RdfFormat, ox.RdfFormat.N_TRIPLES
         else:
             kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
-            fmt = ox.QueryResultsFormat.TSV
-            if request.media_type:
-                fmt = ox.QueryResultsFormat.from_media_type(request.media_type) or fmt
+            formats = ox.QueryResultsFormat
+            fmt = ox.QueryResultsFormat.JSON if request.accept else ox.QueryResultsFormat.TSV
+        fmt = next(filter(None, map(formats.from_media_type, request.accept)), fmt)
     except (SyntaxError, RuntimeError, OSError, ValueError, TypeError) as exc:
         _send(out, ("error", type(exc).__name__, str(exc)))
         return
@@ -246,24 +243,28 @@ def _address_space() -> int:
     return 0
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to kill this worker when its parent dies, even in the middle of a query."""
-    with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+def _cpu_backstop(timeout: float | None) -> None:
+    """Let the kernel end this worker if a query outlives its parent's deadline: a parent killed
+    with -9 cannot stop it, and Linux's parent-death signal follows the forking thread, not the
+    process. The CPU time limit allows the query its time limit again, after what was spent."""
+    if timeout is None:
+        return
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    soft = int(used.ru_utime + used.ru_stime + 2 * timeout + 5)
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_CPU, (soft, resource.getrlimit(resource.RLIMIT_CPU)[1]))
 
 
-def _worker_main(store: ox.Store, requests: int, answers: int, errors: int, memory_mb: int | None) -> None:
+def _worker_main(store: ox.Store, requests: int, answers: int, errors: int, limits: Limits) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it kills us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _die_with_parent()
     # The engine's last words ("memory allocation failed", "stack overflow") go to a file the
     # parent reads if we die, not onto the user's terminal.
     os.dup2(errors, 2)
     os.close(errors)
     _close_foreign_fds({requests, answers})
-    if memory_mb:
-        limit = _address_space() + memory_mb * 1024 * 1024
+    if limits.memory_mb:
+        limit = _address_space() + limits.memory_mb * 1024 * 1024
         with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     reader = os.fdopen(requests, "rb")
@@ -272,6 +273,7 @@ def _worker_main(store: ox.Store, requests: int, answers: int, errors: int, memo
         if len(head) < _LEN.size:
             return  # the parent is gone or closed us
         request = pickle.loads(reader.read(_LEN.unpack(head)[0]))
+        _cpu_backstop(limits.timeout)
         _run(store, request, answers)
 
 
@@ -289,7 +291,7 @@ class Worker:
             try:
                 os.close(requests_w)
                 os.close(answers_r)
-                _worker_main(store, requests_r, answers_w, self._errors, limits.memory_mb)
+                _worker_main(store, requests_r, answers_w, self._errors, limits)
             except MemoryError:
                 code = _OUT_OF_MEMORY
             except BaseException:
@@ -302,6 +304,8 @@ class Worker:
         self._requests = requests_w
         self._answers = answers_r
         self.alive = True
+        self._watch: int | None = None
+        self._cancelled: Callable[[], bool] | None = None
         #: True while an answer is being read: a worker left half-way cannot take a new query.
         self.busy = False
 
@@ -342,25 +346,26 @@ class Worker:
         chunks. The deadline runs from now over both. `watch` is a file descriptor (a client's
         socket) whose readability means `cancelled()` should be asked."""
         deadline = None if self.limits.timeout is None else time.monotonic() + self.limits.timeout
+        self._watch, self._cancelled = watch, cancelled
         self.busy = True
         try:
             _send(self._requests, request)
         except OSError:
             raise self._died(self._reap_dead()) from None
-        header = pickle.loads(self._frame(deadline, cancelled, watch))
+        header = pickle.loads(self._frame(deadline))
         if header[0] == "error":
             self.busy = False
             raise _engine_error(header[1], header[2])
         if header[0] == "memory":
             self.kill()
             raise self._over_memory()
-        return header[:2], self._body(deadline, cancelled, watch)
+        return header[:2], self._body(deadline)
 
-    def _body(self, deadline, cancelled, watch) -> Iterator[bytes]:
+    def _body(self, deadline) -> Iterator[bytes]:
         while True:
-            chunk = self._frame(deadline, cancelled, watch)
+            chunk = self._frame(deadline)
             if chunk is None:
-                header = pickle.loads(self._frame(deadline, cancelled, watch))
+                header = pickle.loads(self._frame(deadline))
                 self.busy = False
                 raise _engine_error(header[1], header[2])
             if not chunk:
@@ -373,14 +378,14 @@ class Worker:
         (kind, media_type), chunks = self.stream(request)
         return Answer(kind, media_type, b"".join(chunks))
 
-    def _frame(self, deadline, cancelled, watch) -> bytes | None:
-        head = self._read(_LEN.size, deadline, cancelled, watch)
+    def _frame(self, deadline) -> bytes | None:
+        head = self._read(_LEN.size, deadline)
         size = _LEN.unpack(head)[0]
         if size == 0xFFFFFFFF:
             return None
-        return self._read(size, deadline, cancelled, watch) if size else b""
+        return self._read(size, deadline) if size else b""
 
-    def _read(self, size: int, deadline, cancelled, watch) -> bytes:
+    def _read(self, size: int, deadline) -> bytes:
         parts, missing = [], size
         while missing:
             wait = None if deadline is None else deadline - time.monotonic()
@@ -389,15 +394,17 @@ class Worker:
                 raise QueryRefused(f"the query ran longer than the time limit ({self.limits.timeout:g} s) "
                                    "and was stopped", hint="raise the limit with --timeout SECONDS, "
                                    "or narrow the query (LIMIT, more specific patterns)")
-            watched = [self._answers] + ([watch] if watch is not None else [])
+            watched = [self._answers] + ([self._watch] if self._watch is not None else [])
             try:
                 ready, _, _ = select.select(watched, [], [], wait)
             except BaseException:  # Ctrl-C (KeyboardInterrupt) while waiting: stop the query
                 self.kill()
                 raise
-            if watch is not None and watch in ready and cancelled is not None and cancelled():
-                self.kill()
-                raise ClientGone()
+            if self._watch is not None and self._watch in ready:
+                if self._cancelled is not None and self._cancelled():
+                    self.kill()
+                    raise ClientGone()
+                self._watch = None  # it sent more than its request: no longer a sign of leaving
             if self._answers not in ready:
                 continue
             data = os.read(self._answers, min(missing, 1 << 20))
@@ -419,6 +426,10 @@ class Worker:
             status is not None and os.WIFEXITED(status) and os.WEXITSTATUS(status) == _OUT_OF_MEMORY)
         if out_of_memory and self.limits.memory_mb:
             return self._over_memory()
+        if status is not None and os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXCPU:
+            return QueryRefused(f"the query used more processor time than its limit allows "
+                                f"({self.limits.timeout:g} s) and was stopped",
+                                hint="raise the limit with --timeout SECONDS, or narrow the query")
         if "overflow" in words:
             return QueryRefused("the query is too deeply nested for the engine (its stack overflowed); "
                                 "it was stopped", hint="flatten the query's groups and expressions")
@@ -483,6 +494,7 @@ class Pool:
         self.store = store
         self.limits = limits
         self._idle: list[Worker] = []
+        self._all: set[Worker] = set()
         self._lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(size)
 
@@ -494,6 +506,7 @@ class Pool:
             if worker is None or not worker.alive:
                 with self._lock:  # fork from one thread at a time
                     worker = Worker(self.store, self.limits)
+                    self._all = {w for w in self._all if w.alive} | {worker}
             try:
                 yield worker
             finally:
@@ -505,6 +518,7 @@ class Pool:
 
     def close(self) -> None:
         with self._lock:
-            for worker in self._idle:
+            for worker in self._all:  # busy ones too: their queries end with the server
                 worker.kill()
             self._idle.clear()
+            self._all.clear()
