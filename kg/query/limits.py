@@ -47,9 +47,13 @@ from ..errors import EXIT_ENVIRONMENT, EXIT_INVALID, KGError
 #: and kg.load(timeout=, memory=) change them.
 DEFAULT_TIMEOUT = 60.0  # seconds
 DEFAULT_MEMORY_MB = 2048  # address space a query may add to its worker
-#: No real query comes near these: the catalog's deepest nests 6 levels and is 4 KB long.
+#: No real query comes near these: the catalog's queries nest at most 10 levels, chain at most
+#: 20 operators and are at most 4 KB long.
 MAX_DEPTH = 100
 MAX_BYTES = 1_000_000
+#: Chains (a UNION b UNION c ..., 1 + 1 + ..., !!!x, p/p/p) nest as deep as they are long in
+#: the engine: 10,000 links overflow its stack, with no bracket at all.
+MAX_OPERATORS = 1000
 
 # What may hide a bracket: strings, IRIs and comments, in the order SPARQL reads them (as
 # kg.query.remote reads them to find the WHERE group).
@@ -57,6 +61,7 @@ _HIDDEN = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\
                      r'|"(?:[^"\\\n\r]|\\.)*"|\'(?:[^\'\\\n\r]|\\.)*\''
                      r'|<(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>|#[^\n\r]*', re.S)
 _BRACKETS = re.compile(r"[{}()\[\]]")
+_OPERATORS = re.compile(r"\|\||&&|!=|<=|>=|[-+*/|!^=<>]|\b(?:UNION|MINUS|OPTIONAL)\b", re.IGNORECASE)
 
 
 class QueryRefused(KGError):
@@ -81,7 +86,18 @@ def depth(text: str) -> int:
     return deepest
 
 
-def check(text: str, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH) -> None:
+def operators(text: str) -> int:
+    """How many operators and UNION / MINUS / OPTIONAL the SPARQL `text` has, strings, IRIs
+    and comments aside (a '-' inside a name counts too: the bound is far above real queries).
+
+    >>> operators('SELECT * { {?s ?p "a+b"} UNION {?s <urn:a+b> ?o} FILTER(?o != 1 || !?x) }')
+    5
+    """
+    return sum(1 for _ in _OPERATORS.finditer(_HIDDEN.sub(" ", text)))
+
+
+def check(text: str, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH,
+          max_operators: int = MAX_OPERATORS) -> None:
     """Refuse (QueryRefused) a SPARQL query or update too long or too deeply nested to be a real one."""
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > max_bytes:
@@ -91,6 +107,10 @@ def check(text: str, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH) 
     if nested > max_depth:
         raise QueryRefused(f"the query is nested {nested} deep; at most {max_depth} levels are allowed",
                            hint="flatten the groups { } and parentheses of the query")
+    chained = operators(text)
+    if chained > max_operators:
+        raise QueryRefused(f"the query chains {chained} operators (UNION, ||, +, /, ...); at most "
+                           f"{max_operators} are allowed", hint="use VALUES for long lists of alternatives")
 
 
 @dataclass
