@@ -199,7 +199,9 @@ class Graph:
                 raise KGError(f"{name!r} cannot be a query parameter",
                               hint="a parameter is a variable name: letters, digits and _")
         bindings = {name: self.bind(value, kinds.get(name)) for name, value in params.items()}
-        return self.backend.select(named.text if named else query, bindings)
+        text = named.text if named else query
+        limits.check(text)  # before any engine, local or remote, reads it
+        return self.backend.select(text, bindings)
 
     def _named(self, query: str) -> catalog.NamedQuery | None:
         """The catalog entry or .rq file `query` names; None if it is SPARQL text."""
