@@ -99,6 +99,21 @@ class Server:
         self.guard: Guard | None = None
         self.reader_lock = None
         self.scratch: Path | None = None  # the folder of a writable copy
+        self.arguments: list[str] = []
+        self._restarting = threading.Lock()
+
+    def restart(self, stuck: subprocess.Popen) -> None:
+        """Stop Oxigraph and start it again on the same store and port: its engine cannot stop
+        one query alone, and one over its time limit would otherwise run on (updates already
+        made are on disk). Several callers that saw the same `stuck` process restart it once."""
+        with self._restarting:
+            if self.process is not stuck:
+                return
+            stuck.kill()
+            stuck.wait()
+            self.process = _launch(self.arguments, self._errors)
+            _wait_until_ready(self, "127.0.0.1", int(self.arguments[self.arguments.index("--bind") + 1]
+                                                     .rsplit(":", 1)[1]), 15.0)
 
     @property
     def url(self) -> str:
@@ -178,19 +193,17 @@ def start(location: Path, host: str = "127.0.0.1", port: int = 0, timeout: float
     bind = f"{inner_host}:{inner_port}"
     # Oxigraph's own time limit, for what the guard passes on (updates; queries of --writable).
     limit = ["--timeout-s", str(max(1, math.ceil(bounds.timeout)))] if bounds.timeout else []
+    arguments = [str(command), "serve" if writable else "serve-read-only",
+                 "--location", str(served), "--bind", bind, *limit]
+    errors: collections.deque = collections.deque(maxlen=50)
     try:
-        # Its own session: Ctrl-C reaches kg alone, which then stops the server and says so.
-        process = subprocess.Popen([str(command), "serve" if writable else "serve-read-only",
-                                    "--location", str(served), "--bind", bind, *limit],
-                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                   text=True, errors="replace", start_new_session=True)
+        process = _launch(arguments, errors)
     except BaseException:
         if scratch:
             shutil.rmtree(scratch, ignore_errors=True)
         raise
-    errors: collections.deque = collections.deque(maxlen=50)
-    threading.Thread(target=lambda: errors.extend(process.stderr), daemon=True).start()
     server = Server(process, served, host, port, errors)
+    server.arguments = arguments
     server.scratch = scratch
     try:
         if not writable:
@@ -200,12 +213,21 @@ def start(location: Path, host: str = "127.0.0.1", port: int = 0, timeout: float
         # go to Oxigraph, which alone sees its updates (bounded in time by --timeout-s).
         pool = None if writable else limits.Pool(ox.Store.read_only(str(served)), bounds,
                                                   size=max(2, os.cpu_count() or 2))
-        server.guard = Guard(host, port, inner_port, pool=pool, allow_service=allow_service)
+        server.guard = Guard(host, port, inner_port, pool=pool, allow_service=allow_service,
+                             server=server, timeout=bounds.timeout)
         threading.Thread(target=server.guard.serve_forever, daemon=True).start()
     except BaseException:  # including Ctrl-C while it starts: never leave the server behind
         server.stop()
         raise
     return server
+
+
+def _launch(arguments: list[str], errors: collections.deque) -> subprocess.Popen:
+    # Its own session: Ctrl-C reaches kg alone, which then stops the server and says so.
+    process = subprocess.Popen(arguments, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True, errors="replace", start_new_session=True)
+    threading.Thread(target=lambda: errors.extend(process.stderr), daemon=True).start()
+    return process
 
 
 def _copy(location: Path) -> Path:
@@ -255,11 +277,15 @@ class Guard(http.server.ThreadingHTTPServer):
     request_queue_size = 1024
 
     def __init__(self, host: str, port: int, inner_port: int, *, pool: limits.Pool | None = None,
-                 allow_service: bool = False):
+                 allow_service: bool = False, server: Server | None = None, timeout: float | None = None):
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.inner_port = inner_port
         self.pool = pool
         self.allow_service = allow_service
+        #: Oxigraph, restarted when a query passed on to it outruns `timeout` (its own
+        #: --timeout-s does not stop a running query).
+        self.oxigraph = server
+        self.timeout = timeout
         super().__init__((host, port), _GuardHandler)
 
     def server_bind(self) -> None:
@@ -370,10 +396,13 @@ class _GuardHandler(http.server.BaseHTTPRequestHandler):
             if keyword:
                 return self._refuse(403, f"{keyword} is off on this endpoint: its queries may not make it "
                                          "fetch other URLs (kg serve --allow-service allows it)")
-        query = _query_request(self.command, self.path, content_type, body) if self.server.pool else None
-        if query is not None:
+        query = _query_request(self.command, self.path, content_type, body)
+        if query is not None and self.server.pool is not None:
             return self._answer(*query)
-        inner = http.client.HTTPConnection("127.0.0.1", self.server.inner_port, timeout=600)
+        limited = query is not None and self.server.timeout is not None and self.server.oxigraph is not None
+        inner = http.client.HTTPConnection("127.0.0.1", self.server.inner_port,
+                                           timeout=self.server.timeout if limited else 600)
+        oxigraph = self.server.oxigraph.process if self.server.oxigraph is not None else None
         answered = False
         try:
             inner.putrequest(self.command, self.path, skip_host="Host" in self.headers,
@@ -393,6 +422,13 @@ class _GuardHandler(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             while self.command != "HEAD" and (chunk := answer.read(65536)):
                 self.wfile.write(chunk)
+        except TimeoutError:
+            if limited and not answered:
+                self.server.oxigraph.restart(oxigraph)
+                return self._refuse(503, f"the query ran longer than the time limit ({self.server.timeout:g} s) "
+                                         "and was stopped (hint: raise the limit with kg serve --timeout SECONDS)")
+            if not answered:
+                self._refuse(502, "the Oxigraph server behind this endpoint did not answer")
         except OSError:
             if not answered:
                 self._refuse(502, "the Oxigraph server behind this endpoint did not answer")
@@ -497,7 +533,12 @@ def run(location: Path, host: str = "127.0.0.1", port: int = 7878,
                 if allow_service:
                     announce("warning: queries may make the server fetch other URLs (SERVICE, LOAD)")
                 announce("press Ctrl-C to stop")
-                code = server.process.wait()
+                while True:  # a process restarted after a query outran its limit is no stop
+                    waited = server.process
+                    code = waited.wait()
+                    with server._restarting:
+                        if server.process is waited:
+                            break
             except KeyboardInterrupt:
                 announce("stopping the server")
                 return

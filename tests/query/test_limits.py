@@ -217,3 +217,31 @@ def test_served_answers_follow_the_accept_header(limited):
     answer = connection.getresponse()
     assert answer.status == 200 and "xml" in answer.headers["Content-Type"]
     assert b"<boolean>true</boolean>" in answer.read()
+
+
+def test_a_writable_servers_slow_query_is_stopped_and_updates_stay(seed_build):
+    """Oxigraph answers queries of --writable itself and its --timeout-s lets a running query go
+    on: kg restarts it on the same copy, so the work really stops and the updates stay."""
+    process, port, _ = start_kg_serve(seed_build, "--writable", "--timeout", "2")
+    try:
+        oxigraph = {p for p in children(process.pid) if "oxigraph" in open(f"/proc/{p}/cmdline").read()}
+        update = urllib.parse.urlencode({"update": "INSERT DATA { <urn:kg:a> <urn:kg:b> <urn:kg:c> }"}).encode()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/update", update, timeout=30) as answer:
+            assert answer.status in (200, 204)
+        started = time.monotonic()
+        code, body = post(port, CARTESIAN)
+        assert code == 503 and "time limit (2 s)" in body
+        assert time.monotonic() - started < 15
+        time.sleep(0.2)
+        assert not any(alive(pid) for pid in oxigraph), "the Oxigraph that ran it was stopped"
+        code, body = post(port, "ASK { <urn:kg:a> <urn:kg:b> <urn:kg:c> }")
+        assert code == 200 and json.loads(body)["boolean"] is True
+        assert process.poll() is None
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=15) == 0
+
+
+def test_a_query_for_a_remote_endpoint_is_checked_before_it_is_sent(seed_build):
+    result = kg_query(seed_build, "--endpoint", "http://127.0.0.1:9/query", "-e", "ASK { " + "{ " * 200 + "}" * 200 + " }")
+    assert result.returncode == 1 and "nested" in result.stderr, result.stderr
