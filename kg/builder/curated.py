@@ -419,6 +419,11 @@ class _Reader:
                              fields["id"], "give each source its own id")
                 continue
             text_path = self.data_dir / fields["file"]
+            if not _inside(text_path, self.data_dir):
+                self.problem("outside-path", f"source text {fields['file']!r} is not inside data/",
+                             Loc(file, item.key_lines.get("file", item.line)), fields["id"],
+                             "store the article under data/sources/ and name it relative to data/")
+                continue
             try:
                 # newline="": the stored text is verbatim, CRLF included, so offsets are exact.
                 with open(text_path, encoding="utf-8", newline="") as handle:
@@ -484,6 +489,16 @@ class _Reader:
                                  loc, fields["id"], "object: an entity id; value: a number")
                     continue
                 self.out.statements[fields["id"]] = Statement(source=source_id, loc=loc, **fields)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """Whether `path`, symbolic links followed, is inside `folder` (no absolute path, no '..'
+    and no link may lead a data file to read another place)."""
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except (ValueError, OSError, RuntimeError):
+        return False
 
 
 def read(data_dir: Path, root: Path | None = None) -> Curated:

@@ -119,3 +119,22 @@ def test_the_command_line_refuses_impossible_dates(args, tmp_path):
     result = run_kg(*args)
     assert result.returncode == 2 and "is not a real date" in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("name", ["ABSOLUTE", "../../outside.txt", "LINK"])
+def test_a_source_text_outside_data_is_refused_with_its_line(mini, tmp_path, name):
+    secret = tmp_path / "outside.txt"
+    secret.write_text("On Feb. 7, the city of Springfield sued the Federal Agency SECRET", encoding="utf-8")
+    if name == "ABSOLUTE":
+        name = str(secret)
+    elif name == "LINK":
+        (mini / "data" / "sources" / "link.txt").symlink_to(secret)
+        name = "sources/link.txt"
+    sources = mini / "data" / "sources.yaml"
+    text = sources.read_text(encoding="utf-8")
+    assert "file: sources/memo.txt" in text
+    sources.write_text(text.replace("file: sources/memo.txt", f"file: {name}"), encoding="utf-8")
+    code, lines = _check(mini)
+    line = _line_of(mini, "data/sources.yaml", f"file: {name}")
+    assert code == 1 and any(l.startswith(f"data/sources.yaml:{line}:") and "error[outside-path]" in l
+                             for l in lines), lines
