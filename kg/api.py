@@ -21,6 +21,7 @@ from .network.export import export
 from .network.metrics import report
 from .network.paths import explained_path
 from .query import graph
+from .query.limits import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
 from .views.pages import LIMIT, Views, write_views
 
 __all__ = ["KnowledgeGraph", "load"]
@@ -59,7 +60,8 @@ class KnowledgeGraph(graph.Graph):
 
 
 def load(root: str | os.PathLike | None = None, store_dir: str | os.PathLike | None = None, *,
-         endpoint: str | None = None, timeout: float | None = 60.0, memory: int | None = 2048) -> KnowledgeGraph:
+         endpoint: str | None = None, timeout: float | None = DEFAULT_TIMEOUT,
+         memory: int | None = DEFAULT_MEMORY_MB) -> KnowledgeGraph:
     """Open the built graph read-only, without reparsing data/; with `endpoint`, the graph that
     `kg build --endpoint` loaded into that SPARQL server (queries/ still comes from the project).
     A query may run `timeout` seconds and use `memory` MB (kg.query.limits; None: no limit).

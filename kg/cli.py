@@ -28,11 +28,9 @@ class _Context:
     def project(self) -> projects.Project:
         return projects.find(self.root, self.store)
 
-    def graph(self, endpoint: str | None = None, timeout: float = 60.0, memory: int | None = None) -> graph.Graph:
-        from .query.limits import DEFAULT_MEMORY_MB
-
-        return graph.load(self.root, self.store, endpoint=endpoint, timeout=timeout,
-                          memory=memory or DEFAULT_MEMORY_MB)
+    def graph(self, endpoint: str | None = None, timeout: float = 60.0,
+              memory: int = graph.limits.DEFAULT_MEMORY_MB) -> graph.Graph:
+        return graph.load(self.root, self.store, endpoint=endpoint, timeout=timeout, memory=memory)
 
     def analysis(self):
         """The graph with its network and view methods; imported here, since querying does not
@@ -49,7 +47,8 @@ _TIMEOUT = click.option("--timeout", default=60.0, show_default=True, metavar="S
                         type=click.FloatRange(0, min_open=True),
                         help="How long a query may run before it is stopped (with --endpoint: how long "
                              "to wait for each answer of the server).")
-_MEMORY = click.option("--memory", default=2048, show_default=True, metavar="MB", type=click.IntRange(64),
+_MEMORY = click.option("--memory", default=graph.limits.DEFAULT_MEMORY_MB, show_default=True, metavar="MB",
+                       type=click.IntRange(64),
                        help="How much memory a query may use before it is stopped.")
 
 
