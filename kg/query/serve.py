@@ -305,12 +305,15 @@ _MAX_STORE_BODY = 256 * 1024 * 1024
 _BUFFERED = 1 << 20
 
 
+#: Where Oxigraph's server answers queries (/sparql is its alias of /query).
+_QUERY_PATHS = ("/query", "/sparql")
+
+
 def _query_request(command: str, path: str, content_type: str, body: bytes) -> tuple[str, dict] | None:
-    """The query text and URL/form parameters of a SPARQL 1.1 Protocol query request, or None
-    if the request is something else (the query page, an update, the graph store protocol)."""
+    """The query text and URL/form parameters of a request that carries a SPARQL 1.1 Protocol
+    query, to any path, or None if it carries none (the query page, an update, the graph store
+    protocol)."""
     target = urllib.parse.urlsplit(path)
-    if target.path != "/query":
-        return None
     params = urllib.parse.parse_qs(target.query, keep_blank_values=True)
     media = content_type.split(";")[0].strip().lower()
     if command == "POST" and media == "application/x-www-form-urlencoded":
@@ -398,7 +401,11 @@ class _GuardHandler(http.server.BaseHTTPRequestHandler):
                                          "fetch other URLs (kg serve --allow-service allows it)")
         query = _query_request(self.command, self.path, content_type, body)
         if query is not None and self.server.pool is not None:
-            return self._answer(*query)
+            route = urllib.parse.urlsplit(self.path).path
+            if route in _QUERY_PATHS:
+                return self._answer(*query)
+            if route != "/":  # the query page ignores a query; no other path may run one unlimited
+                return self._refuse(404, f"queries go to {' or '.join(_QUERY_PATHS)}")
         limited = query is not None and self.server.timeout is not None and self.server.oxigraph is not None
         inner = http.client.HTTPConnection("127.0.0.1", self.server.inner_port,
                                            timeout=self.server.timeout if limited else 600)

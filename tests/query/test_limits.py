@@ -143,9 +143,9 @@ def test_ctrl_c_stops_a_local_query_at_once(seed_build):
 
 # -- the served endpoint ------------------------------------------------------------------------
 
-def post(port: int, text: str, timeout: float = 60) -> tuple[int, str]:
+def post(port: int, text: str, timeout: float = 60, path: str = "/query") -> tuple[int, str]:
     data = urllib.parse.urlencode({"query": text}).encode()
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/query", data,
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data,
                                      {"Accept": "application/sparql-results+json"})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -180,6 +180,9 @@ def test_a_served_cartesian_query_is_stopped_and_the_server_goes_on(limited):
     assert time.monotonic() - started < 10
     code, body = post(port, GREEDY)
     assert code == 503 and "limit" in body
+    code, body = post(port, CARTESIAN, path="/sparql")  # Oxigraph's other name for /query
+    assert code == 503 and "time limit" in body
+    assert post(port, CARTESIAN, path="/query/")[0] == 404  # no path runs a query unlimited
     assert process.poll() is None
     assert post(port, COUNT)[0] == 200
 
