@@ -5,8 +5,9 @@ Oxigraph's engine cannot be interrupted from Python: it holds the interpreter un
 does not look at Ctrl-C, and a query nested thousands of groups deep overflows its stack (a
 segmentation fault). So:
 
-- `check` refuses a text longer than `max_bytes` or nested deeper than `max_depth` (brackets of
-  any kind, outside strings, IRIs and comments) with one line, before any engine parses it.
+- `check` refuses a text longer than MAX_BYTES, nested deeper than MAX_DEPTH (brackets of any
+  kind, outside strings, IRIs and comments) or chaining more than MAX_OPERATORS operators (a
+  chain nests in the engine as deep as it is long) with one line, before any engine parses it.
 - `Worker` runs queries in a child process forked from the one holding the store (the child
   shares the open read-only store, so a query costs no new store opening), with the address
   space limited by `setrlimit(RLIMIT_AS)`. The parent waits for the answer with a deadline and
@@ -119,9 +120,6 @@ class Limits:
 
     timeout: float | None = DEFAULT_TIMEOUT
     memory_mb: int | None = DEFAULT_MEMORY_MB
-
-    def describe_timeout(self) -> str:
-        return f"{self.timeout:g} s"
 
 
 @dataclass
