@@ -7,9 +7,12 @@ the server keeps answering from the directory it was started on.
 
 Oxigraph runs the SERVICE clauses of a query (and LOAD in an update) by fetching the URLs they
 name, and has no option to stop it: anyone who can query the endpoint could make it call any
-server it can reach. So unless `allow_service` is given, Oxigraph listens on a private loopback
-port behind a small guard (`Guard`) that refuses such requests and passes the others on as they
-came. `writable` serves a copy of the store that takes updates and goes when the server stops:
+server it can reach. And its engine cannot stop a query that runs too long or takes too much
+memory, nor one whose client went away; a query nested a few thousand levels deep makes the
+whole server exit. So Oxigraph listens on a private loopback port behind a small guard
+(`Guard`): it checks every SPARQL text (kg.query.limits), refuses SERVICE and LOAD unless
+`allow_service` is given, runs the queries in workers under a time and memory limit, and passes
+the other requests on as they came. `writable` serves a copy of the store that takes updates and goes when the server stops:
 a published store is never written (its readers, its dump and the next build rely on that), and
 what an update changes belongs in data/, from which the next build makes the graph again.
 
@@ -191,7 +194,8 @@ def start(location: Path, host: str = "127.0.0.1", port: int = 0, timeout: float
     served = scratch / "store" if scratch else location
     inner_host, inner_port = "127.0.0.1", _free_port("127.0.0.1")
     bind = f"{inner_host}:{inner_port}"
-    # Oxigraph's own time limit, for what the guard passes on (updates; queries of --writable).
+    # Oxigraph's own time limit on what the guard passes on; it does not stop a query that is
+    # running (see Server.restart), but costs nothing.
     limit = ["--timeout-s", str(max(1, math.ceil(bounds.timeout)))] if bounds.timeout else []
     arguments = [str(command), "serve" if writable else "serve-read-only",
                  "--location", str(served), "--bind", bind, *limit]
@@ -210,7 +214,7 @@ def start(location: Path, host: str = "127.0.0.1", port: int = 0, timeout: float
             server.reader_lock = store.hold(location)  # builds must not remove what is being served
         _wait_until_ready(server, inner_host, inner_port, timeout)
         # Queries of a read-only store run in kg's workers, under the limits; a writable copy's
-        # go to Oxigraph, which alone sees its updates (bounded in time by --timeout-s).
+        # go to Oxigraph, which alone sees its updates (the guard restarts it past the deadline).
         pool = None if writable else limits.Pool(ox.Store.read_only(str(served)), bounds,
                                                   size=max(2, os.cpu_count() or 2))
         server.guard = Guard(host, port, inner_port, pool=pool, allow_service=allow_service,
