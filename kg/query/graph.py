@@ -118,11 +118,13 @@ class LocalStore:
     `select(text, bindings)` with a Result, so Graph does not care which it has.
     """
 
-    def __init__(self, oxstore: ox.Store, path: Path | None = None, bounds: limits.Limits | None = None):
+    def __init__(self, oxstore: ox.Store, path: Path | None = None, bounds: limits.Limits | None = None,
+                 read_only: bool = False):
         self.store = oxstore
         self.path = path
-        # Every query runs in a worker process under a time and memory limit (kg.query.limits).
-        self.runner = limits.Runner(oxstore, bounds)
+        # Every query runs in a worker process under a time and memory limit (kg.query.limits),
+        # kept between queries if the store cannot change under it.
+        self.runner = limits.Runner(oxstore, bounds, keep=read_only)
 
     def __str__(self) -> str:
         return str(self.path or "an in-memory store")
@@ -318,6 +320,6 @@ def load(root: str | os.PathLike | None = None, store_dir: str | os.PathLike | N
 
         return kind(Endpoint(endpoint, timeout=timeout), None, project)
     oxstore, path, lock = store.open_read_only(project.build_dir)
-    graph = kind(LocalStore(oxstore, path, limits.Limits(timeout, memory)), path, project)
+    graph = kind(LocalStore(oxstore, path, limits.Limits(timeout, memory), read_only=True), path, project)
     graph._reader_lock = lock  # kept for the graph's lifetime: builds leave its store in place
     return graph

@@ -475,13 +475,17 @@ def _engine_error(kind: str, message: str) -> Exception:
 
 class Runner:
     """Runs queries on one store through a worker kept between queries (started on first use,
-    replaced after it was stopped). Threads share it one query at a time; kg serve uses a Pool."""
+    replaced after it was stopped). Threads share it one query at a time; kg serve uses a Pool.
 
-    def __init__(self, store: ox.Store, limits: Limits | None = None):
+    A worker sees the store as it was when it was forked: `keep` only a store that cannot change
+    (opened read-only); for one the caller may still write, each query gets a fresh worker."""
+
+    def __init__(self, store: ox.Store, limits: Limits | None = None, keep: bool = True):
         import threading
 
         self.store = store
         self.limits = limits or Limits()
+        self.keep = keep
         self._worker: Worker | None = None
         self._lock = threading.Lock()
 
@@ -493,6 +497,8 @@ class Runner:
             try:
                 return self._worker.run(request)
             finally:
+                if not self.keep:
+                    self._worker.kill()
                 if not self._worker.alive:
                     self._worker = None
 

@@ -248,3 +248,16 @@ def test_a_writable_servers_slow_query_is_stopped_and_updates_stay(seed_build):
 def test_a_query_for_a_remote_endpoint_is_checked_before_it_is_sent(seed_build):
     result = kg_query(seed_build, "--endpoint", "http://127.0.0.1:9/query", "-e", "ASK { " + "{ " * 200 + "}" * 200 + " }")
     assert result.returncode == 1 and "nested" in result.stderr, result.stderr
+
+
+def test_a_store_the_caller_still_writes_is_queried_as_it_is_now(seed_graph):
+    """A worker sees the store as it was when forked: over a store that may change, each query
+    gets a fresh one, so a triple added between two queries is found by the second."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    g = kg.KnowledgeGraph(store, None, seed_graph.project)
+    ask = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert g.query(ask).rows()[0]["n"] == 0
+    store.add(ox.Quad(ox.NamedNode("urn:kg:a"), ox.NamedNode("urn:kg:b"), ox.NamedNode("urn:kg:c")))
+    assert g.query(ask).rows()[0]["n"] == 1
