@@ -263,6 +263,10 @@ def _wait_until_ready(server: Server, host: str, port: int, timeout: float) -> N
     raise KGError(f"the Oxigraph server did not start within {timeout:g} s", exit_code=EXIT_ENVIRONMENT)
 
 
+#: The header of an HTTP 503 for a query stopped by a limit (`time` or `memory`): kg's client
+#: (kg.query.remote) does not send such a query again.
+LIMIT_HEADER = "Kg-Query-Limit"
+
 #: Headers that belong to one connection, not to the request or answer passed on.
 _HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer",
                "upgrade", "expect", "proxy-authorization", "proxy-authenticate"}
@@ -374,9 +378,11 @@ class _GuardHandler(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass
 
-    def _refuse(self, status: int, message: str) -> None:
+    def _refuse(self, status: int, message: str, limit: str | None = None) -> None:
         body = (message + "\n").encode()
         self.send_response(status)
+        if limit:  # the query was stopped by a limit: asking again would only meet it again
+            self.send_header(LIMIT_HEADER, limit)
         self.send_header("Content-Type", "text/plain; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -437,7 +443,8 @@ class _GuardHandler(http.server.BaseHTTPRequestHandler):
             if limited and not answered:
                 self.server.oxigraph.restart(oxigraph)
                 return self._refuse(503, f"the query ran longer than the time limit ({self.server.timeout:g} s) "
-                                         "and was stopped (hint: raise the limit with kg serve --timeout SECONDS)")
+                                         "and was stopped (hint: raise the limit with kg serve --timeout SECONDS)",
+                                    limit="time")
             if not answered:
                 self._refuse(502, "the Oxigraph server behind this endpoint did not answer")
         except OSError:
@@ -489,7 +496,7 @@ class _GuardHandler(http.server.BaseHTTPRequestHandler):
             except limits.ClientGone:
                 return
             except limits.QueryRefused as exc:
-                return self._refuse(503, str(exc))
+                return self._refuse(503, str(exc), limit="memory" if "memory" in exc.args[0] else "time")
             except SyntaxError as exc:
                 return self._refuse(400, f"SPARQL syntax error: {str(exc).splitlines()[0] if str(exc) else exc}")
             except (RuntimeError, ValueError, TypeError) as exc:

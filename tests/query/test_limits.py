@@ -261,3 +261,14 @@ def test_a_store_the_caller_still_writes_is_queried_as_it_is_now(seed_graph):
     assert g.query(ask).rows()[0]["n"] == 0
     store.add(ox.Quad(ox.NamedNode("urn:kg:a"), ox.NamedNode("urn:kg:b"), ox.NamedNode("urn:kg:c")))
     assert g.query(ask).rows()[0]["n"] == 1
+
+
+def test_kgs_client_does_not_repeat_a_query_stopped_by_the_limit(limited):
+    """kg serve marks the 503 of a stopped query; `kg query --endpoint` reports it once, at
+    once, instead of running it twice more."""
+    _, port = limited
+    started = time.monotonic()
+    result = run_kg("query", "--endpoint", f"http://127.0.0.1:{port}/query", "-e", CARTESIAN)
+    assert result.returncode == 1 and "time limit (2 s)" in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert time.monotonic() - started < 2 * 2 + 5  # one try, not three
