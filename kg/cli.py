@@ -249,14 +249,6 @@ def viz(obj: _Context, out: str, focus: str | None, depth: int, top: int, limit:
 
 # --- network analysis: kg metrics, kg path, kg export (kg/network/) ---
 
-def _date_option(ctx, param, value: str | None) -> str | None:
-    from .builder.curated import is_date
-
-    if value is not None and not is_date(value):
-        raise click.BadParameter(f"{value!r} is not a real date: YYYY, YYYY-MM or YYYY-MM-DD")
-    return value
-
-
 def _network_filters(command):
     """The options that select part of the graph, as for KnowledgeGraph.to_networkx."""
     options = [
@@ -265,9 +257,10 @@ def _network_filters(command):
                           "(repeatable): opposes, supports, legalAction, policyAction, affiliation, communication."),
         click.option("--type", "types", multiple=True, metavar="CLASS",
                      help="Keep entities of this class, subclasses included (repeatable): Actor, Person, City, ..."),
-        click.option("--as-of", metavar="DATE", callback=_date_option,
+        click.option("--as-of", metavar="DATE", callback=lambda *a: _date_option(*a),  # defined below
                      help="Keep edges dated on or before DATE (YYYY, YYYY-MM or YYYY-MM-DD)."),
-        click.option("--since", metavar="DATE", callback=_date_option, help="Keep edges dated on or after DATE."),
+        click.option("--since", metavar="DATE", callback=lambda *a: _date_option(*a),
+                     help="Keep edges dated on or after DATE."),
         click.option("--confidence", type=click.Choice(("explicit", "implied")),
                      help="explicit: drop edges the sources only imply."),
     ]
@@ -432,6 +425,14 @@ def serve(obj: _Context, port: int, host: str, writable: bool, allow_service: bo
         raise StoreNotFound(f"no built graph in {project.build_dir}", hint="run 'kg build' first")
     serving.run(location, host, port, announce=click.echo, writable=writable, allow_service=allow_service,
                 bounds=Limits(timeout, memory))
+
+
+def _date_option(ctx, param, value: str | None) -> str | None:
+    from .builder.curated import is_date
+
+    if value is not None and not is_date(value):
+        raise click.BadParameter(f"{value!r} is not a real date: YYYY, YYYY-MM or YYYY-MM-DD")
+    return value
 
 
 @cli.command()
