@@ -21,6 +21,7 @@ from .network.export import export
 from .network.metrics import report
 from .network.paths import explained_path
 from .query import graph
+from .query.limits import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
 from .views import charts
 from .views.pages import LIMIT, Views, write_views
 
@@ -73,12 +74,14 @@ class KnowledgeGraph(graph.Graph):
 
 
 def load(root: str | os.PathLike | None = None, store_dir: str | os.PathLike | None = None, *,
-         endpoint: str | None = None, timeout: float = 60.0) -> KnowledgeGraph:
+         endpoint: str | None = None, timeout: float | None = DEFAULT_TIMEOUT,
+         memory: int | None = DEFAULT_MEMORY_MB) -> KnowledgeGraph:
     """Open the built graph read-only, without reparsing data/; with `endpoint`, the graph that
     `kg build --endpoint` loaded into that SPARQL server (queries/ still comes from the project).
+    A query may run `timeout` seconds and use `memory` MB (kg.query.limits; None: no limit).
 
     >>> g = kg.load()
     >>> {row["type"] for row in g.stats()["types"]} >= {"Person", "Lawsuit", "LegalClaim"}
     True
     """
-    return graph.load(root, store_dir, endpoint=endpoint, timeout=timeout, kind=KnowledgeGraph)
+    return graph.load(root, store_dir, endpoint=endpoint, timeout=timeout, memory=memory, kind=KnowledgeGraph)

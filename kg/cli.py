@@ -58,8 +58,9 @@ class _Context:
     def project(self) -> projects.Project:
         return projects.find(self.root, self.store)
 
-    def graph(self, endpoint: str | None = None, timeout: float = 60.0) -> graph.Graph:
-        return graph.load(self.root, self.store, endpoint=endpoint, timeout=timeout)
+    def graph(self, endpoint: str | None = None, timeout: float = 60.0,
+              memory: int = graph.limits.DEFAULT_MEMORY_MB) -> graph.Graph:
+        return graph.load(self.root, self.store, endpoint=endpoint, timeout=timeout, memory=memory)
 
     def analysis(self):
         """The graph with its network and view methods; imported here, since querying does not
@@ -74,7 +75,11 @@ _ENDPOINT = click.option("--endpoint", metavar="URL",
                               "credentials may go in the URL (http://user:password@host/...).")
 _TIMEOUT = click.option("--timeout", default=60.0, show_default=True, metavar="SECONDS",
                         type=click.FloatRange(0, min_open=True),
-                        help="With --endpoint: how long to wait for each answer of the server.")
+                        help="How long a query may run before it is stopped (with --endpoint: how long "
+                             "to wait for each answer of the server).")
+_MEMORY = click.option("--memory", default=graph.limits.DEFAULT_MEMORY_MB, show_default=True, metavar="MB",
+                       type=click.IntRange(64),
+                       help="How much memory a query may use before it is stopped.")
 
 
 class _PipeClosed(Exception):
@@ -242,10 +247,11 @@ _RDF_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml")
 @click.option("--all", "all_", is_flag=True, help="A table shows every row.")
 @_ENDPOINT
 @_TIMEOUT
+@_MEMORY
 @click.pass_obj
 def query(obj: _Context, query: str | None, expression: str | None, params: tuple[str, ...],
           list_: bool, fmt: str | None, limit: int | None, all_: bool, endpoint: str | None,
-          timeout: float) -> None:
+          timeout: float, memory: int) -> None:
     """Run a named query (see --list), a .rq FILE, or SPARQL text with -e.
 
     \b
@@ -278,7 +284,7 @@ def query(obj: _Context, query: str | None, expression: str | None, params: tupl
         raise click.UsageError("give one of QUERY (a name or a .rq file) and -e SPARQL")
     if limit and all_:
         raise click.UsageError("give --limit N or --all, not both")
-    result = obj.graph(endpoint, timeout).stream(query or expression, **_parse_params(params))
+    result = obj.graph(endpoint, timeout, memory).stream(query or expression, **_parse_params(params))
     _write_answer(result, fmt, None if all_ else (limit or output.SCREEN))
 
 
@@ -566,8 +572,12 @@ def _progress(description: str, quiet: bool):
 @click.option("--allow-service", is_flag=True,
               help="Let queries call other endpoints with SERVICE (and updates fetch with LOAD); "
                    "off by default, as anyone who can query could make the server fetch any URL.")
+@click.option("--timeout", default=60.0, show_default=True, metavar="SECONDS", type=click.FloatRange(0, min_open=True),
+              help="How long a query may run before it is stopped (HTTP 503).")
+@_MEMORY
 @click.pass_obj
-def serve(obj: _Context, port: int, host: str, writable: bool, allow_service: bool) -> None:
+def serve(obj: _Context, port: int, host: str, writable: bool, allow_service: bool, timeout: float,
+          memory: int) -> None:
     """Serve the built graph as a read-only SPARQL 1.1 endpoint, until Ctrl-C.
 
     The server is Oxigraph's own (the `oxigraph` command, from the `server` extra), opened
@@ -577,9 +587,11 @@ def serve(obj: _Context, port: int, host: str, writable: bool, allow_service: bo
     the new graph. Queries that would make the server fetch another URL (SERVICE) get
     HTTP 403 unless --allow-service is given. Queries may use kg's prefixes (kg:, ent:, stmt:,
     src:, rdfs:, ...) without declaring them, as with 'kg query -e'; a query the server cannot
-    parse is answered with one line giving the line and column.
+    parse is answered with one line giving the line and column. Each query runs under
+    --timeout and --memory.
     """
     from .query import serve as serving
+    from .query.limits import Limits
     from .builder import store
     from .errors import StoreNotFound
 
@@ -587,7 +599,8 @@ def serve(obj: _Context, port: int, host: str, writable: bool, allow_service: bo
     location = store.current_path(project.build_dir)
     if location is None:
         raise StoreNotFound(f"no built graph in {project.build_dir}", hint="run 'kg build' first")
-    serving.run(location, host, port, announce=click.echo, writable=writable, allow_service=allow_service)
+    serving.run(location, host, port, announce=click.echo, writable=writable, allow_service=allow_service,
+                bounds=Limits(timeout, memory))
 
 
 @cli.command()

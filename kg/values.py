@@ -34,6 +34,15 @@ def is_id(text: str) -> bool:
     return isinstance(text, str) and ID_PATTERN.fullmatch(text) is not None
 
 
+def is_date(value: object) -> bool:
+    """Whether `value` is a date parse_date takes."""
+    try:
+        parse_date(value)
+    except ValueError:
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class PartialDate:
     """A date known to the year, the month or the day, as a text gives it."""

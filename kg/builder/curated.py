@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,6 +14,116 @@ import yaml
 from ..errors import Problem
 from ..values import DATE_HINT, ID_HINT, is_id, parse_date
 
+#: Bounds checked before a YAML document becomes Python values (data/ and review files): far
+#: above real curated files, far below what exhausts memory (an alias bomb of 1.3 KB expands to
+#: gigabytes; `&a [*a]` never ends).
+MAX_YAML_CHARS = 64 * 1024 * 1024
+MAX_YAML_DEPTH = 64
+MAX_YAML_ALIASES = 100
+MAX_SCALAR_CHARS = 1_000_000
+
+
+
+class YAMLBound(yaml.YAMLError):
+    """A YAML document over one of the bounds; `problem_mark` is where."""
+
+    def __init__(self, problem: str, mark=None):
+        super().__init__(problem)
+        self.problem = problem
+        self.problem_mark = mark
+
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+def _real_timestamp(value: str) -> bool:
+    """Whether a YAML timestamp (2025-2-7, 2025-02-07T10:00:00) names a day the calendar has."""
+    match = re.match(r"(\d{4})-(\d\d?)-(\d\d?)", value)
+    try:
+        return match is not None and datetime.date(*map(int, match.groups())) is not None
+    except ValueError:
+        return False
+
+
+class _Walk:
+    """Walks a composed YAML node graph within the bounds, building `_value`'s values or not.
+
+    A node reached a second time was reached through an alias (*name): at most
+    MAX_YAML_ALIASES such visits, so what aliases add stays proportional to the file; a node
+    reached again while it is being walked refers to itself and is refused."""
+
+    def __init__(self, build: bool = True):
+        self.build = build
+        self.seen: set[int] = set()
+        self.open: set[int] = set()
+        self.aliases = 0
+        self.depth = 0
+
+    def __call__(self, node: yaml.Node) -> Any:
+        key = id(node)
+        if key in self.seen:
+            if key in self.open:
+                raise YAMLBound("an alias (*name) refers to the node it is inside of", node.start_mark)
+            self.aliases += 1
+            if self.aliases > MAX_YAML_ALIASES:
+                raise YAMLBound(f"more than {MAX_YAML_ALIASES} uses of aliases (*name)", node.start_mark)
+        self.seen.add(key)
+        if isinstance(node, yaml.ScalarNode):
+            if len(node.value) > MAX_SCALAR_CHARS:
+                raise YAMLBound(f"a value of {len(node.value):,} characters; at most {MAX_SCALAR_CHARS:,} "
+                                "are allowed", node.start_mark)
+            if node.tag == _TIMESTAMP and not _real_timestamp(node.value):  # a typed loader's date
+                raise yaml.constructor.ConstructorError(None, None, f"{node.value!r} is a day the calendar "
+                                                        "does not have", node.start_mark)
+            return node.value
+        self.depth += 1
+        if self.depth > MAX_YAML_DEPTH:
+            raise YAMLBound(f"nested deeper than {MAX_YAML_DEPTH} levels", node.start_mark)
+        self.open.add(key)
+        try:
+            return self._container(node)
+        finally:
+            self.open.discard(key)
+            self.depth -= 1
+
+    def _container(self, node: yaml.Node) -> Any:
+        if isinstance(node, yaml.SequenceNode):
+            items = [self(item) for item in node.value]
+            return items if self.build else None
+        result = _Map()
+        result.line = node.start_mark.line + 1
+        result.key_lines = {}
+        for key_node, value_node in node.value:
+            key = self(key_node)
+            value = self(value_node)
+            if not self.build:
+                continue
+            if not isinstance(key, str):
+                raise yaml.constructor.ConstructorError(None, None, "a key must be a plain string",
+                                                        key_node.start_mark)
+            result[key] = value
+            result.key_lines[key] = key_node.start_mark.line + 1
+        return result if self.build else None
+
+
+def _check_size(text: str) -> None:
+    if len(text) > MAX_YAML_CHARS:
+        raise YAMLBound(f"the file has {len(text):,} characters; at most {MAX_YAML_CHARS:,} are allowed",
+                        yaml.Mark("", 0, 0, 0, None, None))
+
+
+def safe_load(text: str) -> Any:
+    """`yaml.safe_load` within the bounds above (for review files, whose scalars are typed)."""
+    _check_size(text)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _Walk(build=False)(node)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
 
 
 @dataclass(frozen=True)
@@ -101,25 +214,12 @@ class _Loader(getattr(yaml, "CBaseLoader", yaml.BaseLoader)):
 
 
 def _value(node: yaml.Node) -> Any:
-    """A composed YAML node as Python: str, list, or a _Map that knows its lines."""
-    if isinstance(node, yaml.ScalarNode):
-        return node.value
-    if isinstance(node, yaml.SequenceNode):
-        return [_value(item) for item in node.value]
-    result = _Map()
-    result.line = node.start_mark.line + 1
-    result.key_lines = {}
-    for key_node, value_node in node.value:
-        key = _value(key_node)
-        if not isinstance(key, str):
-            raise yaml.constructor.ConstructorError(None, None, "a key must be a plain string",
-                                                    key_node.start_mark)
-        result[key] = _value(value_node)
-        result.key_lines[key] = key_node.start_mark.line + 1
-    return result
+    """A composed YAML node as Python: str, list, or a _Map that knows its lines (within the bounds)."""
+    return _Walk()(node)
 
 
 def _load(text: str) -> Any:
+    _check_size(text)
     node = yaml.compose(text, Loader=_Loader)
     return None if node is None else _value(node)
 
@@ -209,6 +309,11 @@ class _Reader:
             self.problem("yaml", f"not UTF-8 text ({exc.reason})", Loc(file, 1),
                          hint="save the file as UTF-8")
             return None, []
+        except YAMLBound as exc:
+            line = exc.problem_mark.line + 1 if exc.problem_mark else 1
+            self.problem("yaml-limit", f"YAML over a safety bound: {exc.problem}", Loc(file, line),
+                         hint="curated files need no aliases, deep nesting or huge values; write them out plainly")
+            return None, []
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 1 if mark else 1
@@ -238,6 +343,11 @@ class _Reader:
             if name in spec and isinstance(value, str):
                 item[name] = value = _typed_scalar(value, spec[name][1])
             line = item.key_lines.get(name, item.line)
+            if isinstance(value, float) and not math.isfinite(value):
+                self.problem("bad-number", f"'{name}: {item.get(name)}' is not a finite number",
+                             Loc(file, line), ident, "write the number the source gives, e.g. 1200 or 3.5")
+                ok = False
+                continue
             if name not in spec:
                 self.problem("schema", f"unknown field '{name}' in {kind}", Loc(file, line), ident,
                              f"allowed fields: {', '.join(spec)}")
@@ -289,6 +399,11 @@ class _Reader:
                              fields["id"], "give each source its own id")
                 continue
             text_path = self.data_dir / fields["file"]
+            if not _inside(text_path, self.data_dir):
+                self.problem("outside-path", f"source text {fields['file']!r} is not inside data/",
+                             Loc(file, item.key_lines.get("file", item.line)), fields["id"],
+                             "store the article under data/sources/ and name it relative to data/")
+                continue
             try:
                 # newline="": the stored text is verbatim, CRLF included, so offsets are exact.
                 with open(text_path, encoding="utf-8", newline="") as handle:
@@ -354,6 +469,16 @@ class _Reader:
                                  loc, fields["id"], "object: an entity id; value: a number")
                     continue
                 self.out.statements[fields["id"]] = Statement(source=source_id, loc=loc, **fields)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """Whether `path`, symbolic links followed, is inside `folder` (no absolute path, no '..'
+    and no link may lead a data file to read another place)."""
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except (ValueError, OSError, RuntimeError):
+        return False
 
 
 def read(data_dir: Path, root: Path | None = None) -> Curated:

@@ -10,6 +10,7 @@ kept for readers that opened it just before the swap; older ones are removed unl
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import gc
 import os
@@ -43,10 +44,27 @@ def current_path(build_dir: Path) -> Path | None:
 def hold(store_dir: Path) -> IO[str]:
     """Take a shared lock that keeps builds from removing `store_dir` while it is read.
 
-    The lock lasts until the returned handle is closed (or the process ends).
+    The lock lasts until the returned handle is closed (or the process ends). Where the store
+    cannot be written (a CD, a read-only container layer or network share), no build can remove
+    it either: the lock is then taken on the file opened for reading if it is there, and is
+    not needed if it is not.
     """
-    handle = open(Path(store_dir).parent / f"{Path(store_dir).name}{_READERS}", "a")
-    fcntl.flock(handle, fcntl.LOCK_SH)
+    path = Path(store_dir).parent / f"{Path(store_dir).name}{_READERS}"
+    try:
+        handle = open(path, "a")
+    except OSError as exc:
+        if exc.errno not in (errno.EROFS, errno.EACCES, errno.EPERM):
+            raise
+        try:
+            handle = open(path)
+        except OSError:
+            return open(os.devnull)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_SH)
+    except OSError as exc:  # a file system without locks (some network shares)
+        if exc.errno not in (errno.ENOLCK, errno.EOPNOTSUPP, errno.EBADF):
+            handle.close()
+            raise
     return handle
 
 

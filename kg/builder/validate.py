@@ -15,7 +15,7 @@ from ..errors import Problem
 from ..ontology import Ontology
 from ..text import clean
 
-WIKIDATA_RE = re.compile(r"^Q[1-9]\d*$")
+WIKIDATA_RE = re.compile(r"^Q[1-9]\d*\Z")  # \Z: "$" would let "Q42\n" through
 
 
 def _did_you_mean(word: str, choices) -> str | None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import math
 import os
 import re
 import shutil
@@ -31,6 +32,7 @@ import yaml
 
 from ..builder import pipeline as builder, curated
 from .. import project as projects
+from .. import values
 from ..errors import EXIT_ENVIRONMENT, KGError, Problem, ValidationError
 from .mentions import norm
 from .writer import HEADER, atomic_write
@@ -64,10 +66,20 @@ def load(path: str | Path) -> dict:
     """The review file at `path`, checked for the shape `kg ingest` writes."""
     path = Path(path)
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = curated.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise KGError(f"{path}: no such review file", hint="run 'kg ingest ARTICLE' first") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+    except curated.YAMLBound as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else 1
+        raise ValidationError([Problem("yaml-limit", f"YAML over a safety bound: {exc.problem}", str(path), line,
+                                       hint="review files need no aliases, deep nesting or huge values")]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ValidationError([Problem("yaml", "not a readable review file: "
+                                       + (getattr(exc, "problem", None) or str(exc).splitlines()[0]),
+                                       str(path), mark.line + 1 if mark else 1,
+                                       hint="fix the YAML, or run 'kg ingest' again")]) from None
+    except UnicodeDecodeError as exc:
         raise KGError(f"{path}: not a readable review file ({str(exc).splitlines()[0]})",
                       hint="fix the YAML, or run 'kg ingest' again") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("article"), dict) \
@@ -79,7 +91,68 @@ def load(path: str | Path) -> dict:
         if not isinstance(doc[key], list) or not all(isinstance(x, dict) and "id" in x for x in doc[key]):
             raise KGError(f"{path}: '{key}:' must be a list of items with an id",
                           hint="keep the shape 'kg ingest' wrote")
+    _check_values(path, doc)
     return doc
+
+
+def _line(path: Path, key: str, after: str | None = None, value: object = None) -> int:
+    """The line of `key:` in the review file (the first after the line `after:`, or the first
+    whose value is `value`); 1 if it cannot be found."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = next((i for i, line in enumerate(lines) if re.match(rf"\s*{re.escape(after)}:", line)), 0) if after else 0
+    for number, line in enumerate(lines[start:], start + 1):
+        match = re.match(rf"\s*(?:- )?{re.escape(key)}:\s*(.*)", line)
+        if match and (value is None or str(value).strip() in match.group(1)):
+            return number
+    return 1
+
+
+def _refuse(path: Path, line: int, rule: str, message: str, hint: str) -> ValidationError:
+    return ValidationError([Problem(rule, message, str(path), line, hint=hint)])
+
+
+def _check_values(path: Path, doc: dict) -> None:
+    """Refuse a review file whose source id, article paths, dates or numbers could not go into
+    data/ as they are: a source id becomes file names, and paths must stay in their folders."""
+    source = doc["source"]
+    if not values.is_id(source):
+        raise _refuse(path, _line(path, "source"), "bad-id", f"source id {source!r} has characters ids cannot have",
+                      "use letters, digits, '-', '_' and '.', starting with a letter")
+    article = doc["article"]
+    for key in ("file", "text"):
+        name = article.get(key)
+        if name is not None and (not isinstance(name, str) or not _inside(name, key)):
+            where = "data/ (e.g. sources/<id>.txt)" if key == "file" else "the review file's folder, beside it"
+            raise _refuse(path, _line(path, key, after="article"), "outside-path",
+                          f"article {key} {name!r} is not a path inside {where}",
+                          "review files may name only files in their own place; run 'kg ingest' again")
+    for kind in ("entities", "statements"):
+        for item in doc[kind]:
+            for key in ("date", "start", "end"):
+                value = item.get(key)
+                if value is not None and not values.is_date(str(value)):
+                    raise _refuse(path, _line(path, key, value=value), "bad-date",
+                                  f"{key} {str(value)!r} of {item['id']} is not a real YYYY, YYYY-MM or YYYY-MM-DD",
+                                  "write the date as the text gives it, e.g. 2025-02")
+            value = item.get("value")
+            if isinstance(value, float) and not math.isfinite(value):
+                raise _refuse(path, _line(path, "value", value=value), "bad-number",
+                              f"value {value!r} of {item['id']} is not a finite number",
+                              "write the number the source gives")
+    date = article.get("date")
+    if date is not None and not values.is_date(str(date)):
+        raise _refuse(path, _line(path, "date", after="article"), "bad-date",
+                      f"article date {str(date)!r} is not a real YYYY, YYYY-MM or YYYY-MM-DD",
+                      "write the publication date, e.g. 2025-02-07")
+
+
+def _inside(name: str, key: str) -> bool:
+    """Whether the relative path `name` stays inside its folder: no absolute path, no '..',
+    and for the article copy (`text`), a plain file name."""
+    pure = Path(name)
+    if not name or pure.is_absolute() or ".." in pure.parts or "\\" in name or "\x00" in name:
+        return False
+    return key == "file" or len(pure.parts) == 1
 
 
 def items(doc: dict) -> list[list]:
@@ -205,6 +278,10 @@ def _plan(doc: dict, data: curated.Curated, path: Path) -> _Plan:
 
 def _article_text(path: Path, article: dict) -> str:
     text_path = path.parent / str(article.get("text", path.with_suffix(".txt").name))
+    if not _resolves_in(text_path, path.parent):  # a symlink beside the review file
+        raise _refuse(path, _line(path, "text", after="article"), "outside-path",
+                      f"the article copy {text_path.name} leads outside the review file's folder",
+                      "keep the article copy 'kg ingest' wrote beside the review file")
     try:
         with open(text_path, encoding="utf-8", newline="") as handle:
             text = handle.read()
@@ -217,6 +294,15 @@ def _article_text(path: Path, article: dict) -> str:
     return text
 
 
+def _resolves_in(path: Path, folder: Path) -> bool:
+    """Whether `path`, symbolic links followed, is inside `folder`."""
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except (ValueError, OSError, RuntimeError):
+        return False
+
+
 def _dump_list(key: str, records: list[dict], head: str) -> str:
     body = curated.dump({key: records})
     return head + body
@@ -226,6 +312,9 @@ def _write(staged: Path, data: curated.Curated, article: dict, source_id: str, t
     record = {k: v for k, v in article.items() if k not in ("text", "sha256")}
     record["id"] = source_id
     record.setdefault("file", f"sources/{source_id}.txt")
+    if not _resolves_in(staged / record["file"], staged):
+        raise KGError(f"article file {record['file']!r} leads outside data/", hint="name a file under sources/")
+    (staged / record["file"]).parent.mkdir(parents=True, exist_ok=True)
     with open(staged / record["file"], "x", encoding="utf-8", newline="") as handle:
         handle.write(text)
     sources = staged / "sources.yaml"

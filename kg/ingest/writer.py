@@ -21,6 +21,7 @@ from pathlib import Path
 from ..builder import curated
 from ..builder.curated import Curated
 from ..values import is_id
+from .. import values
 from ..errors import EXIT_ENVIRONMENT, KGError
 from ..project import Project
 from .model import Extraction
@@ -90,6 +91,8 @@ def records(found: Extraction, source_id: str) -> tuple[list[dict], list[dict]]:
 def write(found: Extraction, *, article: Path, project: Project, data: Curated, source_id=None,
           title=None, date=None, outlet=None, author=None, out=None) -> Written:
     """Write the review file and the article copy beside it, each atomically."""
+    if date is not None and not values.is_date(str(date)):
+        raise KGError(f"{date!r} is not a real date", hint="write YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2025-02-07")
     source_id = source_id_for(article, data, source_id)
     out = Path(out) if out else project.root / "candidates" / f"{source_id}.yaml"
     text_path = out.with_suffix(".txt")

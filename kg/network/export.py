@@ -12,6 +12,7 @@ the store, serialized by pyoxigraph.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, BinaryIO
@@ -68,17 +69,48 @@ def flatten(G: nx.Graph) -> nx.Graph:
     return H
 
 
+#: What XML 1.0 cannot hold, not even as a character reference: C0 controls other than tab,
+#: line feed and carriage return, lone surrogates, U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value: Any) -> Any:
+    """`value` with the characters XML 1.0 forbids replaced by U+FFFD, so that the file parses
+    (the store keeps the quote verbatim; only this copy of it changes).
+
+    >>> xml_text("a\x01b\x0bc")
+    'a\ufffdb\ufffdc'
+    """
+    return _NOT_XML.sub("\ufffd", value) if isinstance(value, str) else value
+
+
+def _xml_safe(H: nx.Graph) -> nx.Graph:
+    """`H` (flattened) with every text made fit for XML, in place; node ids are remapped."""
+    for key in list(H.graph):
+        H.graph[key] = xml_text(H.graph[key])
+    for _, d in H.nodes(data=True):
+        for key, value in d.items():
+            if isinstance(value, str) and _NOT_XML.search(value):
+                d[key] = xml_text(value)
+    for *_, d in (H.edges(keys=True, data=True) if H.is_multigraph() else H.edges(data=True)):
+        for key, value in d.items():
+            if isinstance(value, str) and _NOT_XML.search(value):
+                d[key] = xml_text(value)
+    bad = {n: xml_text(n) for n in H if isinstance(n, str) and _NOT_XML.search(n)}
+    return nx.relabel_nodes(H, bad, copy=False) if bad else H
+
+
 def write_graphml(G: nx.Graph, out: str | Path | BinaryIO) -> None:
     """GraphML for Gephi, Cytoscape, yEd and igraph; edge ids are the statement ids."""
-    nx.write_graphml(flatten(G), out)
+    nx.write_graphml(_xml_safe(flatten(G)), out)
 
 
 def write_gexf(G: nx.Graph, out: str | Path | BinaryIO) -> None:
     """GEXF 1.2 for Gephi; edge ids are the statement ids."""
-    H = flatten(G)
+    H = _xml_safe(flatten(G))
     if H.is_multigraph():
         for _, _, k, d in H.edges(keys=True, data=True):
-            d["id"] = str(k)  # GEXF numbers edges otherwise
+            d["id"] = xml_text(str(k))  # GEXF numbers edges otherwise
     nx.write_gexf(H, out)
 
 
@@ -88,17 +120,33 @@ def write_nodelink(G: nx.Graph, out: IO[str]) -> None:
     out.write("\n")
 
 
+#: The first characters with which a spreadsheet reads a cell as a formula (OWASP, CSV Injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet will not run: text starting with = + - @ tab or carriage return
+    gets a leading ' (OWASP's rule; spreadsheets hide it). Numbers stay numbers.
+
+    >>> cell("=1+1"), cell("-5 degrees"), cell(-5), cell("Trump")
+    ("'=1+1", "'-5 degrees", -5, 'Trump')
+    """
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+
+
 def write_csv(G: nx.Graph, nodes_out: IO[str], edges_out: IO[str]) -> None:
-    """A node table (id, then attributes) and an edge table (source, target, key, then attributes)."""
+    """A node table (id, then attributes) and an edge table (source, target, key, then
+    attributes); text cells are neutralised against formula injection (see `cell`)."""
     H = flatten(G)
     columns = _columns((d for _, d in H.nodes(data=True)), NODE_ATTRIBUTES)
-    output.write_rows(["id", *columns], ([n, *(d.get(c) for c in columns)] for n, d in H.nodes(data=True)),
+    output.write_rows(["id", *columns], ([cell(n), *(cell(d.get(c)) for c in columns)] for n, d in H.nodes(data=True)),
                       "csv", stream=nodes_out)
     edges = list(H.edges(keys=True, data=True)) if H.is_multigraph() else [
         (u, v, None, d) for u, v, d in H.edges(data=True)]
     columns = _columns((d for *_, d in edges), EDGE_ATTRIBUTES)
     output.write_rows(["source", "target", "key", *columns],
-                      ([u, v, k, *(d.get(c) for c in columns)] for u, v, k, d in edges), "csv", stream=edges_out)
+                      ([cell(u), cell(v), cell(k), *(cell(d.get(c)) for c in columns)] for u, v, k, d in edges),
+                      "csv", stream=edges_out)
 
 
 def _columns(dicts, known: tuple[str, ...]) -> list[str]:

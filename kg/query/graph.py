@@ -14,7 +14,7 @@ from typing import Any, Iterator
 
 import pyoxigraph as ox
 
-from . import catalog, forms
+from . import catalog, forms, limits
 from .sparql import error_line, form_of
 from .. import project as projects
 from ..builder import store
@@ -97,13 +97,15 @@ class Result:
             return list(self)
 
     @classmethod
-    def of(cls, solutions: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, *,
+    def of(cls, solutions: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list[ox.Triple], *,
            stream: bool = False) -> "Result | forms.Boolean | forms.Triples":
         """The answer of any query form, from the local store or parsed from a server's answer:
         rows (SELECT), a Boolean (ASK) or Triples (CONSTRUCT, DESCRIBE). With `stream`, rows and
         triples are read from the engine as they come (once)."""
         if isinstance(solutions, (forms.Boolean, forms.Triples)):  # a server's answer, already read
             return solutions
+        if isinstance(solutions, list):  # a query worker's triples (kg.query.limits)
+            return forms.Triples(solutions)
         if isinstance(solutions, ox.QueryBoolean):
             return forms.Boolean(bool(solutions))
         if isinstance(solutions, ox.QueryTriples):
@@ -136,19 +138,21 @@ class LocalStore:
     Graph does not care which it has.
     """
 
-    def __init__(self, oxstore: ox.Store, path: Path | None = None):
+    def __init__(self, oxstore: ox.Store, path: Path | None = None, bounds: limits.Limits | None = None,
+                 read_only: bool = False):
         self.store = oxstore
         self.path = path
+        # Every query runs in a worker process under a time and memory limit (kg.query.limits),
+        # kept between queries if the store cannot change under it.
+        self.runner = limits.Runner(oxstore, bounds, keep=read_only)
 
     def __str__(self) -> str:
         return str(self.path or "an in-memory store")
 
     def select(self, text: str, bindings: dict[str, ox.Term], *, stream: bool = False):
         """Run a query of any form (the name is from when only SELECT was run)."""
-        substitutions = {ox.Variable(name): term for name, term in bindings.items()}
         try:
-            answer = Result.of(self.store.query(text, prefixes=PREFIXES, substitutions=substitutions),
-                               stream=stream)
+            answer = Result.of(self.runner.run(limits.Request(text, PREFIXES, bindings)).value(), stream=stream)
         except (OSError, RuntimeError, SyntaxError) as exc:
             raise _engine_error(exc, text) from exc
         if stream and not isinstance(answer, forms.Boolean):
@@ -260,6 +264,7 @@ class Graph:
             if not _VARIABLE.fullmatch(name):
                 raise KGError(f"{name!r} cannot be a query parameter",
                               hint="a parameter is a variable name: letters, digits and _")
+        limits.check(text)  # before any engine, local or remote, reads it
         return text, {name: self.bind(value, kinds.get(name)) for name, value in params.items()}
 
     def _named(self, query: str) -> catalog.NamedQuery | None:
@@ -377,7 +382,8 @@ class Graph:
 
 
 def load(root: str | os.PathLike | None = None, store_dir: str | os.PathLike | None = None, *,
-         endpoint: str | None = None, timeout: float = 60.0, kind: type[Graph] = Graph) -> Graph:
+         endpoint: str | None = None, timeout: float | None = limits.DEFAULT_TIMEOUT,
+         memory: int | None = limits.DEFAULT_MEMORY_MB, kind: type[Graph] = Graph) -> Graph:
     """Open the built graph read-only, without reparsing data/; with `endpoint`, the graph that
     `kg build --endpoint` loaded into that SPARQL server (queries/ still comes from the project).
 
@@ -386,6 +392,8 @@ def load(root: str | os.PathLike | None = None, store_dir: str | os.PathLike | N
     True
     >>> remote = load(endpoint="http://localhost:7878/query")  # doctest: +SKIP
 
+    Each query may run `timeout` seconds and use `memory` MB (None: no limit); with `endpoint`,
+    `timeout` is how long to wait for the server's answer.
     `kind` is the class to return: kg.load() asks for kg.api.KnowledgeGraph, which adds the
     network and view methods of the stages above this one.
     """
@@ -395,6 +403,6 @@ def load(root: str | os.PathLike | None = None, store_dir: str | os.PathLike | N
 
         return kind(Endpoint(endpoint, timeout=timeout), None, project)
     oxstore, path, lock = store.open_read_only(project.build_dir)
-    graph = kind(oxstore, path, project)
+    graph = kind(LocalStore(oxstore, path, limits.Limits(timeout, memory), read_only=True), path, project)
     graph._reader_lock = lock  # kept for the graph's lifetime: builds leave its store in place
     return graph

@@ -279,6 +279,8 @@ class Endpoint:
                 raise EndpointError(f"the endpoint rejected the query: {detail}",
                                     hint="check the query text; prefixes kg:, ent:, rdfs: ... are predefined",
                                     exit_code=EXIT_INVALID, rejected=message) from None
+            if exc.headers.get("Kg-Query-Limit"):  # kg serve stopped it at its limit (serve.LIMIT_HEADER)
+                raise EndpointError(f"the endpoint stopped the query: {detail}", exit_code=EXIT_INVALID) from None
             elsewhere = "" if query else "; give --update-endpoint if updates go elsewhere"
             hint = {401: "give credentials in the URL: http://user:password@host/...",
                     403: "the server refuses this request: is it read-only, or are credentials needed?",

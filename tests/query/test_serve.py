@@ -44,6 +44,7 @@ def test_announces_the_directory_and_the_urls(served, seed_build):
     assert announced == [f"serving {store.current_path(seed_build)} read-only",
                          f"SPARQL endpoint: http://127.0.0.1:{port}/query",
                          f"query page:      http://127.0.0.1:{port}/",
+                         "limits: 60 s and 2048 MB per query (--timeout, --memory)",
                          "press Ctrl-C to stop"]
 
 

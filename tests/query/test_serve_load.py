@@ -1,0 +1,32 @@
+"""The endpoint holds 500 concurrent loopback clients: every one answered, no reset, no error
+(the load itself lives in benchmarks/serve_load.py, which also records p50 / p95)."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import signal
+import subprocess
+import sys
+
+from conftest import REPO, start_kg_serve
+
+_spec = importlib.util.spec_from_file_location("serve_load", REPO / "benchmarks" / "serve_load.py")
+serve_load = importlib.util.module_from_spec(_spec)
+sys.modules["serve_load"] = serve_load  # its dataclasses look their module up there
+_spec.loader.exec_module(serve_load)
+
+
+def test_500_concurrent_clients_get_answers_and_no_reset(seed_build):
+    process, port, _ = start_kg_serve(seed_build)
+    try:
+        if shutil.which("ss"):  # the kernel's queue of connections not yet accepted (it was 5)
+            listening = subprocess.run(["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True).stdout
+            assert int(listening.split()[2]) >= 500, listening
+        outcomes = serve_load.hammer(port, 500, timeout=90)
+        result = serve_load.summary(outcomes)
+        assert result["errors"] == {} and result["ok"] == 500, result
+        assert process.poll() is None
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=15) == 0
