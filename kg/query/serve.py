@@ -18,8 +18,10 @@ position in the text the client sent. `writable` serves a copy of the store that
 a published store is never written (its readers, its dump and the next build rely on that), and
 what an update changes belongs in data/, from which the next build makes the graph again.
 
->>> with start(kg.store.current_path(Path("build"))) as server:   # on a free port
-...     kg.load(endpoint=server.query_url).query("lawsuits").rows()
+>>> from kg.builder.store import current_path
+>>> with start(current_path(kg.find_project().build_dir)) as server:   # on a free port
+...     len(kg.load(endpoint=server.query_url).query("lawsuits").rows()) > 0
+True
 """
 
 from __future__ import annotations
