@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import assemble, curated, store, validate
+from . import assemble, curated, snapshot, store, validate
 from .. import ontology, project as projects
 from ..errors import ValidationError
 from ..project import Project
@@ -97,7 +97,7 @@ def check(project: Project | str | None = None, *, full_shacl: bool = False) -> 
 
 
 def build(project: Project | str | None = None, store_dir=None, *, full_shacl: bool = False) -> Built:
-    """Check, then publish the store and its N-Triples dump atomically.
+    """Check, then publish the store, its N-Triples dump and its analysis snapshot atomically.
 
     `project` is a Project or a project folder (default: found as `kg.find_project` does).
     The data is loaded once, into a new store on disk, validated there, and published only if
@@ -107,6 +107,8 @@ def build(project: Project | str | None = None, store_dir=None, *, full_shacl: b
     data, onto = _read(project, phase)
     with store.staging(project.build_dir) as stage:
         counts = _load(stage.store, stage.dump_path, data, onto, project, phase, full_shacl)
+        with phase("snapshot"):
+            snapshot.write(stage.analysis_dir, stage.build_id, data, onto)
         with phase("write"):
             store_path, dump_path = stage.publish()
     return Built(data, counts, phase.timings, store_path, dump_path)
