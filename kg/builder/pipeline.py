@@ -53,11 +53,16 @@ def _project(project: Project | str | None, store_dir=None) -> Project:
     return project if isinstance(project, Project) else projects.find(project, store_dir)
 
 
-def _read(project: Project, phase: _Phases) -> tuple[curated.Curated, ontology.Ontology]:
+#: Where builds keep the parsed YAML of data/ by content hash (curated.ParseCache).
+PARSE_CACHE = ".cache/yaml"
+
+
+def _read(project: Project, phase: _Phases, write_cache: bool) -> tuple[curated.Curated, ontology.Ontology]:
     """Read ontology and data and run the record-level checks; raise on any problem."""
     with phase("read"):
         onto = ontology.load(project.ontology_dir)
-        data = curated.read(project.data_dir, project.root)
+        cache = curated.ParseCache(project.build_dir / PARSE_CACHE, write=write_cache)
+        data = curated.read(project.data_dir, project.root, cache)
     with phase("check"):
         problems = list(data.problems) + validate.check(data, onto)
     if problems:
@@ -90,7 +95,7 @@ def check(project: Project | str | None = None, *, full_shacl: bool = False) -> 
     5
     """
     project, phase = _project(project), _Phases()
-    data, onto = _read(project, phase)
+    data, onto = _read(project, phase, write_cache=False)
     with tempfile.TemporaryDirectory(prefix="kg-check-") as tmp:
         counts = _load(ox.Store(), Path(tmp) / "graph.nt", data, onto, project, phase, full_shacl)
     return Checked(data, counts, phase.timings)
@@ -104,7 +109,7 @@ def build(project: Project | str | None = None, store_dir=None, *, full_shacl: b
     valid: a failed build leaves the previous store as it was.
     """
     project, phase = _project(project, store_dir), _Phases()
-    data, onto = _read(project, phase)
+    data, onto = _read(project, phase, write_cache=True)
     with store.staging(project.build_dir) as stage:
         counts = _load(stage.store, stage.dump_path, data, onto, project, phase, full_shacl)
         with phase("snapshot"):
