@@ -12,21 +12,14 @@ import json
 import os
 import re
 import subprocess
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
 import kg
 from kg.query import remote
-from conftest import REPO, free_port, run_kg
-
-VIRTUOSO = os.environ.get("KG_VIRTUOSO", "/usr/bin/virtuoso-t")
-ISQL = os.environ.get("KG_VIRTUOSO_ISQL", "/usr/bin/isql-vt")
+from conftest import REPO, run_kg
+from virtuoso import ISQL, VIRTUOSO, VirtuosoServer, available
 
 #: Catalog queries Virtuoso 7.2.5 gets wrong, and how. Both join a class found by
 #: `rdfs:subClassOf*` with the type of several entities; Virtuoso then drops most rows, and
@@ -35,100 +28,10 @@ ISQL = os.environ.get("KG_VIRTUOSO_ISQL", "/usr/bin/isql-vt")
 KNOWN_WRONG = {"threats": "Virtuoso 7.2.5 returns 2 of the 20 threats (subClassOf* join)",
                "claims": "Virtuoso 7.2.5: internal compiler error SQ156 (subClassOf* join)"}
 
-_INI = """\
-[Database]
-DatabaseFile = {db}/virtuoso.db
-ErrorLogFile = {db}/virtuoso.log
-LockFile = {db}/virtuoso.lck
-TransactionFile = {db}/virtuoso.trx
-xa_persistent_file = {db}/virtuoso.pxa
-TempStorage = TempDatabase
-
-[TempDatabase]
-DatabaseFile = {db}/virtuoso-temp.db
-TransactionFile = {db}/virtuoso-temp.trx
-
-[Parameters]
-ServerPort = 127.0.0.1:{sql}
-ServerThreads = 4
-NumberOfBuffers = 20000
-MaxDirtyBuffers = 15000
-DirsAllowed = {db}
-
-[HTTPServer]
-ServerPort = 127.0.0.1:{http}
-ServerRoot = {db}
-ServerThreads = 4
-EnabledDavVSP = 0
-
-[SPARQL]
-ResultSetMaxRows = 1000000
-MaxQueryExecutionTime = 120
-"""
-
-
-class VirtuosoServer:
-    """`virtuoso-t` in the foreground over a fresh database folder, its SQL and HTTP ports on
-    loopback; the SPARQL user may update, as an administrator would allow for kg."""
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-        self.process = None
-
-    def start(self) -> "VirtuosoServer":
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.sql_port, self.http_port = free_port(), free_port()
-        ini = self.folder / "virtuoso.ini"
-        ini.write_text(_INI.format(db=self.folder, sql=self.sql_port, http=self.http_port))
-        self.process = subprocess.Popen([VIRTUOSO, "+foreground", "+configfile", str(ini)], cwd=self.folder,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 90  # a new database is made on first start
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, (self.folder / "virtuoso.log").read_text()[-2000:]
-            try:
-                self.select("ASK { }")
-                break
-            except (OSError, urllib.error.URLError):
-                time.sleep(0.2)
-        else:
-            raise AssertionError("virtuoso did not start")
-        # Updates through /sparql run as the SPARQL user, which may not write by default.
-        granted = subprocess.run([ISQL, f"127.0.0.1:{self.sql_port}", "dba", "dba"],
-                                 input='GRANT SPARQL_UPDATE TO "SPARQL";\n', capture_output=True,
-                                 text=True, timeout=60)
-        assert granted.returncode == 0 and "Error" not in granted.stdout, granted.stdout + granted.stderr
-        return self
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
-    @property
-    def query_url(self) -> str:
-        return f"http://127.0.0.1:{self.http_port}/sparql"
-
-    def select(self, text: str) -> list[dict]:
-        """A plain SPARQL Protocol client: POST the query, read SPARQL JSON, no default graph."""
-        request = urllib.request.Request(self.query_url, urllib.parse.urlencode({"query": text}).encode(),
-                                         {"Accept": "application/sparql-results+json"})
-        with urllib.request.urlopen(request, timeout=30) as response:
-            answer = json.load(response)
-        return [{k: v["value"] for k, v in b.items()} for b in answer.get("results", {}).get("bindings", [])]
-
-    def graphs(self) -> dict[str, int]:
-        """Triples in kg's graphs (Virtuoso keeps graphs of its own beside them)."""
-        return {r["g"]: int(r["n"]) for r in self.select(
-            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-            if r["g"].startswith(remote.MAIN_GRAPH.rsplit("/", 1)[0])}
-
 
 @pytest.fixture(scope="module")
 def virtuoso(tmp_path_factory):
-    if not (os.access(VIRTUOSO, os.X_OK) and os.access(ISQL, os.X_OK)):
+    if not available():
         message = f"no Virtuoso at {VIRTUOSO} (apt-get install virtuoso-opensource-7-bin; ./dev test does it)"
         if os.environ.get("CI") == "true":
             pytest.fail(message)
