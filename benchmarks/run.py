@@ -3,11 +3,20 @@
 For each size, a synthetic project is generated (benchmarks/generate.py), then every step runs
 in its own subprocess so that its peak RSS is its own:
 
-    kg:       build (read, check, load, shapes, write), each catalog query (p50 of 5),
-              export to networkx, metrics, view generation, a cold `kg query`
+    kg:       build (read, check, load, shapes, snapshot, write) from cold and again with one
+              file changed (the YAML cache warm), each catalog query (p50 of 5), export to
+              networkx from the analysis snapshot and through SPARQL, metrics, the whole
+              `kg metrics` command, view generation, a cold `kg query`
     rdflib:   Graph.parse of the same N-Triples, one GROUP BY in rdflib's SPARQL,
               rdflib_to_networkx_multidigraph
-    oxigraph: raw pyoxigraph bulk_load of the same N-Triples, the same GROUP BY
+    oxigraph: raw pyoxigraph bulk_load of the same N-Triples (twice, between kg's builds), the
+              same GROUP BY
+    virtuoso: `kg build --endpoint`'s load into a Virtuoso started for the run, the GROUP BY and
+              to_networkx through it (up to --virtuoso-max triples)
+
+kg's steps and their baselines alternate, so that both see the same machine; each step records
+the 1-minute load average before it (the machine is shared). Sizes above --heavy-max run only
+the build and analysis steps.
 
     python benchmarks/run.py --sizes 10000,100000,1000000 --out benchmarks/RESULTS.md
 """
@@ -40,18 +49,36 @@ SYNTHETIC_PARAMS = {"source": "src0", "name": "GovernmentAgency 0",
 
 
 def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # A step that runs kg as a command (kg metrics, a cold kg query) reports that process's peak.
+    return max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
 
 
 # --- steps: each runs in a fresh interpreter and prints one JSON object ---
 
 def step_build(root: str, store: str) -> dict:
-    import kg
+    """A cold build: no YAML cache."""
+    import shutil
 
+    import kg
+    from kg.builder import pipeline
+
+    shutil.rmtree(Path(store) / pipeline.PARSE_CACHE, ignore_errors=True)
     started = time.perf_counter()
     built = kg.build(root, store_dir=store)
     return {"seconds": time.perf_counter() - started, "phases": built.timings,
             "triples": built.counts["triples"]}
+
+
+def step_rebuild(root: str, store: str) -> dict:
+    """A build after one statements file changed: the other files come from the YAML cache."""
+    import kg
+
+    changed = sorted((Path(root) / "data" / "statements").glob("*.yaml"))[0]
+    with open(changed, "a", encoding="utf-8") as handle:
+        handle.write(f"# touched {time.time()}\n")
+    started = time.perf_counter()
+    built = kg.build(root, store_dir=store)
+    return {"seconds": time.perf_counter() - started, "phases": built.timings}
 
 
 def step_queries(root: str, store: str) -> dict:
@@ -83,6 +110,25 @@ def step_networkx(root: str, store: str) -> dict:
     graph = g.to_networkx()
     return {"seconds": time.perf_counter() - started, "nodes": graph.number_of_nodes(),
             "edges": graph.number_of_edges()}
+
+
+def step_networkx_sparql(root: str, store: str) -> dict:
+    """to_networkx through the catalog queries: the same store without its snapshot."""
+    import kg
+
+    g = kg.load(root, store)
+    plain = kg.KnowledgeGraph(g.store, None, g.project)
+    started = time.perf_counter()
+    plain.to_networkx()
+    return {"seconds": time.perf_counter() - started}
+
+
+def step_metrics_cli(root: str, store: str) -> dict:
+    """`kg metrics` as a user runs it: a new process, the graph from the store, every table."""
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "kg", "--root", root, "--store", store, "metrics", "--top", "10",
+                    "--format", "json"], check=True, capture_output=True)
+    return {"seconds": time.perf_counter() - started}
 
 
 def step_metrics(root: str, store: str) -> dict:
@@ -149,19 +195,53 @@ def step_oxigraph(root: str, store: str) -> dict:
     return {"bulk_load": load, "query": query}
 
 
+def step_virtuoso(root: str, store: str) -> dict:
+    """Virtuoso, started for this step: kg's load through SPARQL Update, then queries through it."""
+    sys.path.insert(0, str(HERE.parent / "tests"))
+    import kg
+    from kg.query import remote
+    from virtuoso import VirtuosoServer, available
+
+    if not available():
+        return {"error": "no Virtuoso (apt-get install virtuoso-opensource-7-bin)"}
+    g = kg.load(root, store)
+    with tempfile.TemporaryDirectory(prefix="kg-bench-virtuoso-") as tmp, VirtuosoServer(Path(tmp)).start() as server:
+        started = time.perf_counter()
+        remote.Endpoint(server.query_url, timeout=3600).load(g.store)
+        load = time.perf_counter() - started
+        far = kg.load(root, store, endpoint=server.query_url, timeout=3600)
+        started = time.perf_counter()
+        far.query("stats-relations").rows()
+        query = time.perf_counter() - started
+        started = time.perf_counter()
+        far.to_networkx()
+        to_nx = time.perf_counter() - started
+    return {"load": load, "query": query, "networkx": to_nx}
+
+
 STEPS = {name.removeprefix("step_"): fn for name, fn in globals().items() if name.startswith("step_")}
 
 
 def run_step(name: str, root: Path, store: Path) -> dict:
-    """Run one step in a subprocess; return its figures, its peak RSS, or the error it hit."""
+    """Run one step in a subprocess; return its figures, its peak RSS, or the error it hit, and
+    the machine's 1-minute load average when it started."""
+    load = os.getloadavg()[0]
     proc = subprocess.run([sys.executable, __file__, "--step", name, "--root", str(root),
                            "--store", str(store)], capture_output=True, text=True)
     if proc.returncode != 0:
-        return {"error": (proc.stderr.strip().splitlines() or ["failed"])[-1][:120]}
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+        return {"error": (proc.stderr.strip().splitlines() or ["failed"])[-1][:120], "load": load}
+    return {**json.loads(proc.stdout.strip().splitlines()[-1]), "load": load}
 
 
-def measure(size: int, workdir: Path, steps: list[str]) -> dict:
+#: The order of the steps: each of kg's next to its baseline. `oxigraph2` is the raw bulk load
+#: again, between kg's cold build and its rebuild.
+ORDER = ("build", "oxigraph", "rebuild", "oxigraph2", "networkx", "networkx_sparql", "rdflib", "metrics",
+         "metrics_cli", "queries", "cold_query", "views", "virtuoso")
+#: What sizes above --heavy-max run: the build and the analysis.
+HEAVY = ("build", "oxigraph", "rebuild", "oxigraph2", "networkx", "metrics", "metrics_cli")
+
+
+def measure(size: int, workdir: Path, steps: list[str], virtuoso_max: int, heavy_max: int) -> dict:
     sys.path.insert(0, str(HERE))
     from generate import generate
 
@@ -169,8 +249,10 @@ def measure(size: int, workdir: Path, steps: list[str]) -> dict:
     counts = generate(size, root)
     results = {"size": size, "counts": counts}
     for name in steps:
+        if (name == "virtuoso" and size > virtuoso_max) or (size > heavy_max and name not in HEAVY):
+            continue
         print(f"  {size:>9,} triples: {name} ...", file=sys.stderr, flush=True)
-        results[name] = run_step(name, root, store)
+        results[name] = run_step("oxigraph" if name == "oxigraph2" else name, root, store)
     return results
 
 
@@ -181,43 +263,59 @@ def _fmt(value, unit="s") -> str:
 
 
 def render(runs: list[dict]) -> str:
-    """RESULTS.md: one table per size, the project's figures beside the baselines."""
-    lines = ["# Benchmark results", "",
-             f"Machine: {platform.machine()}, {os.cpu_count()} cores, "
+    """RESULTS.md's tables: one per size, the project's figures beside the baselines."""
+    lines = [f"Machine: {platform.machine()}, {os.cpu_count()} cores, "
              f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
              f"Python {platform.python_version()}, {platform.system()}. "
-             "Each step runs in its own process; RSS is that process's peak.", ""]
+             "Each step runs in its own process; RSS is that process's peak; `load` is the "
+             "machine's 1-minute load average as the step started.", ""]
     for run in runs:
-        build, ox_, rl = run.get("build", {}), run.get("oxigraph", {}), run.get("rdflib", {})
-        lines += [f"## {build.get('triples', run['size']):,} triples "
+        build, rebuild, rl = run.get("build", {}), run.get("rebuild", {}), run.get("rdflib", {})
+        raw = [r["bulk_load"] for r in (run.get("oxigraph", {}), run.get("oxigraph2", {})) if "bulk_load" in r]
+        raw_load = min(raw) if raw else None
+        ox_ = run.get("oxigraph", {})
+        vt = run.get("virtuoso", {})
+        lines += [f"### {build.get('triples', run['size']):,} triples "
                   f"({run['counts']['statements']:,} statements, {run['counts']['entities']:,} entities)", "",
-                  "| step | kg | peak RSS | plain rdflib | peak RSS | raw pyoxigraph | kg / baseline |",
-                  "| --- | --- | --- | --- | --- | --- | --- |"]
+                  "| step | kg | peak RSS | load | plain rdflib | raw pyoxigraph | Virtuoso | kg / baseline |",
+                  "| --- | --- | --- | --- | --- | --- | --- | --- |"]
 
-        def row(label, ours, ours_rss, rdflib_value, rdflib_rss, oxigraph_value, ratio_base, lines=lines):
-            ratio = f"{ours / ratio_base:.2f}×" if ours and ratio_base else "–"
-            lines.append(f"| {label} | {_fmt(ours)} | {_fmt(ours_rss, 'MB')} | {_fmt(rdflib_value)} | "
-                         f"{_fmt(rdflib_rss, 'MB')} | {_fmt(oxigraph_value)} | {ratio} |")
+        def row(label, step, ours, rdflib_value=None, oxigraph_value=None, virtuoso_value=None, base=None,
+                lines=lines):
+            ratio = f"{ours / base:.2f}×" if ours and base else "–"
+            lines.append(f"| {label} | {_fmt(ours)} | {_fmt(step.get('peak_mb'), 'MB')} | "
+                         f"{step['load']:.1f} | " if "load" in step else f"| {label} | {_fmt(ours)} | – | – | ")
+            lines[-1] += (f"{_fmt(rdflib_value)} | {_fmt(oxigraph_value)} | {_fmt(virtuoso_value)} | {ratio} |")
 
-        phases = build.get("phases", {})
-        validation = phases.get("check", 0) + phases.get("shapes", 0)
-        row("build (parse, validate, store)", build.get("seconds"), build.get("peak_mb"),
-            rl.get("parse"), rl.get("peak_mb"), ox_.get("bulk_load"), ox_.get("bulk_load"))
-        row("build without validation", (build.get("seconds") or 0) - validation or None, None,
-            None, None, ox_.get("bulk_load"), ox_.get("bulk_load"))
-        row("validation (records + SHACL)", validation or None, None, None, None, None, None)
+        def validation(phases):
+            return phases.get("check", 0) + phases.get("shapes", 0)
+
+        row("build, cold (parse, validate, store, snapshot)", build, build.get("seconds"), rl.get("parse"),
+            raw_load, vt.get("load"), raw_load)
+        row("build, cold, without validation", {}, (build.get("seconds") or 0) - validation(build.get("phases", {}))
+            or None, None, raw_load, None, raw_load)
+        row("build, one file changed (YAML cache)", rebuild, rebuild.get("seconds"), None, raw_load, None, raw_load)
+        row("build, one file changed, without validation", {},
+            (rebuild.get("seconds") or 0) - validation(rebuild.get("phases", {})) or None, None, raw_load, None,
+            raw_load)
+        row("validation (records + SHACL), cold build", {}, validation(build.get("phases", {})) or None)
         stats = run.get("queries", {}).get("queries", {}).get("stats-relations", {})
-        row("one GROUP BY (stats-relations)", stats.get("p50"), run.get("queries", {}).get("peak_mb"),
-            rl.get("query"), None, ox_.get("query"), rl.get("query"))
-        row("export to networkx", run.get("networkx", {}).get("seconds"), run.get("networkx", {}).get("peak_mb"),
-            rl.get("networkx"), None, None, rl.get("networkx"))
-        row("metrics (PageRank, communities, betweenness, camps)", run.get("metrics", {}).get("seconds"),
-            run.get("metrics", {}).get("peak_mb"), None, None, None, None)
-        row("views", run.get("views", {}).get("seconds"), run.get("views", {}).get("peak_mb"),
-            None, None, None, None)
-        row("cold `kg query` (whole process)", run.get("cold_query", {}).get("seconds"), None,
-            None, None, None, None)
-        lines += ["", "Build phases: " + ", ".join(f"{k} {_fmt(v)}" for k, v in phases.items()), ""]
+        row("one GROUP BY (stats-relations)", run.get("queries", {}), stats.get("p50"), rl.get("query"),
+            ox_.get("query"), vt.get("query"), rl.get("query"))
+        nx_, nxs = run.get("networkx", {}), run.get("networkx_sparql", {})
+        row("to_networkx (analysis snapshot)", nx_, nx_.get("seconds"), rl.get("networkx"), None,
+            vt.get("networkx"), rl.get("networkx"))
+        row("to_networkx (SPARQL, no snapshot)", nxs, nxs.get("seconds"), rl.get("networkx"), None, None,
+            rl.get("networkx"))
+        row("metrics report (on the networkx graph)", run.get("metrics", {}), run.get("metrics", {}).get("seconds"))
+        row("`kg metrics` (whole command)", run.get("metrics_cli", {}), run.get("metrics_cli", {}).get("seconds"))
+        row("views", run.get("views", {}), run.get("views", {}).get("seconds"))
+        row("cold `kg query` (whole process)", run.get("cold_query", {}), run.get("cold_query", {}).get("seconds"))
+        lines += ["", "Build phases, cold: " + ", ".join(f"{k} {_fmt(v)}" for k, v in build.get("phases", {}).items()),
+                  "", "Build phases, one file changed: " + ", ".join(
+                      f"{k} {_fmt(v)}" for k, v in rebuild.get("phases", {}).items()),
+                  "", "Raw pyoxigraph bulk loads (the baseline is the faster): " + ", ".join(map(_fmt, raw)),
+                  ""]
         queries = run.get("queries", {}).get("queries", {})
         if queries:
             lines += ["Catalog queries, p50 of 5: " + ", ".join(
@@ -236,6 +334,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help="write the Markdown table here")
     parser.add_argument("--json", type=Path, help="write the raw figures here")
     parser.add_argument("--workdir", type=Path, help="where to generate projects [default: a temp dir]")
+    parser.add_argument("--virtuoso-max", type=int, default=100_000,
+                        help="largest size loaded into Virtuoso (its load runs at about 6k triples/s)")
+    parser.add_argument("--heavy-max", type=int, default=1_000_000,
+                        help="above this size, only the build and analysis steps run")
     parser.add_argument("--step", help=argparse.SUPPRESS)
     parser.add_argument("--root", help=argparse.SUPPRESS)
     parser.add_argument("--store", help=argparse.SUPPRESS)
@@ -245,11 +347,12 @@ def main() -> None:
         result["peak_mb"] = _peak_mb()
         print(json.dumps(result))
         return
-    steps = [s for s in ("build", "queries", "cold_query", "networkx", "metrics", "views",
-                         "rdflib", "oxigraph") if s in args.steps.split(",")]
+    wanted = args.steps.split(",")
+    steps = [s for s in ORDER if s in wanted or (s == "oxigraph2" and "oxigraph" in wanted)]
     with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
         workdir = args.workdir or Path(tmp)
-        runs = [measure(int(size), workdir, steps) for size in args.sizes.split(",")]
+        runs = [measure(int(size), workdir, steps, args.virtuoso_max, args.heavy_max)
+                for size in args.sizes.split(",")]
     text = render(runs)
     if args.json:
         args.json.write_text(json.dumps(runs, indent=2))

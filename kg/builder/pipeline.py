@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import assemble, curated, store, validate
+from . import assemble, curated, snapshot, store, validate
 from .. import ontology, project as projects
 from ..errors import ValidationError
 from ..project import Project
@@ -53,11 +53,16 @@ def _project(project: Project | str | None, store_dir=None) -> Project:
     return project if isinstance(project, Project) else projects.find(project, store_dir)
 
 
-def _read(project: Project, phase: _Phases) -> tuple[curated.Curated, ontology.Ontology]:
+#: Where builds keep the parsed YAML of data/ by content hash (curated.ParseCache).
+PARSE_CACHE = ".cache/yaml"
+
+
+def _read(project: Project, phase: _Phases, write_cache: bool) -> tuple[curated.Curated, ontology.Ontology]:
     """Read ontology and data and run the record-level checks; raise on any problem."""
     with phase("read"):
         onto = ontology.load(project.ontology_dir)
-        data = curated.read(project.data_dir, project.root)
+        cache = curated.ParseCache(project.build_dir / PARSE_CACHE, write=write_cache)
+        data = curated.read(project.data_dir, project.root, cache)
     with phase("check"):
         problems = list(data.problems) + validate.check(data, onto)
     if problems:
@@ -90,23 +95,25 @@ def check(project: Project | str | None = None, *, full_shacl: bool = False) -> 
     5
     """
     project, phase = _project(project), _Phases()
-    data, onto = _read(project, phase)
+    data, onto = _read(project, phase, write_cache=False)
     with tempfile.TemporaryDirectory(prefix="kg-check-") as tmp:
         counts = _load(ox.Store(), Path(tmp) / "graph.nt", data, onto, project, phase, full_shacl)
     return Checked(data, counts, phase.timings)
 
 
 def build(project: Project | str | None = None, store_dir=None, *, full_shacl: bool = False) -> Built:
-    """Check, then publish the store and its N-Triples dump atomically.
+    """Check, then publish the store, its N-Triples dump and its analysis snapshot atomically.
 
     `project` is a Project or a project folder (default: found as `kg.find_project` does).
     The data is loaded once, into a new store on disk, validated there, and published only if
     valid: a failed build leaves the previous store as it was.
     """
     project, phase = _project(project, store_dir), _Phases()
-    data, onto = _read(project, phase)
+    data, onto = _read(project, phase, write_cache=True)
     with store.staging(project.build_dir) as stage:
         counts = _load(stage.store, stage.dump_path, data, onto, project, phase, full_shacl)
+        with phase("snapshot"):
+            snapshot.write(stage.analysis_dir, stage.build_id, data, onto)
         with phase("write"):
             store_path, dump_path = stage.publish()
     return Built(data, counts, phase.timings, store_path, dump_path)

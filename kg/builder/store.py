@@ -27,6 +27,8 @@ from ..errors import EXIT_ENVIRONMENT, KGError, StoreNotFound
 CURRENT = "current"
 DUMP = "graph.nt"
 _PREFIX = "store-"
+#: The analysis snapshot of store-ID is analysis-ID (kg.builder.snapshot), published with it.
+_ANALYSIS = "analysis-"
 _TMP = ".tmp-"
 _READERS = ".readers"
 
@@ -118,6 +120,9 @@ class Stage:
         self.build_dir = build_dir
         self.tmp_dir = build_dir / f"{_TMP}{_PREFIX}{stamp}"
         self.final_dir = build_dir / f"{_PREFIX}{stamp}"
+        #: The build id, and where the builder writes the analysis snapshot of this store.
+        self.build_id = stamp
+        self.analysis_dir = build_dir / f"{_TMP}{_ANALYSIS}{stamp}"
         #: Where the builder writes the graph as N-Triples, to load it and keep it as the dump.
         self.dump_path = build_dir / f"{_TMP}{DUMP}"
         self.store: ox.Store | None = ox.Store(str(self.tmp_dir))
@@ -129,6 +134,8 @@ class Stage:
         self.store = None  # closes the store: only then may readers open it
         gc.collect()
         os.rename(self.tmp_dir, self.final_dir)
+        if self.analysis_dir.is_dir():  # complete before `current` names its store
+            os.rename(self.analysis_dir, self.build_dir / f"{_ANALYSIS}{self.build_id}")
         tmp_link = self.build_dir / f"{_TMP}{CURRENT}"
         with contextlib.suppress(FileNotFoundError):
             tmp_link.unlink()
@@ -142,6 +149,7 @@ class Stage:
         self.store = None
         gc.collect()
         shutil.rmtree(self.tmp_dir, ignore_errors=True)
+        shutil.rmtree(self.analysis_dir, ignore_errors=True)
         with contextlib.suppress(FileNotFoundError):
             self.dump_path.unlink()
 
@@ -195,4 +203,8 @@ def _remove_old(build_dir: Path, keep: Path) -> None:
             except BlockingIOError:
                 continue  # being read or served: a later build removes it
             shutil.rmtree(old, ignore_errors=True)
+            shutil.rmtree(build_dir / (_ANALYSIS + old.name.removeprefix(_PREFIX)), ignore_errors=True)
             readers.unlink()
+    for orphan in build_dir.glob(f"{_ANALYSIS}*"):  # its store was removed by hand
+        if not (build_dir / (_PREFIX + orphan.name.removeprefix(_ANALYSIS))).is_dir():
+            shutil.rmtree(orphan, ignore_errors=True)

@@ -2,7 +2,9 @@
 
 Unlike rdflib's ``rdflib_to_networkx_*``, which makes a node of every literal and class, the
 graph is built from two catalog queries (queries/nodes.rq and queries/edges.rq), so nodes keep
-their labels and types and every edge keeps the statement, quote and source behind it.
+their labels and types and every edge keeps the statement, quote and source behind it. On a
+local store it reads their answers from the build's analysis snapshot (kg.builder.snapshot),
+which holds the same rows, without running them.
 
 >>> import kg
 >>> G = kg.load().to_networkx(families={"opposes"})
@@ -18,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 import networkx as nx
 
+from ..builder import snapshot
 from ..errors import KGError
 from ..query.graph import gc_paused
 
@@ -74,7 +77,8 @@ def to_networkx(g: Graph, *, families: Iterable[str] | None = None,
     >>> G.nodes["DonaldTrump"]["label"]
     'Donald Trump'
     """
-    terms = _terms(g)
+    tables = Tables(g)
+    terms = _terms(tables)
     wanted_families = _check_names(families, terms["relation"], "relation")
     wanted_types = _check_names(types, terms["class"], "class")
     top_families = {name for name, ups in terms["relation"].items()
@@ -85,32 +89,32 @@ def to_networkx(g: Graph, *, families: Iterable[str] | None = None,
     accepted = set(CONFIDENCE[:CONFIDENCE.index(confidence) + 1]) if confidence else None
 
     G = nx.MultiDiGraph()
-    for row in g.query("nodes"):
+    for row in tables.dicts("entities"):
         classes = row["classes"].split()
         if wanted_types is not None and not wanted_types.intersection(classes):
             continue
         G.add_node(row["id"], **_drop_none({
             "label": row["label"], "type": row["type"], "classes": sorted(classes),
-            "aliases": row["aliases"].split(JOIN) if row["aliases"] else [],
+            # Sorted: GROUP_CONCAT's order is each engine's own.
+            "aliases": sorted(row["aliases"].split(JOIN)) if row["aliases"] else [],
             "description": row["description"], "wikidata": row["wikidata"]}))
-    for row in g.query("network-values"):
+    for row in tables.dicts("values"):
         if row["entity"] in G:
             G.nodes[row["entity"]].setdefault("values", []).append(_drop_none({
                 "relation": row["relation"], "value": row["value"], "unit": row["unit"],
                 "date": row["date"], "document": row["doc"], "statement": row["statement"]}))
 
-    # Tens of thousands of edges on large graphs: each row is read as a list of the terms' text
-    # (every column of queries/edges.rq is a string), and the families of each of the few
-    # dozen relations are split once.
-    edges = g.query("edges")
-    at = {column: i for i, column in enumerate(edges.variables)}
+    # Tens of thousands of edges on large graphs: each row is a list of the cells' text (every
+    # column of queries/edges.rq is a string), and the families of each of the few dozen
+    # relations are split once.
+    variables, edge_rows = tables.lists("statements")
+    at = {column: i for i, column in enumerate(variables)}
     source, target, families, polarity, confidence = (
         at[c] for c in ("source", "target", "families", "polarity", "confidence"))
     cells = [(a, len(at) if a == "sign" else at[_EDGE_COLUMNS.get(a, a)]) for a in EDGE_ATTRIBUTES]
     lineages: dict[str, tuple[set[str], list[str]]] = {}
     touched = set()
-    for terms in edges.terms:
-        row = [None if t is None else t.value for t in terms]
+    for row in edge_rows:
         u, v = row[source], row[target]
         if u not in G or v not in G:
             continue
@@ -173,9 +177,39 @@ def _in_window(value: str | None, window: tuple[str, str]) -> bool:
     return first <= window[1] and last >= window[0]
 
 
-def _terms(g: Graph) -> dict[str, dict[str, list[str]]]:
+class Tables:
+    """The rows to_networkx reads: from the build's analysis snapshot when it belongs to the
+    graph's store (kg.builder.snapshot), else from the catalog queries it was made to answer
+    (a remote endpoint, an older build). Either way the same columns and rows."""
+
+    QUERIES = {"entities": "nodes", "statements": "edges", "values": "network-values",
+               "terms": "network-terms"}
+
+    def __init__(self, g: Graph):
+        self.g = g
+        self.snapshot = snapshot.read(g.store_path) if g.store_path is not None else None
+
+    def lists(self, name: str) -> tuple[list[str], Iterable[list[Any]]]:
+        """Column names and rows as lists; every cell a str or None (the statements table)."""
+        if self.snapshot is not None:
+            return snapshot.rows(self.snapshot[name])
+        result = self.g.query(self.QUERIES[name])
+        return result.variables, ([None if t is None else t.value for t in terms] for terms in result.terms)
+
+    def dicts(self, name: str) -> Iterable[dict[str, Any]]:
+        """Rows as dicts of plain Python values, as Graph.query gives them."""
+        if self.snapshot is None:
+            return self.g.query(self.QUERIES[name])
+        columns, rows = snapshot.rows(self.snapshot[name])
+        found = (dict(zip(columns, row)) for row in rows)
+        if name == "values":  # stored as its lexical form, given back as int or float
+            return ({**row, "value": snapshot.number(row["value"])} for row in found)
+        return found
+
+
+def _terms(tables: Tables) -> dict[str, dict[str, list[str]]]:
     out: dict[str, dict[str, list[str]]] = {"relation": {}, "class": {}}
-    for row in g.query("network-terms"):
+    for row in tables.dicts("terms"):
         out[row["kind"]][row["name"]] = row["ancestors"].split()
     return out
 

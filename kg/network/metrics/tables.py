@@ -8,10 +8,11 @@ from typing import Any
 import networkx as nx
 
 from ..convert import JOIN
+from ...query.graph import gc_paused
 from .balance import Camps, camps
 from .bipartite import _invoked_provisions, _is, _plaintiffs, _strongest
-from .centrality import betweenness, degrees, families, hits, pagerank
-from .simple import collapse, ranked
+from .centrality import betweenness, degrees, family_degrees, hits, pagerank
+from .simple import collapse, collapsed_once, ranked
 from .structure import articulation_points, communities, core_numbers
 from .temporal import by_year
 
@@ -39,6 +40,13 @@ def report(G: nx.MultiDiGraph, top: int = 10, by: str = "degree") -> list[Table]
     >>> [t.name for t in report(nx.MultiDiGraph([("a", "b")]), top=1)][:3]
     ['summary', 'centrality', 'families']
     """
+    # The measures share the simple graphs under G, each made once; they build many small
+    # objects and no cycles, so the cycle collector is paused (see gc_paused).
+    with collapsed_once(), gc_paused():
+        return _report(G, top, by)
+
+
+def _report(G: nx.MultiDiGraph, top: int, by: str) -> list[Table]:
     label = lambda n: G.nodes[n].get("label", n)  # noqa: E731
     names = lambda nodes: JOIN.join(label(n) for n in nodes)  # noqa: E731
     degree = degrees(G)
@@ -62,8 +70,7 @@ def report(G: nx.MultiDiGraph, top: int = 10, by: str = "degree") -> list[Table]
                          for n, _ in ranked(score, top)]))
 
     rows = []
-    for family in families(G):
-        per = degrees(G, family)
+    for family, per in family_degrees(G).items():
         rows += [[family, n, label(n), *per[n]] for n, s in ranked({n: sum(io) for n, io in per.items()}, top) if s]
     tables.append(Table("families", "Degree by relation family", ["family", "id", "label", "in", "out"], rows))
 

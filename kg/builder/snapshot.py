@@ -1,0 +1,207 @@
+"""The analysis snapshot: the tables analysis reads again and again, written by the build.
+
+Beside each store directory `store-ID`, the build writes `analysis-ID/` holding four Arrow IPC
+files, the answers of the four catalog queries the typed export to networkx is built from, made
+from the validated records instead of by querying the new store:
+
+    entities.arrow    queries/nodes.rq           one row per entity: id, label, type, classes, ...
+    statements.arrow  queries/edges.rq           one row per statement between two entities
+    values.arrow      queries/network-values.rq  one row per count or amount statement
+    terms.arrow       queries/network-terms.rq   every class and relation with its ancestors
+
+The columns have the queries' names and order (tests check the rows are the same), so a reader
+takes either. Each file carries the build id (the ID of `store-ID`) in its schema's metadata; a
+reader uses the snapshot only when that id is its store's, and otherwise (an older build, or a
+remote endpoint, where there is no snapshot) asks SPARQL. The directory is complete before the
+build switches `current` to the new store, and it is removed with that store.
+
+Arrow IPC rather than Parquet: the snapshot is a cache of one build, read by this program on
+every analysis, not an archive. An uncompressed IPC file is memory-mapped and read without
+decoding (Parquet decodes and decompresses every column each time), and it still opens in
+pandas, polars or DuckDB (`pyarrow.feather.read_table`).
+
+>>> tables = read(kg.load().store_path)
+>>> tables["statements"].column_names[:4]
+['statement', 'source', 'relation', 'target']
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+from ..prefixes import PREFIXES
+from ..text import clean
+
+if TYPE_CHECKING:
+    from ..ontology import Ontology
+    from .curated import Curated, Entity, Statement
+
+PREFIX = "analysis-"
+#: Bump when the tables change shape: a snapshot of another version is not read.
+VERSION = "1"
+_BUILD_KEY, _VERSION_KEY = b"kg.build", b"kg.snapshot"
+_KG = PREFIXES["kg"]
+
+
+def path_for(store_path: Path) -> Path:
+    """The snapshot directory of a store directory (`store-ID` -> `analysis-ID`)."""
+    return Path(store_path).parent / (PREFIX + build_id(store_path))
+
+
+def build_id(store_path: Path) -> str:
+    """A store's build id: the stamp in its directory name."""
+    return Path(store_path).name.removeprefix("store-")
+
+
+class _Context:
+    """What the rows need beyond one record, worked out once per build."""
+
+    def __init__(self, data: Curated, onto: Ontology):
+        self.data = data
+        relations = onto.relations
+        self.families = {name: " ".join(sorted(f for f in onto.families(name) if f in relations))
+                         for name in relations}
+        self.polarity = {name: _polarity(onto, info.iri) for name, info in relations.items()}
+        self.cameo = {name: info.cameo for name, info in relations.items()}
+        self.datatype = {name for name, info in relations.items() if info.datatype}
+        parents = onto.class_parents
+        self.ancestors = {name: " ".join(sorted(up for up in ups if "Entity" in parents.get(up, ())))
+                          for name, ups in parents.items() if "Entity" in ups}
+        self.published = {src.id: src.date for src in data.sources.values()}
+
+
+def _polarity(onto: Ontology, iri: str) -> str | None:
+    # As the queries read it: the local name of kg:polarity in lower case, None when absent
+    # (RelationInfo says 'neutral' then, which is what the build checks mean, not what it says).
+    import pyoxigraph as ox
+
+    for quad in onto.store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(_KG + "polarity"), None):
+        return quad.object.value.removeprefix(_KG).lower()
+    return None
+
+
+Row = Callable[[Any, _Context], Any]
+
+#: The columns of each table, in the order of its query; a column is one line: its name, its
+#: Arrow type and how a record gives its value. Adding an attribute of statements is a line here
+#: and a column in queries/edges.rq (a test checks both say the same).
+ENTITY_COLUMNS: dict[str, tuple[str, Row]] = {
+    "id": ("string", lambda e, c: e.id),
+    "label": ("string", lambda e, c: e.label),
+    "type": ("string", lambda e, c: e.type),
+    "classes": ("string", lambda e, c: c.ancestors[e.type]),
+    "aliases": ("string", lambda e, c: " | ".join(a for a in e.aliases if a != e.label) or None),
+    "description": ("string", lambda e, c: e.description),
+    "wikidata": ("string", lambda e, c: e.wikidata),
+}
+STATEMENT_COLUMNS: dict[str, tuple[str, Row]] = {
+    "statement": ("string", lambda s, c: s.id),
+    "source": ("string", lambda s, c: s.subject),
+    "relation": ("string", lambda s, c: s.relation),
+    "target": ("string", lambda s, c: s.object),
+    "families": ("string", lambda s, c: c.families[s.relation]),
+    "polarity": ("string", lambda s, c: c.polarity[s.relation]),
+    "cameo": ("string", lambda s, c: c.cameo[s.relation]),
+    "date": ("string", lambda s, c: s.date),
+    "published": ("string", lambda s, c: c.published[s.source]),
+    "doc": ("string", lambda s, c: s.source),
+    "quote": ("string", lambda s, c: clean(s.quote)),
+    "confidence": ("string", lambda s, c: "implied" if s.confidence == "implied" else "explicit"),
+    "manner": ("string", lambda s, c: s.manner),
+    "via": ("string", lambda s, c: s.via),
+    "title": ("string", lambda s, c: s.title),
+    "start": ("string", lambda s, c: s.start),
+    "end": ("string", lambda s, c: s.end),
+}
+VALUE_COLUMNS: dict[str, tuple[str, Row]] = {
+    "statement": ("string", lambda s, c: s.id),
+    "entity": ("string", lambda s, c: s.subject),
+    "relation": ("string", lambda s, c: s.relation),
+    "value": ("string", lambda s, c: repr(s.value)),  # as the N-Triples lexical form: see `number`
+    "unit": ("string", lambda s, c: s.unit),
+    "date": ("string", lambda s, c: s.date),
+    "doc": ("string", lambda s, c: s.source),
+    "quote": ("string", lambda s, c: clean(s.quote)),
+}
+TERM_COLUMNS: dict[str, tuple[str, Row]] = {
+    "kind": ("string", lambda t, c: t[0]),
+    "name": ("string", lambda t, c: t[1]),
+    "ancestors": ("string", lambda t, c: t[2]),
+    "polarity": ("string", lambda t, c: t[3]),
+}
+
+
+def write(directory: Path, build: str, data: Curated, onto: Ontology) -> None:
+    """Write the four tables of `data` into `directory` (created), stamped with `build`."""
+    import pyarrow as pa
+    import pyarrow.ipc
+
+    ctx = _Context(data, onto)
+    statements = sorted(data.statements.values(), key=lambda s: s.id)
+    entities = sorted((e for e in data.entities.values() if e.type in ctx.ancestors), key=lambda e: e.id)
+    terms = sorted([("class", name, ups, None) for name, ups in ctx.ancestors.items()]
+                   + [("relation", name, fams, ctx.polarity[name]) for name, fams in ctx.families.items()])
+    tables = {
+        "entities": (ENTITY_COLUMNS, entities),
+        "statements": (STATEMENT_COLUMNS, [s for s in statements if s.object is not None]),
+        "values": (VALUE_COLUMNS, sorted((s for s in statements if s.object is None
+                                          and s.relation in ctx.datatype),
+                                         key=lambda s: (s.subject, s.id))),
+        "terms": (TERM_COLUMNS, terms),
+    }
+    directory.mkdir(parents=True, exist_ok=True)
+    metadata = {_BUILD_KEY: build.encode(), _VERSION_KEY: VERSION.encode()}
+    for name, (columns, records) in tables.items():
+        arrays = [pa.array([get(r, ctx) for r in records], type=getattr(pa, kind)())
+                  for kind, get in columns.values()]
+        table = pa.Table.from_arrays(arrays, names=list(columns)).replace_schema_metadata(metadata)
+        with pa.OSFile(str(directory / f"{name}.arrow"), "wb") as sink:
+            with pa.ipc.new_file(sink, table.schema) as writer:
+                writer.write_table(table)
+        # The store is flushed before the switch; so is the snapshot.
+        with open(directory / f"{name}.arrow", "rb") as handle:
+            os.fsync(handle.fileno())
+
+
+def read(store_path: Path | None) -> dict[str, Any] | None:
+    """The snapshot tables of the store at `store_path` (pyarrow Tables, memory-mapped), or None
+    when there is none, or it belongs to another build or version."""
+    if store_path is None:
+        return None
+    directory = path_for(store_path)
+    if not directory.is_dir():
+        return None
+    import pyarrow as pa
+    import pyarrow.ipc
+
+    tables = {}
+    for name in ("entities", "statements", "values", "terms"):
+        try:
+            table = pa.ipc.open_file(pa.memory_map(str(directory / f"{name}.arrow"))).read_all()
+        except (OSError, pa.ArrowInvalid):
+            return None
+        meta = table.schema.metadata or {}
+        if meta.get(_BUILD_KEY) != build_id(store_path).encode() or meta.get(_VERSION_KEY) != VERSION.encode():
+            return None
+        tables[name] = table
+    return tables
+
+
+def rows(table) -> tuple[list[str], list[list[Any]]]:
+    """A table as (column names, rows of Python values), the shape of a query's rows."""
+    columns = [table.column(i).to_pylist() for i in range(table.num_columns)]
+    return table.column_names, [list(r) for r in zip(*columns)]
+
+
+def number(lexical: str) -> int | float:
+    """A `value` cell as the query gives it: int for an xsd:integer, else float.
+
+    >>> number("12"), number("2.5")
+    (12, 2.5)
+    """
+    try:
+        return int(lexical)
+    except ValueError:
+        return float(lexical)

@@ -1,0 +1,158 @@
+"""A second real SPARQL engine: OpenLink Virtuoso (Debian's virtuoso-opensource-7-bin, which
+`./dev test` installs), started here on loopback with a database folder of its own.
+
+`kg build --endpoint` loads the seed graph into it and `kg query --endpoint` reads it back; the
+whole catalog gives the same rows as the local store, but for two queries that Virtuoso 7.2.5
+answers wrongly (see KNOWN_WRONG and the README's section on servers).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+
+import pyoxigraph as ox
+import pytest
+
+import kg
+from kg.query import remote
+from conftest import REPO, run_kg
+from virtuoso import ISQL, VIRTUOSO, VirtuosoServer, available
+
+#: Catalog queries Virtuoso 7.2.5 gets wrong, and how. Both join a class found by
+#: `rdfs:subClassOf*` with the type of several entities; Virtuoso then drops most rows, and
+#: fails to compile the query (SQ156 'Bad dfe in sqlo_place_exp') when an aggregate is near.
+#: Rewritten every way we tried (subqueries, FILTER EXISTS, split paths), it stays wrong.
+KNOWN_WRONG = {"threats": "Virtuoso 7.2.5 returns 2 of the 20 threats (subClassOf* join)",
+               "claims": "Virtuoso 7.2.5: internal compiler error SQ156 (subClassOf* join)"}
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory):
+    if not available():
+        message = f"no Virtuoso at {VIRTUOSO} (apt-get install virtuoso-opensource-7-bin; ./dev test does it)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def loaded(virtuoso, tmp_path_factory):
+    """The seed graph built and loaded into Virtuoso by the real command line; its stdout."""
+    store_dir = tmp_path_factory.mktemp("virtuoso-build")
+    result = run_kg("--root", str(REPO), "--store", str(store_dir), "build", "--endpoint", virtuoso.query_url)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def _triples(g) -> int:
+    return g.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows()[0]["n"]
+
+
+# GROUP_CONCAT's order is each engine's own: such cells are compared as sets of their parts.
+_CONCAT = re.compile(r'separator\s*=\s*"([^"]*)"\s*\)\s*AS\s+\?(\w+)', re.I)
+
+
+def comparable(result, text: str) -> list[str]:
+    """Rows as sortable text: blank node labels (each store's own) blanked out, concatenated
+    lists sorted."""
+    lists = {name: sep for sep, name in _CONCAT.findall(text)}
+    out = []
+    for row in result.terms:
+        cells = []
+        for name, term in zip(result.variables, row):
+            if isinstance(term, ox.BlankNode):
+                term = "_:b"
+            elif name in lists and isinstance(term, ox.Literal):
+                term = (term.datatype.value, sorted(term.value.split(lists[name])))
+            cells.append(repr(term))
+        out.append(repr(cells))
+    return sorted(out)
+
+
+def test_build_loads_the_graph_into_virtuoso(virtuoso, loaded, seed_graph):
+    count = _triples(seed_graph)
+    assert f"endpoint: {count} triples in <{remote.MAIN_GRAPH}>" in loaded
+    assert virtuoso.graphs() == {remote.MAIN_GRAPH: count}  # the staging graph is gone
+    # The ontology's blank nodes (OWL lists) arrive as one node each, linked as in the store.
+    lists = "SELECT (COUNT(*) AS ?n) WHERE { ?l rdf:first ?x ; rdf:rest ?r }"
+    far = kg.load(REPO, endpoint=virtuoso.query_url)
+    assert far.query(lists).rows() == seed_graph.query(lists).rows() != [{"n": 0}]
+
+
+def test_a_second_build_replaces_the_graph(virtuoso, loaded, seed_graph, tmp_path):
+    again = run_kg("--root", str(REPO), "--store", str(tmp_path), "build", "-q", "--endpoint", virtuoso.query_url)
+    assert again.returncode == 0 and again.stdout == "", again.stderr
+    assert virtuoso.graphs() == {remote.MAIN_GRAPH: _triples(seed_graph)}
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in (REPO / "queries").glob("*.rq")))
+def test_every_catalog_query_gives_the_same_rows_on_virtuoso(virtuoso, loaded, seed_graph, name):
+    if name in KNOWN_WRONG:
+        pytest.xfail(KNOWN_WRONG[name])
+    samples = {"entity": "Chiu", "name": "Homan", "source": "targeting2025"}
+    query = seed_graph.catalog[name]
+    params = {p.name: samples[p.name] for p in query.params}
+    far = kg.load(REPO, endpoint=virtuoso.query_url)
+    near_rows, far_rows = seed_graph.query(name, **params), far.query(name, **params)
+    assert far_rows.variables == near_rows.variables
+    assert len(near_rows) > 0 or name == "entity-lookup"
+    assert comparable(far_rows, query.text) == comparable(near_rows, query.text)
+
+
+@pytest.mark.parametrize("name", sorted(KNOWN_WRONG))
+def test_the_known_wrong_answers_are_still_wrong(virtuoso, loaded, seed_graph, name):
+    """When a Virtuoso release answers these right, this fails: move them back into the catalog test."""
+    far = kg.load(REPO, endpoint=virtuoso.query_url)
+    try:
+        rows = far.query(name)
+    except kg.KGError:
+        return
+    assert comparable(rows, seed_graph.catalog[name].text) != comparable(seed_graph.query(name),
+                                                                        seed_graph.catalog[name].text)
+
+
+def test_query_command_and_network_on_virtuoso(virtuoso, loaded, seed_graph):
+    result = run_kg("--root", str(REPO), "query", "lawsuits", "--endpoint", virtuoso.query_url, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    bindings = json.loads(result.stdout)["results"]["bindings"]
+    feb7 = next(b for b in bindings if b["lawsuit"]["value"] == "SanFranciscoLawsuitAgainstTrumpAdministration2025")
+    plaintiffs = {p for p in feb7["plaintiffs"]["value"].split(" | ") if not p.endswith("(implied)")}
+    assert plaintiffs == {"San Francisco", "Portland", "New Haven", "Santa Clara", "Kings County"}
+    far = kg.load(REPO, endpoint=virtuoso.query_url)
+    G, H = far.to_networkx(), seed_graph.to_networkx()
+    assert dict(G.nodes(data=True)) == dict(H.nodes(data=True))
+    assert sorted(G.edges(keys=True, data=True)) == sorted(H.edges(keys=True, data=True))
+    assert far.path("Homan", "Chiu") == seed_graph.path("Homan", "Chiu")
+
+
+def test_parameters_stay_values_and_errors_are_one_line(virtuoso, loaded):
+    before = virtuoso.graphs()
+    far = kg.load(REPO, endpoint=virtuoso.query_url)
+    assert far.query("entity-lookup", name='x" } ; DROP ALL ; #').rows() == []
+    assert virtuoso.graphs() == before
+    bad = run_kg("--root", str(REPO), "query", "-e", "SELECT ?x WHERE { ?x ?y }", "--endpoint", virtuoso.query_url)
+    assert bad.returncode == 1 and "the endpoint rejected the query" in bad.stderr
+    assert len(bad.stderr.splitlines()) == 1
+
+
+def test_updates_need_the_grant(virtuoso, loaded, tmp_path):
+    """Without SPARQL_UPDATE for the SPARQL user, the load fails in one line and the graph stays."""
+    revoke = subprocess.run([ISQL, f"127.0.0.1:{virtuoso.sql_port}", "dba", "dba"],
+                            input='REVOKE SPARQL_UPDATE FROM "SPARQL";\n', capture_output=True, text=True, timeout=60)
+    assert revoke.returncode == 0
+    try:
+        before = virtuoso.graphs()
+        refused = run_kg("--root", str(REPO), "--store", str(tmp_path), "build", "-q", "--endpoint",
+                         virtuoso.query_url)
+        assert refused.returncode != 0 and len(refused.stderr.strip().splitlines()) == 1, refused.stderr
+        assert "SPARQL_UPDATE" in refused.stderr or "permission" in refused.stderr.lower()
+        assert virtuoso.graphs() == before
+    finally:
+        subprocess.run([ISQL, f"127.0.0.1:{virtuoso.sql_port}", "dba", "dba"],
+                       input='GRANT SPARQL_UPDATE TO "SPARQL";\n', capture_output=True, text=True, timeout=60)
