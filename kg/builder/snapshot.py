@@ -36,7 +36,7 @@ from ..text import clean
 
 if TYPE_CHECKING:
     from ..ontology import Ontology
-    from .curated import Curated, Entity, Statement
+    from .curated import Curated
 
 PREFIX = "analysis-"
 #: Bump when the tables change shape: a snapshot of another version is not read.
