@@ -93,7 +93,8 @@ def ntriples(data: Curated) -> Iterator[str]:
         node = _iri(STMT[st.id])
         subject, predicate = _iri(ENT[st.subject]), _iri(KG[st.relation])
         obj = _iri(ENT[st.object]) if st.object is not None else _number(st.value)
-        yield f"{subject} {predicate} {obj} .\n"
+        if st.mode is None:  # a threatened, planned, ... act is a record only, never the edge
+            yield f"{subject} {predicate} {obj} .\n"
         yield f"{node} {a} {_iri(KG.Statement)} .\n"
         yield line(node, RDF.subject, subject)
         yield line(node, RDF.predicate, predicate)
@@ -105,6 +106,8 @@ def ntriples(data: Curated) -> Iterator[str]:
             yield line(node, KG.startOffset, _number(st.start_offset))
             yield line(node, KG.endOffset, _number(st.end_offset))
         yield line(node, KG.confidence, implied if st.confidence == "implied" else explicit)
+        if st.mode:
+            yield line(node, KG.mode, _iri(KG[st.mode.capitalize()]))
         for prop, value in ((KG.eventDate, st.date), (KG.startDate, st.start), (KG.endDate, st.end)):
             if value:
                 yield line(node, prop, _date(value))
