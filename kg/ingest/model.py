@@ -57,6 +57,10 @@ class StatementCandidate:
     date: str | None = None
     title: str | None = None
     note: str | None = None
+    #: None: reported as done; else planned | attempted (kg:Mode): a record, never the edge
+    mode: str | None = None
+    #: With what, for a threat: the act threatened ('cut all federal funding to Riverton')
+    manner: str | None = None
 
 
 @dataclass

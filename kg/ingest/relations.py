@@ -78,7 +78,7 @@ class _Extractor(Speech, Structure):
     # --- output ------------------------------------------------------------------------
     def emit(self, subject: str, relation: str, obj: str, sentence: Sentence, rule: str, score: float,
              confidence: str = "explicit", date: str | None = None, title: str | None = None,
-             note: str | None = None) -> None:
+             note: str | None = None, mode: str | None = None, manner: str | None = None) -> None:
         info = self.onto.relations.get(relation)
         if subject == obj or info is None:
             return
@@ -91,7 +91,7 @@ class _Extractor(Speech, Structure):
                     f"'{ambiguous}' may also be {', '.join(cand.ambiguous)}: check")
                 score = min(score, 0.3)
         self.out.append(StatementCandidate(subject, relation, obj, sentence, rule, round(score, 2),
-                                           confidence, date, title, note))
+                                           confidence, date, title, note, mode, manner))
         self.linked.add((subject, obj, sentence.index))
 
     def new_entity(self, label: str, type_: str, rule: str, sentence: Sentence | None, score: float = 0.4) -> str:
@@ -327,10 +327,20 @@ class _Extractor(Speech, Structure):
                 if any(m.start < t_end and t_start < m.end for m in ms):
                     continue  # the trigger word is part of a name ('Justice Department')
                 relation, confidence = rule["relation"], rule.get("confidence", "explicit")
-                if rule.get("factual") and self.irrealis(sentence, t_start):
-                    if rule["factual"] == "skip":
-                        continue  # 'would withhold', 'threatened to sign': not done (yet)
-                    relation, confidence = rule["factual"], "implied"  # 'threatened to sue X'
+                mode = self.modality(sentence, t_start)
+                # "the administration's attempt to withhold": the owner of the attempt acts
+                owner = mode == "attempted" and re.search(r"'s (?:\w+ )?(?:attempts?|efforts?|bids?|push|moves?|plans?) to\s+$",
+                                                          self.folded[sentence.start:t_start]) is not None
+                threat = False
+                if mode == "threatened" or (mode and rule.get("factual") == "threatened"
+                                            and mode != "denied"):
+                    # 'threatened last night to cut all funding to X', 'will investigate X',
+                    # 'an attempt to withhold funds from X': a threat against X, not the act
+                    relation, threat = "threatened", True
+                    confidence = "explicit" if mode == "threatened" else "implied"
+                    mode = None
+                elif mode in ("denied", "hypothetical"):
+                    continue  # 'barred police from cooperating', 'if it did not cooperate': not done
                 if rule.get("between"):  # 'the battle between A and B': each side against the other
                     sides = self.objects(ms, sentence, t_end, domain, 10)
                     for a in sides:
@@ -348,7 +358,7 @@ class _Extractor(Speech, Structure):
                         subs = self.main_subject(ms, sentence, t_start, domain)
                     else:
                         subs = self.subjects(ms, sentence, t_start, domain, rule.get("subject_gap", 160),
-                                             possessive=rule.get("possessive", False))
+                                             possessive=rule.get("possessive", False) or owner)
                     objs = self.document(ms, sentence, t_end, subs) if rule.get("document") and subs else []
                     objs = objs or self.objects(ms, sentence, t_end, range_, rule.get("gap", 60))
                 if rule.get("lawsuit") and relation == rule["relation"] and subs and not objs \
@@ -361,9 +371,23 @@ class _Extractor(Speech, Structure):
                 score = rule.get("score", 0.5) * min(m.score for m in [*subs, *objs]) ** 0.5
                 for s in subs:
                     for o in objs:
-                        self.emit(s.entity, relation, o.entity, sentence, rule["rule"], score, confidence, date)
-                if rule.get("lawsuit") and relation == rule["relation"]:
+                        manner = _act(self.text[t_start:o.end]) if threat else None
+                        self.emit(s.entity, relation, o.entity, sentence, rule["rule"], score, confidence, date,
+                                  mode=mode, manner=manner)
+                if rule.get("lawsuit") and relation == rule["relation"] and not mode:
                     self.lawsuit(sentence, subs, objs, date, score)
+
+    def modality(self, sentence: Sentence, at: int) -> str | None:
+        """The mode of the act whose wording starts at `at`, from its clause: threatened,
+        attempted, denied (negated or forbidden), planned or hypothetical; None if done."""
+        clause = " " + re.split(r"[;:]|,(?! (?:and|or) )|\bbut\b", self.folded[sentence.start:at])[-1]
+        for mode, pattern in self.rules["modality"].items():
+            if re.search(pattern, clause, re.I):
+                return mode
+        if self.irrealis(sentence, at):
+            return "hypothetical" if re.search(r"\b(?:if|unless|whether|could|would|might|may|should)\b",
+                                               clause, re.I) else "planned"
+        return None
 
     def irrealis(self, sentence: Sentence, at: int) -> bool:
         """Whether the action at `at` is threatened, planned, wished for or conditional."""
@@ -434,8 +458,18 @@ class _Extractor(Speech, Structure):
             st.object = self.renamed.get(st.object, st.object)
             key = (st.subject, st.relation, st.object, st.sentence.index)
             if key not in best or st.score > best[key].score:
+                if key in best:  # keep what the other reading knew ('threatened' + what was threatened)
+                    st.manner, st.date = st.manner or best[key].manner, st.date or best[key].date
                 best[key] = st
+            else:
+                best[key].manner, best[key].date = best[key].manner or st.manner, best[key].date or st.date
         return sorted(best.values(), key=lambda s: (s.sentence.index, -s.score))
+
+
+def _act(text: str, limit: int = 90) -> str:
+    """The threatened act as the manner of a threat, on one line and not too long."""
+    text = re.sub(r"\s+", " ", text).strip()
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
 def _headline(text: str) -> bool:

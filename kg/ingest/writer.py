@@ -78,6 +78,10 @@ def records(found: Extraction, source_id: str) -> tuple[list[dict], list[dict]]:
             item["date"] = st.date
         if st.title:
             item["title"] = st.title
+        if st.manner:
+            item["manner"] = st.manner
+        if st.mode:
+            item["mode"] = st.mode
         item["confidence"] = st.confidence
         if st.note:
             item["note"] = st.note

@@ -1,0 +1,76 @@
+"""The issue's examples, in our own words: the right act, the right actor, the right entity.
+
+Each sentence is written for this test (places and people invented or in public-record roles);
+the known entities stand for a graph that already has them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import REPO
+from kg import ontology
+from kg.builder.curated import Entity, Loc
+from kg.ingest import extract
+
+LOC = Loc("data/entities/test.yaml", 1)
+
+
+def _known(*specs) -> dict[str, Entity]:
+    return {ident: Entity(ident, type_, label, LOC, list(aliases)) for ident, type_, label, *aliases in specs}
+
+
+KNOWN = _known(
+    ("KristiNoem", "Person", "Kristi Noem", "Noem"),
+    ("Millbrook", "City", "Millbrook"),
+    ("ICE", "GovernmentAgency", "Immigration and Customs Enforcement", "ICE"),
+    ("TrumpAdministration", "GovernmentAgency", "Trump administration", "the administration"),
+    ("SanctuaryJurisdictions", "JurisdictionGroup", "sanctuary jurisdictions", "sanctuary cities"),
+    ("ThomasHoman", "Person", "Thomas Homan", "Homan"),
+    ("PamBondi", "Person", "Pam Bondi", "Bondi"),
+    ("MikeJohnston", "Person", "Mike Johnston", "Johnston"),
+    ("Denver", "City", "Denver"),
+    ("DOJ", "GovernmentAgency", "Department of Justice", "Justice Department"),
+)
+
+
+@pytest.fixture(scope="module")
+def onto():
+    return ontology.load(REPO / "ontology")
+
+
+def _triples(found, **where):
+    return {(s.subject, s.relation, s.object) for s in found.statements
+            if all(getattr(s, k) == v for k, v in where.items())}
+
+
+def test_a_threat_to_cut_funding_is_a_threat_not_a_cut(onto):
+    found = extract("Homeland Security Secretary Kristi Noem warned on Monday that she would "
+                    "act, and threatened last night to cut every federal grant to Millbrook if the "
+                    "city did not cooperate with ICE.", date="2025-03-12", known=KNOWN, onto=onto)
+    triples = _triples(found)
+    assert ("KristiNoem", "threatened", "Millbrook") in triples
+    assert not {t for t in triples if t[1] in ("withheldFunding", "refusedToCooperate", "cooperatedWith")}
+    threat = next(s for s in found.statements if s.relation == "threatened" and s.object == "Millbrook")
+    assert "cut every federal grant" in threat.manner and threat.mode is None
+
+
+def test_a_blocked_attempt_is_no_act(onto):
+    found = extract("A federal judge on Thursday blocked the Trump administration's attempt to "
+                    "withhold federal grants from sanctuary cities.", date="2025-04-25", known=KNOWN, onto=onto)
+    assert not _triples(found, relation="withheldFunding")
+    assert ("TrumpAdministration", "threatened", "SanctuaryJurisdictions") in _triples(found, confidence="implied")
+
+
+def test_an_ordinance_forbidding_cooperation_is_no_cooperation(onto):
+    found = extract("Millbrook's 2019 ordinance forbids city police from cooperating with ICE on "
+                    "civil immigration matters.", date="2025-02-01", known=KNOWN, onto=onto)
+    assert not _triples(found, relation="cooperatedWith")
+
+
+def test_a_plan_to_sue_is_no_suit(onto):
+    found = extract("The Justice Department plans to sue Millbrook over its sanctuary rules, "
+                    "officials said.", date="2025-02-01", known=KNOWN, onto=onto)
+    triples = _triples(found)
+    assert ("DOJ", "sued", "Millbrook") not in triples
+    assert ("DOJ", "threatened", "Millbrook") in triples
