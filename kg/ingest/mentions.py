@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..builder.curated import Entity
+from . import courts
 from .coreference import Coreference
 from .forms import (NAME, WORD, camel_id, case_fits, chunk_pattern, cited_pieces, fold, inside_name, name_pieces,
                     norm, only_keywords, ordinal_amendment, typed_as, usable_forms)
@@ -176,6 +177,47 @@ class _Finder(Phrases, Coreference):
             if len(ids) > 1:
                 self.entities[ids[0]].ambiguous = sorted(set(ids[1:]))
 
+    def courts(self) -> None:
+        """Courts that courts-db resolves ('the Northern District of California'), with their id."""
+        for court in courts.find(self.folded):
+            if not self.free(court.start, court.end):
+                continue
+            surface = self.text[court.start:court.end]
+            known = next((self.by_norm[f] for f in map(norm, (court.label, surface, court.name)) if f in self.by_norm), None)
+            if known and known in self.known:
+                self.note_alias(known, surface)
+                self.add(court.start, court.end, known, "court", 0.9)
+                continue
+            ident = self.entity_for(court.label, "Court", "court", surface, 0.8)
+            cand = self.entities.get(ident)
+            if cand is not None and not cand.known:
+                cand.description = f"{court.name} (courts-db id {court.court_id})"
+                if court.name not in cand.aliases and court.name != cand.label:
+                    cand.aliases.append(court.name)
+                if cand.id != court.ident and court.ident not in self.entities and court.ident not in self.known:
+                    self._rename(cand.id, court.ident)
+                    ident = court.ident
+            self.add(court.start, court.end, ident, "court", 0.8)
+
+    def judges(self) -> None:
+        """'A federal judge', 'the judge': the one judge the article names (before or after)."""
+        judges = {p for p, held in self.titles.items() if any("judge" in t for t in held)}
+        if len(judges) != 1:
+            return
+        judge = judges.pop()
+        for m in re.finditer(r"(?<![\w])(?:[Aa]|[Tt]he) (?:federal |U\.S\. |district |trial )*judge(?![\w-])(?! of\b)", self.folded):
+            if self.free(m.start(), m.end()):
+                self.add(m.start(), m.end(), judge, "judge", 0.6)
+
+    def _rename(self, old: str, new: str) -> None:
+        """Give a proposed entity a shorter id (no mention uses `old` yet)."""
+        cand = self.entities.pop(old)
+        cand.id = new
+        self.entities[new] = cand
+        for key, value in list(self.by_norm.items()):
+            if value == old:
+                self.by_norm[key] = new
+
     def titled_people(self) -> None:
         titles = sorted((t["title"] for t in self.rules["titles"]), key=len, reverse=True)
         title_re = "|".join(re.escape(t) for t in titles)
@@ -265,6 +307,9 @@ class _Finder(Phrases, Coreference):
             return
         if type_ == "ConstitutionalProvision":
             label = ordinal_amendment(surface)
+        if re.fullmatch(r"(?:(?:U\.?S\.?|United States|Federal|District|Circuit|Appeals|Supreme|Court|of|the)\s*)+", surface) \
+                and (type_ != "Court" or courts.resolve(surface) is None):
+            return  # 'the US District Court', 'U.S. District (Judge)': no court named (courts-db knows none)
         s = self.sentence_at(start)
         if self.free(start, end):
             score = 0.5 if partial else 0.6
@@ -373,10 +418,12 @@ def find(text: str, sentences: list[Sentence], known: dict[str, Entity], types) 
     """
     finder = _Finder(text, sentences, known, types)
     finder.known_names()
+    finder.courts()
     finder.named_documents()
     finder.demonyms()
     finder.titled_people()
     finder.speakers()
+    finder.judges()
     finder.legal_terms()
     finder.capitalised_names()
     finder.offices()

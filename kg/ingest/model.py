@@ -31,6 +31,7 @@ class EntityCandidate:
     ambiguous: list[str] = field(default_factory=list)
     #: Repaired offsets of the sentence that introduced the entity (for claims and documents).
     evidence: tuple[int, int] | None = None
+    description: str | None = None
 
 
 @dataclass(frozen=True)

@@ -284,6 +284,7 @@ class _Extractor(Speech, Structure):
         self.suits: dict[int, tuple[str, list[Mention], list[Mention]]] = {}  # sentence -> suit filed in it
         self.lawsuits: list[tuple[str, set[str], set[str], str | None]] = []  # (id, plaintiffs, defendants, date)
         self.renamed: dict[str, str] = {}
+        self.rulings: list[tuple] = []  # (judge, ruled*, object, sentence, rule, score, date)
         for sentence in self.sentences:
             ms = self.by_sentence.get(sentence.index, [])
             if not ms and not self.lawsuits:
@@ -301,7 +302,19 @@ class _Extractor(Speech, Structure):
             self.owned_policies(sentence, ms)
             self.events(sentence, ms)
         self.quoted_claims()
+        self.judges_rulings()
         return self.dedupe()
+
+    def judges_rulings(self) -> None:
+        """A judge's ruling: the court rules (ruledAgainst, ruledFor, ruledOn) and the judge, a
+        person, opposes or supports what was ruled on."""
+        courts = {st.subject: st.object for st in self.out if st.relation == "holdsRole" and self.fits(st.object, "Court")}
+        stance = {"ruledAgainst": "opposed", "ruledFor": "supported"}
+        for judge, relation, obj, sentence, rule, score, date in self.rulings:
+            if judge in courts:
+                self.emit(courts[judge], relation, obj, sentence, rule + "-court", score, date=date)
+                if relation in stance:
+                    self.emit(judge, stance[relation], obj, sentence, rule + "-judge", score, date=date)
 
     def suit_references(self, sentence: Sentence, ms: list[Mention]) -> list[Mention]:
         """'the lawsuit', 'the case': the suit the article last told of."""
@@ -339,7 +352,7 @@ class _Extractor(Speech, Structure):
                     relation, threat = "threatened", True
                     confidence = "explicit" if mode == "threatened" else "implied"
                     mode = None
-                elif mode in ("denied", "hypothetical"):
+                elif mode in ("denied", "hypothetical", "directed"):
                     continue  # 'barred police from cooperating', 'if it did not cooperate': not done
                 if rule.get("between"):  # 'the battle between A and B': each side against the other
                     sides = self.objects(ms, sentence, t_end, domain, 10)
@@ -365,6 +378,12 @@ class _Extractor(Speech, Structure):
                         and re.match(r"\s*(?:[,.;]|over\b|in\b|on\b|last\b|this\b|again\b|$)", self.folded[t_end:sentence.end]):
                     date = self.date_near(sentence, t_start)  # 'Numerous cities then sued, ...': a suit
                     self.lawsuit(sentence, subs, [], date, rule.get("score", 0.5) * 0.8)
+                if not subs and objs and info.domain == "Court" and relation == rule["relation"]:
+                    # 'Judge A blocked X': the judge's ruling is the court's (found once roles are known)
+                    for judge in self.subjects(ms, sentence, t_start, "Person", rule.get("subject_gap", 160)):
+                        for o in objs:
+                            self.rulings.append((judge.entity, relation, o.entity, sentence, rule["rule"],
+                                                 rule.get("score", 0.5) * 0.8, self.date_near(sentence, t_start)))
                 if not subs or not objs:
                     continue
                 date = self.date_near(sentence, t_start)

@@ -48,6 +48,12 @@ class Structure:
                 spec = titles[t.group(1)]
                 org = next((x for x in reversed(ms[:i]) if x.end <= sentence.start + t.start()
                             and re.fullmatch(r"(?:'s)?\s*", self.folded[x.end:sentence.start + t.start()])), None)
+                if spec["org"] == "Court":  # 'U.S. District Judge A of the Northern District of B': that court
+                    court = next((x for x in ms if x.start > m.end and self.fits(x.entity, "Court")
+                                  and re.fullmatch(r",? (?:of|on|for|in|at) (?:the )?", self.folded[m.end:x.start])), None)
+                    org = court or (org if org and self.fits(org.entity, "Court") else None)
+                    if org is None:
+                        continue
                 local = re.search(r"\b(?:state|county|city)\b", t.group(0), re.I)
                 branch = re.search(r"((?:[A-Z][a-z]+ ){1,3})$", before[:t.start()]) if spec["org"] == "GovernmentAgency" else None
                 department = self.department(branch.group(1).strip()) if branch and not org else None

@@ -63,6 +63,8 @@ def records(found: Extraction, source_id: str) -> tuple[list[dict], list[dict]]:
         item = {"id": ent.id, "type": ent.type, "label": ent.label}
         if ent.aliases:
             item["aliases"] = list(dict.fromkeys(ent.aliases))
+        if ent.description and not ent.known:
+            item["description"] = ent.description
         item.update(status="candidate", rule=ent.rule, score=round(ent.score, 2))
         if ent.known:
             item["known"] = True

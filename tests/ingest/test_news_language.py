@@ -74,3 +74,22 @@ def test_a_plan_to_sue_is_no_suit(onto):
     triples = _triples(found)
     assert ("DOJ", "sued", "Millbrook") not in triples
     assert ("DOJ", "threatened", "Millbrook") in triples
+
+
+def test_a_ruling_goes_to_the_judge_and_the_court_with_its_court_id(onto):
+    found = extract("A federal judge on Friday blocked the Trump administration from enforcing the "
+                    "new grant conditions. U.S. District Judge Ana Reyes of the Northern District of "
+                    "Illinois wrote that the conditions were unlawful.", date="2025-05-03", known=KNOWN, onto=onto)
+    court = found.entities["NorthernDistrictOfIllinois"]
+    assert court.type == "Court" and "ilnd" in court.description  # courts-db's id, kept on the entity
+    triples = _triples(found)
+    assert ("AnaReyes", "holdsRole", "NorthernDistrictOfIllinois") in triples
+    assert ("NorthernDistrictOfIllinois", "ruledAgainst", "TrumpAdministration") in triples
+    assert ("AnaReyes", "opposed", "TrumpAdministration") in triples
+    assert not [e for e in found.entities.values() if "District" in e.label and e.type != "Court"]
+
+
+def test_filed_in_a_court_courts_db_does_not_know_is_no_court(onto):
+    found = extract("The suit was filed in the US District Court on Monday.", date="2025-05-03",
+                    known=KNOWN, onto=onto)
+    assert not [e for e in found.entities.values() if e.type == "Court"]
