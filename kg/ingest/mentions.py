@@ -21,6 +21,7 @@ from . import courts
 from .coreference import Coreference
 from .forms import (NAME, WORD, camel_id, case_fits, chunk_pattern, cited_pieces, fold, inside_name, name_pieces,
                     norm, only_keywords, ordinal_amendment, typed_as, usable_forms)
+from .linking import Linker, is_title
 from .model import EntityCandidate, Mention, Sentence
 from .phrases import Phrases
 from .rules import rules
@@ -54,6 +55,8 @@ class _Finder(Phrases, Coreference):
             for form in [ent.label, *ent.aliases]:
                 self.by_norm.setdefault(norm(form), ent.id)
         self.types = types
+        self.linker = Linker(known, types)
+        self.title_words = {w for t in self.rules["titles"] for w in t["title"].split()}
         self.titles: dict[str, set[str]] = {}  # person id -> the titles the article gives them
         self.roles: dict[str, tuple[str, str]] = {}  # unnamed office holder -> (place, title)
         self.counted: dict[tuple[int, str], str] = {}  # (count, what) -> the counted group
@@ -108,13 +111,18 @@ class _Finder(Phrases, Coreference):
             if surface not in cand.aliases and surface != cand.label:
                 cand.aliases.append(surface)
             return ident
+        link = self.linker.person(label) if type_ == "Person" else self.linker.other(label, type_)
+        if link and len(link.ids) == 1 and link.score >= 0.6:  # a name variant of a known entity
+            self.note_alias(link.ids[0], surface)
+            self.by_norm[key] = link.ids[0]
+            return link.ids[0]
         ident = camel_id(label)
         base, n = ident, 2
         while ident in self.known or ident in self.entities:
             ident, n = f"{base}{n}", n + 1
         self.entities[ident] = EntityCandidate(ident, type_, label, rule, score=score,
                                                aliases=[surface] if surface != label else [],
-                                               evidence=evidence)
+                                               evidence=evidence, ambiguous=link.ids if link else [])
         self.by_norm[key] = ident
         self.by_norm.setdefault(norm(surface), ident)
         return ident
@@ -171,6 +179,17 @@ class _Finder(Phrases, Coreference):
             head = re.match(r" ([a-z]+)\b", self.folded[m.end():m.end() + 20])
             if form.islower() and head and head.group(1) in modifier_heads:
                 continue  # 'federal immigration law officers': the officers, not the law
+            first = re.search(r"(?<![\w.])([A-Z][a-z]+|[A-Z]\.) $", self.folded[max(0, m.start() - 20):m.start()])
+            if first and " " not in form and first.group(1) not in not_names and first.group(1) not in self.title_words \
+                    and all(self.types.is_a(self.known[i].type, "Person") for i in ids):
+                # 'Tom Homan' where the graph knows 'Homan' (Thomas Homan): the full name decides
+                start = m.start() - len(first.group(0))
+                link = self.linker.person(self.text[start:m.end()])
+                if link is None or link.why in ("surname", "ambiguous") or not set(link.ids) & set(ids):
+                    continue  # another first name: another person, proposed later
+                self.add(start, m.end(), link.ids[0], "known-variant", link.score)
+                self.note_alias(link.ids[0], self.text[start:m.end()])
+                continue
             self.add(m.start(), m.end(), ids[0], "known")
             for ident in ids:
                 self.note_alias(ident, self.text[m.start():m.end()])
@@ -245,7 +264,7 @@ class _Finder(Phrases, Coreference):
         words = name.split()
         not_names = set(self.rules["not_names"])
         title_words = {w for t in self.rules["titles"] for w in t["title"].split()}
-        while len(words) > 2 and words[0] in title_words:  # 'Counsel Maria Okafor'
+        while len(words) > 2 and (words[0] in title_words or is_title(words[0])):  # 'Counsel Maria Okafor'
             start += len(words.pop(0)) + 1
         while words and words[-1] in not_names:
             words.pop()

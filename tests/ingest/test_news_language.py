@@ -93,3 +93,24 @@ def test_filed_in_a_court_courts_db_does_not_know_is_no_court(onto):
     found = extract("The suit was filed in the US District Court on Monday.", date="2025-05-03",
                     known=KNOWN, onto=onto)
     assert not [e for e in found.entities.values() if e.type == "Court"]
+
+
+def test_name_variants_link_to_the_entity_the_graph_has(onto):
+    found = extract("Border czar Tom Homan and Attorney General Pamela Bondi spoke on Monday. "
+                    "Denver Mayor Mike Johnston answered them.", date="2025-02-01", known=KNOWN, onto=onto)
+    people = {m.text: m.entity for m in found.mentions if found.entities[m.entity].type == "Person"}
+    assert people["Tom Homan"] == "ThomasHoman" and people["Pamela Bondi"] == "PamBondi"
+    assert found.entities["ThomasHoman"].known and "Tom Homan" in found.entities["ThomasHoman"].aliases
+    assert not [e for e in found.entities.values() if e.type == "Person" and not e.known]
+
+
+def test_an_ambiguous_name_lists_its_options_instead_of_guessing(onto):
+    known = {**KNOWN, **_known(("MaryJohnston", "Person", "Mary Johnston"))}
+    found = extract("Councilwoman Sarah Johnston said the city would not comply.", date="2025-02-01",
+                    known=known, onto=onto)
+    sarah = next(e for e in found.entities.values() if e.label == "Sarah Johnston")
+    assert not sarah.known and sarah.ambiguous == []  # another first name: a new person
+    found = extract("Johnston said the city would not comply.", date="2025-02-01", known=known, onto=onto)
+    [mention] = [m for m in found.mentions if m.text == "Johnston"]
+    cand = found.entities[mention.entity]
+    assert {cand.id, *cand.ambiguous} == {"MaryJohnston", "MikeJohnston"}  # both offered to the reviewer
