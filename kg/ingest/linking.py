@@ -141,6 +141,11 @@ class Linker:
 
 
 def _key(form: str) -> str:
+    """A name for comparison: lower case, no 'the', possessive, 'U.S.' or 'federal' before it, no
+    'and' or punctuation ('U.S. Immigration & Customs Enforcement' = 'Immigration and Customs
+    Enforcement')."""
     text = unicodedata.normalize("NFKD", form.lower())
     text = re.sub(r"^the\s+|'s\b|’s\b", "", text)
-    return re.sub(r"[^a-z0-9 ]+", "", text).strip()
+    text = re.sub(r"^(?:u\.?s\.?|united states|federal)\s+", "", text)
+    text = re.sub(r"\s(?:and|&)\s", " ", text)
+    return " ".join(re.sub(r"[^a-z0-9 ]+", "", text).split())

@@ -57,6 +57,7 @@ class _Finder(Phrases, Coreference):
         self.types = types
         self.linker = Linker(known, types)
         self.title_words = {w for t in self.rules["titles"] for w in t["title"].split()}
+        self.not_names = set(self.rules["not_names"])
         self.titles: dict[str, set[str]] = {}  # person id -> the titles the article gives them
         self.roles: dict[str, tuple[str, str]] = {}  # unnamed office holder -> (place, title)
         self.counted: dict[tuple[int, str], str] = {}  # (count, what) -> the counted group
@@ -81,10 +82,14 @@ class _Finder(Phrases, Coreference):
 
     def untake(self, start: int, end: int) -> None:
         """Forget the mentions lying wholly inside [start, end)."""
-        for m in [m for m in self.mentions if start <= m.start and m.end <= end]:
+        for m in [m for m in self.before(start, end) if m.end <= end]:
             self.mentions.remove(m)
             self.taken[m.start:m.end] = bytes(m.end - m.start)
-        self.ordered = None
+            ordered, starts = self.ordered  # (before() just built it) keep it in step: no re-sort
+            at = bisect.bisect_left(starts, m.start)
+            while ordered[at] is not m:
+                at += 1
+            del ordered[at], starts[at]
 
     def sentence_at(self, pos: int) -> Sentence | None:
         i = bisect.bisect_right(self.starts, pos) - 1
@@ -245,8 +250,9 @@ class _Finder(Phrases, Coreference):
         not_names = set(self.rules["not_names"])
         for m in pattern.finditer(self.folded):
             title = self.folded[m.start():m.start(1)].strip()
-            for x in [x for x in self.mentions if x.start < m.start(1) - 1 and m.start(1) - 1 <= x.end <= m.start(1)
-                      and x.end > m.start()]:  # 'U.S. Attorney General' before a name: a title, not the office
+            for x in [x for x in self.before(m.start() - 60, m.start(1)) if x.start < m.start(1) - 1
+                      and m.start(1) - 1 <= x.end <= m.start(1) and x.end > m.start()]:
+                # 'U.S. Attorney General' before a name: a title, not the office
                 self.untake(x.start, x.end)
             ident = self.person(m.start(1), m.end(1), "titled-name", 0.8)
             if ident:
@@ -262,8 +268,7 @@ class _Finder(Phrases, Coreference):
     def person(self, start: int, end: int, rule: str, score: float) -> str | None:
         name = self.text[start:end]
         words = name.split()
-        not_names = set(self.rules["not_names"])
-        title_words = {w for t in self.rules["titles"] for w in t["title"].split()}
+        not_names, title_words = self.not_names, self.title_words
         while len(words) > 2 and (words[0] in title_words or is_title(words[0])):  # 'Counsel Maria Okafor'
             start += len(words.pop(0)) + 1
         while words and words[-1] in not_names:
@@ -272,7 +277,7 @@ class _Finder(Phrases, Coreference):
             return None
         end = start + len(" ".join(words))
         if not self.free(start, end):
-            return next((m.entity for m in self.mentions if m.start == start and m.end == end
+            return next((m.entity for m in self.before(start, start + 1) if m.end == end
                          and self.type_of(m.entity) == "Person"), None)
         ident = self.entity_for(" ".join(words), "Person", rule, self.text[start:end], score)
         self.add(start, end, ident, rule, score)
@@ -339,7 +344,7 @@ class _Finder(Phrases, Coreference):
     def subsume(self, start: int, end: int, type_: str) -> bool:
         """Let an organisation's name take over the place names inside it
         ('California Police Chiefs Association' over 'California')."""
-        inside = [m for m in self.mentions if m.start < end and m.end > start]
+        inside = [m for m in self.before(start - 200, end) if m.start < end and m.end > start]
         places = {"City", "County", "State", "Country", "Jurisdiction"}
         if type_ in places or not all(start <= m.start and m.end <= end and (m.end - m.start) < (end - start)
                                       and self.type_of(m.entity) in places for m in inside):

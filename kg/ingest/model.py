@@ -34,7 +34,7 @@ class EntityCandidate:
     description: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # (identity: a mention is one span found once; list.remove stays fast)
 class Mention:
     """A span of the repaired text standing for an entity."""
 

@@ -17,6 +17,7 @@ membership, location, owners of policies, events) in kg.ingest.structure.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from .dates import find as find_dates
@@ -45,6 +46,10 @@ class _Extractor(Speech, Structure):
         self.article_date = article_date
         self.onto = onto
         self.rules = rules()
+        self.triggers: dict[str, re.Pattern] = {}
+        self.sentence_starts = [s.start for s in sentences]
+        self.dates_in: dict[int, list] = {}
+        self.hits: dict[str, dict[int, list[tuple[int, int]]]] = {}  # rule -> sentence -> trigger spans
         self.new_names = {norm(f): ident for ident, cand in found.entities.items() if not cand.known
                           for f in [cand.label, *cand.aliases]}  # (the proposed entities by name)
         self.out: list[StatementCandidate] = []
@@ -108,7 +113,9 @@ class _Extractor(Speech, Structure):
         return ident
 
     def date_near(self, sentence: Sentence, at: int) -> str | None:
-        found = find_dates(sentence.text, self.article_date)
+        found = self.dates_in.get(sentence.index)
+        if found is None:  # (once per sentence: several statements ask)
+            found = self.dates_in[sentence.index] = find_dates(sentence.text, self.article_date)
         if not found:
             return None
         return min(found, key=lambda d: abs(d.start - (at - sentence.start))).value
@@ -335,8 +342,7 @@ class _Extractor(Speech, Structure):
             info = self.onto.relations[rule["relation"]]
             domain = tuple(rule.get("domain", ())) or info.domain
             range_ = tuple(rule.get("range", ())) or info.range
-            for trig in re.finditer(rule["trigger"], folded, re.I):
-                t_start, t_end = sentence.start + trig.start(), sentence.start + trig.end()
+            for t_start, t_end in self.trigger_hits(rule).get(sentence.index, ()):
                 if any(m.start < t_end and t_start < m.end for m in ms):
                     continue  # the trigger word is part of a name ('Justice Department')
                 relation, confidence = rule["relation"], rule.get("confidence", "explicit")
@@ -407,6 +413,18 @@ class _Extractor(Speech, Structure):
             return "hypothetical" if re.search(r"\b(?:if|unless|whether|could|would|might|may|should)\b",
                                                clause, re.I) else "planned"
         return None
+
+    def trigger_hits(self, rule: dict) -> dict[int, list[tuple[int, int]]]:
+        """Where the rule's trigger occurs, by sentence: one pass over the whole text per rule
+        (not one per sentence), so that the time stays linear in the article's length."""
+        hits = self.hits.get(rule["rule"])
+        if hits is None:
+            hits = self.hits[rule["rule"]] = {}
+            for trig in re.compile(rule["trigger"], re.I).finditer(self.folded):
+                at = bisect.bisect_right(self.sentence_starts, trig.start()) - 1
+                if at >= 0 and trig.end() <= self.sentences[at].end:  # (not across two sentences)
+                    hits.setdefault(at, []).append((trig.start(), trig.end()))
+        return hits
 
     def irrealis(self, sentence: Sentence, at: int) -> bool:
         """Whether the action at `at` is threatened, planned, wished for or conditional."""

@@ -13,6 +13,7 @@ A mixin of the relation extractor (kg.ingest.relations): it reads and writes its
 from __future__ import annotations
 
 import bisect
+import bisect
 import re
 
 from .forms import fold
@@ -134,7 +135,8 @@ class Speech:
         """A quotation whose sentences gave no claim of their own: one claim, by its speaker."""
         spec = self.rules["claims"]
         for speakers, a, b in self.quotations():
-            parts = [s for s in self.sentences if s.start < b and a < s.end]
+            first = max(0, bisect.bisect_right(self.sentence_starts, a) - 1)
+            parts = [s for s in self.sentences[first:bisect.bisect_left(self.sentence_starts, b)] if s.start < b and a < s.end]
             if not parts or any(x < b and a < y for s in parts for x, y in self.claimed.get(s.index, [])):
                 continue
             clause = self.text[a:b].strip(" ,.:\"“”")

@@ -32,9 +32,11 @@ class Structure:
         X'; a national title alone means the national office), after it ('X, director of Y'), a
         plural title with places ('mayors ... A (Chicago)', 'senators from California, A and B'),
         an outlet's spokesperson or photographer; and the party of each person named."""
-        titles = {t["title"]: t for t in self.rules["titles"]}
-        title_re = "|".join(re.escape(t) for t in sorted(titles, key=len, reverse=True))
-        quals = "|".join(re.escape(q) for q in self.rules["title_qualifiers"])
+        if not hasattr(self, "_title_parts"):  # (built once per article, not per sentence)
+            titles = {t["title"]: t for t in self.rules["titles"]}
+            self._title_parts = (titles, "|".join(re.escape(t) for t in sorted(titles, key=len, reverse=True)),
+                                 "|".join(re.escape(q) for q in self.rules["title_qualifiers"]))
+        titles, title_re, quals = self._title_parts
         date = self.date_near(sentence, sentence.start) or self.article_date
         for i, m in enumerate(ms):
             if not self.fits(m.entity, "Person"):
@@ -114,8 +116,10 @@ class Structure:
         """'Republican Representative James Comer', 'Dale Pruitt, a Republican from Yuma,',
         'Sen. Ann Lee (D-Ore.)': the person belongs to the party."""
         parties = self.rules["parties"]
-        titles = "|".join(re.escape(t["title"]) for t in self.rules["titles"])
-        names = "|".join(re.escape(p) for p in parties if len(p) > 1)
+        if not hasattr(self, "_party_parts"):  # (built once per article, not per person)
+            self._party_parts = ("|".join(re.escape(t["title"]) for t in self.rules["titles"]),
+                                 "|".join(re.escape(p) for p in parties if len(p) > 1))
+        titles, names = self._party_parts
         found = re.search(rf"\b({names}) (?:(?:former|state|U\.S\.) )*(?:{titles}) $", before) \
             or re.match(rf",? (?:a|an|the) ({names})\b(?! (?:Party|National|Committee))", after) \
             or re.match(r" \(([RDI])-[A-Z][A-Za-z. ]{1,15}\)", after)
