@@ -38,6 +38,8 @@ class Found:
     known: dict[str, Entity] = field(default_factory=dict)
     #: people the text names only by office ('the governor') -> (the place, the title)
     roles: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: a place's own body ('Denver police') -> the place
+    parts: dict[str, str] = field(default_factory=dict)
 
 
 class _Finder(Phrases, Coreference):
@@ -58,6 +60,7 @@ class _Finder(Phrases, Coreference):
         self.linker = Linker(known, types)
         self.title_words = {w for t in self.rules["titles"] for w in t["title"].split()}
         self.not_names = set(self.rules["not_names"])
+        self.parts: dict[str, str] = {}  # a place's police or council -> the place
         self.titles: dict[str, set[str]] = {}  # person id -> the titles the article gives them
         self.roles: dict[str, tuple[str, str]] = {}  # unnamed office holder -> (place, title)
         self.counted: dict[tuple[int, str], str] = {}  # (count, what) -> the counted group
@@ -222,6 +225,50 @@ class _Finder(Phrases, Coreference):
                     self._rename(cand.id, court.ident)
                     ident = court.ident
             self.add(court.start, court.end, ident, "court", 0.8)
+
+    _BODIES = (("police department", "Police Department", "GovernmentAgency"),
+               ("police", "Police Department", "GovernmentAgency"),
+               ("sheriff's office", "Sheriff's Office", "GovernmentAgency"),
+               ("city council", "City Council", "LegislativeBody"),
+               ("county commission", "County Commission", "LegislativeBody"),
+               ("county board of supervisors", "County Board of Supervisors", "LegislativeBody"),
+               ("board of supervisors", "Board of Supervisors", "LegislativeBody"),
+               ("council", "City Council", "LegislativeBody"))
+
+    def local_bodies(self) -> None:
+        """A place's police or council is its own body, named by the place: 'Denver police' is
+        the Denver Police Department (not one 'police' for every city); 'the City Council'
+        after Los Angeles is the Los Angeles City Council. Each is part of its place."""
+        heads = "|".join(re.escape(b[0]) for b in self._BODIES)
+        kinds = {b[0]: b[1:] for b in self._BODIES}
+        places = ("City", "County", "Jurisdiction")
+        place_name = r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2}"
+        for m in re.finditer(rf"(?<![\w])(?:({place_name}) |[Tt]he (?:(?:city|county|town|local) )?)((?i:{heads}))(?![\w-])(?! (?:chief|officers?|union|member|members|chair|president)\b)", self.folded):
+            head = m.group(2).lower()
+            if m.group(1):  # 'Denver police': the place is named
+                place = next((x for x in self.before(m.start(1), m.end(1)) if x.end == m.end(1)
+                              and self.types.is_a(self.type_of(x.entity) or "", "Jurisdiction")), None)
+                if place is None:
+                    continue
+                start = place.start
+            else:  # 'the City Council': the place last named (this sentence or the five before)
+                here = self.sentence_at(m.start())
+                floor = self.sentences[max(0, here.index - 5)].start if here else 0
+                nearby = [x for x in self.before(floor, m.start())
+                          if any(self.types.is_a(self.type_of(x.entity) or "", k) for k in places)]
+                if not nearby:
+                    continue
+                place, start = nearby[-1], m.start()
+            suffix, type_ = kinds[head]
+            label = f"{self.label(place.entity)} {suffix}"
+            for x in [x for x in self.before(start, m.end()) if x.end <= m.end()]:
+                if x is not place or m.group(1):
+                    self.untake(x.start, x.end)
+            if not self.free(start, m.end()):
+                continue
+            ident = self.entity_for(label, type_, "local-body", self.text[start:m.end()] if m.group(1) else label, 0.6)
+            self.add(start, m.end(), ident, "local-body", 0.6)
+            self.parts[ident] = place.entity
 
     def judges(self) -> None:
         """'A federal judge', 'the judge': the one judge the article names (before or after)."""
@@ -456,6 +503,7 @@ def find(text: str, sentences: list[Sentence], known: dict[str, Entity], types) 
     finder.studies()
     finder.events()
     finder.groups()
+    finder.local_bodies()
     finder.repeats()
     finder.short_forms()
     finder.anaphora()
@@ -465,4 +513,4 @@ def find(text: str, sentences: list[Sentence], known: dict[str, Entity], types) 
     mentions = sorted(finder.mentions, key=lambda m: m.start)
     used = {m.entity for m in mentions}
     entities = {k: v for k, v in finder.entities.items() if k in used}
-    return Found(mentions, entities, known, finder.roles)
+    return Found(mentions, entities, known, finder.roles, finder.parts)

@@ -47,6 +47,9 @@ class _Extractor(Speech, Structure):
         self.onto = onto
         self.rules = rules()
         self.triggers: dict[str, re.Pattern] = {}
+        titles = "|".join(re.escape(t["title"]) for t in sorted(self.rules["titles"], key=lambda t: -len(t["title"])))
+        # 'sued the City of A, Mayor B and the City Council': a title before a listed name
+        self.object_sep = re.compile(rf"(?:\s|,|\band\b|\bor\b|\bas well as\b|(?<=, )(?:{titles})(?= )|(?<=and )(?:{titles})(?= ))*")
         self.sentence_starts = [s.start for s in sentences]
         self.dates_in: dict[int, list] = {}
         self.hits: dict[str, dict[int, list[tuple[int, int]]]] = {}  # rule -> sentence -> trigger spans
@@ -281,7 +284,7 @@ class _Extractor(Speech, Structure):
             while i + 1 < len(ms) and ms[i + 1].start in (ms[i].end + 1, ms[i].end + 3) and self.fits(ms[i + 1].entity, cls) \
                     and self.folded[ms[i].end:ms[i + 1].start] in (" ", "'s "):
                 i += 1  # 'U.S. Department of ...', "Trump's mass deportation plans": the head, not its modifier
-            return self.group_right(ms, i, cls)
+            return self.group_right(ms, i, cls, self.object_sep)
         return []
 
     # --- passes ------------------------------------------------------------------------

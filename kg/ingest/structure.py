@@ -223,6 +223,9 @@ class Structure:
 
     def part_of(self, sentence: Sentence, ms: list[Mention]) -> None:
         """'A's B' of two organisations: B is part of A; 'Section 1 of the X Act': related."""
+        for m in ms:
+            if m.entity in self.found.parts and m.rule == "local-body":  # 'Denver police'
+                self.emit(m.entity, "partOf", self.found.parts[m.entity], sentence, "local-body", 0.6, "implied")
         for a, b in zip(ms, ms[1:]):
             if re.fullmatch(r"'s\s+", self.folded[a.end:b.start]) and self.fits(a.entity, "Organization") \
                     and self.fits(b.entity, "Organization"):

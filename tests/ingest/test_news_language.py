@@ -114,3 +114,31 @@ def test_an_ambiguous_name_lists_its_options_instead_of_guessing(onto):
     [mention] = [m for m in found.mentions if m.text == "Johnston"]
     cand = found.entities[mention.entity]
     assert {cand.id, *cand.ambiguous} == {"MaryJohnston", "MikeJohnston"}  # both offered to the reviewer
+
+
+@pytest.mark.parametrize("phrase, article, day", [
+    ("on Thursday", "2025-04-25", "2025-04-24"), ("last night", "2025-03-12", "2025-03-11"),
+    ("on Tuesday", "2025-01-29", "2025-01-28"), ("on Monday", "2025-07-01", "2025-06-30"),
+    ("on Friday", "2025-04-25", "2025-04-25")])
+def test_relative_days_are_dated_against_the_article(onto, phrase, article, day):
+    found = extract(f"The Justice Department {phrase} sued Millbrook.", date=article, known=KNOWN, onto=onto)
+    [suit] = [s for s in found.statements if s.relation == "sued"]
+    assert suit.date == day
+
+
+def test_a_list_of_defendants_gives_one_statement_each(onto):
+    known = {**KNOWN, **_known(("LosAngeles", "City", "Los Angeles", "City of Los Angeles"))}
+    found = extract("The Justice Department on Monday sued the City of Los Angeles, Mayor Karen Bass and "
+                    "the City Council over the city's sanctuary ordinance.", date="2025-07-01", known=known, onto=onto)
+    sued = {(s.object, s.date) for s in found.statements if s.relation == "sued" and s.subject == "DOJ"}
+    assert sued == {("LosAngeles", "2025-06-30"), ("KarenBass", "2025-06-30"), ("LosAngelesCityCouncil", "2025-06-30")}
+    assert ("LosAngelesCityCouncil", "partOf", "LosAngeles") in _triples(found)
+
+
+def test_generic_bodies_are_qualified_by_their_place(onto):
+    known = {**KNOWN, **_known(("Boston", "City", "Boston"))}
+    found = extract("Denver police will not conduct immigration sweeps, the mayor said. Boston police "
+                    "said the same on Tuesday.", date="2025-01-29", known=known, onto=onto)
+    police = {m.text: m.entity for m in found.mentions if "police" in m.text}
+    assert police == {"Denver police": "DenverPoliceDepartment", "Boston police": "BostonPoliceDepartment"}
+    assert {("DenverPoliceDepartment", "partOf", "Denver"), ("BostonPoliceDepartment", "partOf", "Boston")} <= _triples(found)
