@@ -40,7 +40,7 @@ import pyoxigraph as ox
 
 from ..builder import curated
 from .. import ontology, project as projects
-from . import extract
+from . import extract, titles_of
 from .mentions import norm
 from ..namespace import KG
 from ..project import Project
@@ -280,7 +280,10 @@ def evaluate(project: Project | str | None = None, *, held_out: bool = True,
         statements = [st for st in data.statements.values() if st.source == sid and st.object]
         gold_ids = {x for st in data.statements.values() if st.source == sid
                     for x in (st.subject, st.object, st.via) if x}
-        found = extract(src.text, date=src.date, known=_known_for(data, sid, held_out), onto=onto)
+        known = _known_for(data, sid, held_out)
+        roles = titles_of(st for st in data.statements.values() if (st.source != sid or not held_out)
+                          and st.subject in known)
+        found = extract(src.text, date=src.date, known=known, onto=onto, roles=roles)
         aligned = _align(found, gold_ids, data, sid, onto, src.text)
         predicted = set(found.entities)
         claims = {g for g in gold_ids if _kind(onto, data.entities[g].type) == "claim"}

@@ -270,6 +270,23 @@ class _Finder(Phrases, Coreference):
             self.add(start, m.end(), ident, "local-body", 0.6)
             self.parts[ident] = place.entity
 
+    def known_roles(self, roles: dict[str, set[str]]) -> None:
+        """'the border czar', "Trump's border czar": the one person the graph (or this article)
+        gives that title, so that speech and acts go to them ('..., he said' then finds them)."""
+        holders = {t: set(ids) for t, ids in roles.items() if all(i in self.known for i in ids)}
+        for person, titles in self.titles.items():
+            for t in titles:
+                holders.setdefault(t, set()).add(person)
+        specific = {t: ids for t, ids in holders.items() if len(ids) == 1 and len(t) > 3
+                    and t not in ("president", "mayor", "governor", "judge", "senator", "spokesperson")}
+        if not specific:
+            return
+        alternation = "|".join(re.escape(t) for t in sorted(specific, key=len, reverse=True))
+        for m in re.finditer(rf"(?:\b[Tt]he |(?<=['’]s) |\b[Hh]is |\b[Hh]er )((?i:{alternation}))(?![\w-])(?! [A-Z])", self.folded):
+            start = m.start(1)
+            if self.free(start, m.end(1)):
+                self.add(start, m.end(1), next(iter(specific[m.group(1).lower()])), "role", 0.7)
+
     def judges(self) -> None:
         """'A federal judge', 'the judge': the one judge the article names (before or after)."""
         judges = {p for p, held in self.titles.items() if any("judge" in t for t in held)}
@@ -482,7 +499,8 @@ class _Finder(Phrases, Coreference):
         return ent.type if ent else None
 
 
-def find(text: str, sentences: list[Sentence], known: dict[str, Entity], types) -> Found:
+def find(text: str, sentences: list[Sentence], known: dict[str, Entity], types,
+         roles: dict[str, set[str]] | None = None) -> Found:
     """Mentions of known and new entities in `text` (repaired), in text order.
 
     `types` answers `is_a(type, ancestor)` (a kg.ontology.Ontology).
@@ -495,6 +513,7 @@ def find(text: str, sentences: list[Sentence], known: dict[str, Entity], types) 
     finder.titled_people()
     finder.speakers()
     finder.judges()
+    finder.known_roles(roles or {})
     finder.legal_terms()
     finder.capitalised_names()
     finder.offices()

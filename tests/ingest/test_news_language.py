@@ -142,3 +142,18 @@ def test_generic_bodies_are_qualified_by_their_place(onto):
     police = {m.text: m.entity for m in found.mentions if "police" in m.text}
     assert police == {"Denver police": "DenverPoliceDepartment", "Boston police": "BostonPoliceDepartment"}
     assert {("DenverPoliceDepartment", "partOf", "Denver"), ("BostonPoliceDepartment", "partOf", "Boston")} <= _triples(found)
+
+
+def test_willing_to_jail_someone_is_a_threat(onto):
+    found = extract("Denver Mayor Mike Johnston spoke on Tuesday, days after Tom Homan said he was willing "
+                    "to throw the mayor in jail.", date="2025-01-29", known=KNOWN, onto=onto)
+    [threat] = [s for s in found.statements if s.relation == "threatened"]
+    assert (threat.subject, threat.object) == ("ThomasHoman", "MikeJohnston")
+
+
+def test_speech_goes_to_the_titled_speaker_the_graph_knows(onto):
+    found = extract("The remarks followed an interview in which President Trump's border czar was asked "
+                    "about Johnston's comment. \"I'm willing to do it,\" he said.", date="2025-01-29",
+                    known=KNOWN, onto=onto, roles={"border czar": {"ThomasHoman"}, "president": {"DonaldTrump"}})
+    speakers = {s.subject for s in found.statements if s.relation == "asserts"}
+    assert speakers == {"ThomasHoman"}
