@@ -39,3 +39,44 @@ def test_evaluate_command_prints_a_table():
     assert result.returncode == 0, result.stderr
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert rows[0] == Evaluation.COLUMNS and rows[-1][0] == "total" and len(rows) == 7
+
+
+EVAL = REPO / "tests" / "fixtures" / "evaluate"
+
+
+def test_fixtures_of_other_outlets_are_scored_with_held_out_sources_apart():
+    """Ten articles in other outlets' voices (court ruling, threat, press conference, lawsuit,
+    explainer, ...); three were never looked at while the rules were written."""
+    report = evaluate(REPO, fixtures=EVAL)
+    assert len(report.sources) == 10
+    assert {r.source for r in report.sources if r.source.endswith("(held out)")} == {
+        "capitol2019colorado (held out)", "heraldo2025riverton (held out)", "radio2017police (held out)"}
+    seen, unseen = report.subtotals
+    assert seen.family.gold + unseen.family.gold == report.total.family.gold > 250
+    assert report.total.as_act == 0  # no threat, plan or refusal recorded as the act
+
+
+def test_as_act_counts_a_threat_recorded_as_the_act():
+    """The gold says Noem threatened Riverton (to cut its funding); an extractor that read the
+    act would propose 'withheldFunding' from the same sentence: one threat recorded as the act."""
+    from kg import ontology
+    from kg.builder import curated
+    from kg.ingest.evaluate import _as_act
+
+    data = curated.read(EVAL / "data", EVAL)
+    src = data.sources["ktv2025riverton"]
+    statements = [st for st in data.statements.values() if st.source == "ktv2025riverton" and st.object]
+    at = src.text.index("Homeland Security Secretary Kristi Noem threatened")
+    onto = ontology.load(REPO / "ontology")
+    act = ("KristiNoem", "withheldFunding", "Riverton", (at, at + 120))
+    assert _as_act(None, statements, [(*act, None, False)], data, onto, src.text) == 1
+    assert _as_act(None, statements, [(*act, "threatened", False)], data, onto, src.text) == 0  # with its mode
+
+
+def test_evaluate_command_takes_a_fixture_folder():
+    result = run_kg("evaluate", "--fixtures", str(EVAL), "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0][-1] == "as_act" and [r[0] for r in rows[-3:]] == ["total seen", "total held out", "total"]
+    missing = run_kg("evaluate", "--fixtures", str(REPO / "queries"))
+    assert missing.returncode == 1 and "sources.yaml" in missing.stderr
