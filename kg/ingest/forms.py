@@ -57,8 +57,8 @@ def camel_id(label: str) -> str:
     ascii_label = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
     words = re.findall(r"[A-Za-z0-9]+", ascii_label.replace("'", ""))
     if len(words) > 5:  # a claim or a long description: its first content words, short and readable
-        words = [w for w in words if w.lower() not in _ID_STOP][:5] or words[:5]
-    ident = "".join(w[:1].upper() + w[1:] for w in words)[:40] or "Entity"
+        words = [w for w in words if w.lower() not in _ID_STOP][:4] or words[:4]
+    ident = "".join(w[:1].upper() + w[1:] for w in words)[:32] or "Entity"
     return ident if ident[0].isalpha() else "E" + ident
 
 
