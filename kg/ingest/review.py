@@ -291,8 +291,8 @@ def problems(doc: dict, data: curated.Curated) -> list[str]:
     seen: dict[str, str] = {}
     out = []
     for ent in doc["entities"]:
-        if ent.get("known") or _status(ent) in REJECTED or ent["id"] in data.entities:
-            continue
+        if ent.get("known") or _status(ent) in REJECTED or _status(ent) in ACCEPTED or ent["id"] in data.entities:
+            continue  # (accepted by its id: the reviewer keeps it as a new entity)
         forms = [str(f) for f in [ent.get("label"), *(ent.get("aliases") or [])] if f]
         same = next((names[norm(f)] for f in forms if norm(f) in names), None)
         if same is None and ent.get("type") == "Person":
@@ -316,7 +316,10 @@ def search(doc: dict, data: curated.Curated, text: str, limit: int = 20) -> list
     """Entities of data/ and of the review file whose label or an alias contains `text` (any
     case and accents), or that are a name variant of it: rows of id, type, label, where, match."""
     from rapidfuzz import fuzz
-    from .linking import Linker, _key
+    from .linking import Linker
+
+    def _key(form: str) -> str:
+        return " ".join(re.sub(r"[^a-z0-9 ]+", " ", norm(form)).split())
 
     want = _key(text)
     if not want:
