@@ -10,6 +10,7 @@ own year resolve.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 _MONTHS = {name: i + 1 for i, names in enumerate([
@@ -81,6 +82,7 @@ def find(sentence: str, article_date: str | None) -> list[DateMention]:
     return sorted(found, key=lambda d: d.start)
 
 
+@lru_cache(maxsize=1024)
 def _relative_day(phrase: str, year: int | None, month: int | None, day: int | None) -> str | None:
     """'thursday' or 'last night' in an article of YYYY-MM-DD: the day it names (the most recent
     such weekday up to the article's day), by dateparser."""

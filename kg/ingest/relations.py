@@ -52,6 +52,7 @@ class _Extractor(Speech, Structure):
         self.object_sep = re.compile(rf"(?:\s|,|\band\b|\bor\b|\bas well as\b|(?<=, )(?:{titles})(?= )|(?<=and )(?:{titles})(?= ))*")
         self.sentence_starts = [s.start for s in sentences]
         self.dates_in: dict[int, list] = {}
+        self.firing: dict[int, list[dict]] | None = None  # sentence -> the rules whose trigger is in it
         self.hits: dict[str, dict[int, list[tuple[int, int]]]] = {}  # rule -> sentence -> trigger spans
         self.new_names = {norm(f): ident for ident, cand in found.entities.items() if not cand.known
                           for f in [cand.label, *cand.aliases]}  # (the proposed entities by name)
@@ -339,7 +340,12 @@ class _Extractor(Speech, Structure):
     def wording(self, sentence: Sentence, ms: list[Mention]) -> None:
         folded = self.folded[sentence.start:sentence.end]
         headline = _headline(sentence.text)
-        for rule in self.rules["relations"]:
+        if self.firing is None:  # every rule's triggers, found once over the whole text
+            self.firing = {}
+            for rule in self.rules["relations"]:
+                for at in self.trigger_hits(rule):
+                    self.firing.setdefault(at, []).append(rule)
+        for rule in self.firing.get(sentence.index, ()):
             if rule["relation"] == "holdsRole" or (headline and rule.get("score", 0.5) < 0.5):
                 continue  # a headline's capitals hide its grammar: only the surer rules there
             info = self.onto.relations[rule["relation"]]
