@@ -40,6 +40,8 @@ class Found:
     roles: dict[str, tuple[str, str]] = field(default_factory=dict)
     #: a place's own body ('Denver police') -> the place
     parts: dict[str, str] = field(default_factory=dict)
+    #: a place's own ordinance ('a 2019 ordinance' in a story about it) -> the place
+    owners: dict[str, str] = field(default_factory=dict)
 
 
 class _Finder(Phrases, Coreference):
@@ -61,6 +63,7 @@ class _Finder(Phrases, Coreference):
         self.title_words = {w for t in self.rules["titles"] for w in t["title"].split()}
         self.not_names = set(self.rules["not_names"])
         self.parts: dict[str, str] = {}  # a place's police or council -> the place
+        self.owners: dict[str, str] = {}  # a place's ordinance -> the place
         self.titles: dict[str, set[str]] = {}  # person id -> the titles the article gives them
         self.roles: dict[str, tuple[str, str]] = {}  # unnamed office holder -> (place, title)
         self.counted: dict[tuple[int, str], str] = {}  # (count, what) -> the counted group
@@ -241,9 +244,9 @@ class _Finder(Phrases, Coreference):
         after Los Angeles is the Los Angeles City Council. Each is part of its place."""
         heads = "|".join(re.escape(b[0]) for b in self._BODIES)
         kinds = {b[0]: b[1:] for b in self._BODIES}
-        places = ("City", "County", "Jurisdiction")
+        places = ("City", "County")  # (not a state's or a country's 'local police')
         place_name = r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2}"
-        for m in re.finditer(rf"(?<![\w])(?:({place_name}) |[Tt]he (?:(?:city|county|town|local) )?)((?i:{heads}))(?![\w-])(?! (?:chief|officers?|union|member|members|chair|president)\b)", self.folded):
+        for m in re.finditer(rf"(?<![\w])(?:({place_name}) |[Tt]he (?:(?:city|county|town|local) )?|(?<!their )(?<!our )(?<!your )(?<!Their )(?<!Our )(?:[Ll]ocal|[Cc]ity|[Cc]ounty) )((?i:{heads}))(?![\w-])(?! (?:chief|officers?|union|member|members|chair|president)\b)", self.folded):
             head = m.group(2).lower()
             if m.group(1):  # 'Denver police': the place is named
                 place = next((x for x in self.before(m.start(1), m.end(1)) if x.end == m.end(1)
@@ -253,7 +256,8 @@ class _Finder(Phrases, Coreference):
                 start = place.start
             else:  # 'the City Council': the place last named (this sentence or the five before)
                 here = self.sentence_at(m.start())
-                floor = self.sentences[max(0, here.index - 5)].start if here else 0
+                back = 5 if m.group().lower().startswith("the") else 1  # ('local police': this story's place)
+                floor = self.sentences[max(0, here.index - back)].start if here else 0
                 nearby = [x for x in self.before(floor, m.start())
                           if any(self.types.is_a(self.type_of(x.entity) or "", k) for k in places)]
                 if not nearby:
@@ -286,6 +290,27 @@ class _Finder(Phrases, Coreference):
             start = m.start(1)
             if self.free(start, m.end(1)):
                 self.add(start, m.end(1), next(iter(specific[m.group(1).lower()])), "role", 0.7)
+
+    def local_laws(self) -> None:
+        """'a 2019 ordinance', 'the city ordinance' in a story about one place: that place's
+        ordinance (enacted by it), not a nameless one."""
+        places = ("City", "County", "State", "Jurisdiction")
+        for m in re.finditer(r"(?<![\w])(?:[Aa]|[Tt]he|[Ii]ts) (?:(\d{4}) )?(?:(?:city|county|local|sanctuary) )?(ordinance|resolution)(?![\w-])", self.folded):
+            if not self.free(m.start(), m.end()):
+                continue
+            here = self.sentence_at(m.start())
+            floor = self.sentences[max(0, here.index - 2)].start if here else 0
+            nearby = [x for x in self.before(floor, m.start())
+                      if any(self.types.is_a(self.type_of(x.entity) or "", k) for k in places)]
+            if not nearby:
+                continue
+            place = nearby[-1]
+            year = m.group(1)
+            label = f"{self.label(place.entity)} {m.group(2)}" + (f" of {year}" if year else "")
+            ident = self.entity_for(label, "Ordinance", "local-law", label, 0.5,
+                                    evidence=(here.start, here.end) if here else None)
+            self.add(m.start(), m.end(), ident, "local-law", 0.5)
+            self.owners[ident] = place.entity
 
     def judges(self) -> None:
         """'A federal judge', 'the judge': the one judge the article names (before or after)."""
@@ -523,6 +548,7 @@ def find(text: str, sentences: list[Sentence], known: dict[str, Entity], types,
     finder.events()
     finder.groups()
     finder.local_bodies()
+    finder.local_laws()
     finder.repeats()
     finder.short_forms()
     finder.anaphora()
@@ -532,4 +558,4 @@ def find(text: str, sentences: list[Sentence], known: dict[str, Entity], types,
     mentions = sorted(finder.mentions, key=lambda m: m.start)
     used = {m.entity for m in mentions}
     entities = {k: v for k, v in finder.entities.items() if k in used}
-    return Found(mentions, entities, known, finder.roles, finder.parts)
+    return Found(mentions, entities, known, finder.roles, finder.parts, finder.owners)

@@ -352,7 +352,7 @@ class _Extractor(Speech, Structure):
             domain = tuple(rule.get("domain", ())) or info.domain
             range_ = tuple(rule.get("range", ())) or info.range
             for t_start, t_end in self.trigger_hits(rule).get(sentence.index, ()):
-                if any(m.start < t_end and t_start < m.end for m in ms):
+                if not rule.get("spans_names") and any(m.start < t_end and t_start < m.end for m in ms):
                     continue  # the trigger word is part of a name ('Justice Department')
                 relation, confidence = rule["relation"], rule.get("confidence", "explicit")
                 mode = self.modality(sentence, t_start)

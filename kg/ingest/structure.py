@@ -226,6 +226,9 @@ class Structure:
         for m in ms:
             if m.entity in self.found.parts and m.rule == "local-body":  # 'Denver police'
                 self.emit(m.entity, "partOf", self.found.parts[m.entity], sentence, "local-body", 0.6, "implied")
+            if m.entity in self.found.owners and m.rule == "local-law":  # 'a 2019 ordinance'
+                self.emit(self.found.owners[m.entity], "enacted", m.entity, sentence, "local-law", 0.5, "implied",
+                          date=re.search(r"\d{4}", m.text).group() if re.search(r"\d{4}", m.text) else None)
         for a, b in zip(ms, ms[1:]):
             if re.fullmatch(r"'s\s+", self.folded[a.end:b.start]) and self.fits(a.entity, "Organization") \
                     and self.fits(b.entity, "Organization"):

@@ -157,3 +157,14 @@ def test_speech_goes_to_the_titled_speaker_the_graph_knows(onto):
                     known=KNOWN, onto=onto, roles={"border czar": {"ThomasHoman"}, "president": {"DonaldTrump"}})
     speakers = {s.subject for s in found.statements if s.relation == "asserts"}
     assert speakers == {"ThomasHoman"}
+
+
+def test_an_ordinance_that_forbids_cooperation_prohibits_the_police_and_names_ice(onto):
+    found = extract("In Millbrook, a small river town, a 2019 ordinance forbids local police from "
+                    "cooperating with ICE on civil immigration matters.", date="2025-02-01", known=KNOWN, onto=onto)
+    triples = _triples(found)
+    assert {("Millbrook", "enacted", "MillbrookOrdinanceOf2019"),  # the town's own ordinance
+            ("MillbrookOrdinanceOf2019", "prohibited", "MillbrookPoliceDepartment"),
+            ("MillbrookOrdinanceOf2019", "prohibited", "ICE"),
+            ("MillbrookPoliceDepartment", "partOf", "Millbrook")} <= triples
+    assert not _triples(found, relation="cooperatedWith")
