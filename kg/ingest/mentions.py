@@ -531,8 +531,8 @@ def find(text: str, sentences: list[Sentence], known: dict[str, Entity], types,
     `types` answers `is_a(type, ancestor)` (a kg.ontology.Ontology).
     """
     finder = _Finder(text, sentences, known, types)
+    finder.courts()  # (before the places inside a court's name are taken: 'District of Illinois')
     finder.known_names()
-    finder.courts()
     finder.named_documents()
     finder.demonyms()
     finder.titled_people()

@@ -321,6 +321,12 @@ class _Extractor(Speech, Structure):
         person, opposes or supports what was ruled on."""
         courts = {st.subject: st.object for st in self.out if st.relation == "holdsRole" and self.fits(st.object, "Court")}
         stance = {"ruledAgainst": "opposed", "ruledFor": "supported"}
+        for st in [st for st in self.out if st.relation in stance and self.fits(st.subject, "Court")]:
+            # 'Judge A of the B District dismissed ...': the court read as the subject; the judge too
+            for judge in [j for j, c in courts.items() if c == st.subject
+                          and any(x.subject == j and x.relation == "holdsRole" and x.sentence.index == st.sentence.index
+                                  for x in self.out)]:
+                self.emit(judge, stance[st.relation], st.object, st.sentence, st.rule + "-judge", st.score, date=st.date)
         for judge, relation, obj, sentence, rule, score, date in self.rulings:
             if judge in courts:
                 self.emit(courts[judge], relation, obj, sentence, rule + "-court", score, date=date)
@@ -384,6 +390,9 @@ class _Extractor(Speech, Structure):
                         continue  # 'officials can be investigated': the doer is not before it
                     if self.participle(sentence, t_start, t_end):
                         subs = self.main_subject(ms, sentence, t_start, domain)
+                    elif rule.get("lawsuit") and self.folded.startswith("'s", t_start):
+                        # "the Justice Department's suit against A": the owner of the suit sued
+                        subs = [m for m in ms if m.end == t_start and self.fits(m.entity, domain)]
                     else:
                         subs = self.subjects(ms, sentence, t_start, domain, rule.get("subject_gap", 160),
                                              possessive=rule.get("possessive", False) or owner)

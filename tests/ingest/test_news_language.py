@@ -168,3 +168,17 @@ def test_an_ordinance_that_forbids_cooperation_prohibits_the_police_and_names_ic
             ("MillbrookOrdinanceOf2019", "prohibited", "ICE"),
             ("MillbrookPoliceDepartment", "partOf", "Millbrook")} <= triples
     assert not _triples(found, relation="cooperatedWith")
+
+
+def test_a_judge_dismissing_a_suit_is_no_plaintiff(onto):
+    known = {**KNOWN, **_known(("Illinois", "State", "Illinois"), ("Chicago", "City", "Chicago"))}
+    found = extract("Last Friday, U.S. District Judge Lindsay C. Jenkins of the Northern District of Illinois "
+                    "dismissed the Justice Department's suit against Illinois and Chicago. The case, filed in "
+                    "the U.S. District Court for the Northern District of Illinois in February, was one of several.",
+                    date="2025-07-28", known=known, onto=onto)
+    triples = _triples(found)
+    assert {("DOJ", "sued", "Illinois"), ("DOJ", "sued", "Chicago")} <= triples
+    assert not [t for t in triples if t[0] == "LindsayCJenkins" and t[1] in ("sued", "plaintiffIn")]
+    assert {("NorthernDistrictOfIllinois", "ruledAgainst", "DOJ"), ("LindsayCJenkins", "opposed", "DOJ")} <= triples
+    suit = next(s.object for s in found.statements if s.relation == "plaintiffIn" and s.subject == "DOJ")
+    assert (suit, "filedIn", "NorthernDistrictOfIllinois") in triples
