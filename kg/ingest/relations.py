@@ -48,6 +48,7 @@ class _Extractor(Speech, Structure):
         self.rules = rules()
         self.triggers: dict[str, re.Pattern] = {}
         titles = "|".join(re.escape(t["title"]) for t in sorted(self.rules["titles"], key=lambda t: -len(t["title"])))
+        self.title_between = re.compile(rf" (?:{titles}) ")  # 'Chicago Mayor Brandon Johnson'
         # 'sued the City of A, Mayor B and the City Council': a title before a listed name
         self.object_sep = re.compile(rf"(?:\s|,|\band\b|\bor\b|\bas well as\b|(?<=, )(?:{titles})(?= )|(?<=and )(?:{titles})(?= ))*")
         self.sentence_starts = [s.start for s in sentences]
@@ -282,9 +283,12 @@ class _Extractor(Speech, Structure):
             head = re.match(r" ([a-z]+)\b", self.folded[m.end:m.end + 20])
             if head and head.group(1) in self.rules["modifier_heads"] and not self.parenthesised(m):
                 return []  # 'rebuked the DOJ actions': the actions, not the DOJ
-            while i + 1 < len(ms) and ms[i + 1].start in (ms[i].end + 1, ms[i].end + 3) and self.fits(ms[i + 1].entity, cls) \
-                    and self.folded[ms[i].end:ms[i + 1].start] in (" ", "'s "):
-                i += 1  # 'U.S. Department of ...', "Trump's mass deportation plans": the head, not its modifier
+            while i + 1 < len(ms) and self.fits(ms[i + 1].entity, cls) and (
+                    (ms[i + 1].start in (ms[i].end + 1, ms[i].end + 3) and self.folded[ms[i].end:ms[i + 1].start] in (" ", "'s "))
+                    or (self.fits(ms[i].entity, "Jurisdiction") and self.fits(ms[i + 1].entity, "Person")
+                        and self.title_between.fullmatch(self.folded[ms[i].end:ms[i + 1].start]))):
+                i += 1  # 'U.S. Department of ...', "Trump's mass deportation plans", 'Chicago Mayor Brandon
+                #         Johnson': the head, not its modifier
             return self.group_right(ms, i, cls, self.object_sep)
         return []
 

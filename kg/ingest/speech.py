@@ -58,6 +58,10 @@ class Speech:
                     speakers = self.objects(ms, sentence, t_end, speaking, 5)
             else:
                 start = t_end + self.preamble(ms, t_end, sentence.end, addressee=verb in ("told", "tells"))
+                adverbial = re.match(r"(?:again|also|repeatedly|once more|this week|last week|on \w+day|today|"
+                                     r"yesterday|in a statement|in an interview|publicly|\s|,)+that\s+", self.folded[start:sentence.end])
+                if adverbial:  # 'insisted again this week that ...': the clause after 'that'
+                    start += adverbial.end()
                 stop = re.search(r"[;]|:\s*\"|\s+\b(?:but|while|whereas)\b", self.folded[start:sentence.end])
                 end = start + stop.start() if stop else sentence.end
             aside = re.search(r",\s+(?:something|a move|a step|an? \w+ that|which)\b", self.folded[start:end])

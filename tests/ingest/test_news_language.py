@@ -182,3 +182,14 @@ def test_a_judge_dismissing_a_suit_is_no_plaintiff(onto):
     assert {("NorthernDistrictOfIllinois", "ruledAgainst", "DOJ"), ("LindsayCJenkins", "opposed", "DOJ")} <= triples
     suit = next(s.object for s in found.statements if s.relation == "plaintiffIn" and s.subject == "DOJ")
     assert (suit, "filedIn", "NorthernDistrictOfIllinois") in triples
+
+
+def test_the_person_after_a_place_and_title_is_the_object(onto):
+    known = {**KNOWN, **_known(("Chicago", "City", "Chicago"))}
+    found = extract("Border czar Thomas Homan blasted Chicago Mayor Brandon Johnson on Wednesday. The mayor "
+                    "insisted again this week that the city would not help ICE.", date="2025-01-29", known=known, onto=onto)
+    triples = _triples(found)
+    assert ("ThomasHoman", "criticized", "BrandonJohnson") in triples
+    assert ("ThomasHoman", "criticized", "Chicago") not in triples
+    claim = next(s.object for s in found.statements if s.relation == "asserts" and s.subject == "BrandonJohnson")
+    assert found.entities[claim].label.startswith("The city would not help ICE")
