@@ -127,7 +127,8 @@ class _Finder(Phrases, Coreference):
             self.note_alias(link.ids[0], surface)
             self.by_norm[key] = link.ids[0]
             return link.ids[0]
-        ident = camel_id(label)
+        # a person's id without middle initials ('William H. Orrick' -> WilliamOrrick)
+        ident = camel_id(re.sub(r"(?<=\w) (?:[A-Z]\.)+(?= \w)", "", label) if type_ == "Person" else label)
         base, n = ident, 2
         while ident in self.known or ident in self.entities:
             ident, n = f"{base}{n}", n + 1

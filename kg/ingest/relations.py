@@ -50,7 +50,7 @@ class _Extractor(Speech, Structure):
         titles = "|".join(re.escape(t["title"]) for t in sorted(self.rules["titles"], key=lambda t: -len(t["title"])))
         self.title_between = re.compile(rf" (?:{titles}) ")  # 'Chicago Mayor Brandon Johnson'
         # 'sued the City of A, Mayor B and the City Council': a title before a listed name
-        self.object_sep = re.compile(rf"(?:\s|,|\band\b|\bor\b|\bas well as\b|(?<=, )(?:{titles})(?= )|(?<=and )(?:{titles})(?= ))*")
+        self.object_sep = re.compile(rf"(?:\s|,|\band\b|\bor\b|\bas well as\b|(?<=and )other\b|(?<=, )(?:{titles})(?= )|(?<=and )(?:{titles})(?= ))*")
         self.sentence_starts = [s.start for s in sentences]
         self.dates_in: dict[int, list] = {}
         self.firing: dict[int, list[dict]] | None = None  # sentence -> the rules whose trigger is in it

@@ -178,8 +178,8 @@ def test_a_judge_dismissing_a_suit_is_no_plaintiff(onto):
                     date="2025-07-28", known=known, onto=onto)
     triples = _triples(found)
     assert {("DOJ", "sued", "Illinois"), ("DOJ", "sued", "Chicago")} <= triples
-    assert not [t for t in triples if t[0] == "LindsayCJenkins" and t[1] in ("sued", "plaintiffIn")]
-    assert {("NorthernDistrictOfIllinois", "ruledAgainst", "DOJ"), ("LindsayCJenkins", "opposed", "DOJ")} <= triples
+    assert not [t for t in triples if t[0] == "LindsayJenkins" and t[1] in ("sued", "plaintiffIn")]
+    assert {("NorthernDistrictOfIllinois", "ruledAgainst", "DOJ"), ("LindsayJenkins", "opposed", "DOJ")} <= triples
     suit = next(s.object for s in found.statements if s.relation == "plaintiffIn" and s.subject == "DOJ")
     assert (suit, "filedIn", "NorthernDistrictOfIllinois") in triples
 
@@ -193,3 +193,14 @@ def test_the_person_after_a_place_and_title_is_the_object(onto):
     assert ("ThomasHoman", "criticized", "Chicago") not in triples
     claim = next(s.object for s in found.statements if s.relation == "asserts" and s.subject == "BrandonJohnson")
     assert found.entities[claim].label.startswith("The city would not help ICE")
+
+
+def test_relief_granted_to_those_who_sought_it_is_a_ruling_for_them(onto):
+    known = {**KNOWN, **_known(("SanFrancisco", "City", "San Francisco"), ("SantaClara", "County", "Santa Clara County"))}
+    found = extract("U.S. District Judge William H. Orrick of the Northern District of California granted a "
+                    "preliminary injunction sought by San Francisco, Santa Clara County and other local governments.",
+                    date="2025-04-25", known=known, onto=onto)
+    triples = _triples(found)
+    assert {("NorthernDistrictOfCalifornia", "ruledFor", "SanFrancisco"),
+            ("NorthernDistrictOfCalifornia", "ruledFor", "SantaClara"),
+            ("WilliamOrrick", "supported", "SanFrancisco")} <= triples
