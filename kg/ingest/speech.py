@@ -150,6 +150,23 @@ class Speech:
             ms = [m for p in parts for m in self.by_sentence.get(p.index, [])]
             self.claim(whole, ms, speakers, clause, a, b, spec)
 
+    def conditional_threat(self, sentence, ms, speakers, start: int, end: int) -> None:
+        """'If the city does not comply, it will lose grants', "If Chicago won't help us, we'll do it
+        ourselves": said by X, a threat of X against the one the condition names (implied)."""
+        text = self.folded[start:end]
+        m = re.match(r"\W*if (.{2,80}?) (?:won't|will not|doesn't|does not|don't|do not|refuses? to|fails? to|"
+                     r"keeps? refusing to)\b[^,;]{0,60}, (?:(?:then|we|we'll|it|they|you)\b[^.;]{0,80}\b(?:will|'ll)\b|"
+                     r"(?:we|it|they|you)'ll\b)", text, re.I)
+        if not m:
+            return
+        named = [x for x in ms if start + m.start(1) <= x.start and x.end <= start + m.end(1) and self.fits(x.entity, "Actor")]
+        if not named:  # 'the city' in the condition: the anaphora pass has made it a mention if it could
+            return
+        for who in speakers:
+            for target in named:
+                self.emit(who.entity, "threatened", target.entity, sentence, "conditional-threat", 0.5, "implied",
+                          manner=re.sub(r"\s+", " ", self.text[start:end]).strip(" \"“”,.")[:90])
+
     def quotations(self) -> list[tuple[list[Mention], int, int]]:
         """Quotations and who said them: the attribution next to the quotation ('"...," Ortega
         said'; 'Ortega said: "..."'), or the one before it in the same paragraph."""
@@ -188,6 +205,7 @@ class Speech:
         legal = legal_part and re.search(spec["legal"], folded_clause, re.I) is not None
         breaks = re.search(spec["breaks"], folded_clause, re.I) if legal_part else None
         inside = [m for m in ms if start <= m.start and m.end <= end]
+        self.conditional_threat(sentence, ms, speakers, start, end)
         for m in inside:  # an Act invoked in a legal claim is invoked as law
             cand = self.found.entities.get(m.entity)
             if cand and not cand.known and cand.type == "Statute" and (legal or breaks):

@@ -204,3 +204,12 @@ def test_relief_granted_to_those_who_sought_it_is_a_ruling_for_them(onto):
     assert {("NorthernDistrictOfCalifornia", "ruledFor", "SanFrancisco"),
             ("NorthernDistrictOfCalifornia", "ruledFor", "SantaClara"),
             ("WilliamOrrick", "supported", "SanFrancisco")} <= triples
+
+
+def test_a_conditional_warning_is_a_threat_against_who_must_comply(onto):
+    found = extract("Noem spoke about Millbrook on Monday. \"If the city does not comply, it will lose grants,\" "
+                    "Noem said.", date="2025-03-12", known=KNOWN, onto=onto)
+    [threat] = [s for s in found.statements if s.relation == "threatened"]
+    assert (threat.subject, threat.object, threat.confidence) == ("KristiNoem", "Millbrook", "implied")
+    assert "lose grants" in threat.manner
+    assert not _triples(found, relation="withheldFunding")
