@@ -55,6 +55,14 @@ def camel_id(label: str) -> str:
     import unicodedata
 
     ascii_label = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
+    sides = re.split(r"\s+v\.?\s+", re.sub(r"\s*\(.*?\)", "", ascii_label), maxsplit=1)
+    if len(sides) == 2:  # a case: 'Granite County v. U.S. Department of Justice' -> GraniteCountyVDepartmentJustice
+        def short(side: str) -> list[str]:
+            kept = [w for w in re.findall(r"[A-Za-z0-9]+", side.replace("'", "")) if w.lower() not in _ID_STOP
+                    and w not in ("U", "S", "US")]
+            return kept[:2]
+        words = [*short(sides[0]), "V", *short(sides[1])]
+        return "".join(w[:1].upper() + w[1:] for w in words)[:40]
     words = re.findall(r"[A-Za-z0-9]+", ascii_label.replace("'", ""))
     if len(words) > 5:  # a claim or a long description: its first content words, short and readable
         words = [w for w in words if w.lower() not in _ID_STOP][:4] or words[:4]
