@@ -323,6 +323,49 @@ class _Finder(Phrases, Coreference):
             if self.free(m.start(), m.end()):
                 self.add(m.start(), m.end(), judge, "judge", 0.6)
 
+    _CITED = re.compile(r"U\.\s?S\.\s?C\.|§|\b\d{1,4} (?:U\.S\.|S\. ?Ct\.|F\.(?: ?\dd| Supp\.))")
+
+    def citations(self) -> None:
+        """Statute and case citations, read by eyecite: '8 U.S.C. § 1373' is a statutory
+        provision; 'Printz v. United States, 521 U.S. 898 (1997)' a decided case (its citation in
+        the description). Only sentences that hold a citation's marks are given to eyecite."""
+        from eyecite import get_citations
+
+        for sentence in self.sentences:
+            if not self._CITED.search(self.folded, sentence.start, sentence.end):
+                continue
+            for cite in get_citations(sentence.text):
+                start, end = (sentence.start + x for x in cite.span())
+                kind = type(cite).__name__
+                if kind == "FullLawCitation":
+                    label = " ".join(self.text[start:end].split())
+                    ident = self.entity_for(label, "StatutoryProvision", "citation", label, 0.8,
+                                            evidence=(sentence.start, sentence.end))
+                    groups = cite.groups  # '8 U.S.C. § 1373' -> USC8Sec1373: short and readable
+                    short = re.sub(r"\W", "", f"{groups.get('reporter', '')}{groups.get('title', '')}Sec{groups.get('section', '')}")
+                    cand = self.entities.get(ident)
+                    if cand is not None and not cand.known and short[:1].isalpha() and short not in self.entities \
+                            and short not in self.known and not any(m.entity == ident for m in self.mentions):
+                        self._rename(ident, short)
+                        ident = short
+                elif kind == "FullCaseCitation" and cite.metadata.plaintiff and cite.metadata.defendant:
+                    name = re.search(rf"{re.escape(cite.metadata.plaintiff)},?\s+v\.?\s+{re.escape(cite.metadata.defendant)}",
+                                     self.text[max(sentence.start, start - 200):start])
+                    if not name:
+                        continue
+                    start = max(sentence.start, start - 200) + name.start()
+                    label = " ".join(name.group().split())
+                    ident = self.entity_for(label, "Lawsuit", "citation", label, 0.8,
+                                            evidence=(sentence.start, sentence.end))
+                    cand = self.entities.get(ident)
+                    if cand is not None and not cand.known:
+                        year = f" ({cite.metadata.year})" if cite.metadata.year else ""
+                        cand.description = f"Cited as {cite.matched_text()}{year} (eyecite)"
+                else:
+                    continue
+                if self.free(start, end):
+                    self.add(start, end, ident, "citation", 0.8)
+
     def _rename(self, old: str, new: str) -> None:
         """Give a proposed entity a shorter id (no mention uses `old` yet)."""
         cand = self.entities.pop(old)
@@ -533,6 +576,7 @@ def find(text: str, sentences: list[Sentence], known: dict[str, Entity], types,
     """
     finder = _Finder(text, sentences, known, types)
     finder.courts()  # (before the places inside a court's name are taken: 'District of Illinois')
+    finder.citations()  # (and before 'United States' in 'Printz v. United States')
     finder.known_names()
     finder.named_documents()
     finder.demonyms()

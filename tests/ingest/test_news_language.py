@@ -213,3 +213,14 @@ def test_a_conditional_warning_is_a_threat_against_who_must_comply(onto):
     assert (threat.subject, threat.object, threat.confidence) == ("KristiNoem", "Millbrook", "implied")
     assert "lose grants" in threat.manner
     assert not _triples(found, relation="withheldFunding")
+
+
+def test_statute_and_case_citations_are_read_by_eyecite(onto):
+    found = extract("Its lawyers cite Printz v. United States, 521 U.S. 898 (1997), in which the Supreme Court "
+                    "struck down a federal law. The county also invokes 8 U.S.C. § 1373.", date="2025-05-14",
+                    known=KNOWN, onto=onto)
+    cited = {m.text: found.entities[m.entity] for m in found.mentions if m.rule == "citation"}
+    case, statute = cited["Printz v. United States, 521 U.S. 898"], cited["8 U.S.C. § 1373"]
+    assert (case.id, case.type, case.label) == ("PrintzVUnitedStates", "Lawsuit", "Printz v. United States")
+    assert "521 U.S. 898 (1997)" in case.description
+    assert (statute.id, statute.type) == ("USC8Sec1373", "StatutoryProvision")
