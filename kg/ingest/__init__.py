@@ -1,9 +1,11 @@
 """`kg ingest`: from a new article to candidate entities and statements for review.
 
 One module per step: repair (read the file, repair encoding damage, keep offsets), sentences,
-mentions (known and new entities; with forms, phrases and coreference), dates, relations
-(wording rules of rules.yaml; with speech and structure), writer (the review file). Nothing here
-writes to data/: `kg review` does, after a person has looked.
+mentions (known and new entities; with forms, phrases, coreference, courts (courts-db),
+citations (eyecite) and linking (nameparser, nicknames, rapidfuzz): a name is resolved against
+the graph before a new entity is proposed), dates (dateparser for relative days), relations
+(wording rules of rules.yaml, with the mode of each act; with speech and structure), writer (the
+review file). Nothing here writes to data/: `kg review` does, after a person has looked.
 
 >>> from kg.ingest import extract
 >>> found = extract("On Feb. 7, the city of Springfield sued the Federal Agency.", date="2025-02")
