@@ -488,7 +488,8 @@ class _Finder(Phrases, Coreference):
 
     def speakers(self) -> None:
         verbs = "|".join(self.rules["speech_verbs"])
-        pattern = re.compile(rf"(?<![\w'])({NAME})(?:,[^,.\"]{{3,120}},|,)? (?:{verbs})\b")
+        # 'X said', 'X, the mayor, said', 'X during an interview on Fox News last night said'
+        pattern = re.compile(rf"(?<![\w'])({NAME})(?:,[^,.\"]{{3,120}},|,| (?:during|in|at|after|on) [^,.\"]{{3,70}}?)? (?:{verbs})\b")
         for m in pattern.finditer(self.folded):
             self.person(m.start(1), m.end(1), "speaker", 0.6)
         for m in re.finditer(rf"\(([A-Z][\w.&]*(?: [A-Z][\w.&]*){{0,3}}) Photo ?/ ?({NAME})\)", self.folded):

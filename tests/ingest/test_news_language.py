@@ -224,3 +224,11 @@ def test_statute_and_case_citations_are_read_by_eyecite(onto):
     assert (case.id, case.type, case.label) == ("PrintzVUnitedStates", "Lawsuit", "Printz v. United States")
     assert "521 U.S. 898 (1997)" in case.description
     assert (statute.id, statute.type) == ("USC8Sec1373", "StatutoryProvision")
+
+
+def test_the_speaker_before_an_occasion_is_the_speaker_not_the_outlet(onto):
+    found = extract("Sean Hannity during an interview on Fox News last night said the cities were breaking "
+                    "the law.", date="2025-03-12", known=KNOWN, onto=onto)
+    [claim] = [s for s in found.statements if s.relation == "asserts"]
+    assert claim.subject == "SeanHannity"
+    assert found.entities[claim.object].label.startswith("The cities were breaking the law")
