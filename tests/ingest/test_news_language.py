@@ -232,3 +232,12 @@ def test_the_speaker_before_an_occasion_is_the_speaker_not_the_outlet(onto):
     [claim] = [s for s in found.statements if s.relation == "asserts"]
     assert claim.subject == "SeanHannity"
     assert found.entities[claim.object].label.startswith("The cities were breaking the law")
+
+
+def test_names_are_not_garbled_by_titles_and_ids_stay_short(onto):
+    found = extract("White House Chief of Staff Reince Priebus said the administration would cut grants to "
+                    "every city that shields people from deportation while the courts consider the cases.",
+                    date="2017-03-01", known=KNOWN, onto=onto)
+    people = {e.label for e in found.entities.values() if e.type == "Person"}
+    assert people == {"Reince Priebus"}
+    assert all(len(ident) <= 40 for ident in found.entities)  # a long claim gets a short readable id
