@@ -324,7 +324,8 @@ class _Extractor(Speech, Structure):
         """A judge's ruling: the court rules (ruledAgainst, ruledFor, ruledOn) and the judge, a
         person, opposes or supports what was ruled on."""
         courts = {st.subject: st.object for st in self.out if st.relation == "holdsRole" and self.fits(st.object, "Court")}
-        stance = {"ruledAgainst": "opposed", "ruledFor": "supported"}
+        # the judge opposes what the court rules against; ruling for a party is no support of it
+        stance = {"ruledAgainst": "opposed"}
         for st in [st for st in self.out if st.relation in stance and self.fits(st.subject, "Court")]:
             # 'Judge A of the B District dismissed ...': the court read as the subject; the judge too
             for judge in [j for j, c in courts.items() if c == st.subject
