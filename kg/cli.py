@@ -439,14 +439,17 @@ def ingest(obj: _Context, article: str, source_id, title, date, outlet, author, 
            max_bytes) -> None:
     """Propose entities and statements from a new ARTICLE, for review; data/ is not changed.
 
-    Repairs encoding damage, splits sentences, finds known entities and proposes new ones,
-    resolves dates against --date, and proposes statements from the wording (rules in
-    kg/ingest/rules.yaml), each quoting its sentence verbatim. Then:
+    Repairs encoding damage, splits sentences, resolves every name against the graph before
+    proposing a new entity, resolves dates against --date, and proposes statements from the
+    wording (rules in kg/ingest/rules.yaml; a threat or plan is never the act), each quoting its
+    sentence verbatim. Then:
 
     \b
-      kg review candidates/ID.yaml                 list the candidates
-      kg review candidates/ID.yaml --accept all    (or edit status: accepted in the file)
-      kg review candidates/ID.yaml --apply         move the accepted ones into data/
+      kg review candidates/ID.yaml                       list the candidates
+      kg review candidates/ID.yaml --merge A=B --reject S   fix duplicates, drop wrong facts
+      kg review candidates/ID.yaml --accept all          accept the rest (refused while
+                                                         duplicates or ambiguities remain)
+      kg review candidates/ID.yaml --apply               move the accepted ones into data/
     """
     from . import ingest as ingesting
 
