@@ -448,8 +448,8 @@ def ingest(obj: _Context, article: str, source_id, title, date, outlet, author, 
       kg review candidates/ID.yaml                list the candidates
       kg review candidates/ID.yaml --merge A=B    a duplicate into entity B
       kg review candidates/ID.yaml --reject S     a wrong statement out
-      kg review candidates/ID.yaml --accept all   the rest (refused while
-                                                  duplicates or ambiguities remain)
+      kg review candidates/ID.yaml --accept all   the rest, refused while
+                                                  duplicates remain
       kg review candidates/ID.yaml --apply        the accepted ones into data/
     """
     from . import ingest as ingesting
