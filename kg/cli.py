@@ -621,14 +621,18 @@ def ingest(obj: _Context, article: str, source_id, title, date, outlet, author, 
            max_bytes) -> None:
     """Propose entities and statements from a new ARTICLE, for review; data/ is not changed.
 
-    Repairs encoding damage, splits sentences, finds known entities and proposes new ones,
-    resolves dates against --date, and proposes statements from the wording (rules in
-    kg/ingest/rules.yaml), each quoting its sentence verbatim. Then:
+    Repairs encoding damage, splits sentences, resolves every name against the graph before
+    proposing a new entity, resolves dates against --date, and proposes statements from the
+    wording (rules in kg/ingest/rules.yaml; a threat or plan is never the act), each quoting its
+    sentence verbatim. Then:
 
     \b
-      kg review candidates/ID.yaml                 list the candidates
-      kg review candidates/ID.yaml --accept all    (or edit status: accepted in the file)
-      kg review candidates/ID.yaml --apply         move the accepted ones into data/
+      kg review candidates/ID.yaml                list the candidates
+      kg review candidates/ID.yaml --merge A=B    a duplicate into entity B
+      kg review candidates/ID.yaml --reject S     a wrong statement out
+      kg review candidates/ID.yaml --accept all   the rest, refused while
+                                                  duplicates remain
+      kg review candidates/ID.yaml --apply        the accepted ones into data/
     """
     from . import ingest as ingesting
 
@@ -643,49 +647,84 @@ def ingest(obj: _Context, article: str, source_id, title, date, outlet, author, 
 
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--accept", multiple=True, metavar="ID|all", help="Mark a candidate accepted (repeatable).")
+@click.option("--accept", multiple=True, metavar="ID|all",
+              help="Mark a candidate accepted (repeatable); 'all' refuses while duplicates or ambiguities remain.")
 @click.option("--reject", multiple=True, metavar="ID|all", help="Mark a candidate rejected (repeatable).")
+@click.option("--merge", multiple=True, metavar="ID=TARGET",
+              help="Make candidate ID the entity TARGET (in data/ or the file): its names become aliases.")
+@click.option("--rename", multiple=True, metavar="ID=NEWID", help="Give a candidate entity another id.")
+@click.option("--relabel", multiple=True, metavar="ID=LABEL", help="Give a candidate entity another label.")
+@click.option("--retype", multiple=True, metavar="ID=TYPE", help="Give a candidate entity another type.")
+@click.option("--relation", "relate", multiple=True, metavar="STMT=RELATION",
+              help="Give a candidate statement another relation.")
+@click.option("--search", metavar="TEXT", help="Find entities (data/ and the file) by part of a name or alias.")
 @click.option("--apply", "apply_", is_flag=True,
               help="Move the accepted candidates into data/ (checked first; all or nothing).")
 @_FORMAT
 @click.pass_obj
-def review(obj: _Context, file: str, accept, reject, apply_: bool, fmt: str | None) -> None:
-    """List the candidates in FILE (from `kg ingest`), mark them, and apply the accepted ones.
+def review(obj: _Context, file: str, accept, reject, merge, rename, relabel, retype, relate, search,
+           apply_: bool, fmt: str | None) -> None:
+    """List the candidates in FILE (from `kg ingest`), edit and mark them, and apply the accepted ones.
 
-    Accepted entities and statements go to data/entities/ and data/statements/ without the
-    review fields; aliases of entities data/ already has are added to them; the article is
-    stored in data/sources/ and listed in data/sources.yaml. The result is validated as
-    `kg check` does before data/ is replaced; if anything is wrong, data/ stays as it was.
+    Each edit is one option and updates every reference in the file: --merge TomHoman=ThomasHoman,
+    --rename OldId=NewId, --relabel, --retype Id=Court, --relation FILE-003=threatened. Accepted
+    entities and statements go to data/entities/ and data/statements/ without the review fields;
+    aliases of entities data/ already has are added to them; the article is stored in data/sources/
+    and listed in data/sources.yaml. The result is validated as `kg check` does before data/ is
+    replaced; if anything is wrong, data/ stays as it was.
     """
+    from .builder import curated
     from .ingest import review as reviewing
 
-    doc = reviewing.mark(file, accept, reject) if accept or reject else reviewing.load(file)
+    if search:
+        doc = reviewing.load(file)
+        data = curated.read(obj.project().data_dir, obj.project().root)
+        output.write_rows(["id", "type", "label", "where", "matched"], reviewing.search(doc, data, search),
+                          output.pick_format(fmt), title=f"Entities matching {search!r}")
+        return
+    if merge or rename or relabel or retype or relate:
+        for line in reviewing.edit(file, obj.project(), merge=merge, rename=rename, relabel=relabel,
+                                   retype=retype, relate=relate):
+            click.echo(line)
+    doc = reviewing.mark(file, accept, reject, obj.project()) if accept or reject else reviewing.load(file)
     if apply_:
         done = reviewing.apply(file, obj.project())
         aliases = sum(len(v) for v in done.aliases.values())
         click.echo(f"added source '{done.source}': {len(done.entities)} entities, {aliases} aliases, "
                    f"{len(done.statements)} statements (run 'kg build' to publish)")
         return
+    fmt = output.pick_format(fmt)
+    if fmt == "table":  # readable at 80 columns: the rule and the full sentence are in the file
+        output.write_rows(["id", "ok", "candidate", "score"], reviewing.compact(doc), fmt,
+                          title=f"Candidates in {file}")
+        left = reviewing.problems(doc, curated.read(obj.project().data_dir, obj.project().root))
+        if left:
+            click.echo(f"{len(left)} to resolve before --accept all:\n  " + "\n  ".join(left))
+        return
     output.write_rows(["kind", "id", "status", "candidate", "score", "rule", "sentence"],
-                      reviewing.items(doc), output.pick_format(fmt), title=f"Candidates in {file}")
+                      reviewing.items(doc), fmt, title=f"Candidates in {file}")
 
 
 @cli.command()
 @click.option("--full-gazetteer", is_flag=True,
               help="Know every curated entity (an upper bound) instead of holding out each source's own.")
+@click.option("--fixtures", type=click.Path(file_okay=False, exists=True), metavar="DIR",
+              help="Score the articles of another project (DIR or DIR/data) instead of this one's.")
 @_FORMAT
 @click.pass_obj
-def evaluate(obj: _Context, full_gazetteer: bool, fmt: str | None) -> None:
+def evaluate(obj: _Context, full_gazetteer: bool, fixtures: str | None, fmt: str | None) -> None:
     """Score `kg ingest` against the curated statements of the stored articles.
 
     Precision (P) and recall (R) per source and in total, for entities (all, and 'named':
     without claims) and for (subject, relation, object) statements, matched 'strict' (same
     relation or its inverse) or by 'family' (opposes, supports, legalAction, ...). See
-    kg/ingest/evaluate.py for how entities are matched.
+    kg/ingest/evaluate.py for how entities are matched. as_act counts threats, plans and
+    refusals recorded as the act (the aim is 0). Sources listed in DIR/held-out.txt are totalled
+    apart.
     """
     from .ingest import evaluate as evaluating
 
-    report = evaluating.evaluate(obj.project(), held_out=not full_gazetteer)
+    report = evaluating.evaluate(obj.project(), held_out=not full_gazetteer, fixtures=fixtures)
     output.write_rows(evaluating.Evaluation.COLUMNS, report.rows(), output.pick_format(fmt),
                       title="Extraction against the curated data"
                             + (" (full gazetteer)" if full_gazetteer else " (held out)"))

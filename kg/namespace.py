@@ -74,6 +74,14 @@ class KG(DefinedNamespace):
     Implied: object
     polarity: object
     cameoCode: object
+    ploverCategory: object
+    ploverContext: object
+    Mode: object
+    Threatened: object
+    Planned: object
+    Attempted: object
+    Denied: object
+    Hypothetical: object
 
     # Relation families
     relatedTo: object
@@ -159,6 +167,7 @@ class KG(DefinedNamespace):
     endOffset: object
     eventDate: object
     confidence: object
+    mode: object
     title: object
     startDate: object
     endDate: object

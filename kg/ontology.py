@@ -28,6 +28,7 @@ class RelationInfo:
     range: str | None
     polarity: str  # hostile | cooperative | neutral
     cameo: str | None
+    plover: str | None
     parents: tuple[str, ...]
 
 
@@ -87,12 +88,14 @@ class Ontology:
 
             polarity = self._local(first(KG.polarity)) or "Neutral"
             cameo = first(KG.cameoCode)
+            plover = first(KG.ploverCategory)
             label = first(RDFS.label)
             out[name] = RelationInfo(
                 name=name, iri=iri, label=label.value if label else name,
                 datatype=str(OWL.DatatypeProperty) in types,
                 domain=self._local(first(RDFS.domain)), range=self._local(first(RDFS.range)),
                 polarity=polarity.lower(), cameo=cameo.value if cameo else None,
+                plover=plover.value if plover else None,
                 parents=tuple(sorted(p for o in self._objects(iri, RDFS.subPropertyOf)
                                      if (p := self._local(o)))))
         return out

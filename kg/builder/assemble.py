@@ -102,13 +102,15 @@ def ntriples(data: Curated) -> Iterator[str]:
     dates = [(_iri(KG.eventDate), "date"), (_iri(KG.startDate), "start"), (_iri(KG.endDate), "end")]
     texts = [(_iri(KG.title), "title"), (_iri(KG.manner), "manner"), (_iri(KG.unit), "unit"),
              (_iri(KG.note), "note")]
-    p_via = _iri(KG.via)
+    p_via, p_mode = _iri(KG.via), _iri(KG.mode)
     stmt, ent, src, kg = f"<{STMT}", f"<{ENT}", f"<{SRC}", f"<{KG}"
     for st in data.statements.values():
         node = f"{stmt}{st.id}>"
         subject, predicate = f"{ent}{st.subject}>", f"{kg}{st.relation}>"
         obj = f"{ent}{st.object}>" if st.object is not None else _number(st.value)
-        record = (f"{subject} {predicate} {obj} .\n{node} {a_statement}"
+        # A threatened, planned, ... act (a mode) is a record only, never the edge.
+        record = (f"{subject} {predicate} {obj} .\n" if st.mode is None else "") + (
+                  f"{node} {a_statement}"
                   f"{node} {p_subject} {subject} .\n{node} {p_predicate} {predicate} .\n"
                   f"{node} {p_object} {obj} .\n{node} {p_source} {src}{st.source}> .\n"
                   f"{node} {p_quote} {_text(st.quote)} .\n{node} {p_display} {_text(clean(st.quote))} .\n")
@@ -116,6 +118,8 @@ def ntriples(data: Curated) -> Iterator[str]:
             record += (f'{node} {p_start} "{st.start_offset}"{integer} .\n'
                        f'{node} {p_end} "{st.end_offset}"{integer} .\n')
         record += f"{node} {p_confidence} {level.get(st.confidence, explicit)} .\n"
+        if st.mode:
+            record += f"{node} {p_mode} {kg}{st.mode.capitalize()}> .\n"
         for prop, name in dates:
             value = getattr(st, name)
             if value:

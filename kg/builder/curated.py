@@ -173,6 +173,8 @@ class Statement:
     value: int | float | None = None
     date: str | None = None
     confidence: str = "explicit"
+    #: None when the act is reported as done; else threatened | planned | attempted | denied | hypothetical
+    mode: str | None = None
     title: str | None = None
     start: str | None = None
     end: str | None = None
@@ -303,7 +305,7 @@ _ENTITY_FIELDS = {
 _STATEMENT_FIELDS = {
     "id": (True, str), "subject": (True, str), "relation": (True, str), "object": (False, str),
     "value": (False, (int, float)), "quote": (True, str), "date": (False, (str, int)),
-    "confidence": (False, str), "title": (False, str), "start": (False, (str, int)),
+    "confidence": (False, str), "mode": (False, str), "title": (False, str), "start": (False, (str, int)),
     "end": (False, (str, int)), "manner": (False, str), "via": (False, str),
     "unit": (False, str), "note": (False, str), "occurrence": (False, int),
 }

@@ -17,6 +17,9 @@ from ..text import clean
 
 WIKIDATA_RE = re.compile(r"^Q[1-9]\d*\Z")  # \Z: "$" would let "Q42\n" through
 
+#: Values of a statement's `mode:` (kg:Mode in ontology/kg.ttl); no mode: the act was done.
+MODES = ("threatened", "planned", "attempted", "denied", "hypothetical")
+
 
 def _did_you_mean(word: str, choices) -> str | None:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
@@ -73,6 +76,9 @@ def check(data: Curated, onto: Ontology) -> list[Problem]:
             want = "value: <number>" if rel.datatype else "object: <entity id>"
             problems.append(_problem("schema", f"relation '{st.relation}' takes {want}", st.loc,
                                      st.id, f"write '{want}'"))
+        if st.mode is not None and st.mode not in MODES:
+            problems.append(_problem("schema", f"mode '{st.mode}' is not one of {', '.join(MODES)}",
+                                     st.loc, st.id, "leave mode out when the act was done"))
         if st.confidence not in ("explicit", "implied"):
             problems.append(_problem("schema", f"confidence '{st.confidence}' is not explicit or implied",
                                      st.loc, st.id, "use 'explicit' or 'implied'"))

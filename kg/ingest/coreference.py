@@ -55,6 +55,16 @@ class Coreference:
             name = m.group()
             if not self.free(m.start(), m.end()) or (name not in people and name not in everyone):
                 continue
+            first = re.search(r"(?<![\w.])([A-Z][a-z]+|[A-Z]\.) $", self.folded[max(0, m.start() - 20):m.start()])
+            if first and first.group(1) not in self.title_words and first.group(1) not in self.rules["not_names"] \
+                    and self.free(m.start() - len(first.group(0)), m.start()):
+                # 'Tom Homan' where the graph has Thomas Homan: the full name decides, and a
+                # different first name ('Sarah Johnston') is another person
+                link = self.linker.person(self.text[m.start() - len(first.group(0)):m.end()])
+                if link and len(link.ids) == 1 and link.why in ("same", "initial", "nickname"):
+                    self.add(m.start() - len(first.group(0)), m.end(), link.ids[0], "known-variant", link.score)
+                    self.note_alias(link.ids[0], self.text[m.start() - len(first.group(0)):m.end()])
+                continue
             here = people.get(name, set())
             if len(here) == 1:
                 ident = next(iter(here))

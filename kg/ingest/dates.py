@@ -2,13 +2,15 @@
 
 'On Feb. 7' in an article of 2025-02 is 2025-02-07; 'in December' in an article of 2025-02 is
 2024-12 (the last December before); 'last month' is the month before the article's; 'eight
-years ago' is the year eight before. Without an article date, only dates that carry their
+years ago' is the year eight before; 'on Thursday' and 'last night' in an article of a known
+day are resolved by dateparser against it. Without an article date, only dates that carry their
 own year resolve.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 _MONTHS = {name: i + 1 for i, names in enumerate([
@@ -27,6 +29,9 @@ _PATTERNS = [
     ("relative-month", re.compile(r"\b(last|this|next) month\b")),
     ("relative-year", re.compile(r"\b(last|this|next) year\b")),
     ("years-ago", re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|an) years? ago\b")),
+    # 'on Thursday', 'last night', 'yesterday': resolved by dateparser against a full article date
+    ("relative-day", re.compile(r"\b(?:(?:on|last|this past|late|early) )?((?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?: (?:night|morning|afternoon|evening))?)\b(?!,? (?:" + _MONTH[3:-1] + r"))"
+                                r"|\b(last night|yesterday|today|this morning|this afternoon|this evening|tonight|earlier today)\b", re.I)),
 ]
 
 
@@ -62,20 +67,47 @@ def find(sentence: str, article_date: str | None) -> list[DateMention]:
     ['2025-02-07', '2024-12']
     """
     year, month = _anchor(article_date)
+    parts = str(article_date or "").split("-")
+    day = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else None
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     for rule, pattern in _PATTERNS:
         for m in pattern.finditer(sentence):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
-            value = _value(rule, m, year, month)
+            value = _value(rule, m, year, month, day)
             if value:
                 found.append(DateMention(m.start(), m.end(), m.group(), value, rule))
                 taken.append((m.start(), m.end()))
     return sorted(found, key=lambda d: d.start)
 
 
-def _value(rule: str, m: re.Match[str], year: int | None, month: int | None) -> str | None:
+@lru_cache(maxsize=1024)
+def _relative_day(phrase: str, year: int | None, month: int | None, day: int | None) -> str | None:
+    """'thursday' or 'last night' in an article of YYYY-MM-DD: the day it names (the most recent
+    such weekday up to the article's day), by dateparser."""
+    import datetime
+
+    if not (year and month and day):
+        return None
+    base = datetime.datetime(year, month, day, 12)
+    weekday = re.match(r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)", phrase)
+    if weekday:
+        if base.strftime("%A").lower() == weekday.group(1):
+            return base.date().isoformat()  # 'on Friday' in Friday's paper: that day
+        phrase = weekday.group(1)
+    elif phrase in ("today", "this morning", "this afternoon", "this evening", "tonight", "earlier today"):
+        return base.date().isoformat()
+    elif phrase == "last night":
+        phrase = "yesterday"
+    import dateparser
+
+    found = dateparser.parse(phrase, languages=["en"],
+                             settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past"})
+    return found.date().isoformat() if found and found <= base else None
+
+
+def _value(rule: str, m: re.Match[str], year: int | None, month: int | None, day: int | None = None) -> str | None:
     def month_of(text: str) -> int:
         return _MONTHS[text.rstrip(".").lower()]
 
@@ -103,6 +135,8 @@ def _value(rule: str, m: re.Match[str], year: int | None, month: int | None) -> 
         return f"{total // 12:04d}-{total % 12 + 1:02d}"
     if rule == "relative-year":
         return str(year + {"last": -1, "this": 0, "next": 1}[m.group(1).lower()]) if year else None
+    if rule == "relative-day":
+        return _relative_day((m.group(1) or m.group(2)).lower(), year, month, day)
     if rule == "years-ago":
         n = m.group(1).lower()
         return str(year - (int(n) if n.isdigit() else _NUMBERS[n])) if year else None

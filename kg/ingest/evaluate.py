@@ -16,6 +16,15 @@ Matching:
   also accepts another relation of the same family (opposes, supports, legalAction,
   policyAction, affiliation, communication), so 'threatened' for 'targeted' counts.
 - statements with a value (count, amount) are left out: the extractor does not propose them.
+- 'as_act' counts a threat, plan, attempt, refusal or condition recorded as the act: a proposed
+  statement without a mode that matches no curated one, quoting a sentence in which the curated
+  data records, between the same two entities, a threat, demand, refusal or defiance, a statement
+  with a mode, or a relation of the other polarity. The aim is 0.
+
+Fixtures: `fixtures=DIR` scores the articles of another project (DIR or DIR/data holding
+sources.yaml, sources/, entities/ and statements/), read with this project's ontology unless DIR
+has its own. A file `held-out.txt` beside that data/ lists sources (one a line) never looked at
+while the rules were written; they are totalled separately.
 
 >>> report = evaluate()               # doctest: +SKIP
 >>> report.total.family.recall        # doctest: +SKIP
@@ -25,17 +34,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..builder import curated
 from .. import ontology, project as projects
-from . import extract
+from . import extract, titles_of
 from .mentions import norm
 from ..namespace import KG
 from ..project import Project
 from ..text import clean
 from ..builder.validate import locate_quote
+from ..errors import KGError, ValidationError
 
 FAMILIES = ("opposes", "supports", "legalAction", "policyAction", "affiliation", "communication")
 _KINDS = {"Claim": "claim", "Lawsuit": "lawsuit", "Policy": "document", "Study": "study", "Event": "event"}
@@ -75,6 +86,12 @@ class Result:
     named: Score = field(default_factory=Score)  # entities other than claims
     strict: Score = field(default_factory=Score)
     family: Score = field(default_factory=Score)
+    as_act: int = 0  # threats, plans, refusals ... recorded as the act
+
+    def add(self, other: "Result") -> None:
+        for name in ("entities", "named", "strict", "family"):
+            getattr(self, name).__iadd__(getattr(other, name))
+        self.as_act += other.as_act
 
 
 @dataclass
@@ -82,18 +99,20 @@ class Evaluation:
     held_out: bool
     sources: list[Result]
     total: Result
+    #: Subtotals when some sources are marked held out: 'seen' and 'held out'.
+    subtotals: list[Result] = field(default_factory=list)
 
     COLUMNS = ["source", "entity_P", "entity_R", "named_P", "named_R", "statements_gold",
-               "statements_predicted", "strict_P", "strict_R", "family_P", "family_R"]
+               "statements_predicted", "strict_P", "strict_R", "family_P", "family_R", "as_act"]
 
     def rows(self) -> list[list]:
         out = []
-        for r in [*self.sources, self.total]:
+        for r in [*self.sources, *self.subtotals, self.total]:
             out.append([r.source, *(round(x, 3) for x in (r.entities.precision, r.entities.recall,
                                                            r.named.precision, r.named.recall)),
                         r.family.gold, r.family.predicted,
                         *(round(x, 3) for x in (r.strict.precision, r.strict.recall,
-                                                r.family.precision, r.family.recall))])
+                                                r.family.precision, r.family.recall)), r.as_act])
         return out
 
 
@@ -184,12 +203,61 @@ def _score_statements(predicted, gold, same) -> Score:
     return Score(correct, len(predicted), found, len(gold))
 
 
+def fixture_data(folder: str | Path) -> Path:
+    """The data/ folder of a fixture project given as DIR or DIR/data."""
+    folder = Path(folder)
+    for candidate in (folder / "data", folder):
+        if (candidate / "sources.yaml").is_file():
+            return candidate
+    raise KGError(f"{folder}: no sources.yaml in it or in its data/",
+                  hint="point --fixtures at a kg project (or its data/ folder)")
+
+
+def held_out_sources(data_dir: Path) -> set[str]:
+    """Sources listed in held-out.txt beside data/ (never looked at while writing rules)."""
+    path = data_dir.parent / "held-out.txt"
+    if not path.is_file():
+        return set()
+    return {line.split("#")[0].strip() for line in path.read_text(encoding="utf-8").splitlines()} - {""}
+
+
+def _as_act(found, statements, mine_by_sentence, data, onto, text) -> int:
+    """Proposed act statements that record a threat, plan, refusal or condition as the act."""
+    modal = {"threatened", "demanded", "refusedToCooperate", "defied"}
+    gold_spans = [(st, locate_quote(st, text)) for st in statements]
+    count = 0
+    for (subject, relation, obj, span, mode, correct) in mine_by_sentence:
+        if correct or mode:
+            continue
+        mine_polarity = onto.relations[relation].polarity if relation in onto.relations else None
+        for st, where in gold_spans:
+            if where is None or not (where[0] < span[1] and span[0] < where[1]):
+                continue
+            if {st.subject, st.object} != {subject, obj}:
+                continue
+            gold_polarity = onto.relations[st.relation].polarity if st.relation in onto.relations else None
+            if st.relation in modal or st.mode or (
+                    {mine_polarity, gold_polarity} == {"hostile", "cooperative"}):
+                count += 1
+                break
+    return count
+
+
 def evaluate(project: Project | str | None = None, *, held_out: bool = True,
-             sources: list[str] | None = None) -> Evaluation:
+             sources: list[str] | None = None, fixtures: str | Path | None = None) -> Evaluation:
     """Precision and recall of entities and statements, per source and in total."""
     project = project if isinstance(project, Project) else projects.find(project)
-    onto = ontology.load(project.ontology_dir)
-    data = curated.read(project.data_dir, project.root)
+    data_dir, root, onto_dir = project.data_dir, project.root, project.ontology_dir
+    if fixtures is not None:
+        data_dir = fixture_data(fixtures)
+        root = data_dir.parent
+        if (root / "ontology" / "kg.ttl").is_file():
+            onto_dir = root / "ontology"
+    onto = ontology.load(onto_dir)
+    data = curated.read(data_dir, root)
+    if data.problems:
+        raise ValidationError(data.problems)
+    unseen = held_out_sources(data_dir)
     inverse = _inverses(onto)
     family = {name: set(onto.families(name)) & set(FAMILIES) for name in onto.relations}
 
@@ -212,7 +280,10 @@ def evaluate(project: Project | str | None = None, *, held_out: bool = True,
         statements = [st for st in data.statements.values() if st.source == sid and st.object]
         gold_ids = {x for st in data.statements.values() if st.source == sid
                     for x in (st.subject, st.object, st.via) if x}
-        found = extract(src.text, date=src.date, known=_known_for(data, sid, held_out), onto=onto)
+        known = _known_for(data, sid, held_out)
+        roles = titles_of(st for st in data.statements.values() if (st.source != sid or not held_out)
+                          and st.subject in known)
+        found = extract(src.text, date=src.date, known=known, onto=onto, roles=roles)
         aligned = _align(found, gold_ids, data, sid, onto, src.text)
         predicted = set(found.entities)
         claims = {g for g in gold_ids if _kind(onto, data.entities[g].type) == "claim"}
@@ -225,7 +296,20 @@ def evaluate(project: Project | str | None = None, *, held_out: bool = True,
                 for s in found.statements}
         result.strict = _score_statements(mine, gold, strict)
         result.family = _score_statements(mine, gold, related)
-        for name in ("entities", "named", "strict", "family"):
-            getattr(total, name).__iadd__(getattr(result, name))
+        proposed = []
+        for st in found.statements:
+            triple = (aligned.get(st.subject, "?" + st.subject), st.relation, aligned.get(st.object, "?" + st.object))
+            span = found.original_span(st.sentence.start, st.sentence.end)
+            proposed.append((*triple, span, getattr(st, "mode", None), any(strict(triple, g) for g in gold)))
+        result.as_act = _as_act(found, statements, proposed, data, onto, src.text)
+        if sid in unseen:
+            result.source = sid + " (held out)"
+        total.add(result)
         results.append(result)
-    return Evaluation(held_out, results, total)
+    subtotals = []
+    if unseen & {r.source.removesuffix(" (held out)") for r in results}:
+        seen_total, unseen_total = Result("total seen"), Result("total held out")
+        for r in results:
+            (unseen_total if r.source.endswith("(held out)") else seen_total).add(r)
+        subtotals = [seen_total, unseen_total]
+    return Evaluation(held_out, results, total, subtotals)

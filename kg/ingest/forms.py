@@ -5,6 +5,7 @@ a capitalised name say about its type ('... Committee' is a legislative body).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..builder.curated import Entity
 
@@ -44,16 +45,32 @@ def fold(text: str) -> str:
     return text.translate(str.maketrans("‘’“”", "''\"\""))
 
 
+_ID_STOP = {"the", "a", "an", "of", "to", "in", "on", "for", "and", "or", "that", "is", "are", "was",
+            "were", "be", "been", "with", "by", "as", "at", "its", "their", "his", "her", "it", "they",
+            "this", "these", "those", "will", "would", "has", "have", "had", "not", "from", "about"}
+
+
 def camel_id(label: str) -> str:
     """An entity id from a label: 'Attorney General's memo' -> 'AttorneyGeneralsMemo'."""
     import unicodedata
 
     ascii_label = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
+    sides = re.split(r"\s+v\.?\s+", re.sub(r"\s*\(.*?\)", "", ascii_label), maxsplit=1)
+    if len(sides) == 2:  # a case: 'Granite County v. U.S. Department of Justice' -> GraniteCountyVDepartmentJustice
+        def short(side: str) -> list[str]:
+            kept = [w for w in re.findall(r"[A-Za-z0-9]+", side.replace("'", "")) if w.lower() not in _ID_STOP
+                    and w not in ("U", "S", "US")]
+            return kept[:2]
+        words = [*short(sides[0]), "V", *short(sides[1])]
+        return "".join(w[:1].upper() + w[1:] for w in words)[:40]
     words = re.findall(r"[A-Za-z0-9]+", ascii_label.replace("'", ""))
-    ident = "".join(w[:1].upper() + w[1:] for w in words)[:60] or "Entity"
+    if len(words) > 5:  # a claim or a long description: its first content words, short and readable
+        words = [w for w in words if w.lower() not in _ID_STOP][:4] or words[:4]
+    ident = "".join(w[:1].upper() + w[1:] for w in words)[:32] or "Entity"
     return ident if ident[0].isalpha() else "E" + ident
 
 
+@lru_cache(maxsize=65536)
 def norm(form: str) -> str:
     """A surface form reduced for comparison: folded, lower case, no article, no possessive."""
     form = fold(form).strip().lower()
@@ -107,17 +124,33 @@ def case_fits(found: str, form: str) -> bool:
     return found == form.title() or found == " ".join(w[:1].upper() + w[1:] for w in form.split())
 
 
+_TYPED: dict[tuple[int, str, bool], str | None] = {}
+_ANY: dict[int, list[re.Pattern | None]] = {}
+
+
 def typed_as(name: str, rules_: dict, last_only: bool = False) -> str | None:
+    """The type a name's words give it ('... Committee'), by the name_types of rules.yaml."""
+    key = (id(rules_), name, last_only)
+    if key not in _TYPED:  # (names repeat through an article: each is typed once)
+        if len(_TYPED) > 100_000:
+            _TYPED.clear()
+        _TYPED[key] = _typed_as(name, rules_, last_only)
+    return _TYPED[key]
+
+
+def _typed_as(name: str, rules_: dict, last_only: bool) -> str | None:
     words = name.split()
-    for rule in rules_["name_types"]:
+    if id(rules_) not in _ANY:  # one pattern per rule for its 'any' words
+        _ANY[id(rules_)] = [re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, rule["any"])) + r")(?![\w])")
+                            if rule.get("any") else None for rule in rules_["name_types"]]
+    for rule, any_words in zip(rules_["name_types"], _ANY[id(rules_)]):
         for key in rule.get("last", []):
             if name == key or name.endswith(" " + key):
                 return rule["type"]
         if last_only:
             continue
-        for key in rule.get("any", []):
-            if re.search(rf"(?<![\w]){re.escape(key)}(?![\w])", name):
-                return rule["type"]
+        if any_words is not None and any_words.search(name):
+            return rule["type"]
         for key in rule.get("first", []):
             if name.startswith(key + " ") and len(words) > len(key.split()):
                 return rule["type"]

@@ -17,9 +17,11 @@ import re
 from dataclasses import dataclass, field
 
 from ..builder.curated import Entity
+from . import courts
 from .coreference import Coreference
 from .forms import (NAME, WORD, camel_id, case_fits, chunk_pattern, cited_pieces, fold, inside_name, name_pieces,
                     norm, only_keywords, ordinal_amendment, typed_as, usable_forms)
+from .linking import Linker, is_title
 from .model import EntityCandidate, Mention, Sentence
 from .phrases import Phrases
 from .rules import rules
@@ -36,6 +38,10 @@ class Found:
     known: dict[str, Entity] = field(default_factory=dict)
     #: people the text names only by office ('the governor') -> (the place, the title)
     roles: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: a place's own body ('Denver police') -> the place
+    parts: dict[str, str] = field(default_factory=dict)
+    #: a place's own ordinance ('a 2019 ordinance' in a story about it) -> the place
+    owners: dict[str, str] = field(default_factory=dict)
 
 
 class _Finder(Phrases, Coreference):
@@ -53,6 +59,11 @@ class _Finder(Phrases, Coreference):
             for form in [ent.label, *ent.aliases]:
                 self.by_norm.setdefault(norm(form), ent.id)
         self.types = types
+        self.linker = Linker(known, types)
+        self.title_words = {w for t in self.rules["titles"] for w in t["title"].split()}
+        self.not_names = set(self.rules["not_names"])
+        self.parts: dict[str, str] = {}  # a place's police or council -> the place
+        self.owners: dict[str, str] = {}  # a place's ordinance -> the place
         self.titles: dict[str, set[str]] = {}  # person id -> the titles the article gives them
         self.roles: dict[str, tuple[str, str]] = {}  # unnamed office holder -> (place, title)
         self.counted: dict[tuple[int, str], str] = {}  # (count, what) -> the counted group
@@ -77,10 +88,14 @@ class _Finder(Phrases, Coreference):
 
     def untake(self, start: int, end: int) -> None:
         """Forget the mentions lying wholly inside [start, end)."""
-        for m in [m for m in self.mentions if start <= m.start and m.end <= end]:
+        for m in [m for m in self.before(start, end) if m.end <= end]:
             self.mentions.remove(m)
             self.taken[m.start:m.end] = bytes(m.end - m.start)
-        self.ordered = None
+            ordered, starts = self.ordered  # (before() just built it) keep it in step: no re-sort
+            at = bisect.bisect_left(starts, m.start)
+            while ordered[at] is not m:
+                at += 1
+            del ordered[at], starts[at]
 
     def sentence_at(self, pos: int) -> Sentence | None:
         i = bisect.bisect_right(self.starts, pos) - 1
@@ -107,13 +122,19 @@ class _Finder(Phrases, Coreference):
             if surface not in cand.aliases and surface != cand.label:
                 cand.aliases.append(surface)
             return ident
-        ident = camel_id(label)
+        link = self.linker.person(label) if type_ == "Person" else self.linker.other(label, type_)
+        if link and len(link.ids) == 1 and link.score >= 0.6:  # a name variant of a known entity
+            self.note_alias(link.ids[0], surface)
+            self.by_norm[key] = link.ids[0]
+            return link.ids[0]
+        # a person's id without middle initials ('William H. Orrick' -> WilliamOrrick)
+        ident = camel_id(re.sub(r"(?<=\w) (?:[A-Z]\.)+(?= \w)", "", label) if type_ == "Person" else label)
         base, n = ident, 2
         while ident in self.known or ident in self.entities:
             ident, n = f"{base}{n}", n + 1
         self.entities[ident] = EntityCandidate(ident, type_, label, rule, score=score,
                                                aliases=[surface] if surface != label else [],
-                                               evidence=evidence)
+                                               evidence=evidence, ambiguous=link.ids if link else [])
         self.by_norm[key] = ident
         self.by_norm.setdefault(norm(surface), ident)
         return ident
@@ -170,11 +191,189 @@ class _Finder(Phrases, Coreference):
             head = re.match(r" ([a-z]+)\b", self.folded[m.end():m.end() + 20])
             if form.islower() and head and head.group(1) in modifier_heads:
                 continue  # 'federal immigration law officers': the officers, not the law
+            first = re.search(r"(?<![\w.])([A-Z][a-z]+|[A-Z]\.) $", self.folded[max(0, m.start() - 20):m.start()])
+            if first and " " not in form and first.group(1) not in not_names and first.group(1) not in self.title_words \
+                    and all(self.types.is_a(self.known[i].type, "Person") for i in ids):
+                # 'Tom Homan' where the graph knows 'Homan' (Thomas Homan): the full name decides
+                start = m.start() - len(first.group(0))
+                link = self.linker.person(self.text[start:m.end()])
+                if link is None or link.why in ("surname", "ambiguous") or not set(link.ids) & set(ids):
+                    continue  # another first name: another person, proposed later
+                self.add(start, m.end(), link.ids[0], "known-variant", link.score)
+                self.note_alias(link.ids[0], self.text[start:m.end()])
+                continue
             self.add(m.start(), m.end(), ids[0], "known")
             for ident in ids:
                 self.note_alias(ident, self.text[m.start():m.end()])
             if len(ids) > 1:
                 self.entities[ids[0]].ambiguous = sorted(set(ids[1:]))
+
+    def courts(self) -> None:
+        """Courts that courts-db resolves ('the Northern District of California'), with their id."""
+        for court in courts.find(self.folded):
+            if not self.free(court.start, court.end):
+                continue
+            surface = self.text[court.start:court.end]
+            known = next((self.by_norm[f] for f in map(norm, (court.label, surface, court.name)) if f in self.by_norm), None)
+            if known and known in self.known:
+                self.note_alias(known, surface)
+                self.add(court.start, court.end, known, "court", 0.9)
+                continue
+            ident = self.entity_for(court.label, "Court", "court", surface, 0.8)
+            cand = self.entities.get(ident)
+            if cand is not None and not cand.known:
+                cand.description = f"{court.name} (courts-db id {court.court_id})"
+                if court.name not in cand.aliases and court.name != cand.label:
+                    cand.aliases.append(court.name)
+                if cand.id != court.ident and court.ident not in self.entities and court.ident not in self.known:
+                    self._rename(cand.id, court.ident)
+                    ident = court.ident
+            self.add(court.start, court.end, ident, "court", 0.8)
+
+    _BODIES = (("police department", "Police Department", "GovernmentAgency"),
+               ("police", "Police Department", "GovernmentAgency"),
+               ("sheriff's office", "Sheriff's Office", "GovernmentAgency"),
+               ("city council", "City Council", "LegislativeBody"),
+               ("county commission", "County Commission", "LegislativeBody"),
+               ("county board of supervisors", "County Board of Supervisors", "LegislativeBody"),
+               ("board of supervisors", "Board of Supervisors", "LegislativeBody"),
+               ("council", "City Council", "LegislativeBody"))
+
+    def local_bodies(self) -> None:
+        """A place's police or council is its own body, named by the place: 'Denver police' is
+        the Denver Police Department (not one 'police' for every city); 'the City Council'
+        after Los Angeles is the Los Angeles City Council. Each is part of its place."""
+        heads = "|".join(re.escape(b[0]) for b in self._BODIES)
+        kinds = {b[0]: b[1:] for b in self._BODIES}
+        places = ("City", "County")  # (not a state's or a country's 'local police')
+        place_name = r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2}"
+        for m in re.finditer(rf"(?<![\w])(?:({place_name}) |[Tt]he (?:(?:city|county|town|local) )?|(?<!their )(?<!our )(?<!your )(?<!Their )(?<!Our )(?:[Ll]ocal|[Cc]ity|[Cc]ounty) )((?i:{heads}))(?![\w-])(?! (?:chief|officers?|union|member|members|chair|president)\b)", self.folded):
+            head = m.group(2).lower()
+            if m.group(1):  # 'Denver police': the place is named
+                place = next((x for x in self.before(m.start(1), m.end(1)) if x.end == m.end(1)
+                              and self.types.is_a(self.type_of(x.entity) or "", "Jurisdiction")), None)
+                if place is None:
+                    continue
+                start = place.start
+            else:  # 'the City Council': the place last named (this sentence or the five before)
+                here = self.sentence_at(m.start())
+                back = 5 if m.group().lower().startswith("the") else 1  # ('local police': this story's place)
+                floor = self.sentences[max(0, here.index - back)].start if here else 0
+                nearby = [x for x in self.before(floor, m.start())
+                          if any(self.types.is_a(self.type_of(x.entity) or "", k) for k in places)]
+                if not nearby:
+                    continue
+                place, start = nearby[-1], m.start()
+            suffix, type_ = kinds[head]
+            label = f"{self.label(place.entity)} {suffix}"
+            for x in [x for x in self.before(start, m.end()) if x.end <= m.end()]:
+                if x is not place or m.group(1):
+                    self.untake(x.start, x.end)
+            if not self.free(start, m.end()):
+                continue
+            ident = self.entity_for(label, type_, "local-body", self.text[start:m.end()] if m.group(1) else label, 0.6)
+            self.add(start, m.end(), ident, "local-body", 0.6)
+            self.parts[ident] = place.entity
+
+    def known_roles(self, roles: dict[str, set[str]]) -> None:
+        """'the border czar', "Trump's border czar": the one person the graph (or this article)
+        gives that title, so that speech and acts go to them ('..., he said' then finds them)."""
+        holders = {t: set(ids) for t, ids in roles.items() if all(i in self.known for i in ids)}
+        for person, titles in self.titles.items():
+            for t in titles:
+                holders.setdefault(t, set()).add(person)
+        specific = {t: ids for t, ids in holders.items() if len(ids) == 1 and len(t) > 3
+                    and t not in ("president", "mayor", "governor", "judge", "senator", "spokesperson")}
+        if not specific:
+            return
+        alternation = "|".join(re.escape(t) for t in sorted(specific, key=len, reverse=True))
+        for m in re.finditer(rf"(?:\b[Tt]he |(?<=['’]s) |\b[Hh]is |\b[Hh]er )((?i:{alternation}))(?![\w-])(?! [A-Z])", self.folded):
+            start = m.start(1)
+            if self.free(start, m.end(1)):
+                self.add(start, m.end(1), next(iter(specific[m.group(1).lower()])), "role", 0.7)
+
+    def local_laws(self) -> None:
+        """'a 2019 ordinance', 'the city ordinance' in a story about one place: that place's
+        ordinance (enacted by it), not a nameless one."""
+        places = ("City", "County", "State", "Jurisdiction")
+        for m in re.finditer(r"(?<![\w])(?:[Aa]|[Tt]he|[Ii]ts) (?:(\d{4}) )?(?:(?:city|county|local|sanctuary) )?(ordinance|resolution)(?![\w-])", self.folded):
+            if not self.free(m.start(), m.end()):
+                continue
+            here = self.sentence_at(m.start())
+            floor = self.sentences[max(0, here.index - 2)].start if here else 0
+            nearby = [x for x in self.before(floor, m.start())
+                      if any(self.types.is_a(self.type_of(x.entity) or "", k) for k in places)]
+            if not nearby:
+                continue
+            place = nearby[-1]
+            year = m.group(1)
+            label = f"{self.label(place.entity)} {m.group(2)}" + (f" of {year}" if year else "")
+            ident = self.entity_for(label, "Ordinance", "local-law", label, 0.5,
+                                    evidence=(here.start, here.end) if here else None)
+            self.add(m.start(), m.end(), ident, "local-law", 0.5)
+            self.owners[ident] = place.entity
+
+    def judges(self) -> None:
+        """'A federal judge', 'the judge': the one judge the article names (before or after)."""
+        judges = {p for p, held in self.titles.items() if any("judge" in t for t in held)}
+        if len(judges) != 1:
+            return
+        judge = judges.pop()
+        for m in re.finditer(r"(?<![\w])(?:[Aa]|[Tt]he) (?:federal |U\.S\. |district |trial )*judge(?![\w-])(?! of\b)", self.folded):
+            if self.free(m.start(), m.end()):
+                self.add(m.start(), m.end(), judge, "judge", 0.6)
+
+    _CITED = re.compile(r"U\.\s?S\.\s?C\.|§|\b\d{1,4} (?:U\.S\.|S\. ?Ct\.|F\.(?: ?\dd| Supp\.))")
+
+    def citations(self) -> None:
+        """Statute and case citations, read by eyecite: '8 U.S.C. § 1373' is a statutory
+        provision; 'Printz v. United States, 521 U.S. 898 (1997)' a decided case (its citation in
+        the description). Only sentences that hold a citation's marks are given to eyecite."""
+        from eyecite import get_citations
+
+        for sentence in self.sentences:
+            if not self._CITED.search(self.folded, sentence.start, sentence.end):
+                continue
+            for cite in get_citations(sentence.text):
+                start, end = (sentence.start + x for x in cite.span())
+                kind = type(cite).__name__
+                if kind == "FullLawCitation":
+                    label = " ".join(self.text[start:end].split())
+                    ident = self.entity_for(label, "StatutoryProvision", "citation", label, 0.8,
+                                            evidence=(sentence.start, sentence.end))
+                    groups = cite.groups  # '8 U.S.C. § 1373' -> USC8Sec1373: short and readable
+                    short = re.sub(r"\W", "", f"{groups.get('reporter', '')}{groups.get('title', '')}Sec{groups.get('section', '')}")
+                    cand = self.entities.get(ident)
+                    if cand is not None and not cand.known and short[:1].isalpha() and short not in self.entities \
+                            and short not in self.known and not any(m.entity == ident for m in self.mentions):
+                        self._rename(ident, short)
+                        ident = short
+                elif kind == "FullCaseCitation" and cite.metadata.plaintiff and cite.metadata.defendant:
+                    name = re.search(rf"{re.escape(cite.metadata.plaintiff)},?\s+v\.?\s+{re.escape(cite.metadata.defendant)}",
+                                     self.text[max(sentence.start, start - 200):start])
+                    if not name:
+                        continue
+                    start = max(sentence.start, start - 200) + name.start()
+                    label = " ".join(name.group().split())
+                    ident = self.entity_for(label, "Lawsuit", "citation", label, 0.8,
+                                            evidence=(sentence.start, sentence.end))
+                    cand = self.entities.get(ident)
+                    if cand is not None and not cand.known:
+                        year = f" ({cite.metadata.year})" if cite.metadata.year else ""
+                        cand.description = f"Cited as {cite.matched_text()}{year} (eyecite)"
+                else:
+                    continue
+                if self.free(start, end):
+                    self.add(start, end, ident, "citation", 0.8)
+
+    def _rename(self, old: str, new: str) -> None:
+        """Give a proposed entity a shorter id (no mention uses `old` yet)."""
+        cand = self.entities.pop(old)
+        cand.id = new
+        self.entities[new] = cand
+        for key, value in list(self.by_norm.items()):
+            if value == old:
+                self.by_norm[key] = new
 
     def titled_people(self) -> None:
         titles = sorted((t["title"] for t in self.rules["titles"]), key=len, reverse=True)
@@ -184,8 +383,9 @@ class _Finder(Phrases, Coreference):
         not_names = set(self.rules["not_names"])
         for m in pattern.finditer(self.folded):
             title = self.folded[m.start():m.start(1)].strip()
-            for x in [x for x in self.mentions if x.start < m.start(1) - 1 and m.start(1) - 1 <= x.end <= m.start(1)
-                      and x.end > m.start()]:  # 'U.S. Attorney General' before a name: a title, not the office
+            for x in [x for x in self.before(m.start() - 60, m.start(1)) if x.start < m.start(1) - 1
+                      and m.start(1) - 1 <= x.end <= m.start(1) and x.end > m.start()]:
+                # 'U.S. Attorney General' before a name: a title, not the office
                 self.untake(x.start, x.end)
             ident = self.person(m.start(1), m.end(1), "titled-name", 0.8)
             if ident:
@@ -201,9 +401,8 @@ class _Finder(Phrases, Coreference):
     def person(self, start: int, end: int, rule: str, score: float) -> str | None:
         name = self.text[start:end]
         words = name.split()
-        not_names = set(self.rules["not_names"])
-        title_words = {w for t in self.rules["titles"] for w in t["title"].split()}
-        while len(words) > 2 and words[0] in title_words:  # 'Counsel Maria Okafor'
+        not_names, title_words = self.not_names, self.title_words
+        while len(words) > 2 and (words[0] in title_words or is_title(words[0])):  # 'Counsel Maria Okafor'
             start += len(words.pop(0)) + 1
         while words and words[-1] in not_names:
             words.pop()
@@ -211,7 +410,7 @@ class _Finder(Phrases, Coreference):
             return None
         end = start + len(" ".join(words))
         if not self.free(start, end):
-            return next((m.entity for m in self.mentions if m.start == start and m.end == end
+            return next((m.entity for m in self.before(start, start + 1) if m.end == end
                          and self.type_of(m.entity) == "Person"), None)
         ident = self.entity_for(" ".join(words), "Person", rule, self.text[start:end], score)
         self.add(start, end, ident, rule, score)
@@ -265,6 +464,9 @@ class _Finder(Phrases, Coreference):
             return
         if type_ == "ConstitutionalProvision":
             label = ordinal_amendment(surface)
+        if re.fullmatch(r"(?:(?:U\.?S\.?|United States|Federal|District|Circuit|Appeals|Supreme|Court|of|the)\s*)+", surface) \
+                and (type_ != "Court" or courts.resolve(surface) is None):
+            return  # 'the US District Court', 'U.S. District (Judge)': no court named (courts-db knows none)
         s = self.sentence_at(start)
         if self.free(start, end):
             score = 0.5 if partial else 0.6
@@ -275,7 +477,7 @@ class _Finder(Phrases, Coreference):
     def subsume(self, start: int, end: int, type_: str) -> bool:
         """Let an organisation's name take over the place names inside it
         ('California Police Chiefs Association' over 'California')."""
-        inside = [m for m in self.mentions if m.start < end and m.end > start]
+        inside = [m for m in self.before(start - 200, end) if m.start < end and m.end > start]
         places = {"City", "County", "State", "Country", "Jurisdiction"}
         if type_ in places or not all(start <= m.start and m.end <= end and (m.end - m.start) < (end - start)
                                       and self.type_of(m.entity) in places for m in inside):
@@ -286,7 +488,8 @@ class _Finder(Phrases, Coreference):
 
     def speakers(self) -> None:
         verbs = "|".join(self.rules["speech_verbs"])
-        pattern = re.compile(rf"(?<![\w'])({NAME})(?:,[^,.\"]{{3,120}},|,)? (?:{verbs})\b")
+        # 'X said', 'X, the mayor, said', 'X during an interview on Fox News last night said'
+        pattern = re.compile(rf"(?<![\w'])({NAME})(?:,[^,.\"]{{3,120}},|,| (?:during|in|at|after|on) [^,.\"]{{3,70}}?)? (?:{verbs})\b")
         for m in pattern.finditer(self.folded):
             self.person(m.start(1), m.end(1), "speaker", 0.6)
         for m in re.finditer(rf"\(([A-Z][\w.&]*(?: [A-Z][\w.&]*){{0,3}}) Photo ?/ ?({NAME})\)", self.folded):
@@ -366,17 +569,22 @@ class _Finder(Phrases, Coreference):
         return ent.type if ent else None
 
 
-def find(text: str, sentences: list[Sentence], known: dict[str, Entity], types) -> Found:
+def find(text: str, sentences: list[Sentence], known: dict[str, Entity], types,
+         roles: dict[str, set[str]] | None = None) -> Found:
     """Mentions of known and new entities in `text` (repaired), in text order.
 
     `types` answers `is_a(type, ancestor)` (a kg.ontology.Ontology).
     """
     finder = _Finder(text, sentences, known, types)
+    finder.courts()  # (before the places inside a court's name are taken: 'District of Illinois')
+    finder.citations()  # (and before 'United States' in 'Printz v. United States')
     finder.known_names()
     finder.named_documents()
     finder.demonyms()
     finder.titled_people()
     finder.speakers()
+    finder.judges()
+    finder.known_roles(roles or {})
     finder.legal_terms()
     finder.capitalised_names()
     finder.offices()
@@ -385,6 +593,8 @@ def find(text: str, sentences: list[Sentence], known: dict[str, Entity], types) 
     finder.studies()
     finder.events()
     finder.groups()
+    finder.local_bodies()
+    finder.local_laws()
     finder.repeats()
     finder.short_forms()
     finder.anaphora()
@@ -394,4 +604,4 @@ def find(text: str, sentences: list[Sentence], known: dict[str, Entity], types) 
     mentions = sorted(finder.mentions, key=lambda m: m.start)
     used = {m.entity for m in mentions}
     entities = {k: v for k, v in finder.entities.items() if k in used}
-    return Found(mentions, entities, known, finder.roles)
+    return Found(mentions, entities, known, finder.roles, finder.parts, finder.owners)

@@ -31,9 +31,10 @@ class EntityCandidate:
     ambiguous: list[str] = field(default_factory=list)
     #: Repaired offsets of the sentence that introduced the entity (for claims and documents).
     evidence: tuple[int, int] | None = None
+    description: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # (identity: a mention is one span found once; list.remove stays fast)
 class Mention:
     """A span of the repaired text standing for an entity."""
 
@@ -57,6 +58,10 @@ class StatementCandidate:
     date: str | None = None
     title: str | None = None
     note: str | None = None
+    #: None: reported as done; else planned | attempted (kg:Mode): a record, never the edge
+    mode: str | None = None
+    #: With what, for a threat: the act threatened ('cut all federal funding to Riverton')
+    manner: str | None = None
 
 
 @dataclass

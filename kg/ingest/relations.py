@@ -17,6 +17,7 @@ membership, location, owners of policies, events) in kg.ingest.structure.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from .dates import find as find_dates
@@ -45,6 +46,15 @@ class _Extractor(Speech, Structure):
         self.article_date = article_date
         self.onto = onto
         self.rules = rules()
+        self.triggers: dict[str, re.Pattern] = {}
+        titles = "|".join(re.escape(t["title"]) for t in sorted(self.rules["titles"], key=lambda t: -len(t["title"])))
+        self.title_between = re.compile(rf" (?:{titles}) ")  # 'Chicago Mayor Brandon Johnson'
+        # 'sued the City of A, Mayor B and the City Council': a title before a listed name
+        self.object_sep = re.compile(rf"(?:\s|,|\band\b|\bor\b|\bas well as\b|(?<=and )other\b|(?<=, )(?:{titles})(?= )|(?<=and )(?:{titles})(?= ))*")
+        self.sentence_starts = [s.start for s in sentences]
+        self.dates_in: dict[int, list] = {}
+        self.firing: dict[int, list[dict]] | None = None  # sentence -> the rules whose trigger is in it
+        self.hits: dict[str, dict[int, list[tuple[int, int]]]] = {}  # rule -> sentence -> trigger spans
         self.new_names = {norm(f): ident for ident, cand in found.entities.items() if not cand.known
                           for f in [cand.label, *cand.aliases]}  # (the proposed entities by name)
         self.out: list[StatementCandidate] = []
@@ -78,7 +88,7 @@ class _Extractor(Speech, Structure):
     # --- output ------------------------------------------------------------------------
     def emit(self, subject: str, relation: str, obj: str, sentence: Sentence, rule: str, score: float,
              confidence: str = "explicit", date: str | None = None, title: str | None = None,
-             note: str | None = None) -> None:
+             note: str | None = None, mode: str | None = None, manner: str | None = None) -> None:
         info = self.onto.relations.get(relation)
         if subject == obj or info is None:
             return
@@ -91,7 +101,7 @@ class _Extractor(Speech, Structure):
                     f"'{ambiguous}' may also be {', '.join(cand.ambiguous)}: check")
                 score = min(score, 0.3)
         self.out.append(StatementCandidate(subject, relation, obj, sentence, rule, round(score, 2),
-                                           confidence, date, title, note))
+                                           confidence, date, title, note, mode, manner))
         self.linked.add((subject, obj, sentence.index))
 
     def new_entity(self, label: str, type_: str, rule: str, sentence: Sentence | None, score: float = 0.4) -> str:
@@ -108,7 +118,9 @@ class _Extractor(Speech, Structure):
         return ident
 
     def date_near(self, sentence: Sentence, at: int) -> str | None:
-        found = find_dates(sentence.text, self.article_date)
+        found = self.dates_in.get(sentence.index)
+        if found is None:  # (once per sentence: several statements ask)
+            found = self.dates_in[sentence.index] = find_dates(sentence.text, self.article_date)
         if not found:
             return None
         return min(found, key=lambda d: abs(d.start - (at - sentence.start))).value
@@ -271,10 +283,13 @@ class _Extractor(Speech, Structure):
             head = re.match(r" ([a-z]+)\b", self.folded[m.end:m.end + 20])
             if head and head.group(1) in self.rules["modifier_heads"] and not self.parenthesised(m):
                 return []  # 'rebuked the DOJ actions': the actions, not the DOJ
-            while i + 1 < len(ms) and ms[i + 1].start in (ms[i].end + 1, ms[i].end + 3) and self.fits(ms[i + 1].entity, cls) \
-                    and self.folded[ms[i].end:ms[i + 1].start] in (" ", "'s "):
-                i += 1  # 'U.S. Department of ...', "Trump's mass deportation plans": the head, not its modifier
-            return self.group_right(ms, i, cls)
+            while i + 1 < len(ms) and self.fits(ms[i + 1].entity, cls) and (
+                    (ms[i + 1].start in (ms[i].end + 1, ms[i].end + 3) and self.folded[ms[i].end:ms[i + 1].start] in (" ", "'s "))
+                    or (self.fits(ms[i].entity, "Jurisdiction") and self.fits(ms[i + 1].entity, "Person")
+                        and self.title_between.fullmatch(self.folded[ms[i].end:ms[i + 1].start]))):
+                i += 1  # 'U.S. Department of ...', "Trump's mass deportation plans", 'Chicago Mayor Brandon
+                #         Johnson': the head, not its modifier
+            return self.group_right(ms, i, cls, self.object_sep)
         return []
 
     # --- passes ------------------------------------------------------------------------
@@ -284,6 +299,7 @@ class _Extractor(Speech, Structure):
         self.suits: dict[int, tuple[str, list[Mention], list[Mention]]] = {}  # sentence -> suit filed in it
         self.lawsuits: list[tuple[str, set[str], set[str], str | None]] = []  # (id, plaintiffs, defendants, date)
         self.renamed: dict[str, str] = {}
+        self.rulings: list[tuple] = []  # (judge, ruled*, object, sentence, rule, score, date)
         for sentence in self.sentences:
             ms = self.by_sentence.get(sentence.index, [])
             if not ms and not self.lawsuits:
@@ -301,7 +317,26 @@ class _Extractor(Speech, Structure):
             self.owned_policies(sentence, ms)
             self.events(sentence, ms)
         self.quoted_claims()
+        self.judges_rulings()
         return self.dedupe()
+
+    def judges_rulings(self) -> None:
+        """A judge's ruling: the court rules (ruledAgainst, ruledFor, ruledOn) and the judge, a
+        person, opposes or supports what was ruled on."""
+        courts = {st.subject: st.object for st in self.out if st.relation == "holdsRole" and self.fits(st.object, "Court")}
+        # the judge opposes what the court rules against; ruling for a party is no support of it
+        stance = {"ruledAgainst": "opposed"}
+        for st in [st for st in self.out if st.relation in stance and self.fits(st.subject, "Court")]:
+            # 'Judge A of the B District dismissed ...': the court read as the subject; the judge too
+            for judge in [j for j, c in courts.items() if c == st.subject
+                          and any(x.subject == j and x.relation == "holdsRole" and x.sentence.index == st.sentence.index
+                                  for x in self.out)]:
+                self.emit(judge, stance[st.relation], st.object, st.sentence, st.rule + "-judge", st.score, date=st.date)
+        for judge, relation, obj, sentence, rule, score, date in self.rulings:
+            if judge in courts:
+                self.emit(courts[judge], relation, obj, sentence, rule + "-court", score, date=date)
+                if relation in stance:
+                    self.emit(judge, stance[relation], obj, sentence, rule + "-judge", score, date=date)
 
     def suit_references(self, sentence: Sentence, ms: list[Mention]) -> list[Mention]:
         """'the lawsuit', 'the case': the suit the article last told of."""
@@ -316,21 +351,35 @@ class _Extractor(Speech, Structure):
     def wording(self, sentence: Sentence, ms: list[Mention]) -> None:
         folded = self.folded[sentence.start:sentence.end]
         headline = _headline(sentence.text)
-        for rule in self.rules["relations"]:
+        if self.firing is None:  # every rule's triggers, found once over the whole text
+            self.firing = {}
+            for rule in self.rules["relations"]:
+                for at in self.trigger_hits(rule):
+                    self.firing.setdefault(at, []).append(rule)
+        for rule in self.firing.get(sentence.index, ()):
             if rule["relation"] == "holdsRole" or (headline and rule.get("score", 0.5) < 0.5):
                 continue  # a headline's capitals hide its grammar: only the surer rules there
             info = self.onto.relations[rule["relation"]]
             domain = tuple(rule.get("domain", ())) or info.domain
             range_ = tuple(rule.get("range", ())) or info.range
-            for trig in re.finditer(rule["trigger"], folded, re.I):
-                t_start, t_end = sentence.start + trig.start(), sentence.start + trig.end()
-                if any(m.start < t_end and t_start < m.end for m in ms):
+            for t_start, t_end in self.trigger_hits(rule).get(sentence.index, ()):
+                if not rule.get("spans_names") and any(m.start < t_end and t_start < m.end for m in ms):
                     continue  # the trigger word is part of a name ('Justice Department')
                 relation, confidence = rule["relation"], rule.get("confidence", "explicit")
-                if rule.get("factual") and self.irrealis(sentence, t_start):
-                    if rule["factual"] == "skip":
-                        continue  # 'would withhold', 'threatened to sign': not done (yet)
-                    relation, confidence = rule["factual"], "implied"  # 'threatened to sue X'
+                mode = self.modality(sentence, t_start)
+                # "the administration's attempt to withhold": the owner of the attempt acts
+                owner = mode == "attempted" and re.search(r"'s (?:\w+ )?(?:attempts?|efforts?|bids?|push|moves?|plans?) to\s+$",
+                                                          self.folded[sentence.start:t_start]) is not None
+                threat = False
+                if mode == "threatened" or (mode and rule.get("factual") == "threatened"
+                                            and mode != "denied"):
+                    # 'threatened last night to cut all funding to X', 'will investigate X',
+                    # 'an attempt to withhold funds from X': a threat against X, not the act
+                    relation, threat = "threatened", True
+                    confidence = "explicit" if mode == "threatened" else "implied"
+                    mode = None
+                elif mode in ("denied", "hypothetical", "directed"):
+                    continue  # 'barred police from cooperating', 'if it did not cooperate': not done
                 if rule.get("between"):  # 'the battle between A and B': each side against the other
                     sides = self.objects(ms, sentence, t_end, domain, 10)
                     for a in sides:
@@ -346,24 +395,59 @@ class _Extractor(Speech, Structure):
                         continue  # 'officials can be investigated': the doer is not before it
                     if self.participle(sentence, t_start, t_end):
                         subs = self.main_subject(ms, sentence, t_start, domain)
+                    elif rule.get("lawsuit") and self.folded.startswith("'s", t_start):
+                        # "the Justice Department's suit against A": the owner of the suit sued
+                        subs = [m for m in ms if m.end == t_start and self.fits(m.entity, domain)]
                     else:
                         subs = self.subjects(ms, sentence, t_start, domain, rule.get("subject_gap", 160),
-                                             possessive=rule.get("possessive", False))
+                                             possessive=rule.get("possessive", False) or owner)
                     objs = self.document(ms, sentence, t_end, subs) if rule.get("document") and subs else []
                     objs = objs or self.objects(ms, sentence, t_end, range_, rule.get("gap", 60))
                 if rule.get("lawsuit") and relation == rule["relation"] and subs and not objs \
                         and re.match(r"\s*(?:[,.;]|over\b|in\b|on\b|last\b|this\b|again\b|$)", self.folded[t_end:sentence.end]):
                     date = self.date_near(sentence, t_start)  # 'Numerous cities then sued, ...': a suit
                     self.lawsuit(sentence, subs, [], date, rule.get("score", 0.5) * 0.8)
+                if not subs and objs and info.domain == "Court" and relation == rule["relation"]:
+                    # 'Judge A blocked X': the judge's ruling is the court's (found once roles are known)
+                    for judge in self.subjects(ms, sentence, t_start, "Person", rule.get("subject_gap", 160)):
+                        for o in objs:
+                            self.rulings.append((judge.entity, relation, o.entity, sentence, rule["rule"],
+                                                 rule.get("score", 0.5) * 0.8, self.date_near(sentence, t_start)))
                 if not subs or not objs:
                     continue
                 date = self.date_near(sentence, t_start)
                 score = rule.get("score", 0.5) * min(m.score for m in [*subs, *objs]) ** 0.5
                 for s in subs:
                     for o in objs:
-                        self.emit(s.entity, relation, o.entity, sentence, rule["rule"], score, confidence, date)
-                if rule.get("lawsuit") and relation == rule["relation"]:
+                        manner = _act(self.text[t_start:o.end]) if threat else None
+                        self.emit(s.entity, relation, o.entity, sentence, rule["rule"], score, confidence, date,
+                                  mode=mode, manner=manner)
+                if rule.get("lawsuit") and relation == rule["relation"] and not mode:
                     self.lawsuit(sentence, subs, objs, date, score)
+
+    def modality(self, sentence: Sentence, at: int) -> str | None:
+        """The mode of the act whose wording starts at `at`, from its clause: threatened,
+        attempted, denied (negated or forbidden), planned or hypothetical; None if done."""
+        clause = " " + re.split(r"[;:]|,(?! (?:and|or) )|\bbut\b", self.folded[sentence.start:at])[-1]
+        for mode, pattern in self.rules["modality"].items():
+            if re.search(pattern, clause, re.I):
+                return mode
+        if self.irrealis(sentence, at):
+            return "hypothetical" if re.search(r"\b(?:if|unless|whether|could|would|might|may|should)\b",
+                                               clause, re.I) else "planned"
+        return None
+
+    def trigger_hits(self, rule: dict) -> dict[int, list[tuple[int, int]]]:
+        """Where the rule's trigger occurs, by sentence: one pass over the whole text per rule
+        (not one per sentence), so that the time stays linear in the article's length."""
+        hits = self.hits.get(rule["rule"])
+        if hits is None:
+            hits = self.hits[rule["rule"]] = {}
+            for trig in re.compile(rule["trigger"], re.I).finditer(self.folded):
+                at = bisect.bisect_right(self.sentence_starts, trig.start()) - 1
+                if at >= 0 and trig.end() <= self.sentences[at].end:  # (not across two sentences)
+                    hits.setdefault(at, []).append((trig.start(), trig.end()))
+        return hits
 
     def irrealis(self, sentence: Sentence, at: int) -> bool:
         """Whether the action at `at` is threatened, planned, wished for or conditional."""
@@ -434,8 +518,18 @@ class _Extractor(Speech, Structure):
             st.object = self.renamed.get(st.object, st.object)
             key = (st.subject, st.relation, st.object, st.sentence.index)
             if key not in best or st.score > best[key].score:
+                if key in best:  # keep what the other reading knew ('threatened' + what was threatened)
+                    st.manner, st.date = st.manner or best[key].manner, st.date or best[key].date
                 best[key] = st
+            else:
+                best[key].manner, best[key].date = best[key].manner or st.manner, best[key].date or st.date
         return sorted(best.values(), key=lambda s: (s.sentence.index, -s.score))
+
+
+def _act(text: str, limit: int = 90) -> str:
+    """The threatened act as the manner of a threat, on one line and not too long."""
+    text = re.sub(r"\s+", " ", text).strip()
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
 def _headline(text: str) -> bool:

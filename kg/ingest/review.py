@@ -13,6 +13,13 @@ a person sets `accepted` or `rejected`, in an editor or with `mark`. `apply` the
 
 Everything is written into a copy of data/ first and checked there with the validator of
 `kg check`; only if the copy is valid does it replace data/. On any problem data/ is unchanged.
+
+Editing commands change the review file in one step each, updating every reference: `merge`
+(a candidate into an entity data/ has or another candidate: its names become aliases),
+`rename` (a candidate's id), `relabel`, `retype`, `relate` (a statement's relation); `search`
+finds entities of data/ and of the file by part of a name or alias, or a name variant.
+`mark(..., accept=['all'])` refuses while a candidate duplicates an entity (same name, or a name
+variant data/ has) or is ambiguous: merge it, or accept it by its id to keep it as new.
 """
 
 from __future__ import annotations
@@ -173,22 +180,247 @@ def items(doc: dict) -> list[list]:
     return rows
 
 
-def mark(path: str | Path, accept=(), reject=()) -> dict:
-    """Set `status` of the named items (or 'all') to accepted / rejected and save the file."""
+def compact(doc: dict, width: int = 80) -> list[list]:
+    """Rows of id, status, candidate, score that read at `width` columns: an entity's type and
+    label (and what it may duplicate), a statement's triple with its date, mode and the start of
+    its sentence on the line below."""
+    rows = []
+    for ent in doc["entities"]:
+        what = f"{ent.get('type')} {ent.get('label')}"
+        if ent.get("known"):
+            what += " (known: +aliases " + ", ".join(map(str, ent.get("aliases") or [])) + ")"
+        if ent.get("ambiguous"):
+            what += "\n  may be: " + ", ".join(map(str, ent["ambiguous"]))
+        rows.append([ent["id"], _short_status(ent), what, ent.get("score")])
+    for st in doc["statements"]:
+        what = f"{st.get('subject')} {st.get('relation')} {st.get('object')}"
+        extra = [str(st[k]) for k in ("date", "mode") if st.get(k)]
+        if extra:
+            what += f" [{', '.join(extra)}]"
+        quote = re.sub(r"\s+", " ", str(st.get("display_quote", st.get("quote", ""))))
+        limit = max(20, width - 30)
+        what += "\n  \u201c" + (quote if len(quote) <= limit else quote[:limit - 1] + "\u2026") + "\u201d"
+        rows.append([st["id"], _short_status(st), what, st.get("score")])
+    return rows
+
+
+def _short_status(item: dict) -> str:
+    return {"candidate": "?", "accepted": "yes", "rejected": "no"}.get(_status(item), _status(item))
+
+
+def mark(path: str | Path, accept=(), reject=(), project: Project | str | None = None) -> dict:
+    """Set `status` of the named items (or 'all') to accepted / rejected and save the file.
+
+    Accepting 'all' refuses while a candidate duplicates an entity or is ambiguous (see
+    `problems`); accepting an entity by its id keeps it as a new entity, resolving that."""
     path = Path(path)
     doc = load(path)
     every = {x["id"]: x for x in [*doc["entities"], *doc["statements"]]}
+    for name in accept:
+        if name != "all" and name in every:
+            every[name].pop("ambiguous", None)  # the reviewer chose: a new entity
+    if "all" in accept:
+        project = project if isinstance(project, Project) else projects.find(project)
+        data = curated.read(project.data_dir, project.root)
+        left = problems(doc, data)
+        if left:
+            raise KGError(f"--accept all refused: {len(left)} duplicate or ambiguous candidate(s) in {path}:\n  "
+                          + "\n  ".join(left),
+                          hint="merge each (--merge ID=TARGET), reject it, or accept it by its id; then --accept all")
     for names, status in ((accept, "accepted"), (reject, "rejected")):
         for name in names:
             chosen = list(every.values()) if name == "all" else [every.get(name)]
             if chosen == [None]:
                 raise KGError(f"no candidate '{name}' in {path}", hint="see the ids with 'kg review FILE'")
             for item in chosen:
+                if name == "all" and _status(item) in REJECTED:
+                    continue  # 'accept all' accepts what is left, not what was rejected
                 item["status"] = status
+    save(path, doc)
+    return doc
+
+
+def save(path: str | Path, doc: dict) -> None:
+    """Write the review file back, keeping its header comments."""
+    path = Path(path)
     header = "".join(line for line in path.read_text(encoding="utf-8").splitlines(True)
                      if line.startswith("#")) or HEADER
     atomic_write(path, header + curated.dump(doc))
-    return doc
+
+
+def _pairs(values, what: str) -> list[tuple[str, str]]:
+    out = []
+    for value in values:
+        left, sep, right = str(value).partition("=")
+        if not sep or not left.strip() or not right.strip():
+            raise KGError(f"{what} takes ID=VALUE, not {value!r}", hint=f"for example: --{what} TomHoman=ThomasHoman",
+                          exit_code=2)
+        out.append((left.strip(), right.strip()))
+    return out
+
+
+def _entity(doc: dict, ident: str, path) -> dict:
+    found = next((e for e in doc["entities"] if e["id"] == ident), None)
+    if found is None:
+        raise KGError(f"no candidate entity '{ident}' in {path}", hint="see the ids with 'kg review FILE'")
+    return found
+
+
+def _replace_references(doc: dict, old: str, new: str) -> int:
+    n = 0
+    for st in doc["statements"]:
+        for role in ("subject", "object", "via"):
+            if st.get(role) == old:
+                st[role] = new
+                n += 1
+    return n
+
+
+def edit(path: str | Path, project: Project | str | None = None, *, merge=(), rename=(), relabel=(),
+         retype=(), relate=()) -> list[str]:
+    """Apply the edits (each 'ID=VALUE') to the review file at `path`; return what was done."""
+    from .. import ontology
+
+    path = Path(path)
+    doc = load(path)
+    project = project if isinstance(project, Project) else projects.find(project)
+    data = curated.read(project.data_dir, project.root)
+    onto = ontology.load(project.ontology_dir)
+    done = []
+    for old, target in _pairs(merge, "merge"):
+        done.append(_merge(doc, old, target, data, path))
+    for old, new in _pairs(rename, "rename"):
+        ent = _entity(doc, old, path)
+        if ent.get("known") or old in data.entities:
+            raise KGError(f"'{old}' is an entity data/ already has; rename it there",
+                          hint="or merge this candidate into another: --merge ID=TARGET")
+        if not curated.ID_RE.match(new):
+            raise KGError(f"'{new}' is not a valid id", hint="letters, digits, '-', '_' and '.', starting with a letter")
+        if new in data.entities or any(e["id"] == new for e in doc["entities"]):
+            raise KGError(f"'{new}' is already an entity", hint=f"to make them one, use --merge {old}={new}")
+        ent["id"] = new
+        done.append(f"renamed {old} -> {new} ({_replace_references(doc, old, new)} references)")
+    for ident, label in _pairs(relabel, "relabel"):
+        ent = _entity(doc, ident, path)
+        if ent.get("label") and ent["label"] != label:
+            ent["aliases"] = list(dict.fromkeys([*(ent.get("aliases") or []), ent["label"]]))
+        ent["label"] = label
+        done.append(f"labelled {ident} '{label}'")
+    for ident, type_ in _pairs(retype, "retype"):
+        if type_ not in onto.entity_classes:
+            raise KGError(f"'{type_}' is not an entity type of the ontology",
+                          hint="one of: " + ", ".join(onto.entity_classes))
+        _entity(doc, ident, path)["type"] = type_
+        done.append(f"retyped {ident} as {type_}")
+    for ident, relation in _pairs(relate, "relate"):
+        st = next((x for x in doc["statements"] if x["id"] == ident), None)
+        if st is None:
+            raise KGError(f"no candidate statement '{ident}' in {path}", hint="see the ids with 'kg review FILE'")
+        if relation not in onto.relations:
+            raise KGError(f"'{relation}' is not a relation of the ontology",
+                          hint="see 'kg query relations' or ontology/kg.ttl")
+        st["relation"] = relation
+        done.append(f"{ident}: relation {relation}")
+    save(path, doc)
+    return done
+
+
+def _merge(doc: dict, old: str, target: str, data: curated.Curated, path) -> str:
+    ent = _entity(doc, old, path)
+    names = [str(x) for x in [ent.get("label"), *(ent.get("aliases") or [])] if x]
+    other = next((e for e in doc["entities"] if e["id"] == target and e is not ent), None)
+    if other is None and target not in data.entities:
+        raise KGError(f"no entity '{target}' in data/ or in {path}",
+                      hint="find it with 'kg review FILE --search NAME'")
+    if other is None:  # the entity data/ has: this record now adds its names as aliases
+        known = data.entities[target]
+        have = {norm(f) for f in [known.label, *known.aliases]}
+        ent.clear()
+        ent.update(id=target, type=known.type, label=known.label)
+        new = [n for n in dict.fromkeys(names) if norm(n) not in have]
+        if new:
+            ent["aliases"] = new
+        ent.update(status="accepted", known=True)
+    else:
+        have = {norm(f) for f in [other.get("label", ""), *(other.get("aliases") or [])]}
+        other["aliases"] = [*(other.get("aliases") or []), *[n for n in dict.fromkeys(names) if norm(n) not in have]]
+        doc["entities"].remove(ent)
+    n = _replace_references(doc, old, target)
+    loops = [st for st in doc["statements"] if st.get("subject") == st.get("object")]
+    for st in loops:
+        doc["statements"].remove(st)  # 'X said X ...': nothing left to state
+    return f"merged {old} into {target} ({n} references" + (f", {len(loops)} self-statements dropped)" if loops else ")")
+
+
+def problems(doc: dict, data: curated.Curated) -> list[str]:
+    """Candidates that `--accept all` must not write: duplicates and unresolved ambiguities."""
+    from .linking import Linker
+
+    linker = Linker(data.entities)
+    names: dict[str, str] = {}
+    for ent in data.entities.values():
+        for form in [ent.label, *ent.aliases]:
+            names.setdefault(norm(form), ent.id)
+    seen: dict[str, str] = {}
+    out = []
+    for ent in doc["entities"]:
+        if ent.get("known") or _status(ent) in REJECTED or _status(ent) in ACCEPTED or ent["id"] in data.entities:
+            continue  # (accepted by its id: the reviewer keeps it as a new entity)
+        forms = [str(f) for f in [ent.get("label"), *(ent.get("aliases") or [])] if f]
+        same = next((names[norm(f)] for f in forms if norm(f) in names), None)
+        if same is None and ent.get("type") == "Person":
+            link = linker.person(str(ent.get("label", "")))
+            same = link.ids[0] if link and len(link.ids) == 1 and link.why != "surname" else None
+        if same:
+            out.append(f"{ent['id']} may duplicate {same} (data/): --merge {ent['id']}={same}")
+            continue
+        twin = next((seen[norm(f)] for f in forms if norm(f) in seen), None)
+        if twin:
+            out.append(f"{ent['id']} duplicates candidate {twin}: --merge {ent['id']}={twin}")
+        for f in forms:
+            seen.setdefault(norm(f), ent["id"])
+        if ent.get("ambiguous") and _status(ent) not in ACCEPTED:
+            options = ", ".join(map(str, ent["ambiguous"]))
+            out.append(f"{ent['id']} may be {options}: --merge {ent['id']}=ONE, or --accept {ent['id']} to keep it new")
+    return out
+
+
+def search(doc: dict, data: curated.Curated, text: str, limit: int = 20) -> list[list]:
+    """Entities of data/ and of the review file whose label or an alias contains `text` (any
+    case and accents), or that are a name variant of it: rows of id, type, label, where, match."""
+    from rapidfuzz import fuzz
+    from .linking import Linker
+
+    def _key(form: str) -> str:
+        return " ".join(re.sub(r"[^a-z0-9 ]+", " ", norm(form)).split())
+
+    want = _key(text)
+    if not want:
+        raise KGError("search for at least one letter or digit", exit_code=2)
+    entries = [(e.id, e.type, e.label, [e.label, *e.aliases], "data/") for e in data.entities.values()]
+    entries += [(e["id"], e.get("type"), e.get("label"), [e.get("label"), *(e.get("aliases") or [])],
+                 "known" if e.get("known") else "candidate") for e in doc["entities"]]
+    variants = set()
+    for pool in (data.entities, {}):
+        link = Linker(pool or data.entities).person(text)
+        if link:
+            variants.update(link.ids)
+    scored = []
+    for ident, type_, label, forms, where in entries:
+        forms = [str(f) for f in forms if f]
+        best, match = 0.0, ""
+        for form in forms:
+            key = _key(form)
+            score = 100.0 if want in key.split() or want == key else 90.0 if want in key \
+                else fuzz.partial_ratio(want, key) if len(want) >= 4 else 0
+            if score > best:
+                best, match = score, form
+        if ident in variants and best < 95:
+            best, match = 95.0, "name variant"
+        if best >= 85:
+            scored.append((-best, label or "", [ident, type_, label, where, match]))
+    scored.sort(key=lambda x: (x[0], x[1]))
+    return [row for _, _, row in scored[:limit]]
 
 
 def _status(item: dict) -> str:

@@ -13,6 +13,7 @@ A mixin of the relation extractor (kg.ingest.relations): it reads and writes its
 from __future__ import annotations
 
 import bisect
+import bisect
 import re
 
 from .forms import fold
@@ -57,6 +58,10 @@ class Speech:
                     speakers = self.objects(ms, sentence, t_end, speaking, 5)
             else:
                 start = t_end + self.preamble(ms, t_end, sentence.end, addressee=verb in ("told", "tells"))
+                adverbial = re.match(r"(?:again|also|repeatedly|once more|this week|last week|on \w+day|today|"
+                                     r"yesterday|in a statement|in an interview|publicly|\s|,)+that\s+", self.folded[start:sentence.end])
+                if adverbial:  # 'insisted again this week that ...': the clause after 'that'
+                    start += adverbial.end()
                 stop = re.search(r"[;]|:\s*\"|\s+\b(?:but|while|whereas)\b", self.folded[start:sentence.end])
                 end = start + stop.start() if stop else sentence.end
             aside = re.search(r",\s+(?:something|a move|a step|an? \w+ that|which)\b", self.folded[start:end])
@@ -134,7 +139,8 @@ class Speech:
         """A quotation whose sentences gave no claim of their own: one claim, by its speaker."""
         spec = self.rules["claims"]
         for speakers, a, b in self.quotations():
-            parts = [s for s in self.sentences if s.start < b and a < s.end]
+            first = max(0, bisect.bisect_right(self.sentence_starts, a) - 1)
+            parts = [s for s in self.sentences[first:bisect.bisect_left(self.sentence_starts, b)] if s.start < b and a < s.end]
             if not parts or any(x < b and a < y for s in parts for x, y in self.claimed.get(s.index, [])):
                 continue
             clause = self.text[a:b].strip(" ,.:\"“”")
@@ -143,6 +149,23 @@ class Speech:
             whole = Sentence(parts[0].index, parts[0].start, parts[-1].end, self.text[parts[0].start:parts[-1].end])
             ms = [m for p in parts for m in self.by_sentence.get(p.index, [])]
             self.claim(whole, ms, speakers, clause, a, b, spec)
+
+    def conditional_threat(self, sentence, ms, speakers, start: int, end: int) -> None:
+        """'If the city does not comply, it will lose grants', "If Chicago won't help us, we'll do it
+        ourselves": said by X, a threat of X against the one the condition names (implied)."""
+        text = self.folded[start:end]
+        m = re.match(r"\W*if (.{2,80}?) (?:won't|will not|doesn't|does not|don't|do not|refuses? to|fails? to|"
+                     r"keeps? refusing to)\b[^,;]{0,60}, (?:(?:then|we|we'll|it|they|you)\b[^.;]{0,80}\b(?:will|'ll)\b|"
+                     r"(?:we|it|they|you)'ll\b)", text, re.I)
+        if not m:
+            return
+        named = [x for x in ms if start + m.start(1) <= x.start and x.end <= start + m.end(1) and self.fits(x.entity, "Actor")]
+        if not named:  # 'the city' in the condition: the anaphora pass has made it a mention if it could
+            return
+        for who in speakers:
+            for target in named:
+                self.emit(who.entity, "threatened", target.entity, sentence, "conditional-threat", 0.5, "implied",
+                          manner=re.sub(r"\s+", " ", self.text[start:end]).strip(" \"“”,.")[:90])
 
     def quotations(self) -> list[tuple[list[Mention], int, int]]:
         """Quotations and who said them: the attribution next to the quotation ('"...," Ortega
@@ -182,6 +205,7 @@ class Speech:
         legal = legal_part and re.search(spec["legal"], folded_clause, re.I) is not None
         breaks = re.search(spec["breaks"], folded_clause, re.I) if legal_part else None
         inside = [m for m in ms if start <= m.start and m.end <= end]
+        self.conditional_threat(sentence, ms, speakers, start, end)
         for m in inside:  # an Act invoked in a legal claim is invoked as law
             cand = self.found.entities.get(m.entity)
             if cand and not cand.known and cand.type == "Statute" and (legal or breaks):

@@ -32,9 +32,11 @@ class Structure:
         X'; a national title alone means the national office), after it ('X, director of Y'), a
         plural title with places ('mayors ... A (Chicago)', 'senators from California, A and B'),
         an outlet's spokesperson or photographer; and the party of each person named."""
-        titles = {t["title"]: t for t in self.rules["titles"]}
-        title_re = "|".join(re.escape(t) for t in sorted(titles, key=len, reverse=True))
-        quals = "|".join(re.escape(q) for q in self.rules["title_qualifiers"])
+        if not hasattr(self, "_title_parts"):  # (built once per article, not per sentence)
+            titles = {t["title"]: t for t in self.rules["titles"]}
+            self._title_parts = (titles, "|".join(re.escape(t) for t in sorted(titles, key=len, reverse=True)),
+                                 "|".join(re.escape(q) for q in self.rules["title_qualifiers"]))
+        titles, title_re, quals = self._title_parts
         date = self.date_near(sentence, sentence.start) or self.article_date
         for i, m in enumerate(ms):
             if not self.fits(m.entity, "Person"):
@@ -48,6 +50,12 @@ class Structure:
                 spec = titles[t.group(1)]
                 org = next((x for x in reversed(ms[:i]) if x.end <= sentence.start + t.start()
                             and re.fullmatch(r"(?:'s)?\s*", self.folded[x.end:sentence.start + t.start()])), None)
+                if spec["org"] == "Court":  # 'U.S. District Judge A of the Northern District of B': that court
+                    court = next((x for x in ms if x.start > m.end and self.fits(x.entity, "Court")
+                                  and re.fullmatch(r",? (?:of|on|for|in|at) (?:the )?", self.folded[m.end:x.start])), None)
+                    org = court or (org if org and self.fits(org.entity, "Court") else None)
+                    if org is None:
+                        continue
                 local = re.search(r"\b(?:state|county|city)\b", t.group(0), re.I)
                 branch = re.search(r"((?:[A-Z][a-z]+ ){1,3})$", before[:t.start()]) if spec["org"] == "GovernmentAgency" else None
                 department = self.department(branch.group(1).strip()) if branch and not org else None
@@ -108,8 +116,10 @@ class Structure:
         """'Republican Representative James Comer', 'Dale Pruitt, a Republican from Yuma,',
         'Sen. Ann Lee (D-Ore.)': the person belongs to the party."""
         parties = self.rules["parties"]
-        titles = "|".join(re.escape(t["title"]) for t in self.rules["titles"])
-        names = "|".join(re.escape(p) for p in parties if len(p) > 1)
+        if not hasattr(self, "_party_parts"):  # (built once per article, not per person)
+            self._party_parts = ("|".join(re.escape(t["title"]) for t in self.rules["titles"]),
+                                 "|".join(re.escape(p) for p in parties if len(p) > 1))
+        titles, names = self._party_parts
         found = re.search(rf"\b({names}) (?:(?:former|state|U\.S\.) )*(?:{titles}) $", before) \
             or re.match(rf",? (?:a|an|the) ({names})\b(?! (?:Party|National|Committee))", after) \
             or re.match(r" \(([RDI])-[A-Z][A-Za-z. ]{1,15}\)", after)
@@ -213,6 +223,12 @@ class Structure:
 
     def part_of(self, sentence: Sentence, ms: list[Mention]) -> None:
         """'A's B' of two organisations: B is part of A; 'Section 1 of the X Act': related."""
+        for m in ms:
+            if m.entity in self.found.parts and m.rule == "local-body":  # 'Denver police'
+                self.emit(m.entity, "partOf", self.found.parts[m.entity], sentence, "local-body", 0.6, "implied")
+            if m.entity in self.found.owners and m.rule == "local-law":  # 'a 2019 ordinance'
+                self.emit(self.found.owners[m.entity], "enacted", m.entity, sentence, "local-law", 0.5, "implied",
+                          date=re.search(r"\d{4}", m.text).group() if re.search(r"\d{4}", m.text) else None)
         for a, b in zip(ms, ms[1:]):
             if re.fullmatch(r"'s\s+", self.folded[a.end:b.start]) and self.fits(a.entity, "Organization") \
                     and self.fits(b.entity, "Organization"):

@@ -65,6 +65,8 @@ def records(found: Extraction, source_id: str) -> tuple[list[dict], list[dict]]:
         item = {"id": ent.id, "type": ent.type, "label": ent.label}
         if ent.aliases:
             item["aliases"] = list(dict.fromkeys(ent.aliases))
+        if ent.description and not ent.known:
+            item["description"] = ent.description
         item.update(status="candidate", rule=ent.rule, score=round(ent.score, 2))
         if ent.known:
             item["known"] = True
@@ -80,6 +82,10 @@ def records(found: Extraction, source_id: str) -> tuple[list[dict], list[dict]]:
             item["date"] = st.date
         if st.title:
             item["title"] = st.title
+        if st.manner:
+            item["manner"] = st.manner
+        if st.mode:
+            item["mode"] = st.mode
         item["confidence"] = st.confidence
         if st.note:
             item["note"] = st.note

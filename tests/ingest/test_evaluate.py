@@ -5,12 +5,15 @@ from __future__ import annotations
 import csv
 import io
 
-from conftest import REPO, run_kg
+from conftest import FIXTURES, REPO, run_kg
 from kg.ingest.evaluate import Evaluation, evaluate
+
+SEEDS = FIXTURES / "seeds"  # a copy of the five seed articles: data/ may grow
+EVAL = FIXTURES / "evaluate"  # ten articles in other outlets' voices
 
 
 def test_figures_are_computed_for_every_seed_article():
-    report = evaluate(REPO)
+    report = evaluate(REPO, fixtures=SEEDS)
     assert [r.source for r in report.sources] == ["arrest2018", "mayors2017", "resist2016",
                                                   "standfirm2025", "targeting2025"]
     total = report.total
@@ -24,7 +27,7 @@ def test_figures_are_computed_for_every_seed_article():
 
 
 def test_full_gazetteer_is_an_upper_bound_on_entities():
-    held_out, full = evaluate(REPO), evaluate(REPO, held_out=False)
+    held_out, full = evaluate(REPO, fixtures=SEEDS), evaluate(REPO, held_out=False, fixtures=SEEDS)
     assert full.total.entities.recall > held_out.total.entities.recall
 
 
@@ -35,7 +38,47 @@ def test_a_small_project_scores_its_one_statement(mini):
 
 
 def test_evaluate_command_prints_a_table():
-    result = run_kg("evaluate", "--format", "csv")
+    result = run_kg("evaluate", "--fixtures", str(SEEDS), "--format", "csv")
     assert result.returncode == 0, result.stderr
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert rows[0] == Evaluation.COLUMNS and rows[-1][0] == "total" and len(rows) == 7
+
+
+
+
+def test_fixtures_of_other_outlets_are_scored_with_held_out_sources_apart():
+    """Ten articles in other outlets' voices (court ruling, threat, press conference, lawsuit,
+    explainer, ...); three were never looked at while the rules were written."""
+    report = evaluate(REPO, fixtures=EVAL)
+    assert len(report.sources) == 10
+    assert {r.source for r in report.sources if r.source.endswith("(held out)")} == {
+        "capitol2019colorado (held out)", "heraldo2025riverton (held out)", "radio2017police (held out)"}
+    seen, unseen = report.subtotals
+    assert seen.family.gold + unseen.family.gold == report.total.family.gold > 250
+    assert report.total.as_act == 0  # no threat, plan or refusal recorded as the act
+
+
+def test_as_act_counts_a_threat_recorded_as_the_act():
+    """The gold says Noem threatened Riverton (to cut its funding); an extractor that read the
+    act would propose 'withheldFunding' from the same sentence: one threat recorded as the act."""
+    from kg import ontology
+    from kg.builder import curated
+    from kg.ingest.evaluate import _as_act
+
+    data = curated.read(EVAL / "data", EVAL)
+    src = data.sources["ktv2025riverton"]
+    statements = [st for st in data.statements.values() if st.source == "ktv2025riverton" and st.object]
+    at = src.text.index("Homeland Security Secretary Kristi Noem threatened")
+    onto = ontology.load(REPO / "ontology")
+    act = ("KristiNoem", "withheldFunding", "Riverton", (at, at + 120))
+    assert _as_act(None, statements, [(*act, None, False)], data, onto, src.text) == 1
+    assert _as_act(None, statements, [(*act, "threatened", False)], data, onto, src.text) == 0  # with its mode
+
+
+def test_evaluate_command_takes_a_fixture_folder():
+    result = run_kg("evaluate", "--fixtures", str(EVAL), "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0][-1] == "as_act" and [r[0] for r in rows[-3:]] == ["total seen", "total held out", "total"]
+    missing = run_kg("evaluate", "--fixtures", str(REPO / "queries"))
+    assert missing.returncode == 1 and "sources.yaml" in missing.stderr

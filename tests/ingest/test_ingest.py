@@ -15,7 +15,7 @@ from kg.values import is_id
 from kg.ingest import extract, ingest
 from kg.ingest import dates, sentences
 from kg.ingest.rules import rules
-from kg.ingest.review import apply, mark
+from kg.ingest.review import apply, edit, mark, problems
 from kg.text import clean, repair
 
 FIXTURE = FIXTURES / "ingest" / "county_suit.txt"
@@ -30,8 +30,8 @@ def onto():
 
 
 @pytest.fixture(scope="module")
-def data():
-    return curated.read(REPO / "data", REPO)
+def data(seeds_project):
+    return curated.read(seeds_project / "data", seeds_project)
 
 
 def _check_review_file(path: Path, onto) -> dict:
@@ -53,25 +53,25 @@ def _check_review_file(path: Path, onto) -> dict:
 
 
 @pytest.mark.parametrize("source", SEEDS)
-def test_seed_articles_give_reviewable_candidates(source, tmp_path, onto, data):
+def test_seed_articles_give_reviewable_candidates(source, tmp_path, onto, data, seeds_project):
     src = data.sources[source]
     article = tmp_path / f"{source}.txt"
     article.write_text(src.text, encoding="utf-8", newline="")
-    written = ingest(article, REPO, source_id=f"{source}-again", date=src.date, out=tmp_path / "c.yaml")
+    written = ingest(article, seeds_project, source_id=f"{source}-again", date=src.date, out=tmp_path / "c.yaml")
     doc = _check_review_file(written.path, onto)
     assert doc["article"]["date"] == src.date
 
 
-def test_damaged_seed_quotes_keep_the_damage_and_display_repairs_it(tmp_path, onto, data):
+def test_damaged_seed_quotes_keep_the_damage_and_display_repairs_it(tmp_path, onto, data, seeds_project):
     article = tmp_path / "t.txt"
     article.write_text(data.sources["targeting2025"].text, encoding="utf-8", newline="")
-    doc = _check_review_file(ingest(article, REPO, date="2025-02", out=tmp_path / "c.yaml").path, onto)
+    doc = _check_review_file(ingest(article, seeds_project, date="2025-02", out=tmp_path / "c.yaml").path, onto)
     damaged = [st for st in doc["statements"] if "â" in st["quote"]]
     assert damaged and all("â" not in st["display_quote"] for st in damaged)
 
 
-def test_new_article_from_another_outlet(tmp_path, onto):
-    written = ingest(FIXTURE, REPO, date="2025-04-10", outlet="Wire", out=tmp_path / "county.yaml")
+def test_new_article_from_another_outlet(tmp_path, onto, seeds_project):
+    written = ingest(FIXTURE, seeds_project, date="2025-04-10", outlet="Wire", out=tmp_path / "county.yaml")
     doc = _check_review_file(written.path, onto)
     entities = {e["id"]: e for e in doc["entities"]}
     triples = {(s["subject"], s["relation"], s["object"]): s for s in doc["statements"]}
@@ -89,8 +89,8 @@ def test_new_article_from_another_outlet(tmp_path, onto):
     assert written.text_path.read_text(encoding="utf-8") == FIXTURE.read_text(encoding="utf-8")
 
 
-def test_local_tv_story_gives_the_key_candidates(tmp_path, onto):
-    written = ingest(STATION_STORY, REPO, date="2025-03-14", outlet="KVTX", out=tmp_path / "station.yaml")
+def test_local_tv_story_gives_the_key_candidates(tmp_path, onto, seeds_project):
+    written = ingest(STATION_STORY, seeds_project, date="2025-03-14", outlet="KVTX", out=tmp_path / "station.yaml")
     doc = _check_review_file(written.path, onto)
     types = {e["id"]: e["type"] for e in doc["entities"]}
     triples = {(s["subject"], s["relation"], s["object"]): s for s in doc["statements"]}
@@ -128,7 +128,14 @@ def test_local_tv_story_gives_the_key_candidates(tmp_path, onto):
 def test_every_candidate_is_valid_data(mini, article, date):
     """Accepted wholesale, the candidates of a new article pass `kg check` (types, domains, ranges, shapes)."""
     written = ingest(article, mini, date=date, out=mini / "candidates" / "new.yaml")
-    mark(written.path, accept=["all"])
+    doc = yaml.safe_load(written.path.read_text(encoding="utf-8"))
+    for problem in problems(doc, curated.read(mini / "data", mini)):  # as a reviewer would: merge
+        ident, target = problem.split(": --merge ")[1].split(",")[0].split("=")  # what it duplicates
+        if target != "ONE":
+            edit(written.path, mini, merge=[f"{ident}={target}"])
+        else:
+            mark(written.path, accept=[ident], project=mini)  # ambiguous: keep it as new
+    mark(written.path, accept=["all"], project=mini)
     apply(written.path, mini)
     assert kg.check(mini).counts["statements"] >= written.statements
 
