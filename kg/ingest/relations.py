@@ -349,7 +349,6 @@ class _Extractor(Speech, Structure):
         return sorted([*ms, *extra], key=lambda m: m.start) if extra else ms
 
     def wording(self, sentence: Sentence, ms: list[Mention]) -> None:
-        folded = self.folded[sentence.start:sentence.end]
         headline = _headline(sentence.text)
         if self.firing is None:  # every rule's triggers, found once over the whole text
             self.firing = {}

@@ -13,7 +13,6 @@ A mixin of the relation extractor (kg.ingest.relations): it reads and writes its
 from __future__ import annotations
 
 import bisect
-import bisect
 import re
 
 from .forms import fold
