@@ -294,7 +294,7 @@ def edit(path: str | Path, project: Project | str | None = None, *, merge=(), re
         if ent.get("known") or old in data.entities:
             raise KGError(f"'{old}' is an entity data/ already has; rename it there",
                           hint="or merge this candidate into another: --merge ID=TARGET")
-        if not curated.ID_RE.match(new):
+        if not values.is_id(new):
             raise KGError(f"'{new}' is not a valid id", hint="letters, digits, '-', '_' and '.', starting with a letter")
         if new in data.entities or any(e["id"] == new for e in doc["entities"]):
             raise KGError(f"'{new}' is already an entity", hint=f"to make them one, use --merge {old}={new}")
