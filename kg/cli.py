@@ -251,8 +251,11 @@ def _network_filters(command):
                           "(repeatable): opposes, supports, legalAction, policyAction, affiliation, communication."),
         click.option("--type", "types", multiple=True, metavar="CLASS",
                      help="Keep entities of this class, subclasses included (repeatable): Actor, Person, City, ..."),
-        click.option("--as-of", metavar="DATE", help="Keep edges dated on or before DATE (YYYY, YYYY-MM or YYYY-MM-DD)."),
-        click.option("--since", metavar="DATE", help="Keep edges dated on or after DATE."),
+        click.option("--as-of", metavar="DATE", help="By valid time: keep the acts that happened by DATE "
+                     "(YYYY, YYYY-MM or YYYY-MM-DD) and the roles and other states that held on it; "
+                     "a source's date is not a date the fact held."),
+        click.option("--since", metavar="DATE", help="With --as-of or alone: keep what happened or held "
+                     "on or after DATE (undated acts have no place in such a window)."),
         click.option("--confidence", type=click.Choice(("explicit", "implied")),
                      help="explicit: drop edges the sources only imply."),
     ]

@@ -72,6 +72,16 @@ class KG(DefinedNamespace):
     Confidence: object
     Explicit: object
     Implied: object
+    StateRelation: object
+    Rank: object
+    PreferredRank: object
+    NormalRank: object
+    DeprecatedRank: object
+    CaseStatus: object
+    Pending: object
+    InjunctionGranted: object
+    Decided: object
+    Appealed: object
     polarity: object
     cameoCode: object
 
@@ -93,6 +103,7 @@ class KG(DefinedNamespace):
     defendantIn: object
     hasDefendant: object
     filedIn: object
+    caseStatus: object
     ruledOn: object
     ruledFor: object
     ruledAgainst: object
@@ -166,3 +177,6 @@ class KG(DefinedNamespace):
     via: object
     unit: object
     note: object
+    judge: object
+    rank: object
+    rankReason: object

@@ -89,11 +89,20 @@ def ntriples(data: Curated) -> Iterator[str]:
             yield line(node, KG.wikidata, _iri(WD[ent.wikidata]))
 
     explicit, implied = _iri(KG.Explicit), _iri(KG.Implied)
+    ranks = {"preferred": _iri(KG.PreferredRank), "deprecated": _iri(KG.DeprecatedRank)}
     for st in data.statements.values():
         node = _iri(STMT[st.id])
         subject, predicate = _iri(ENT[st.subject]), _iri(KG[st.relation])
-        obj = _iri(ENT[st.object]) if st.object is not None else _number(st.value)
-        yield f"{subject} {predicate} {obj} .\n"
+        if st.object is None:
+            obj = _number(st.value)
+        else:
+            # An object that is no entity is a value of a closed list of the ontology (a case
+            # status): validation allows nothing else.
+            obj = _iri(ENT[st.object] if st.object in data.entities else KG[st.object])
+        rank = st.status or "normal"
+        # As Wikidata's truthy triples: a deprecated statement keeps its record, not its edge.
+        if rank != "deprecated":
+            yield f"{subject} {predicate} {obj} .\n"
         yield f"{node} {a} {_iri(KG.Statement)} .\n"
         yield line(node, RDF.subject, subject)
         yield line(node, RDF.predicate, predicate)
@@ -114,3 +123,9 @@ def ntriples(data: Curated) -> Iterator[str]:
                 yield line(node, prop, _text(value))
         if st.via:
             yield line(node, KG.via, _iri(ENT[st.via]))
+        if st.judge:
+            yield line(node, KG.judge, _iri(ENT[st.judge]))
+        # Normal is the default and is written too, so that a query can ask for it plainly.
+        yield line(node, KG.rank, ranks.get(rank, _iri(KG.NormalRank)))
+        if st.reason:
+            yield line(node, KG.rankReason, _text(st.reason))

@@ -66,6 +66,11 @@ class Statement:
     unit: str | None = None
     note: str | None = None
     occurrence: int = 1
+    #: The judge of a ruling (an entity id).
+    judge: str | None = None
+    #: Wikidata's rank: preferred, normal or deprecated; `reason` says why it is not normal.
+    status: str = "normal"
+    reason: str | None = None
     #: Offsets of the quote in the source text, set once the quote is found.
     start_offset: int | None = None
     end_offset: int | None = None
@@ -163,6 +168,7 @@ _STATEMENT_FIELDS = {
     "confidence": (False, str), "title": (False, str), "start": (False, (str, int)),
     "end": (False, (str, int)), "manner": (False, str), "via": (False, str),
     "unit": (False, str), "note": (False, str), "occurrence": (False, int),
+    "judge": (False, str), "status": (False, str), "reason": (False, str),
 }
 _DATE_FIELDS = ("date", "start", "end")
 

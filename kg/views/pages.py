@@ -36,7 +36,8 @@ from markupsafe import Markup
 from ..network import metrics
 from ..errors import EXIT_ENVIRONMENT, KGError
 from ..namespace import ENT
-from ..network.convert import date_span, edge_date, to_networkx
+from ..network.convert import date_span, edge_date, to_networkx  # noqa: F401
+from ..validtime import holds, state_span, window
 
 if TYPE_CHECKING:
     from ..query.graph import Graph
@@ -186,23 +187,41 @@ def ego(G: nx.MultiDiGraph, node: Hashable, depth: int = 1) -> nx.MultiDiGraph:
     return G.subgraph(reached)
 
 
-def periods(G: nx.MultiDiGraph) -> tuple[list[str], dict[tuple, int]]:
-    """The years (months, when the edges span two years or less) the edges fall in, and for
-    each edge (u, v, key) the first period it belongs to: the graph as of period ``i`` is the
-    edges with ``since <= i`` -- the same edges as ``to_networkx(as_of=periods[i])``.
+def periods(G: nx.MultiDiGraph) -> tuple[list[str], dict[tuple, int], dict[tuple, int]]:
+    """The years (months, when the edges span two years or less) in which edges begin to hold,
+    and for each edge (u, v, key) the first and the last period it belongs to: the graph as of
+    period ``i`` is the edges with ``since <= i <= until`` -- the same edges as
+    ``to_networkx(as_of=periods[i])``, decided by `kg.validtime.holds`. An act stays once it
+    has happened; a state leaves when its valid time ends; an edge in no period is in neither.
 
     >>> G = nx.MultiDiGraph([("a", "b", "s1", {"date": "2016-12-01"}), ("b", "c", "s2", {"published": "2025"}),
-    ...                      ("c", "a", "s3", {"date": "2018-03"})])
+    ...                      ("c", "a", "s3", {"kind": "state", "date": "2018-03"})])
     >>> periods(G)
-    (['2016', '2018', '2025'], {('a', 'b', 's1'): 0, ('b', 'c', 's2'): 2, ('c', 'a', 's3'): 1})
+    (['2016', '2018', '2025'], {('a', 'b', 's1'): 0, ('b', 'c', 's2'): 2, ('c', 'a', 's3'): 1}, {('c', 'a', 's3'): 1})
     """
-    firsts = {(u, v, k): date_span(when)[0] for u, v, k, d in G.edges(keys=True, data=True)
-              if (when := edge_date(d))}
-    years = {first[:4] for first in firsts.values()}
+    begins = {}
+    for u, v, k, d in G.edges(keys=True, data=True):
+        if d.get("kind") == "state":
+            span = state_span(d.get("date"), d.get("start_date"), d.get("end_date"))
+            first = span[0] if span else None
+        elif d.get("date"):
+            first = date_span(d["date"])[0]
+        else:  # known to have happened by the end of its attestation
+            first = date_span(d["published"])[1] if d.get("published") else None
+        if first:
+            begins[u, v, k] = first
+    years = {first[:4] for first in begins.values()}
     width = 4 if len(years) > 2 else 7
-    found = sorted({first[:width] for first in firsts.values()})
-    # An edge is in period p as of p's last day; its own first day falls in p or before.
-    return found, {e: bisect_right(found, first[:width]) - 1 for e, first in firsts.items()}
+    found = sorted({first[:width] for first in begins.values()})
+    windows = [window(as_of=p) for p in found]
+    since, until = {}, {}
+    for u, v, k, d in G.edges(keys=True, data=True):
+        inside = [i for i, w in enumerate(windows) if holds(d, w)] if (u, v, k) in begins else []
+        if inside:
+            since[u, v, k] = inside[0]
+            if d.get("kind") == "state" and inside[-1] < len(found) - 1:
+                until[u, v, k] = inside[-1]
+    return found, since, until
 
 
 def options(nodes: int, edges: int) -> dict[str, Any]:
@@ -260,7 +279,7 @@ def _curves(G: nx.MultiDiGraph) -> dict[tuple, list | None]:
 
 def page_data(G: nx.MultiDiGraph, look: Style, *, focus: Hashable | None = None,
               colours: dict[Hashable, str] | None = None, since: dict[tuple, int] | None = None,
-              link_ego: bool = True) -> dict[str, Any]:
+              until: dict[tuple, int] | None = None, link_ego: bool = True) -> dict[str, Any]:
     """The nodes and edges of one page as plain JSON-ready data, in one pass over `G`."""
     label = lambda n: G.nodes[n].get("label", str(n))  # noqa: E731
     named = set(heapq.nlargest(LABELS, G, key=lambda n: (look.scores.get(n, 0.0), str(n))))
@@ -290,7 +309,8 @@ def page_data(G: nx.MultiDiGraph, look: Style, *, focus: Hashable | None = None,
             "source": f"{source} ({when})" if source and when else source,
             "confidence": d.get("confidence"), "statement": d.get("statement", k),
             "color": look.relation_colours.get(relation, OTHER_COLOUR), "curve": curves[u, v, k],
-            "since": None if since is None else since.get((u, v, k))})
+            "since": None if since is None else since.get((u, v, k)),
+            "until": None if until is None else until.get((u, v, k))})
     return {"nodes": nodes, "edges": edges, "options": options(len(nodes), len(edges))}
 
 
@@ -379,8 +399,8 @@ def render(G: nx.MultiDiGraph, *, title: str, look: Style | None = None, summary
         colours.update(dict.fromkeys(rest, OTHER_COLOUR))
         if rest:
             legend.append(("In none of these", OTHER_COLOUR, len(rest)))
-    steps, since = periods(G) if timeline else ([], None)
-    data = page_data(G, look, focus=focus, colours=colours, since=since, link_ego=not inline)
+    steps, since, until = periods(G) if timeline else ([], None, None)
+    data = page_data(G, look, focus=focus, colours=colours, since=since, until=until, link_ego=not inline)
     node_legend, edge_legend = _legends(G, look, legend)
     documents = {d.get("document") for _, _, d in G.edges(data=True)} - {None}
     summary = summary or (f"{len(G)} entities, {G.number_of_edges()} statements "

@@ -97,14 +97,15 @@
     else if (params.edges.length) show(edgeCard(byEdge[params.edges[0]]));
   });
 
-  // The timeline: every edge knows the first period it belongs to; a period shows the edges
-  // up to it and the entities they touch, on the layout of the whole sequence.
+  // The timeline: every edge knows the first period it belongs to and, for a state whose valid
+  // time ends, the last; a period shows the edges that hold in it and the entities they touch,
+  // on the layout of the whole sequence.
   var periods = data.periods || [];
   var slider = document.getElementById("kg-period");
   function showPeriod(index) {
     var visible = {};
     edges.update(data.edges.map(function (e) {
-      var on = e.since !== null && e.since <= index;
+      var on = e.since !== null && e.since <= index && (e.until === null || index <= e.until);
       if (on) { visible[e.from] = true; visible[e.to] = true; }
       return {id: e.id, hidden: !on};
     }));
