@@ -138,6 +138,7 @@ def _valid_time(st: Statement, rel, published: str | None) -> list[Problem]:
     if st.start and st.end and date_span(st.start)[0] > date_span(st.end)[1]:
         out.append(_problem("valid-time", f"end {st.end} is before start {st.start}", st.loc, st.id,
                             "check both dates against the text"))
+        return out
     if st.date and ((st.start and date_span(st.date)[1] < date_span(st.start)[0])
                     or (st.end and date_span(st.date)[0] > date_span(st.end)[1])):
         out.append(_problem("valid-time", f"date {st.date} lies outside start {st.start or '?'} - end "
