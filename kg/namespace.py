@@ -173,6 +173,7 @@ class KG(DefinedNamespace):
     title: object
     startDate: object
     endDate: object
+    latestEnd: object
     manner: object
     via: object
     unit: object

@@ -114,7 +114,8 @@ def ntriples(data: Curated) -> Iterator[str]:
             yield line(node, KG.startOffset, _number(st.start_offset))
             yield line(node, KG.endOffset, _number(st.end_offset))
         yield line(node, KG.confidence, implied if st.confidence == "implied" else explicit)
-        for prop, value in ((KG.eventDate, st.date), (KG.startDate, st.start), (KG.endDate, st.end)):
+        for prop, value in ((KG.eventDate, st.date), (KG.startDate, st.start), (KG.endDate, st.end),
+                            (KG.latestEnd, st.latest_end)):
             if value:
                 yield line(node, prop, _date(value))
         for prop, value in ((KG.title, st.title), (KG.manner, st.manner), (KG.unit, st.unit),

@@ -61,6 +61,8 @@ class Statement:
     title: str | None = None
     start: str | None = None
     end: str | None = None
+    #: A bound on an undated end: the state had ended by then ('former').
+    latest_end: str | None = None
     manner: str | None = None
     via: str | None = None
     unit: str | None = None
@@ -169,8 +171,9 @@ _STATEMENT_FIELDS = {
     "end": (False, (str, int)), "manner": (False, str), "via": (False, str),
     "unit": (False, str), "note": (False, str), "occurrence": (False, int),
     "judge": (False, str), "status": (False, str), "reason": (False, str),
+    "latest_end": (False, (str, int)),
 }
-_DATE_FIELDS = ("date", "start", "end")
+_DATE_FIELDS = ("date", "start", "end", "latest_end")
 
 
 def _typed_scalar(value: str, accepted) -> object:

@@ -130,14 +130,19 @@ def _valid_time(st: Statement, rel, published: str | None) -> list[Problem]:
     """Valid time that can be true: a span only for a state, an end not before its start, a date
     within the span, and no act dated after the source that reports it was published."""
     out = []
-    if rel is not None and not rel.state and (st.start or st.end):
-        out.append(_problem("valid-time", f"'{st.relation}' is an act, at a point in time; 'start' and "
-                            "'end' are the span of a state (holdsRole, memberOf, caseStatus, ...)",
+    if rel is not None and not rel.state and (st.start or st.end or st.latest_end):
+        out.append(_problem("valid-time", f"'{st.relation}' is an act, at a point in time; 'start', "
+                            "'end' and 'latest_end' are the span of a state (holdsRole, memberOf, caseStatus, ...)",
                             st.loc, st.id, "give when it happened as 'date'"))
         return out
     if st.start and st.end and date_span(st.start)[0] > date_span(st.end)[1]:
         out.append(_problem("valid-time", f"end {st.end} is before start {st.start}", st.loc, st.id,
                             "check both dates against the text"))
+        return out
+    if st.latest_end and ((st.end and date_span(st.end)[0] > date_span(st.latest_end)[1])
+                          or (lower := st.start or st.date) and date_span(lower)[0] > date_span(st.latest_end)[1]):
+        out.append(_problem("valid-time", f"latest_end {st.latest_end} is before the state began or ended",
+                            st.loc, st.id, "latest_end bounds an undated end; check the dates"))
         return out
     if st.date and ((st.start and date_span(st.date)[1] < date_span(st.start)[0])
                     or (st.end and date_span(st.date)[0] > date_span(st.end)[1])):
