@@ -126,10 +126,10 @@ def holds(data: dict[str, Any], win: Window | None) -> bool:
 
 
 def valid_date(data: dict[str, Any]) -> str | None:
-    """When a statement happened or began, as the text gives it (event date, else start, else
-    end); None when it has only its attestation.
+    """When a statement happened or began, as the text gives it (a state's start, else the
+    event date or the date it is said to hold, else its end); None when it is only attested.
 
     >>> valid_date({"published": "2018-01"}) is None
     True
     """
-    return data.get("date") or data.get("start_date") or data.get("end_date")
+    return data.get("start_date") or data.get("date") or data.get("end_date")
