@@ -401,6 +401,7 @@ def render(G: nx.MultiDiGraph, *, title: str, look: Style | None = None, summary
             legend.append(("In none of these", OTHER_COLOUR, len(rest)))
     steps, since, until = periods(G) if timeline else ([], None, None)
     data = page_data(G, look, focus=focus, colours=colours, since=since, until=until, link_ego=not inline)
+    data["periods"] = steps  # view.js reads the slider's periods from the page data
     node_legend, edge_legend = _legends(G, look, legend)
     documents = {d.get("document") for _, _, d in G.edges(data=True)} - {None}
     summary = summary or (f"{len(G)} entities, {G.number_of_edges()} statements "
