@@ -151,3 +151,10 @@ def test_deprecated_titles_are_kept_with_their_reason_but_not_counted(seed_graph
         "Kamala Harris": ("deprecated", "source error"), "Dianne Feinstein": ("deprecated", "source error")}
     assert not seed_graph.query("SELECT ?o WHERE { ent:KamalaHarris kg:holdsRole ?o }").rows()
     assert "Kamala Harris" not in {r["subject"] for r in seed_graph.query("as-of", date="2018-01")}
+
+
+def test_a_lawsuit_node_carries_where_it_stands(seed_graph):
+    G = seed_graph.to_networkx()
+    [status] = G.nodes["SanFranciscoLawsuitAgainstTrump2017"]["status"]
+    assert (status["value"], status["date"], status["document"]) == ("decided", "2025-02", "targeting2025")
+    assert "status" not in G.nodes["DOJLawsuitAgainstIllinoisAndChicago"]  # the text does not say

@@ -36,7 +36,7 @@ TOP = "relatedTo"
 #: list attributes in GraphML, GEXF and CSV).
 JOIN = " | "
 #: Node attributes, in the order exports list them.
-NODE_ATTRIBUTES = ("label", "type", "classes", "aliases", "description", "wikidata", "values")
+NODE_ATTRIBUTES = ("label", "type", "classes", "aliases", "description", "wikidata", "values", "status")
 #: Edge attributes, in the order exports list them. The source document is `document`: a
 #: `source` attribute would collide with the edge ends of node-link JSON, Gephi and CSV edge
 #: lists; role dates are `start_date`/`end_date`, as GEXF reads `start`/`end` as time spans.
@@ -56,7 +56,8 @@ def to_networkx(g: Graph, *, families: Iterable[str] | None = None,
 
     Nodes are entity ids ('DavidChiu') with ``label``, ``type``, ``classes`` (the type and its
     superclasses), ``aliases``, and where known ``description``, ``wikidata`` and ``values``
-    (the count and amount statements about the entity). Edges go from subject to object, keyed
+    (the count and amount statements about the entity) and, for a lawsuit, ``status`` (where
+    it stands: pending, decided, ..., with the date it held). Edges go from subject to object, keyed
     by statement id, with ``relation``, ``families`` (the families its relation belongs to),
     ``polarity`` (hostile, cooperative, neutral), ``sign`` (-1, 1, 0), ``statement``,
     ``document`` (the source), ``quote`` (repaired for display), ``confidence``, ``kind`` ('act',
@@ -98,8 +99,10 @@ def to_networkx(g: Graph, *, families: Iterable[str] | None = None,
             "aliases": row["aliases"].split(JOIN) if row["aliases"] else [],
             "description": row["description"], "wikidata": row["wikidata"]}))
     for row in g.query("network-values"):
-        if row["entity"] in G:
-            G.nodes[row["entity"]].setdefault("values", []).append(_drop_none({
+        if row["entity"] in G and (deprecated or row["rank"] != "deprecated"):
+            # Where a lawsuit stands is its `status`; counts and amounts are its `values`.
+            key = "status" if row["relation"] == "caseStatus" else "values"
+            G.nodes[row["entity"]].setdefault(key, []).append(_drop_none({
                 "relation": row["relation"], "value": row["value"], "unit": row["unit"],
                 "date": row["date"], "document": row["doc"], "statement": row["statement"]}))
 
