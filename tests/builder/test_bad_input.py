@@ -55,6 +55,8 @@ CASES = [
      "memo-004", "- id: memo-004"),
     (STATEMENTS, "    title: Mayor\n", "    title: Mayor\n    end: 2024\n", "valid-time",
      "memo-004", "- id: memo-004"),
+    (STATEMENTS, "    title: Mayor\n", "    title: Mayor\n    latest_end: 2024\n", "valid-time",
+     "memo-004", "- id: memo-004"),
     (STATEMENTS, "    quote: \"its order violates the Tenth Amendment\"\n",
      "    quote: \"its order violates the Tenth Amendment\"\n    date: 2025-03\n", "valid-time",
      "memo-003", "- id: memo-003"),
