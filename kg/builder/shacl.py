@@ -2,7 +2,9 @@
 
 pySHACL walks an rdflib graph in Python and needs minutes for a million triples; the shapes of
 ontology/shapes.ttl use only SHACL Core's plainest components, each of which is one query that
-Oxigraph answers in milliseconds. A shape using anything else is refused rather than skipped, so
+Oxigraph answers in milliseconds; a SHACL-SPARQL constraint (sh:sparql, whose SELECT projects
+$this) is already a query, and is joined to its shape's targets. A shape using anything else is
+refused rather than skipped, so
 no check is lost silently; `kg check --full-shacl` runs pySHACL instead, and the tests compare
 the two on broken graphs.
 """
