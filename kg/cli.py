@@ -258,15 +258,18 @@ def _network_filters(command):
                      "on or after DATE (undated acts have no place in such a window)."),
         click.option("--confidence", type=click.Choice(("explicit", "implied")),
                      help="explicit: drop edges the sources only imply."),
+        click.option("--deprecated", is_flag=True, default=False,
+                     help="Keep deprecated statements too (a source's known errors), which are not counted as facts."),
     ]
     for option in reversed(options):
         command = option(command)
     return command
 
 
-def _filters(families, types, as_of, since, confidence) -> dict:
+def _filters(families, types, as_of, since, confidence, deprecated=False) -> dict:
     return {"families": families or None, "types": types or None,
-            "as_of": (since, as_of) if since else as_of, "confidence": confidence}
+            "as_of": (since, as_of) if since else as_of, "confidence": confidence,
+            **({"deprecated": True} if deprecated else {})}
 
 
 @cli.command()
