@@ -166,7 +166,7 @@ def test_the_command_line_counts_deprecated_statements_only_when_asked(seed_buil
     from conftest import run_kg
 
     def deprecated(*flags):
-        done = run_kg("--store", str(seed_build), "export", "--format", "csv", "-o", str(tmp_path / "x-"), *flags)
+        done = run_kg("--store", str(seed_build), "export", "--format", "csv", "-o", str(tmp_path / "x"), *flags)
         assert done.returncode == 0, done.stderr
         with open(tmp_path / "x-edges.csv", encoding="utf-8") as f:
             return {row["statement"] for row in csv.DictReader(f) if row.get("rank") == "deprecated"}
