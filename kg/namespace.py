@@ -134,6 +134,7 @@ class KG(DefinedNamespace):
     enacted: object
     repealed: object
     implements: object
+    instanceOf: object
     holdsRole: object
     memberOf: object
     hasMember: object
@@ -150,6 +151,7 @@ class KG(DefinedNamespace):
     invited: object
     contacted: object
     participatedIn: object
+    about: object
     count: object
     amount: object
 
