@@ -22,7 +22,6 @@ import html
 import json
 import re
 import shutil
-from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from importlib import resources
@@ -36,7 +35,7 @@ from markupsafe import Markup
 from ..network import metrics
 from ..errors import EXIT_ENVIRONMENT, KGError
 from ..namespace import ENT
-from ..network.convert import date_span, edge_date, to_networkx  # noqa: F401
+from ..network.convert import date_span, to_networkx
 from ..validtime import holds, state_span, window
 
 if TYPE_CHECKING:
