@@ -31,9 +31,11 @@ __all__ = ["KnowledgeGraph", "load"]
 class KnowledgeGraph(graph.Graph):
     """A built graph (see kg.query.graph.Graph for querying) with its analysis and views."""
 
-    def to_networkx(self, *, families=None, types=None, as_of=None, confidence=None):
+    def to_networkx(self, *, families=None, types=None, as_of=None, confidence=None, deprecated=False,
+                    modes=False):
         """The graph as a networkx MultiDiGraph of entities and statements (kg.network.convert)."""
-        return to_networkx(self, families=families, types=types, as_of=as_of, confidence=confidence)
+        return to_networkx(self, families=families, types=types, as_of=as_of, confidence=confidence,
+                           deprecated=deprecated, modes=modes)
 
     def metrics(self, top: int = 10, by: str = "degree", **filters):
         """Centrality, communities, cores, camps, projections and years, as tables (kg.network.metrics)."""

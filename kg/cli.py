@@ -399,19 +399,25 @@ def _network_filters(command):
                           "(repeatable): opposes, supports, legalAction, policyAction, affiliation, communication."),
         click.option("--type", "types", multiple=True, metavar="CLASS",
                      help="Keep entities of this class, subclasses included (repeatable): Actor, Person, City, ..."),
-        click.option("--as-of", type=DATE, help="Keep edges dated on or before DATE (YYYY, YYYY-MM or YYYY-MM-DD)."),
-        click.option("--since", type=DATE, help="Keep edges dated on or after DATE."),
+        click.option("--as-of", type=DATE, help="By valid time: keep the acts that happened by DATE "
+                     "(YYYY, YYYY-MM or YYYY-MM-DD) and the roles and other states that held on it; "
+                     "a source's date is not a date the fact held."),
+        click.option("--since", type=DATE, help="With --as-of or alone: keep what happened or held "
+                     "on or after DATE (undated acts have no place in such a window)."),
         click.option("--confidence", type=click.Choice(("explicit", "implied")),
                      help="explicit: drop edges the sources only imply."),
+        click.option("--deprecated", is_flag=True, default=False,
+                     help="Keep deprecated statements too (a source's known errors), which are not counted as facts."),
     ]
     for option in reversed(options):
         command = option(command)
     return command
 
 
-def _filters(families, types, as_of, since, confidence) -> dict:
+def _filters(families, types, as_of, since, confidence, deprecated=False) -> dict:
     return {"families": families or None, "types": types or None,
-            "as_of": (since, as_of) if since else as_of, "confidence": confidence}
+            "as_of": (since, as_of) if since else as_of, "confidence": confidence,
+            **({"deprecated": True} if deprecated else {})}
 
 
 @cli.command()

@@ -72,6 +72,16 @@ class KG(DefinedNamespace):
     Confidence: object
     Explicit: object
     Implied: object
+    StateRelation: object
+    Rank: object
+    PreferredRank: object
+    NormalRank: object
+    DeprecatedRank: object
+    CaseStatus: object
+    Pending: object
+    InjunctionGranted: object
+    Decided: object
+    Appealed: object
     polarity: object
     cameoCode: object
     ploverCategory: object
@@ -101,6 +111,7 @@ class KG(DefinedNamespace):
     defendantIn: object
     hasDefendant: object
     filedIn: object
+    caseStatus: object
     ruledOn: object
     ruledFor: object
     ruledAgainst: object
@@ -131,6 +142,7 @@ class KG(DefinedNamespace):
     enacted: object
     repealed: object
     implements: object
+    instanceOf: object
     holdsRole: object
     memberOf: object
     hasMember: object
@@ -147,6 +159,7 @@ class KG(DefinedNamespace):
     invited: object
     contacted: object
     participatedIn: object
+    about: object
     count: object
     amount: object
 
@@ -171,7 +184,11 @@ class KG(DefinedNamespace):
     title: object
     startDate: object
     endDate: object
+    latestEnd: object
     manner: object
     via: object
     unit: object
     note: object
+    judge: object
+    rank: object
+    rankReason: object

@@ -30,6 +30,8 @@ class RelationInfo:
     cameo: str | None
     plover: str | None
     parents: tuple[str, ...]
+    #: True for a kg:StateRelation (holds over a span: start, end), False for an act (a point).
+    state: bool = False
 
 
 @dataclass
@@ -96,8 +98,24 @@ class Ontology:
                 domain=self._local(first(RDFS.domain)), range=self._local(first(RDFS.range)),
                 polarity=polarity.lower(), cameo=cameo.value if cameo else None,
                 plover=plover.value if plover else None,
+                state=str(KG.StateRelation) in types,
                 parents=tuple(sorted(p for o in self._objects(iri, RDFS.subPropertyOf)
                                      if (p := self._local(o)))))
+        return out
+
+    @cached_property
+    def enumerations(self) -> dict[str, list[str]]:
+        """Each class that is a closed list of kg individuals (owl:oneOf) -> their local names.
+
+        A relation whose range is one of them (caseStatus -> CaseStatus) takes one of these
+        names as its object instead of an entity id.
+        """
+        out = {}
+        for q in self.store.quads_for_pattern(None, _nn(OWL.oneOf), None):
+            name = self._local(q.subject)
+            if name:
+                out[name] = sorted(m for i in self.store.quads_for_pattern(None, _nn(RDF.type), q.subject)
+                                   if (m := self._local(i.subject)))
         return out
 
     def is_a(self, cls: str, ancestor: str) -> bool:

@@ -8,6 +8,9 @@ Each tests/competency/NN-slug.rq is one SPARQL query, using kg's predefined pref
     # SanFrancisco
     # Portland
 
+A question the graph cannot answer yet (it needs a field or model that does not exist) carries
+`# skip: <reason>` in its header, keeps its expected answer, and is skipped with that reason.
+
 One comment line per expected row, the SELECT variables in order, separated by ' | '. Entities,
 relations and sources are written by their local names; literals as they are. An ASK query
 expects one row, `true` or `false`. Rows are compared as a set, exactly: the answers come from
@@ -45,6 +48,16 @@ def parse(path: Path) -> tuple[str, set[tuple[str, ...]], str]:
     return question, expected, text
 
 
+def skip_reason(path: Path) -> str | None:
+    """The reason given by a `# skip:` header line, if the question is not answerable yet."""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            return None
+        if line[1:].strip().startswith("skip:"):
+            return line[1:].strip().removeprefix("skip:").strip()
+    return None
+
+
 def show(value) -> str:
     """A result value as the expected lines write it."""
     if isinstance(value, float) and value.is_integer():
@@ -75,6 +88,8 @@ def test_the_suite_is_large_enough_and_well_formed():
 @pytest.mark.parametrize("path", QUESTIONS, ids=lambda p: p.stem)
 def test_competency_question(seed_graph, path):
     question, expected, text = parse(path)
+    if reason := skip_reason(path):
+        pytest.skip(reason)
     got = answer(seed_graph, text)
     assert got == expected, (f"{question}\n  missing: {sorted(expected - got)}"
                              f"\n  unexpected: {sorted(got - expected)}")

@@ -99,17 +99,29 @@ def ntriples(data: Curated) -> Iterator[str]:
     integer = f"^^<{XSD.integer}>"
     level = {"implied": _iri(KG.Implied)}
     explicit = _iri(KG.Explicit)
-    dates = [(_iri(KG.eventDate), "date"), (_iri(KG.startDate), "start"), (_iri(KG.endDate), "end")]
+    dates = [(_iri(KG.eventDate), "date"), (_iri(KG.startDate), "start"), (_iri(KG.endDate), "end"),
+             (_iri(KG.latestEnd), "latest_end")]
     texts = [(_iri(KG.title), "title"), (_iri(KG.manner), "manner"), (_iri(KG.unit), "unit"),
              (_iri(KG.note), "note")]
-    p_via, p_mode = _iri(KG.via), _iri(KG.mode)
+    p_via, p_mode, p_judge = _iri(KG.via), _iri(KG.mode), _iri(KG.judge)
+    p_rank, p_reason = _iri(KG.rank), _iri(KG.rankReason)
+    ranks = {"preferred": _iri(KG.PreferredRank), "deprecated": _iri(KG.DeprecatedRank)}
+    normal = _iri(KG.NormalRank)
     stmt, ent, src, kg = f"<{STMT}", f"<{ENT}", f"<{SRC}", f"<{KG}"
     for st in data.statements.values():
         node = f"{stmt}{st.id}>"
         subject, predicate = f"{ent}{st.subject}>", f"{kg}{st.relation}>"
-        obj = f"{ent}{st.object}>" if st.object is not None else _number(st.value)
-        # A threatened, planned, ... act (a mode) is a record only, never the edge.
-        record = (f"{subject} {predicate} {obj} .\n" if st.mode is None else "") + (
+        if st.object is None:
+            obj = _number(st.value)
+        else:
+            # An object that is no entity is a value of a closed list of the ontology (a case
+            # status): validation allows nothing else.
+            obj = f"{ent}{st.object}>" if st.object in data.entities else f"{kg}{st.object}>"
+        rank = st.status or "normal"
+        # As Wikidata's truthy triples: a deprecated statement keeps its record, not its edge;
+        # and a threatened, planned, ... act (a mode) is a record only, never the edge.
+        edge = rank != "deprecated" and st.mode is None
+        record = (f"{subject} {predicate} {obj} .\n" if edge else "") + (
                   f"{node} {a_statement}"
                   f"{node} {p_subject} {subject} .\n{node} {p_predicate} {predicate} .\n"
                   f"{node} {p_object} {obj} .\n{node} {p_source} {src}{st.source}> .\n"
@@ -130,4 +142,10 @@ def ntriples(data: Curated) -> Iterator[str]:
                 record += f"{node} {prop} {_text(value)} .\n"
         if st.via:
             record += f"{node} {p_via} {ent}{st.via}> .\n"
+        if st.judge:
+            record += f"{node} {p_judge} {ent}{st.judge}> .\n"
+        # Normal is the default and is written too, so that a query can ask for it plainly.
+        record += f"{node} {p_rank} {ranks.get(rank, normal)} .\n"
+        if st.reason:
+            record += f"{node} {p_reason} {_text(st.reason)} .\n"
         yield record

@@ -178,11 +178,18 @@ class Statement:
     title: str | None = None
     start: str | None = None
     end: str | None = None
+    #: A bound on an undated end: the state had ended by then ('former').
+    latest_end: str | None = None
     manner: str | None = None
     via: str | None = None
     unit: str | None = None
     note: str | None = None
     occurrence: int = 1
+    #: The judge of a ruling (an entity id).
+    judge: str | None = None
+    #: Wikidata's rank: preferred, normal or deprecated; `reason` says why it is not normal.
+    status: str = "normal"
+    reason: str | None = None
     #: Offsets of the quote in the source text, set once the quote is found.
     start_offset: int | None = None
     end_offset: int | None = None
@@ -308,8 +315,10 @@ _STATEMENT_FIELDS = {
     "confidence": (False, str), "mode": (False, str), "title": (False, str), "start": (False, (str, int)),
     "end": (False, (str, int)), "manner": (False, str), "via": (False, str),
     "unit": (False, str), "note": (False, str), "occurrence": (False, int),
+    "judge": (False, str), "status": (False, str), "reason": (False, str),
+    "latest_end": (False, (str, int)),
 }
-_DATE_FIELDS = ("date", "start", "end")
+_DATE_FIELDS = ("date", "start", "end", "latest_end")
 
 
 def _typed_scalar(value: str, accepted) -> object:

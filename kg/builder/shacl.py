@@ -2,7 +2,9 @@
 
 pySHACL walks an rdflib graph in Python and needs minutes for a million triples; the shapes of
 ontology/shapes.ttl use only SHACL Core's plainest components, each of which is one query that
-Oxigraph answers in milliseconds. A shape using anything else is refused rather than skipped, so
+Oxigraph answers in milliseconds; a SHACL-SPARQL constraint (sh:sparql, whose SELECT projects
+$this) is already a query, and is joined to its shape's targets. A shape using anything else is
+refused rather than skipped, so
 no check is lost silently; `kg check --full-shacl` runs pySHACL instead, and the tests compare
 the two on broken graphs.
 """
@@ -27,7 +29,8 @@ _SUPPORTED = {str(SH[name]) for name in (
     "NodeShape", "PropertyShape", "targetClass", "targetObjectsOf", "targetSubjectsOf",
     "targetNode", "property", "path", "minCount", "maxCount", "datatype", "class", "nodeKind",
     "in", "minLength", "minInclusive", "node", "or", "message", "IRI", "Literal", "BlankNode",
-    "BlankNodeOrIRI", "BlankNodeOrLiteral", "IRIOrLiteral", "name", "description")}
+    "BlankNodeOrIRI", "BlankNodeOrLiteral", "IRIOrLiteral", "name", "description",
+    "sparql", "select", "SPARQLConstraint")}
 _NODE_KINDS = {
     "IRI": "isIRI({v})", "Literal": "isLiteral({v})", "BlankNode": "isBlank({v})",
     "BlankNodeOrIRI": "(isBlank({v}) || isIRI({v}))",
@@ -159,6 +162,20 @@ def _property_check(shapes: _Shapes, prop, path: ox.NamedNode, targets: str, sub
         f"FILTER({' || '.join(broken) or 'false'}) }}", path.value, message)
 
 
+def _sparql_check(shapes: _Shapes, constraint, targets: str, origin: Path) -> _Check:
+    """A SHACL-SPARQL constraint: its SELECT, whose rows are the violating ``$this``, joined to
+    the shape's targets (evaluated once for all of them, not once per focus node)."""
+    select = shapes.value(constraint, "select")
+    text = select.value if select is not None else ""
+    head = text.split("{", 1)[0]
+    if "$this" not in head or "PREFIX" in head.upper() or "$" in text.replace("$this", ""):
+        raise KGError(f"{origin}: a sh:select must project $this, with full IRIs and no other "
+                      "pre-bound variable", hint="use 'kg check --full-shacl' (pySHACL)")
+    inner = text.replace("$this", "?focus")
+    return _Check(f"SELECT DISTINCT ?focus WHERE {{ {targets} {{ {inner} }} }}", None,
+                  _message(shapes, constraint, "the node breaks a SPARQL constraint"))
+
+
 def compile_shapes(shapes_path: Path, subclasses=None) -> list[_Check]:
     """Turn every constraint of the shapes file into a violation query.
 
@@ -177,6 +194,8 @@ def compile_shapes(shapes_path: Path, subclasses=None) -> list[_Check]:
             checks.append(_Check(
                 f"SELECT DISTINCT ?focus WHERE {{ {targets} FILTER(!COALESCE({test}, false)) }}",
                 None, _message(shapes, shape, "the node breaks its shape")))
+        for constraint in shapes.values(shape, "sparql"):
+            checks.append(_sparql_check(shapes, constraint, targets, shapes_path))
         for prop in shapes.values(shape, "property"):
             path = shapes.value(prop, "path")
             if not isinstance(path, ox.NamedNode):

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 PREFIX = "analysis-"
 #: Bump when the tables change shape: a snapshot of another version is not read.
-VERSION = "1"
+VERSION = "2"
 _BUILD_KEY, _VERSION_KEY = b"kg.build", b"kg.snapshot"
 _KG = PREFIXES["kg"]
 
@@ -65,11 +65,22 @@ class _Context:
                          for name in relations}
         self.polarity = {name: _polarity(onto, info.iri) for name, info in relations.items()}
         self.cameo = {name: info.cameo for name, info in relations.items()}
+        self.kind = {name: "state" if info.state else "act" for name, info in relations.items()}
+        self.labels = _labels(onto)
         self.datatype = {name for name, info in relations.items() if info.datatype}
         parents = onto.class_parents
         self.ancestors = {name: " ".join(sorted(up for up in ups if "Entity" in parents.get(up, ())))
                           for name, ups in parents.items() if "Entity" in ups}
         self.published = {src.id: src.date for src in data.sources.values()}
+
+
+def _labels(onto: Ontology) -> dict[str, str]:
+    """The labels of the ontology's own terms, by local name (a case status's value)."""
+    import pyoxigraph as ox
+
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    return {q.subject.value.removeprefix(_KG): q.object.value for q in onto.store.quads_for_pattern(None, label, None)
+            if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(_KG)}
 
 
 def _polarity(onto: Ontology, iri: str) -> str | None:
@@ -104,6 +115,7 @@ STATEMENT_COLUMNS: dict[str, tuple[str, Row]] = {
     "families": ("string", lambda s, c: c.families[s.relation]),
     "polarity": ("string", lambda s, c: c.polarity[s.relation]),
     "cameo": ("string", lambda s, c: c.cameo[s.relation]),
+    "kind": ("string", lambda s, c: c.kind[s.relation]),
     "date": ("string", lambda s, c: s.date),
     "published": ("string", lambda s, c: c.published[s.source]),
     "doc": ("string", lambda s, c: s.source),
@@ -114,16 +126,22 @@ STATEMENT_COLUMNS: dict[str, tuple[str, Row]] = {
     "title": ("string", lambda s, c: s.title),
     "start": ("string", lambda s, c: s.start),
     "end": ("string", lambda s, c: s.end),
+    "rank": ("string", lambda s, c: s.status or "normal"),
+    "reason": ("string", lambda s, c: s.reason),
+    "judge": ("string", lambda s, c: s.judge),
+    "mode": ("string", lambda s, c: s.mode),
 }
 VALUE_COLUMNS: dict[str, tuple[str, Row]] = {
     "statement": ("string", lambda s, c: s.id),
     "entity": ("string", lambda s, c: s.subject),
     "relation": ("string", lambda s, c: s.relation),
-    "value": ("string", lambda s, c: repr(s.value)),  # as the N-Triples lexical form: see `number`
+    # A number as its N-Triples lexical form (see `number`); a case status as its label.
+    "value": ("string", lambda s, c: repr(s.value) if s.object is None else c.labels[s.object]),
     "unit": ("string", lambda s, c: s.unit),
-    "date": ("string", lambda s, c: s.date),
+    "date": ("string", lambda s, c: s.start or s.date),
     "doc": ("string", lambda s, c: s.source),
     "quote": ("string", lambda s, c: clean(s.quote)),
+    "rank": ("string", lambda s, c: s.status or "normal"),
 }
 TERM_COLUMNS: dict[str, tuple[str, Row]] = {
     "kind": ("string", lambda t, c: t[0]),
@@ -145,9 +163,10 @@ def write(directory: Path, build: str, data: Curated, onto: Ontology) -> None:
                    + [("relation", name, fams, ctx.polarity[name]) for name, fams in ctx.families.items()])
     tables = {
         "entities": (ENTITY_COLUMNS, entities),
-        "statements": (STATEMENT_COLUMNS, [s for s in statements if s.object is not None]),
-        "values": (VALUE_COLUMNS, sorted((s for s in statements if s.object is None
-                                          and s.relation in ctx.datatype),
+        "statements": (STATEMENT_COLUMNS, [s for s in statements if s.object in data.entities]),
+        # Counts and amounts (a literal), and where each lawsuit stands (a term of the ontology).
+        "values": (VALUE_COLUMNS, sorted((s for s in statements if (s.object is None and s.relation in ctx.datatype)
+                                          or (s.object is not None and s.object not in data.entities)),
                                          key=lambda s: (s.subject, s.id))),
         "terms": (TERM_COLUMNS, terms),
     }

@@ -14,6 +14,11 @@ from .curated import Curated, Loc, Statement
 from ..errors import Problem
 from ..ontology import Ontology
 from ..text import clean
+from ..validtime import date_span
+
+RANKS = ("preferred", "normal", "deprecated")
+#: Relations a judge qualifier may go with: a court's rulings.
+RULINGS = ("ruledOn", "ruledFor", "ruledAgainst")
 
 WIKIDATA_RE = re.compile(r"^Q[1-9]\d*\Z")  # \Z: "$" would let "Q42\n" through
 
@@ -82,8 +87,15 @@ def check(data: Curated, onto: Ontology) -> list[Problem]:
         if st.confidence not in ("explicit", "implied"):
             problems.append(_problem("schema", f"confidence '{st.confidence}' is not explicit or implied",
                                      st.loc, st.id, "use 'explicit' or 'implied'"))
-        for role in ("subject", "object", "via"):
+        members = onto.enumerations.get(rel.range) if rel is not None else None
+        if members is not None and st.object is not None and st.object not in members:
+            problems.append(_problem("range", f"'{st.relation}' takes one of {', '.join(members)} as "
+                                     f"object, not '{st.object}'", st.loc, st.id,
+                                     _did_you_mean(st.object, members) or "see ontology/kg.ttl"))
+        for role in ("subject", "object", "via", "judge"):
             ref = getattr(st, role)
+            if role == "object" and members is not None:
+                continue
             if ref is not None and ref not in data.entities:
                 problems.append(_problem("unknown-entity",
                                          f"{role} '{ref}' is not defined in data/entities/", st.loc,
@@ -99,7 +111,70 @@ def check(data: Curated, onto: Ontology) -> list[Problem]:
             st.start_offset, st.end_offset = found
         if rel is not None and not rel.datatype:
             problems.extend(_domain_range(st, rel, data, onto))
+        problems.extend(_rank(st))
+        problems.extend(_valid_time(st, rel, source.date))
+        problems.extend(_judge(st, data, onto))
     return problems
+
+
+def _rank(st: Statement) -> list[Problem]:
+    """Wikidata's ranks: a deprecated statement says why; a reason goes with a rank."""
+    status = st.status or "normal"
+    if status not in RANKS:
+        return [_problem("rank", f"status '{status}' is not preferred, normal or deprecated", st.loc,
+                         st.id, _did_you_mean(status, RANKS) or "use preferred, normal or deprecated")]
+    if status == "deprecated" and not st.reason:
+        return [_problem("rank", "a deprecated statement needs a reason", st.loc, st.id,
+                         "add 'reason:', e.g. 'source error'")]
+    if status == "normal" and st.reason:
+        return [_problem("rank", "'reason' explains a preferred or deprecated status, and this one is normal",
+                         st.loc, st.id, "add 'status: deprecated' (or preferred), or drop 'reason'")]
+    return []
+
+
+def _valid_time(st: Statement, rel, published: str | None) -> list[Problem]:
+    """Valid time that can be true: a span only for a state, an end not before its start, a date
+    within the span, and no act dated after the source that reports it was published."""
+    out = []
+    if rel is not None and not rel.state and (st.start or st.end or st.latest_end):
+        out.append(_problem("valid-time", f"'{st.relation}' is an act, at a point in time; 'start', "
+                            "'end' and 'latest_end' are the span of a state (holdsRole, memberOf, caseStatus, ...)",
+                            st.loc, st.id, "give when it happened as 'date'"))
+        return out
+    if st.start and st.end and date_span(st.start)[0] > date_span(st.end)[1]:
+        out.append(_problem("valid-time", f"end {st.end} is before start {st.start}", st.loc, st.id,
+                            "check both dates against the text"))
+        return out
+    if st.latest_end and ((st.end and date_span(st.end)[0] > date_span(st.latest_end)[1])
+                          or (lower := st.start or st.date) and date_span(lower)[0] > date_span(st.latest_end)[1]):
+        out.append(_problem("valid-time", f"latest_end {st.latest_end} is before the state began or ended",
+                            st.loc, st.id, "latest_end bounds an undated end; check the dates"))
+        return out
+    if st.date and ((st.start and date_span(st.date)[1] < date_span(st.start)[0])
+                    or (st.end and date_span(st.date)[0] > date_span(st.end)[1])):
+        out.append(_problem("valid-time", f"date {st.date} lies outside start {st.start or '?'} - end "
+                            f"{st.end or '?'}", st.loc, st.id,
+                            "the date is when the text says the state held; check the dates"))
+    if rel is not None and not rel.state and st.date and published \
+            and date_span(st.date)[0] > date_span(published)[1]:
+        out.append(_problem("valid-time", f"dated {st.date}, after its source was published ({published}): "
+                            "an act reported cannot have happened later", st.loc, st.id,
+                            "a planned or threatened act is a threat or a plan, not the act; "
+                            "or fix the date"))
+    return out
+
+
+def _judge(st: Statement, data: Curated, onto: Ontology) -> list[Problem]:
+    if st.judge is None:
+        return []
+    if st.relation not in RULINGS:
+        return [_problem("schema", f"'judge' qualifies a ruling ({', '.join(RULINGS)}), not "
+                         f"'{st.relation}'", st.loc, st.id, "drop 'judge', or make it a ruling")]
+    ent = data.entities.get(st.judge)
+    if ent is not None and ent.type in onto.class_parents and not onto.is_a(ent.type, "Person"):
+        return [_problem("range", f"judge '{st.judge}' is a {ent.type}, not a Person", st.loc, st.id,
+                         "the court is the statement's subject; the judge is a person")]
+    return []
 
 
 def _domain_range(st: Statement, rel, data: Curated, onto: Ontology) -> list[Problem]:

@@ -138,8 +138,9 @@ def _inverses(onto) -> dict[str, str]:
 def _known_for(data: curated.Curated, source: str, held_out: bool) -> dict[str, curated.Entity]:
     if not held_out:
         return dict(data.entities)
+    # Entities only: a case status (caseStatus's object) is a value of the ontology.
     used = {x for st in data.statements.values() if st.source != source
-            for x in (st.subject, st.object, st.via) if x}
+            for x in (st.subject, st.object, st.via) if x in data.entities}
     other_text = norm(" ".join(clean(s.text) for sid, s in data.sources.items() if sid != source))
     known = {}
     for ident in used:
@@ -277,9 +278,9 @@ def evaluate(project: Project | str | None = None, *, held_out: bool = True,
     total = Result("total")
     for sid in sources or sorted(data.sources):
         src = data.sources[sid]
-        statements = [st for st in data.statements.values() if st.source == sid and st.object]
+        statements = [st for st in data.statements.values() if st.source == sid and st.object in data.entities]
         gold_ids = {x for st in data.statements.values() if st.source == sid
-                    for x in (st.subject, st.object, st.via) if x}
+                    for x in (st.subject, st.object, st.via) if x in data.entities}
         known = _known_for(data, sid, held_out)
         roles = titles_of(st for st in data.statements.values() if (st.source != sid or not held_out)
                           and st.subject in known)

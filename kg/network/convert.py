@@ -14,7 +14,6 @@ True
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 from typing import TYPE_CHECKING, Any, Iterable
 
@@ -23,6 +22,7 @@ import networkx as nx
 from ..builder import snapshot
 from ..errors import KGError
 from ..query.graph import gc_paused
+from ..validtime import DateLike, Window, date_span, holds, valid_date, window as _window  # noqa: F401
 
 if TYPE_CHECKING:
     from ..query.graph import Graph
@@ -38,39 +38,46 @@ TOP = "relatedTo"
 #: Between the items of a list, where one value must hold them (aliases in queries/nodes.rq,
 #: list attributes in GraphML, GEXF and CSV).
 JOIN = " | "
-DateLike = str | dt.date
-Window = tuple[DateLike | None, DateLike | None]
 #: Node attributes, in the order exports list them.
-NODE_ATTRIBUTES = ("label", "type", "classes", "aliases", "description", "wikidata", "values")
+NODE_ATTRIBUTES = ("label", "type", "classes", "aliases", "description", "wikidata", "values", "status")
 #: Edge attributes, in the order exports list them. The source document is `document`: a
 #: `source` attribute would collide with the edge ends of node-link JSON, Gephi and CSV edge
 #: lists; role dates are `start_date`/`end_date`, as GEXF reads `start`/`end` as time spans.
-EDGE_ATTRIBUTES = ("relation", "statement", "document", "date", "published", "quote", "polarity", "sign",
-                   "families", "confidence", "cameo", "manner", "via", "title", "start_date", "end_date")
+EDGE_ATTRIBUTES = ("relation", "statement", "document", "kind", "date", "published", "quote", "polarity",
+                   "sign", "families", "confidence", "cameo", "manner", "via", "title", "start_date",
+                   "end_date", "rank", "rank_reason", "judge", "mode")
 #: The column of queries/edges.rq each edge attribute comes from, where the names differ.
-_EDGE_COLUMNS = {"document": "doc", "start_date": "start", "end_date": "end"}
+_EDGE_COLUMNS = {"document": "doc", "start_date": "start", "end_date": "end", "rank_reason": "reason"}
 
 
 @gc_paused()  # a graph of many small dicts, without cycles: see gc_paused
 def to_networkx(g: Graph, *, families: Iterable[str] | None = None,
-                types: Iterable[str] | None = None, as_of: DateLike | Window | None = None,
-                confidence: str | None = None) -> nx.MultiDiGraph:
+                types: Iterable[str] | None = None,
+                as_of: DateLike | tuple[DateLike | None, DateLike | None] | None = None,
+                confidence: str | None = None, deprecated: bool = False,
+                modes: bool = False) -> nx.MultiDiGraph:
     """The graph as a MultiDiGraph: one node per entity, one edge per statement.
 
     Nodes are entity ids ('DavidChiu') with ``label``, ``type``, ``classes`` (the type and its
     superclasses), ``aliases``, and where known ``description``, ``wikidata`` and ``values``
-    (the count and amount statements about the entity). Edges go from subject to object, keyed
+    (the count and amount statements about the entity) and, for a lawsuit, ``status`` (where
+    it stands: pending, decided, ..., with the date it held). Edges go from subject to object, keyed
     by statement id, with ``relation``, ``families`` (the families its relation belongs to),
     ``polarity`` (hostile, cooperative, neutral), ``sign`` (-1, 1, 0), ``statement``,
-    ``document`` (the source), ``quote`` (repaired for display), ``confidence``, and where known
-    ``date`` (of the event), ``published`` (of the source), ``cameo``, ``manner``, ``via``,
-    ``title``, ``start_date``, ``end_date``. Two sources for one edge give two parallel edges.
+    ``document`` (the source), ``quote`` (repaired for display), ``confidence``, ``kind`` ('act',
+    or 'state' for a relation that holds over a span), ``rank`` (preferred, normal, deprecated),
+    and where known ``date`` (valid time: when the act happened, or a time the state held),
+    ``start_date`` and ``end_date`` (of a state), ``published`` (the source's date: when it was
+    attested, never when it held), ``rank_reason``, ``mode``, ``cameo``, ``manner``, ``via``, ``title``,
+    ``judge``. Two sources for one edge give two parallel edges.
 
     Filters: ``families`` keeps edges whose relation is one of these or a sub-relation of one;
-    ``types`` keeps entities of these classes or their subclasses; ``as_of`` keeps edges dated
-    (by event, else by source) on or before a date, or within a ``(start, end)`` window;
-    ``confidence='explicit'`` drops implied edges. An edge filter also drops the entities it
-    leaves without an edge.
+    ``types`` keeps entities of these classes or their subclasses; ``as_of`` keeps, by valid
+    time (`kg.validtime.holds`), the acts that happened by a date and the states that held on
+    it, or what happened or held within a ``(since, until)`` window; ``confidence='explicit'``
+    drops implied edges; deprecated statements are left out unless ``deprecated=True``, and acts
+    that were only threatened, planned, attempted, denied or imagined (``mode``) unless ``modes=True``. An
+    edge filter also drops the entities it leaves without an edge.
 
     >>> import kg
     >>> G = to_networkx(kg.load(), types={"Actor"}, as_of="2017")
@@ -99,8 +106,10 @@ def to_networkx(g: Graph, *, families: Iterable[str] | None = None,
             "aliases": sorted(row["aliases"].split(JOIN)) if row["aliases"] else [],
             "description": row["description"], "wikidata": row["wikidata"]}))
     for row in tables.dicts("values"):
-        if row["entity"] in G:
-            G.nodes[row["entity"]].setdefault("values", []).append(_drop_none({
+        if row["entity"] in G and (deprecated or row["rank"] != "deprecated"):
+            # Where a lawsuit stands is its `status`; counts and amounts are its `values`.
+            key = "status" if row["relation"] == "caseStatus" else "values"
+            G.nodes[row["entity"]].setdefault(key, []).append(_drop_none({
                 "relation": row["relation"], "value": row["value"], "unit": row["unit"],
                 "date": row["date"], "document": row["doc"], "statement": row["statement"]}))
 
@@ -113,7 +122,7 @@ def to_networkx(g: Graph, *, families: Iterable[str] | None = None,
         at[c] for c in ("source", "target", "families", "polarity", "confidence"))
     cells = [(a, len(at) if a == "sign" else at[_EDGE_COLUMNS.get(a, a)]) for a in EDGE_ATTRIBUTES]
     lineages: dict[str, tuple[set[str], list[str]]] = {}
-    touched = set()
+    touched, unranked = set(), set()
     for row in edge_rows:
         u, v = row[source], row[target]
         if u not in G or v not in G:
@@ -129,52 +138,30 @@ def to_networkx(g: Graph, *, families: Iterable[str] | None = None,
         row[families] = list(tops)
         row.append(SIGN.get(row[polarity], 0))  # the sign, in the cell after the last column
         data = {a: row[i] for a, i in cells if row[i] is not None}
-        if window is not None and not _in_window(edge_date(data), window):
+        if (not deprecated and data.get("rank") == "deprecated") or (not modes and data.get("mode")):
+            unranked.update((u, v))  # not facts: a source's known error, an act that did not happen
+            continue
+        if not holds(data, window):
             continue
         G.add_edge(u, v, data["statement"], **data)
         touched.update((u, v))
     if wanted_families is not None or window is not None or accepted is not None:
         G.remove_nodes_from([n for n in list(G) if n not in touched])
+    else:  # only what a deprecated statement alone linked goes with it
+        G.remove_nodes_from(unranked - touched)
     return G
 
 
 def edge_date(data: dict[str, Any]) -> str | None:
-    """When an edge held: its event date, else its source's publication date.
+    """When an edge happened or began, as a text gives it; None when it is only attested (its
+    source's date says when it was reported, not when it held). See `kg.validtime`.
 
-    >>> edge_date({"published": "2018-01"})
-    '2018-01'
+    >>> edge_date({"published": "2018-01"}) is None
+    True
+    >>> edge_date({"kind": "state", "start_date": "2017", "published": "2018-01"})
+    '2017'
     """
-    return data.get("date") or data.get("published")
-
-
-def date_span(value: DateLike) -> tuple[str, str]:
-    """The first and last day a date of 1, 2 or 3 parts can mean, as ISO strings.
-
-    >>> date_span("2017-02")
-    ('2017-02-01', '2017-02-31')
-    """
-    text = value.isoformat() if isinstance(value, dt.date) else str(value).strip()
-    parts = text.split("-")
-    if not (1 <= len(parts) <= 3 and all(p.isdigit() and len(p) == n for p, n in zip(parts, (4, 2, 2)))):
-        raise KGError(f"bad date {value!r}", hint="write YYYY, YYYY-MM or YYYY-MM-DD")
-    # Lexical order of ISO dates is time order, so an impossible '-31' still bounds the month.
-    first = "-".join(parts + ["01"] * (3 - len(parts)))
-    last = "-".join(parts + ["12", "31"][len(parts) - 1:]) if len(parts) < 3 else text
-    return first, last
-
-
-def _window(as_of) -> tuple[str, str] | None:
-    if as_of is None:
-        return None
-    start, end = as_of if isinstance(as_of, tuple) else (None, as_of)
-    return (date_span(start)[0] if start else "0000", date_span(end)[1] if end else "9999")
-
-
-def _in_window(value: str | None, window: tuple[str, str]) -> bool:
-    if not value:
-        return False  # an edge of unknown time belongs to no window
-    first, last = date_span(value)
-    return first <= window[1] and last >= window[0]
+    return valid_date(data)
 
 
 class Tables:

@@ -18,7 +18,7 @@ import networkx as nx
 
 from ..errors import KGError
 from .metrics import collapse
-from .convert import CONFIDENCE
+from .convert import CONFIDENCE, edge_date
 
 Node = Hashable
 
@@ -51,7 +51,7 @@ def _best(statements: list[tuple[Node, Node, str, dict]]) -> tuple[Node, Node, s
     def rank(item):
         _, _, key, d = item
         level = CONFIDENCE.index(d["confidence"]) if d.get("confidence") in CONFIDENCE else len(CONFIDENCE)
-        return (level, not d.get("sign"), not d.get("quote"), not d.get("date"), str(key))
+        return (level, not d.get("sign"), not d.get("quote"), not edge_date(d), str(key))
 
     return min(statements, key=rank)
 
@@ -86,7 +86,7 @@ def explained_path(G: nx.MultiDiGraph, a: Node, b: Node) -> list[Hop]:
                       + [(v, u, k, d) for k, d in G.get_edge_data(v, u, default={}).items()])
         s, o, key, d = _best(statements)
         hops.append(Hop(subject=s, relation=d.get("relation", ""), object=o, forward=(s == u),
-                        statement=d.get("statement", str(key)), quote=d.get("quote"), date=d.get("date"),
+                        statement=d.get("statement", str(key)), quote=d.get("quote"), date=edge_date(d),
                         document=d.get("document"), subject_label=label(s), object_label=label(o),
                         others=len(statements) - 1))
     return hops

@@ -38,7 +38,8 @@ from . import labels, layouts
 from ..errors import EXIT_ENVIRONMENT, KGError
 from ..namespace import ENT
 from ..network import metrics
-from ..network.convert import date_span, to_networkx
+from ..network.convert import to_networkx
+from ..validtime import date_span, state_span
 
 if TYPE_CHECKING:
     from ..query.graph import Graph
@@ -95,25 +96,24 @@ def words(name: str) -> str:
 
 
 def valid_time(d: dict[str, Any]) -> tuple[str, str] | None:
-    """When a statement held, as (first day, last day) ISO strings, for the date slider: an
-    event by its date, a role by its start and end (open ends run to the edge of time); None
-    when the source gives no time (the date it was reported is not when it held).
+    """When a statement held, as (first day, last day) ISO strings, for the date slider: an act
+    by its date, a state (a role, a membership, a case's status) over the span the texts give
+    (kg.validtime); None when the source gives no time (the date it was reported is not when it
+    held).
 
     The one place the views read valid time from the export's attributes.
 
-    >>> valid_time({"date": "2017-01"}), valid_time({"start_date": "2025-01-20"})
-    (('2017-01-01', '2017-01-31'), ('2025-01-20', '9999-12-31'))
+    >>> valid_time({"date": "2017-01"}), valid_time({"kind": "state", "start_date": "2025-01-20"})
+    (('2017-01-01', '2017-01-31'), ('2025-01-20', '2025-01-20'))
     """
-    return _span(d.get("date"), d.get("start_date"), d.get("end_date"))
+    return _span(d.get("kind") == "state", d.get("date"), d.get("start_date"), d.get("end_date"))
 
 
 @functools.lru_cache(maxsize=65536)  # a graph has far fewer distinct dates than statements
-def _span(date: str | None, start: str | None, end: str | None) -> tuple[str, str] | None:
-    if start or end:
-        return (date_span(start)[0] if start else "0000-01-01", date_span(end)[1] if end else "9999-12-31")
-    if date:
-        return date_span(date)
-    return None
+def _span(state: bool, date: str | None, start: str | None, end: str | None) -> tuple[str, str] | None:
+    if state:
+        return state_span(date, start, end)
+    return date_span(date) if date else None
 
 
 @dataclass

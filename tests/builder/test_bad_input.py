@@ -48,6 +48,28 @@ CASES = [
      "relation: holdsRole\n    object: TenthAmendment", "range", "memo-004", "- id: memo-004"),
     (STATEMENTS, "  - id: memo-002\n", "  - id: memo-001\n", "duplicate-id", "memo-001",
      "- id: memo-001\n    subject: Springfield\n    relation: asserts"),
+    # Valid time: a span only for a state, ends after starts, no act after its source's date.
+    (STATEMENTS, "    date: 2025-02-07\n  - id: memo-002", "    date: 2025-02-07\n    start: 2025\n  - id: memo-002",
+     "valid-time", "memo-001", "- id: memo-001"),
+    (STATEMENTS, "    title: Mayor\n", "    title: Mayor\n    start: 2025-02\n    end: 2024\n", "valid-time",
+     "memo-004", "- id: memo-004"),
+    (STATEMENTS, "    title: Mayor\n", "    title: Mayor\n    end: 2024\n", "valid-time",
+     "memo-004", "- id: memo-004"),
+    (STATEMENTS, "    title: Mayor\n", "    title: Mayor\n    latest_end: 2024\n", "valid-time",
+     "memo-004", "- id: memo-004"),
+    (STATEMENTS, "    quote: \"its order violates the Tenth Amendment\"\n",
+     "    quote: \"its order violates the Tenth Amendment\"\n    date: 2025-03\n", "valid-time",
+     "memo-003", "- id: memo-003"),
+    # Ranks: a deprecated statement says why; a status is one of the three.
+    (STATEMENTS, "    confidence: implied\n", "    confidence: implied\n    status: deprecated\n", "rank",
+     "memo-005", "- id: memo-005"),
+    (STATEMENTS, "    confidence: implied\n", "    confidence: implied\n    status: wrong\n    reason: typo\n",
+     "rank", "memo-005", "- id: memo-005"),
+    (STATEMENTS, "    confidence: implied\n", "    confidence: implied\n    reason: source error\n", "rank",
+     "memo-005", "- id: memo-005"),
+    # Only a ruling has a judge.
+    (STATEMENTS, "    relation: sued\n", "    relation: sued\n    judge: JaneRoe\n", "schema", "memo-001",
+     "- id: memo-001"),
 ]
 
 

@@ -43,7 +43,20 @@ BREAKAGES = {
     "offset not a number": lambda s: s.add(ox.Quad(_n(STMT["memo-004"]), _n(KG.endOffset), ox.Literal("abc"))),
     "source without text": lambda s: [s.remove(q) for q in list(s.quads_for_pattern(_n(SRC.memo), _n(KG.fullText), None))],
     "predicate not a relation": lambda s: s.add(ox.Quad(_n(STMT["memo-005"]), _n("http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate"), LABEL)),
+    # Valid time and ranks (SHACL Core, and SHACL-SPARQL for what compares two values).
+    "span on an act": lambda s: s.add(ox.Quad(_n(STMT["memo-001"]), _n(KG.startDate), _date("2025"))),
+    "end before start": lambda s: [s.add(ox.Quad(_n(STMT["memo-004"]), _n(KG.startDate), _date("2025-02"))),
+                                   s.add(ox.Quad(_n(STMT["memo-004"]), _n(KG.endDate), _date("2024")))],
+    "act after its source": lambda s: s.add(ox.Quad(_n(STMT["memo-003"]), _n(KG.eventDate), _date("2025-03-01"))),
+    "deprecated without reason": lambda s: [s.remove(ox.Quad(_n(STMT["memo-002"]), _n(KG.rank), _n(KG.NormalRank))),
+                                            s.add(ox.Quad(_n(STMT["memo-002"]), _n(KG.rank), _n(KG.DeprecatedRank)))],
+    "two ranks": lambda s: s.add(ox.Quad(_n(STMT["memo-002"]), _n(KG.rank), _n(KG.PreferredRank))),
+    "judge not a person": lambda s: s.add(ox.Quad(_n(STMT["memo-001"]), _n(KG.judge), _n(ENT.Springfield))),
 }
+
+
+def _date(value):
+    return ox.Literal(value, datatype=_n(XSD + {4: "gYear", 7: "gYearMonth", 10: "date"}[len(value)]))
 
 
 def _both(store):

@@ -120,10 +120,11 @@ def test_co_plaintiffs_from_both_directions():
 def test_by_year_ranks_each_years_edges():
     G = nx.MultiDiGraph()
     G.add_edge("a", "b", date="2017-02")
-    G.add_edge("c", "b", published="2025")  # undated event: the source's year
+    G.add_edge("c", "b", date="2025")
     G.add_edge("c", "d", date="2025-01-01")
-    G.add_edge("e", "f")  # no date at all: in no year
-    assert metrics.by_year(G, top=1) == {2017: [("a", 1)], 2025: [("c", 2)]}
+    G.add_edge("g", "h", kind="state", start_date="2016", published="2018")  # a role: from its start
+    G.add_edge("e", "f", published="2025")  # only attested: the source's year is not the event's
+    assert metrics.by_year(G, top=1) == {2016: [("g", 1)], 2017: [("a", 1)], 2025: [("c", 2)]}
     assert metrics.by_year(G, top=1, keep=lambda n: n != "c")[2025] == [("b", 1)]
 
 

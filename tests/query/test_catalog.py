@@ -36,7 +36,8 @@ def by(rows: list[dict], key: str) -> dict:
 # --- the catalog itself ---
 
 def test_every_query_has_a_header_and_answers_on_the_seed_graph(seed_graph):
-    samples = {"entity": "DavidChiu", "name": "Chiu", "source": "targeting2025"}
+    samples = {"entity": "DavidChiu", "name": "Chiu", "source": "targeting2025",
+               "lawsuit": "SanFranciscoLawsuitAgainstTrump2017", "date": "2025-02-05"}
     for name, query in seed_graph.catalog.items():
         assert query.title != name and query.description, f"{name}.rq lacks a title or description"
         if all(p.name in samples for p in query.params):
@@ -84,6 +85,54 @@ def test_lawsuits_lists_every_lawsuit_once(seed_graph):
     rows = seed_graph.query("lawsuits").rows()
     count = seed_graph.query("SELECT (COUNT(?s) AS ?n) WHERE { ?s a kg:Lawsuit }").rows()[0]["n"]
     assert len(rows) == len({r["lawsuit"] for r in rows}) == count
+
+
+def test_every_lawsuit_answers_its_course(seed_graph):
+    """Filed when, by whom, against whom, where, claiming what, decided how (or pending): what
+    the texts give, each step with its quote, and nothing they do not."""
+    suits = [r["lawsuit"] for r in seed_graph.query("lawsuits")]
+    course = {suit: seed_graph.query("case", lawsuit=suit).rows() for suit in suits}
+    for suit, rows in course.items():
+        assert {"filed by"} <= {r["step"] for r in rows}, suit
+        assert all(r["quote"] and r["source"] and r["attested"] for r in rows), suit
+        order = ["filed by", "filed against", "court", "claim", "provision", "ruling", "status"]
+        assert [order.index(r["step"]) for r in rows] == sorted(order.index(r["step"]) for r in rows)
+
+    def steps(suit, step):
+        return {(r["who"], r["what"], r["date"]) for r in course[suit] if r["step"] == step}
+
+    feb7 = "SanFranciscoLawsuitAgainstTrumpAdministration2025"
+    assert {who for who, _, when in steps(feb7, "filed by") if when == "2025-02-07"} == FEB7_PLAINTIFFS
+    assert ("Trump administration", "", "2025-02-07") in steps(feb7, "filed against")
+    assert {what for _, what, _ in steps(feb7, "provision")} == {
+        "Tenth Amendment", "Separation of Powers Doctrine", "Spending Clause", "Due Process Clause",
+        "Administrative Procedure Act"}
+    assert steps(feb7, "ruling") == set() and steps(feb7, "status") == {("", "pending", "2025-02")}
+
+    first = "SanFranciscoLawsuitAgainstTrump2017"
+    rulings = {(who, what) for who, what, _ in steps(first, "ruling")}
+    assert ("U.S. Court of Appeals for the Ninth Circuit", "ruled for San Francisco") in rulings
+    assert ("U.S. Supreme Court", "ruled on: declined to hear the case") in rulings
+    assert steps(first, "status") == {("", "decided", "2025-02")}
+    assert ("Denver Public Schools", "", None) in steps("DenverPublicSchoolsICELawsuit", "filed by")  # suing, undated
+    assert steps("DOJLawsuitAgainstIllinoisAndChicago", "status") == set()  # the text does not say
+
+    table = by(seed_graph.query("lawsuits").rows(), "lawsuit")
+    assert table[feb7]["status"] == "pending (2025-02)"
+    assert table[first]["status"] == "decided (2025-02)"
+    assert "U.S. Supreme Court ruled on: declined to hear the case" in names(table[first]["rulings"])
+
+
+def test_as_of_lists_what_held_on_the_day(seed_graph):
+    rows = seed_graph.query("as-of", date="2018-01-16").rows()
+    held = {(r["subject"], r["title"]) for r in rows if r["relation"] == "holds role"}
+    assert ("Kirstjen Nielsen", "Secretary") in held and ("Jeff Sessions", "Attorney General") in held
+    assert not {p for p, _ in held} & {"Ross Mirkarimi", "Ed Lee", "Kamala Harris", "Pam Bondi"}
+    assert {(r["subject"], r["object"]) for r in seed_graph.query("as-of", date="2025-02")
+            if r["relation"] == "case status"} == {
+        ("San Francisco-led lawsuit against the Trump Administration (Feb. 7, 2025)", "pending"),
+        ("San Francisco's first-term lawsuit against Trump over sanctuary policies", "decided"),
+        ("Denver Public Schools lawsuit over ICE presence in schools", "pending")}  # 2025 meets 2025-02
 
 
 # --- provisions ---
@@ -173,7 +222,8 @@ def test_roles_are_in_time_order_for_each_person(seed_graph):
 
 def test_timeline_holds_every_dated_statement_in_order(seed_graph):
     rows = seed_graph.query("timeline").rows()
-    dated = seed_graph.query("SELECT (COUNT(?st) AS ?n) WHERE { ?st a kg:Statement ; kg:eventDate ?d }").rows()
+    dated = seed_graph.query("""SELECT (COUNT(DISTINCT ?st) AS ?n) WHERE { ?st a kg:Statement ; ?when ?d
+        VALUES ?when { kg:eventDate kg:startDate kg:endDate } FILTER NOT EXISTS { ?st kg:rank kg:DeprecatedRank } }""").rows()
     assert len(rows) == dated[0]["n"]
     assert [r["date"] for r in rows] == sorted(r["date"] for r in rows)
     events = {(r["date"], r["subject"], r["relation"], r["object"]) for r in rows}

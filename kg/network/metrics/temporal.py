@@ -1,4 +1,4 @@
-"""Measures year by year, by the date of each statement."""
+"""Measures year by year, by the valid time of each statement (never its source's date)."""
 
 from __future__ import annotations
 
@@ -15,10 +15,12 @@ __all__ = ["by_year"]
 
 def by_year(G: nx.MultiDiGraph, measure: Callable[[nx.Graph], dict[Node, float]] = None,
             top: int = 5, keep: Callable[[Node], bool] | None = None) -> dict[int, list[tuple[Node, float]]]:
-    """The `top` nodes by `measure` (default: statements) on each year's edges (event date,
-    else the source's date); `keep` limits who is ranked, e.g. to actors.
+    """The `top` nodes by `measure` (default: statements) on each year's edges, by when they
+    happened or began (`edge_date`); an edge known only from its source's date belongs to no
+    year. `keep` limits who is ranked, e.g. to actors.
 
-    >>> G = nx.MultiDiGraph([("a", "b", {"date": "2017-02"}), ("c", "b", {"date": "2025"}), ("c", "d", {"date": "2025"})])
+    >>> G = nx.MultiDiGraph([("a", "b", {"date": "2017-02"}), ("c", "b", {"date": "2025"}), ("c", "d", {"date": "2025"}),
+    ...                      ("d", "e", {"published": "2025"})])
     >>> by_year(G, top=1)
     {2017: [('a', 1)], 2025: [('c', 2)]}
     """
