@@ -203,7 +203,7 @@ def stats(obj: _Context, fmt: str | None) -> None:
     tables = {"stats-types": "Entities by type", "stats-relations": "Statements by relation",
               "stats-sources": "Statements by source",
               "stats-statements": "Statements between two entities (drawn as lines, counted as "
-                                  "edges) and values about one entity"}
+                                  "edges), values about one entity, and records only (not counted as facts)"}
     if fmt == "json":
         output.write_rows(list(tables), [[g.query(n).rows() for n in tables]], "json")
         return
@@ -377,16 +377,12 @@ def viz(obj: _Context, out: str | None, focus: str | None, depth: int, top: int,
     output.write_rows(["file", "title", "entities", "statements", "note"],
                       ([p.file, p.title, p.nodes, p.edges, p.note] for p in views.pages),
                       output.pick_format(fmt), title=f"Views in {views.folder}")
-    stated, drawn = _statement_counts(g)
-    click.echo(f"{drawn} of the {stated} statements are drawn as lines; the other {stated - drawn} state "
-               "a count or amount about one entity and show in its details", err=True)
-    click.echo(f"open {views.index}", err=True)
-
-
-def _statement_counts(g) -> tuple[int, int]:
-    """(statements in the graph, those between two entities: the edges views draw)."""
     counts = g.query("stats-statements").rows()[0]
-    return counts["statements"], counts["between"]
+    click.echo(f"{counts['between']} of the {counts['statements']} statements are drawn as lines; "
+               f"{counts['values']} state a value about one entity (a count, an amount, where a lawsuit "
+               f"stands) and show in its details; {counts['recordsOnly']} are records only, not drawn "
+               "(deprecated, or an act only threatened, planned, attempted, denied or imagined)", err=True)
+    click.echo(f"open {views.index}", err=True)
 
 
 # --- network analysis: kg metrics, kg path, kg export (kg/network/) ---

@@ -61,8 +61,8 @@ def run_kg(*args: str, cwd: Path | None = None, env: dict | None = None) -> subp
 
 
 @pytest.fixture(scope="session")
-def seed_graph(seed_build) -> kg.KnowledgeGraph:
-    return kg.load(REPO, seed_build)
+def seed_graph(seeds_project, seed_build) -> kg.KnowledgeGraph:
+    return kg.load(seeds_project, seed_build)
 
 
 @pytest.fixture

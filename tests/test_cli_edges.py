@@ -142,8 +142,9 @@ def test_viz_writes_into_the_build_folder_not_where_you_stand(tmp_path, seed_bui
     assert f"open {store / 'views' / 'index.html'}" in result.stderr
     # kg viz says which statements it draws, and what the others are
     stated = kg.load(REPO, store).stats()["statements"][0]
-    assert (f"{stated['between']} of the {stated['statements']} statements are drawn as lines; the other "
-            f"{stated['values']} state a count or amount about one entity") in result.stderr
+    assert (f"{stated['between']} of the {stated['statements']} statements are drawn as lines; "
+            f"{stated['values']} state a value about one entity") in result.stderr
+    assert f"{stated['recordsOnly']} are records only, not drawn" in result.stderr
     relative = run_kg("--root", str(REPO), "--store", str(store), "viz", "--top", "0", "--out", "mine", cwd=elsewhere)
     assert relative.returncode == 0 and (elsewhere / "mine" / "graph.html").is_file()
 
@@ -152,8 +153,9 @@ def test_stats_says_which_statements_are_drawn(kg_args, seed_graph):
     result = run_kg(*kg_args, "stats")
     tail = result.stdout.strip().splitlines()[-3:]
     assert tail[0].startswith("# Statements between two entities (drawn as lines, counted as edges)")
-    stated, between, values = map(int, tail[2].split(","))
-    assert stated == sum(r["statements"] for r in seed_graph.stats()["relations"]) == between + values
+    stated, between, values, records_only = map(int, tail[2].split(","))
+    assert stated == sum(r["statements"] for r in seed_graph.stats()["relations"]) == between + values + records_only
+    assert records_only >= 2  # the deprecated 'state senator' titles
     assert between == seed_graph.to_networkx().number_of_edges()
 
 

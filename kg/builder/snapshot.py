@@ -214,13 +214,16 @@ def rows(table) -> tuple[list[str], list[list[Any]]]:
     return table.column_names, [list(r) for r in zip(*columns)]
 
 
-def number(lexical: str) -> int | float:
-    """A `value` cell as the query gives it: int for an xsd:integer, else float.
+def number(lexical: str) -> int | float | str:
+    """A `value` cell as the query gives it: int for an xsd:integer, float for another number,
+    and the text of a value that is no number (where a lawsuit stands).
 
-    >>> number("12"), number("2.5")
-    (12, 2.5)
+    >>> number("12"), number("2.5"), number("pending")
+    (12, 2.5, 'pending')
     """
-    try:
-        return int(lexical)
-    except ValueError:
-        return float(lexical)
+    for kind in (int, float):
+        try:
+            return kind(lexical)
+        except ValueError:
+            pass
+    return lexical

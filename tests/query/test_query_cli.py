@@ -189,4 +189,4 @@ def test_example_script_runs(seed_build):
     assert "Sanctuary policies make cities safer" in out
     printed = [line for line in out.splitlines() if line.strip()]
     assert len(printed) == len(set(printed)), "a line printed twice"
-    assert "Sanctuary policies make cities safer: for Jill Habig [targeting2025, 2 sentences]" in out
+    assert "Sanctuary policies make cities safer: for Jill Habig [targeting2025" in out
