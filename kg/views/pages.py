@@ -106,7 +106,8 @@ def valid_time(d: dict[str, Any]) -> tuple[str, str] | None:
     >>> valid_time({"date": "2017-01"}), valid_time({"kind": "state", "start_date": "2025-01-20"})
     (('2017-01-01', '2017-01-31'), ('2025-01-20', '2025-01-20'))
     """
-    return _span(d.get("kind") == "state", d.get("date"), d.get("start_date"), d.get("end_date"))
+    state = d.get("kind") == "state" or bool(d.get("start_date") or d.get("end_date"))
+    return _span(state, d.get("date"), d.get("start_date"), d.get("end_date"))
 
 
 @functools.lru_cache(maxsize=65536)  # a graph has far fewer distinct dates than statements
