@@ -1,9 +1,11 @@
 """Vocabularies of the project, as attributes so that a typo fails at import time.
 
-`KG` mirrors ontology/kg.ttl term for term (tests/test_ontology.py checks both directions).
+`KG` mirrors ontology/kg.ttl term for term, as rdflib's own vocabularies do (`term: URIRef  #
+its rdfs:comment`; tests/test_ontology.py checks both directions); `K` gives the same terms as
+local names (``K.sued == "sued"``) for code that handles ids rather than IRIs.
 """
 
-from rdflib import Namespace
+from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
 from .prefixes import BASE  # noqa: E402  (one definition, shared with the rdflib-free query path)
@@ -26,169 +28,190 @@ class KG(DefinedNamespace):
     _fail = True
 
     # Entity classes
-    Entity: object
-    Actor: object
-    Person: object
-    Organization: object
-    GovernmentAgency: object
-    Court: object
-    LegislativeBody: object
-    AdvocacyOrganization: object
-    ResearchOrganization: object
-    MediaOrganization: object
-    Jurisdiction: object
-    City: object
-    County: object
-    State: object
-    Country: object
-    Group: object
-    JurisdictionGroup: object
-    Policy: object
-    ExecutiveOrder: object
-    Ordinance: object
-    Memorandum: object
-    Statute: object
-    Program: object
-    AgencyOrder: object
-    LegalProvision: object
-    ConstitutionalProvision: object
-    StatutoryProvision: object
-    LegalDoctrine: object
-    Lawsuit: object
-    Claim: object
-    LegalClaim: object
-    FactualClaim: object
-    Event: object
-    Study: object
-    SourceDocument: object
-    Statement: object
+    Entity: URIRef  # Anything the graph says something about: an actor, a policy, a legal provision, a claim...
+    Actor: URIRef  # Something that acts: a person, an organization, a jurisdiction or a collective group.
+    Person: URIRef  # A human being.
+    Organization: URIRef  # A formal organization.
+    GovernmentAgency: URIRef  # A department, agency or office of a government, including an administration and a pol...
+    Court: URIRef  # A court of law, or the courts collectively.
+    LegislativeBody: URIRef  # A legislature, one of its chambers or one of its committees.
+    AdvocacyOrganization: URIRef  # A nonprofit or association that advocates or litigates for a cause or a profession.
+    ResearchOrganization: URIRef  # A university, think tank or research center.
+    MediaOrganization: URIRef  # A news outlet or broadcaster.
+    Jurisdiction: URIRef  # A governed place acting through its government: a city, county, state or country.
+    City: URIRef  # A city or town.
+    County: URIRef  # A county.
+    State: URIRef  # A state of a federation.
+    Country: URIRef  # A sovereign country.
+    Group: URIRef  # A collective that the sources treat as one actor without it being one organization: 'De...
+    JurisdictionGroup: URIRef  # A set of jurisdictions the sources count or treat together, such as the sanctuary ci...
+    Policy: URIRef  # A rule, order, program or practice adopted by an actor.
+    ExecutiveOrder: URIRef  # An order signed by a chief executive.
+    Ordinance: URIRef  # A local law passed by a city or county.
+    Memorandum: URIRef  # A memo or directive issued inside an administration.
+    Statute: URIRef  # A law passed by a legislature.
+    Program: URIRef  # A government program or plan.
+    AgencyOrder: URIRef  # An order issued by a department or agency.
+    LegalProvision: URIRef  # A rule of law that can be invoked: a constitutional or statutory provision or a doctrine.
+    ConstitutionalProvision: URIRef  # An amendment or clause of a constitution.
+    StatutoryProvision: URIRef  # A statute or a section of one, invoked as law.
+    LegalDoctrine: URIRef  # A principle of law developed by courts, such as the separation of powers.
+    Lawsuit: URIRef  # A case brought before a court.
+    Claim: URIRef  # A proposition that an actor asserts and others may dispute.
+    LegalClaim: URIRef  # A claim that an action or policy is unlawful or lawful, invoking legal provisions, poss...
+    FactualClaim: URIRef  # A contested claim of fact, such as crime rates or costs.
+    Event: URIRef  # Something that happened at a time: a meeting, a hearing, an interview, an election.
+    Study: URIRef  # A study or report with findings.
+    SourceDocument: URIRef  # A stored news article from which statements are drawn.
+    Statement: URIRef  # The provenance record of one relation: rdf:subject, rdf:predicate and rdf:object name t...
 
     # Describing relations
-    Relation: object
-    Polarity: object
-    Hostile: object
-    Cooperative: object
-    Neutral: object
-    Confidence: object
-    Explicit: object
-    Implied: object
-    StateRelation: object
-    Rank: object
-    PreferredRank: object
-    NormalRank: object
-    DeprecatedRank: object
-    CaseStatus: object
-    Pending: object
-    InjunctionGranted: object
-    Decided: object
-    Appealed: object
-    polarity: object
-    cameoCode: object
-    ploverCategory: object
-    ploverContext: object
-    Mode: object
-    Threatened: object
-    Planned: object
-    Attempted: object
-    Denied: object
-    Hypothetical: object
+    Relation: URIRef  # A typed relation of the conflict graph;
+    Polarity: URIRef  # The sign of a relation: hostile, cooperative or neutral.
+    Hostile: URIRef  # The subject acts against the object.
+    Cooperative: URIRef  # The subject acts for or with the object.
+    Neutral: URIRef  # Neither for nor against.
+    Confidence: URIRef  # How directly the source supports a statement.
+    Explicit: URIRef  # The quoted text states the relation.
+    Implied: URIRef  # The quoted text implies the relation without stating it.
+    StateRelation: URIRef  # A relation that holds over a span of time (a role, a membership, where a lawsuit stands...
+    Rank: URIRef  # How a statement stands among what the sources say, as Wikidata ranks statements: prefer...
+    PreferredRank: URIRef  # The statement to take first where several disagree.
+    NormalRank: URIRef  # The default: the statement is taken as the source gives it.
+    DeprecatedRank: URIRef  # Known to be wrong, yet attested: the record stays, with kg:rankReason, and no direct ed...
+    CaseStatus: URIRef  # Where a lawsuit stands, as a source says at a time: the value of kg:caseStatus.
+    Pending: URIRef  # Filed and not yet decided.
+    InjunctionGranted: URIRef  # A court has granted a preliminary injunction or restraining order;
+    Decided: URIRef  # A court has decided the case and no appeal is said to be pending (the rulings say for w...
+    Appealed: URIRef  # A decision in the case has been appealed to a higher court.
+    polarity: URIRef  # Sign of a relation for signed-network analysis: kg:Hostile, kg:Cooperative or kg:Neutral.
+    cameoCode: URIRef  # The CAMEO event code (as used by GDELT) that this relation corresponds to, where one ex...
+    ploverCategory: URIRef  # The PLOVER event category (AGREE, CONSULT, SUPPORT, CONCEDE, COOPERATE, AID, RETREAT, I...
+    ploverContext: URIRef  # The PLOVER context ('future', 'hypothetical') that a mode of kg:Mode corresponds to, wh...
+    Mode: URIRef  # The modality of a statement's act when the source does not report it as done: threatene...
+    Threatened: URIRef  # The subject threatened to do it ('threatened to cut funding');
+    Planned: URIRef  # Announced, intended or scheduled, not yet done ('plans to sue', 'will withhold').
+    Attempted: URIRef  # Tried without (reported) success ('sought to withhold', 'an attempt to cut funding' tha...
+    Denied: URIRef  # Negated or denied by the source or the actor ('did not cooperate', 'denied withholding').
+    Hypothetical: URIRef  # Conditional or hypothetical ('would lose funding if', 'could be prosecuted').
 
     # Relation families
-    relatedTo: object
-    opposes: object
-    supports: object
-    legalAction: object
-    policyAction: object
-    affiliation: object
-    communication: object
+    relatedTo: URIRef  # Top of the relation hierarchy.
+    opposes: URIRef  # Family: the subject acts against the object.
+    supports: URIRef  # Family: the subject acts for or with the object.
+    legalAction: URIRef  # Family: suing, ruling, invoking law and making legal claims.
+    policyAction: URIRef  # Family: signing, issuing, enacting and repealing policies, and what policies do.
+    affiliation: URIRef  # Family: roles, membership, leadership and location.
+    communication: URIRef  # Family: stating, reporting, testifying and asserting or disputing claims.
 
     # Relations
-    sued: object
-    suedBy: object
-    partyTo: object
-    plaintiffIn: object
-    hasPlaintiff: object
-    defendantIn: object
-    hasDefendant: object
-    filedIn: object
-    caseStatus: object
-    ruledOn: object
-    ruledFor: object
-    ruledAgainst: object
-    cited: object
-    citedBy: object
-    invokes: object
-    challenges: object
-    assertedIn: object
-    threatened: object
-    targeted: object
-    targetedBy: object
-    opposed: object
-    criticized: object
-    accused: object
-    investigated: object
-    demanded: object
-    withheldFunding: object
-    refusedToCooperate: object
-    defied: object
-    prohibited: object
-    supported: object
-    cooperatedWith: object
-    authorized: object
-    signed: object
-    signedBy: object
-    issued: object
-    issuedBy: object
-    enacted: object
-    repealed: object
-    implements: object
-    instanceOf: object
-    holdsRole: object
-    memberOf: object
-    hasMember: object
-    partOf: object
-    locatedIn: object
-    leads: object
-    stated: object
-    asserts: object
-    assertedBy: object
-    disputes: object
-    reported: object
-    conducted: object
-    testifiedBefore: object
-    invited: object
-    contacted: object
-    participatedIn: object
-    about: object
-    count: object
-    amount: object
+    sued: URIRef  # The subject filed a lawsuit against the object.
+    suedBy: URIRef  # Inverse of sued: the subject was sued by the object.
+    partyTo: URIRef  # The subject is a party to the lawsuit;
+    plaintiffIn: URIRef  # The subject brought the lawsuit.
+    hasPlaintiff: URIRef  # Inverse of plaintiffIn.
+    defendantIn: URIRef  # The lawsuit was brought against the subject.
+    hasDefendant: URIRef  # Inverse of defendantIn.
+    filedIn: URIRef  # The lawsuit was brought before the court.
+    caseStatus: URIRef  # Where the lawsuit stands (pending, injunction granted, decided, appealed), as the quote...
+    ruledOn: URIRef  # The court decided on the object (a lawsuit, policy or claim);
+    ruledFor: URIRef  # The court ruled in favour of the object.
+    ruledAgainst: URIRef  # The court ruled against the object.
+    cited: URIRef  # The subject invoked the object (a legal provision, policy, study or precedent) in suppo...
+    citedBy: URIRef  # Inverse of cited.
+    invokes: URIRef  # The legal claim rests on the legal provision.
+    challenges: URIRef  # The legal claim is made against the object (a policy, action or actor).
+    assertedIn: URIRef  # The legal claim is made in the lawsuit (its venue).
+    threatened: URIRef  # The subject threatened the object;
+    targeted: URIRef  # The subject (an actor or a policy) aims its action at the object.
+    targetedBy: URIRef  # Inverse of targeted.
+    opposed: URIRef  # The subject resisted, rejected or argued against the object.
+    criticized: URIRef  # The subject criticized or denounced the object.
+    accused: URIRef  # The subject accused the object of wrongdoing.
+    investigated: URIRef  # The subject opened or announced an investigation into the object.
+    demanded: URIRef  # The subject demanded action of the object.
+    withheldFunding: URIRef  # The subject withheld or cut funding owed or granted to the object.
+    refusedToCooperate: URIRef  # The subject refused to cooperate with the object (for example, to honor its detaine...
+    defied: URIRef  # The subject declared it would resist the object whatever the consequences (for example,...
+    prohibited: URIRef  # The policy forbids some dealing with the object;
+    supported: URIRef  # The subject endorsed, defended or favoured the object.
+    cooperatedWith: URIRef  # The subject worked with the object (or said it would).
+    authorized: URIRef  # The policy empowers the object to act.
+    signed: URIRef  # The subject signed the policy (an executive order, a bill).
+    signedBy: URIRef  # Inverse of signed.
+    issued: URIRef  # The subject issued or released the object (a memo, order, statement or report).
+    issuedBy: URIRef  # Inverse of issued.
+    enacted: URIRef  # The subject adopted the policy (a law, ordinance or local rule).
+    repealed: URIRef  # The subject ended the policy.
+    implements: URIRef  # The subject carries out or builds on the policy.
+    instanceOf: URIRef  # The policy is one of the kind the object names: Denver's policy is one of the sanctuary...
+    holdsRole: URIRef  # The person holds an office in the organization or jurisdiction;
+    memberOf: URIRef  # The subject belongs to the group, party or organization.
+    hasMember: URIRef  # Inverse of memberOf.
+    partOf: URIRef  # The organization is a unit of the object (an agency of an administration, a committee o...
+    locatedIn: URIRef  # The subject lies within the jurisdiction.
+    leads: URIRef  # The subject leads the object (an organization, a coalition or a lawsuit).
+    stated: URIRef  # The subject made a statement about the object;
+    asserts: URIRef  # The subject makes or endorses the claim.
+    assertedBy: URIRef  # Inverse of asserts.
+    disputes: URIRef  # The subject contests the claim.
+    reported: URIRef  # The subject (an outlet, a study, an organization) reported the object as a finding or a...
+    conducted: URIRef  # The subject carried out the study or event.
+    testifiedBefore: URIRef  # The subject gave testimony before the legislative body.
+    invited: URIRef  # The subject invited the object (for example, to testify).
+    contacted: URIRef  # The subject sent the object a letter or other message.
+    participatedIn: URIRef  # The subject took part in the event.
+    about: URIRef  # The claim is about the object (a policy, a jurisdiction, an agency): its topic, neither...
+    count: URIRef  # A number the source gives for the subject;
+    amount: URIRef  # A sum of money the source gives for the subject;
 
     # Entities and sources
-    wikidata: object
-    description: object
-    fullText: object
-    outlet: object
-    author: object
-    published: object
-    dateBasis: object
-    seedFile: object
+    wikidata: URIRef  # The verified Wikidata item for the entity.
+    description: URIRef  # A short description, in the curators' words, of what the sources say the entity is.
+    fullText: URIRef  # The stored, verbatim text of the source document;
+    outlet: URIRef  # The publishing outlet, where the text tells.
+    author: URIRef  # The byline, where the text gives one.
+    published: URIRef  # When the document was published, as precisely as its text allows (xsd:date, xsd:gYearMo...
+    dateBasis: URIRef  # How the publication date was inferred from the text.
+    seedFile: URIRef  # The name of the file the document was imported from.
 
     # Statement records
-    quote: object
-    displayQuote: object
-    startOffset: object
-    endOffset: object
-    eventDate: object
-    confidence: object
-    mode: object
-    title: object
-    startDate: object
-    endDate: object
-    latestEnd: object
-    manner: object
-    via: object
-    unit: object
-    note: object
-    judge: object
-    rank: object
-    rankReason: object
+    quote: URIRef  # The verbatim text of the source that supports the statement, exactly as stored (damage...
+    displayQuote: URIRef  # The quote with encoding damage repaired, for reading;
+    startOffset: URIRef  # Index of the quote's first character in the source text (Unicode code points, from 0).
+    endOffset: URIRef  # Index one past the quote's last character in the source text.
+    eventDate: URIRef  # Valid time at a point, only where the text gives or fixes it: when the act happened, or...
+    confidence: URIRef  # kg:Explicit or kg:Implied.
+    mode: URIRef  # Qualifier: the act was only threatened, planned, attempted, denied or hypothetical (a k...
+    title: URIRef  # Qualifier of holdsRole: the title of the office held.
+    startDate: URIRef  # Valid time of a kg:StateRelation: when the role or state began, where the text gives or...
+    endDate: URIRef  # Valid time of a kg:StateRelation: when the role or state ended, where the text gives or...
+    latestEnd: URIRef  # Valid time of a kg:StateRelation whose end the text does not date but bounds: the state...
+    manner: URIRef  # Qualifier: how, or with what (for a threat: prosecution, loss of funding).
+    via: URIRef  # Qualifier: the entity through which the act was done (an order, a memo, an outlet, an e...
+    unit: URIRef  # Qualifier of count and amount: what is counted, or the currency.
+    note: URIRef  # A curator's note on how the statement was read from the text.
+    judge: URIRef  # Qualifier of a ruling (ruledOn, ruledFor, ruledAgainst): the judge who gave it;
+    rank: URIRef  # The statement's rank: kg:PreferredRank, kg:NormalRank (the default) or kg:DeprecatedRank.
+    rankReason: URIRef  # Why a statement is deprecated or preferred, e.g.
+
+
+class _LocalNames(type):
+    def __getattr__(cls, name: str) -> str:
+        if name.startswith("_") or name not in KG.__annotations__:
+            raise AttributeError(f"{name!r} is not a term of ontology/kg.ttl (kg/namespace.py lists them)")
+        return name
+
+
+class K(metaclass=_LocalNames):
+    """KG's terms as local names, for code that handles ids rather than IRIs (the networkx
+    export's attributes, the views' data, the ingest rules): ``K.sued == "sued"``; a typo fails
+    as it does with KG.
+
+    >>> K.sued, K.Person
+    ('sued', 'Person')
+    >>> K.sues
+    Traceback (most recent call last):
+    ...
+    AttributeError: 'sues' is not a term of ontology/kg.ttl (kg/namespace.py lists them)
+    """

@@ -9,7 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib.namespace import OWL, RDF, RDFS
 
-from .namespace import KG
+from .namespace import K, KG
 
 _NS = str(KG._NS)
 
@@ -72,7 +72,7 @@ class Ontology:
     @cached_property
     def entity_classes(self) -> list[str]:
         """Classes an entity in data/ may have (subclasses of kg:Entity)."""
-        return sorted(c for c, ups in self.class_parents.items() if "Entity" in ups)
+        return sorted(c for c, ups in self.class_parents.items() if K.Entity in ups)
 
     @cached_property
     def relations(self) -> dict[str, RelationInfo]:

@@ -1,3 +1,4 @@
+import pytest
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS
 
@@ -25,6 +26,15 @@ def test_namespace_module_matches_ontology_both_ways():
     in_py = set(KG.__annotations__)
     assert in_ttl - in_py == set(), "terms in kg.ttl missing from kg/namespace.py"
     assert in_py - in_ttl == set(), "terms in kg/namespace.py missing from kg.ttl"
+    assert set(KG.__annotations__.values()) == {rdflib.URIRef}
+
+
+def test_local_names_are_the_same_terms_and_a_typo_fails():
+    from kg.namespace import K
+
+    assert K.sued == "sued" and K.LegalClaim == "LegalClaim" and str(KG.sued).endswith("/" + K.sued)
+    with pytest.raises(AttributeError, match="not a term of ontology/kg.ttl"):
+        getattr(K, "sues")  # noqa: B009 -- the attribute access is the point
 
 
 def test_every_relation_has_label_comment_domain_range_polarity():

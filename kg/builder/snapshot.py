@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from ..prefixes import PREFIXES
 from ..text import clean
+from ..namespace import K
 
 if TYPE_CHECKING:
     from ..ontology import Ontology
@@ -69,8 +70,8 @@ class _Context:
         self.labels = _labels(onto)
         self.datatype = {name for name, info in relations.items() if info.datatype}
         parents = onto.class_parents
-        self.ancestors = {name: " ".join(sorted(up for up in ups if "Entity" in parents.get(up, ())))
-                          for name, ups in parents.items() if "Entity" in ups}
+        self.ancestors = {name: " ".join(sorted(up for up in ups if K.Entity in parents.get(up, ())))
+                          for name, ups in parents.items() if K.Entity in ups}
         self.published = {src.id: src.date for src in data.sources.values()}
 
 

@@ -15,15 +15,16 @@ from ..errors import Problem
 from ..ontology import Ontology
 from ..text import clean
 from ..validtime import date_span
+from ..namespace import K
 
 RANKS = ("preferred", "normal", "deprecated")
 #: Relations a judge qualifier may go with: a court's rulings.
-RULINGS = ("ruledOn", "ruledFor", "ruledAgainst")
+RULINGS = (K.ruledOn, K.ruledFor, K.ruledAgainst)
 
 WIKIDATA_RE = re.compile(r"^Q[1-9]\d*\Z")  # \Z: "$" would let "Q42\n" through
 
 #: Values of a statement's `mode:` (kg:Mode in ontology/kg.ttl); no mode: the act was done.
-MODES = ("threatened", "planned", "attempted", "denied", "hypothetical")
+MODES = (K.threatened, "planned", "attempted", "denied", "hypothetical")
 
 
 def _did_you_mean(word: str, choices) -> str | None:
@@ -171,7 +172,7 @@ def _judge(st: Statement, data: Curated, onto: Ontology) -> list[Problem]:
         return [_problem("schema", f"'judge' qualifies a ruling ({', '.join(RULINGS)}), not "
                          f"'{st.relation}'", st.loc, st.id, "drop 'judge', or make it a ruling")]
     ent = data.entities.get(st.judge)
-    if ent is not None and ent.type in onto.class_parents and not onto.is_a(ent.type, "Person"):
+    if ent is not None and ent.type in onto.class_parents and not onto.is_a(ent.type, K.Person):
         return [_problem("range", f"judge '{st.judge}' is a {ent.type}, not a Person", st.loc, st.id,
                          "the court is the statement's subject; the judge is a person")]
     return []

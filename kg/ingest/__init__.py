@@ -25,6 +25,7 @@ from . import mentions, relations, sentences
 from .model import EntityCandidate, Extraction, Mention, Sentence, StatementCandidate
 from .repair import MAX_BYTES, read_article, repair
 from .writer import Written, write
+from ..namespace import K
 
 __all__ = ["extract", "ingest", "Extraction", "EntityCandidate", "Mention", "Sentence",
            "StatementCandidate", "Written", "MAX_BYTES"]
@@ -58,7 +59,7 @@ def titles_of(statements) -> dict[str, set[str]]:
     """Title (lower case) -> the people a curated holdsRole statement gives it."""
     out: dict[str, set[str]] = {}
     for st in statements:
-        if st.relation == "holdsRole" and st.title:
+        if st.relation == K.holdsRole and st.title:
             out.setdefault(st.title.strip().lower(), set()).add(st.subject)
     return out
 

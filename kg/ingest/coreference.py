@@ -12,6 +12,7 @@ import re
 
 from .forms import CONNECTORS, fold, norm
 from .model import Mention
+from ..namespace import K
 
 
 class Coreference:
@@ -30,7 +31,7 @@ class Coreference:
         alternation = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
         for m in re.finditer(rf"(?<![\w])(?:{alternation})(?![\w])", self.folded):
             ident = forms[m.group()]
-            if self.entities[ident].rule == "office" and any(x.start == m.end() + 1 and self.type_of(x.entity) == "Person"
+            if self.entities[ident].rule == "office" and any(x.start == m.end() + 1 and self.type_of(x.entity) == K.Person
                                                              for x in self.mentions):
                 continue  # 'Attorney General Pam Bondi': the title of a person, not the office
             if self.free(m.start(), m.end()):
@@ -41,12 +42,12 @@ class Coreference:
         people: dict[str, set[str]] = {}
         first_seen: dict[str, int] = {}
         for mention in self.mentions:
-            if self.type_of(mention.entity) == "Person" and len(mention.text.split()) >= 2:
+            if self.type_of(mention.entity) == K.Person and len(mention.text.split()) >= 2:
                 people.setdefault(mention.text.split()[-1], set()).add(mention.entity)
                 first_seen.setdefault(mention.entity, mention.start)
         everyone: dict[str, set[str]] = {}
         for ent in self.known.values():
-            if ent.type == "Person" and len(ent.label.split()) >= 2:
+            if ent.type == K.Person and len(ent.label.split()) >= 2:
                 everyone.setdefault(ent.label.split()[-1], set()).add(ent.id)
                 for alias in ent.aliases:
                     if len(alias.split()) == 1:
@@ -127,7 +128,7 @@ class Coreference:
             return
         place = max(places, key=lambda x: x.start).entity
         label = f"{title.title()} of {self.label(place)}"
-        ident = self.entity_for(label, "Person", "unnamed-office", self.text[start:end], 0.4)
+        ident = self.entity_for(label, K.Person, "unnamed-office", self.text[start:end], 0.4)
         self.roles[ident] = (place, title.title())
         self.add(start, end, ident, "unnamed-office", 0.4)
 
@@ -142,7 +143,7 @@ class Coreference:
             first = here.index - 1 if m.group().lower() in ("his", "her") else here.index  # (rarely the subject beside it)
             for back in range(first, max(-1, here.index - 4), -1):
                 s = self.sentences[back]
-                people = [x for x in self.before(s.start, min(s.end, m.start())) if self.type_of(x.entity) == "Person"]
+                people = [x for x in self.before(s.start, min(s.end, m.start())) if self.type_of(x.entity) == K.Person]
                 subjects = [x for x in people if not self.folded.startswith("'s", x.end)
                             and not re.search(r"\b(?:of|against|with|from|to|by|for|on|about|at|than)\s+$",
                                               self.folded[s.start:x.start])]

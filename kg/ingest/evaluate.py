@@ -42,14 +42,14 @@ from ..builder import curated
 from .. import ontology, project as projects
 from . import extract, titles_of
 from .mentions import norm
-from ..namespace import KG
+from ..namespace import K, KG
 from ..project import Project
 from ..text import clean
 from ..builder.validate import locate_quote
 from ..errors import KGError, ValidationError
 
-FAMILIES = ("opposes", "supports", "legalAction", "policyAction", "affiliation", "communication")
-_KINDS = {"Claim": "claim", "Lawsuit": "lawsuit", "Policy": "document", "Study": "study", "Event": "event"}
+FAMILIES = (K.opposes, K.supports, K.legalAction, K.policyAction, K.affiliation, K.communication)
+_KINDS = {K.Claim: "claim", K.Lawsuit: "lawsuit", K.Policy: "document", K.Study: "study", K.Event: "event"}
 _STOP = {"the", "a", "an", "of", "and", "or", "to", "in", "on", "for", "that", "is", "are", "was",
          "with", "by", "as", "at", "its", "their", "his", "her", "it", "they", "be", "s", "v"}
 
@@ -224,7 +224,7 @@ def held_out_sources(data_dir: Path) -> set[str]:
 
 def _as_act(found, statements, mine_by_sentence, data, onto, text) -> int:
     """Proposed act statements that record a threat, plan, refusal or condition as the act."""
-    modal = {"threatened", "demanded", "refusedToCooperate", "defied"}
+    modal = {K.threatened, K.demanded, K.refusedToCooperate, K.defied}
     gold_spans = [(st, locate_quote(st, text)) for st in statements]
     count = 0
     for (subject, relation, obj, span, mode, correct) in mine_by_sentence:

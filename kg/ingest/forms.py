@@ -8,6 +8,7 @@ import re
 from functools import lru_cache
 
 from ..builder.curated import Entity
+from ..namespace import K
 
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their",
                 "our", "my", "your", "some", "one"}
@@ -47,7 +48,7 @@ def fold(text: str) -> str:
 
 _ID_STOP = {"the", "a", "an", "of", "to", "in", "on", "for", "and", "or", "that", "is", "are", "was",
             "were", "be", "been", "with", "by", "as", "at", "its", "their", "his", "her", "it", "they",
-            "this", "these", "those", "will", "would", "has", "have", "had", "not", "from", "about"}
+            "this", "these", "those", "will", "would", "has", "have", "had", "not", "from", K.about}
 
 
 def camel_id(label: str) -> str:
@@ -66,7 +67,7 @@ def camel_id(label: str) -> str:
     words = re.findall(r"[A-Za-z0-9]+", ascii_label.replace("'", ""))
     if len(words) > 5:  # a claim or a long description: its first content words, short and readable
         words = [w for w in words if w.lower() not in _ID_STOP][:4] or words[:4]
-    ident = "".join(w[:1].upper() + w[1:] for w in words)[:32] or "Entity"
+    ident = "".join(w[:1].upper() + w[1:] for w in words)[:32] or K.Entity
     return ident if ident[0].isalpha() else "E" + ident
 
 
@@ -87,9 +88,9 @@ def usable_forms(ent: Entity) -> list[str]:
         words = alias.split()
         if alias.islower() and (words[0].lower() in DETERMINERS or len(words) == 1) and norm(alias) != norm(label):
             continue  # 'the city', 'policies': anaphora and common words, not names
-        if ent.type == "Person" and fold(alias).endswith(fold(label)) and alias != label:
+        if ent.type == K.Person and fold(alias).endswith(fold(label)) and alias != label:
             continue  # 'Mayor Jane Roe': the title is read by the role rules
-        if ent.type == "Person" and len(words) == 1 and alias != label:
+        if ent.type == K.Person and len(words) == 1 and alias != label:
             continue  # a surname alone is resolved in context (short_forms)
         forms.append(alias)
     for form in list(forms):  # 'Justice Department' is also 'Department of Justice', and the reverse
@@ -99,7 +100,7 @@ def usable_forms(ent: Entity) -> list[str]:
             forms.append(f"{m.group(2)} {m.group(1)}")
         if form.startswith("U.S. ") and len(form.split()) > 2:
             forms.append(form.removeprefix("U.S. "))
-        if ent.type in ("Group", "JurisdictionGroup") and form.islower() and " " in form and form.endswith("s"):
+        if ent.type in (K.Group, K.JurisdictionGroup) and form.islower() and " " in form and form.endswith("s"):
             forms.append(re.sub(r"ies$", "y", form) if form.endswith("ies") else form[:-1])  # 'a sanctuary city'
         if m := re.fullmatch(r"((?:[A-Z][a-z]+ )*[A-Z][a-z]+) (administration|government|campaign)", form):
             forms.append(f"{m.group(1)}'s {m.group(2)}")  # "Trump's administration"
@@ -209,8 +210,8 @@ def cited_pieces(text: str, pieces, rules_: dict):
     """'Section 287(g) of the Immigration and Nationality Act': the provision and the Act."""
     for start, end in pieces:
         m = re.fullmatch(r"(.+?) of (?:the )?(.+)", text[start:end])
-        if m and typed_as(m.group(1), rules_) in ("StatutoryProvision", "ConstitutionalProvision") \
-                and typed_as(m.group(2), rules_) == "Statute":
+        if m and typed_as(m.group(1), rules_) in (K.StatutoryProvision, K.ConstitutionalProvision) \
+                and typed_as(m.group(2), rules_) == K.Statute:
             yield start, start + m.end(1)
             yield start + m.start(2), end
         else:

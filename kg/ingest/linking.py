@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..builder.curated import Entity
+from ..namespace import K
 
 
 @dataclass
@@ -74,7 +75,7 @@ def is_title(word: str) -> bool:
 
 
 def _broad(type_: str, types) -> str:
-    for cls in ("Person", "Jurisdiction", "Organization", "Group", "Policy", "LegalProvision", "Claim", "Lawsuit"):
+    for cls in (K.Person, K.Jurisdiction, K.Organization, K.Group, K.Policy, K.LegalProvision, K.Claim, K.Lawsuit):
         if types is None or types.is_a(type_, cls):
             return cls
     return type_
@@ -89,7 +90,7 @@ class Linker:
 
     def __post_init__(self):
         for ent in self.known.values():
-            if ent.type == "Person" or (self.types is not None and self.types.is_a(ent.type, "Person")):
+            if ent.type == K.Person or (self.types is not None and self.types.is_a(ent.type, K.Person)):
                 for form in [ent.label, *ent.aliases]:
                     first, last = _parts(form)
                     if last:

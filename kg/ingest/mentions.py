@@ -25,6 +25,7 @@ from .linking import Linker, is_title
 from .model import EntityCandidate, Mention, Sentence
 from .phrases import Phrases
 from .rules import rules
+from ..namespace import K
 
 __all__ = ["Found", "find", "fold", "norm", "camel_id"]
 
@@ -122,13 +123,13 @@ class _Finder(Phrases, Coreference):
             if surface not in cand.aliases and surface != cand.label:
                 cand.aliases.append(surface)
             return ident
-        link = self.linker.person(label) if type_ == "Person" else self.linker.other(label, type_)
+        link = self.linker.person(label) if type_ == K.Person else self.linker.other(label, type_)
         if link and len(link.ids) == 1 and link.score >= 0.6:  # a name variant of a known entity
             self.note_alias(link.ids[0], surface)
             self.by_norm[key] = link.ids[0]
             return link.ids[0]
         # a person's id without middle initials ('William H. Orrick' -> WilliamOrrick)
-        ident = camel_id(re.sub(r"(?<=\w) (?:[A-Z]\.)+(?= \w)", "", label) if type_ == "Person" else label)
+        ident = camel_id(re.sub(r"(?<=\w) (?:[A-Z]\.)+(?= \w)", "", label) if type_ == K.Person else label)
         base, n = ident, 2
         while ident in self.known or ident in self.entities:
             ident, n = f"{base}{n}", n + 1
@@ -164,7 +165,7 @@ class _Finder(Phrases, Coreference):
                 forms.setdefault(fold(form), []).append(ent.id)
         names = {f for f, ids in forms.items() if " " in f or not f.islower()}
         for form in [f for f in forms if f[:1].islower() and len(f.split()) >= 3]:
-            if not any(self.types.is_a(self.known[i].type, "Actor") for i in forms[form]) \
+            if not any(self.types.is_a(self.known[i].type, K.Actor) for i in forms[form]) \
                     and any(n != form and re.search(rf"(?<!\w){re.escape(n)}(?!\w)", form) for n in names):
                 del forms[form]  # 'lawsuits against the Trump administration': a description around a
                 #                  name, which the rules read better (who sued whom) than the phrase
@@ -193,7 +194,7 @@ class _Finder(Phrases, Coreference):
                 continue  # 'federal immigration law officers': the officers, not the law
             first = re.search(r"(?<![\w.])([A-Z][a-z]+|[A-Z]\.) $", self.folded[max(0, m.start() - 20):m.start()])
             if first and " " not in form and first.group(1) not in not_names and first.group(1) not in self.title_words \
-                    and all(self.types.is_a(self.known[i].type, "Person") for i in ids):
+                    and all(self.types.is_a(self.known[i].type, K.Person) for i in ids):
                 # 'Tom Homan' where the graph knows 'Homan' (Thomas Homan): the full name decides
                 start = m.start() - len(first.group(0))
                 link = self.linker.person(self.text[start:m.end()])
@@ -219,7 +220,7 @@ class _Finder(Phrases, Coreference):
                 self.note_alias(known, surface)
                 self.add(court.start, court.end, known, "court", 0.9)
                 continue
-            ident = self.entity_for(court.label, "Court", "court", surface, 0.8)
+            ident = self.entity_for(court.label, K.Court, "court", surface, 0.8)
             cand = self.entities.get(ident)
             if cand is not None and not cand.known:
                 cand.description = f"{court.name} (courts-db id {court.court_id})"
@@ -230,14 +231,14 @@ class _Finder(Phrases, Coreference):
                     ident = court.ident
             self.add(court.start, court.end, ident, "court", 0.8)
 
-    _BODIES = (("police department", "Police Department", "GovernmentAgency"),
-               ("police", "Police Department", "GovernmentAgency"),
-               ("sheriff's office", "Sheriff's Office", "GovernmentAgency"),
-               ("city council", "City Council", "LegislativeBody"),
-               ("county commission", "County Commission", "LegislativeBody"),
-               ("county board of supervisors", "County Board of Supervisors", "LegislativeBody"),
-               ("board of supervisors", "Board of Supervisors", "LegislativeBody"),
-               ("council", "City Council", "LegislativeBody"))
+    _BODIES = (("police department", "Police Department", K.GovernmentAgency),
+               ("police", "Police Department", K.GovernmentAgency),
+               ("sheriff's office", "Sheriff's Office", K.GovernmentAgency),
+               ("city council", "City Council", K.LegislativeBody),
+               ("county commission", "County Commission", K.LegislativeBody),
+               ("county board of supervisors", "County Board of Supervisors", K.LegislativeBody),
+               ("board of supervisors", "Board of Supervisors", K.LegislativeBody),
+               ("council", "City Council", K.LegislativeBody))
 
     def local_bodies(self) -> None:
         """A place's police or council is its own body, named by the place: 'Denver police' is
@@ -245,13 +246,13 @@ class _Finder(Phrases, Coreference):
         after Los Angeles is the Los Angeles City Council. Each is part of its place."""
         heads = "|".join(re.escape(b[0]) for b in self._BODIES)
         kinds = {b[0]: b[1:] for b in self._BODIES}
-        places = ("City", "County")  # (not a state's or a country's 'local police')
+        places = (K.City, K.County)  # (not a state's or a country's 'local police')
         place_name = r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2}"
         for m in re.finditer(rf"(?<![\w])(?:({place_name}) |[Tt]he (?:(?:city|county|town|local) )?|(?<!their )(?<!our )(?<!your )(?<!Their )(?<!Our )(?:[Ll]ocal|[Cc]ity|[Cc]ounty) )((?i:{heads}))(?![\w-])(?! (?:chief|officers?|union|member|members|chair|president)\b)", self.folded):
             head = m.group(2).lower()
             if m.group(1):  # 'Denver police': the place is named
                 place = next((x for x in self.before(m.start(1), m.end(1)) if x.end == m.end(1)
-                              and self.types.is_a(self.type_of(x.entity) or "", "Jurisdiction")), None)
+                              and self.types.is_a(self.type_of(x.entity) or "", K.Jurisdiction)), None)
                 if place is None:
                     continue
                 start = place.start
@@ -295,7 +296,7 @@ class _Finder(Phrases, Coreference):
     def local_laws(self) -> None:
         """'a 2019 ordinance', 'the city ordinance' in a story about one place: that place's
         ordinance (enacted by it), not a nameless one."""
-        places = ("City", "County", "State", "Jurisdiction")
+        places = (K.City, K.County, K.State, K.Jurisdiction)
         for m in re.finditer(r"(?<![\w])(?:[Aa]|[Tt]he|[Ii]ts) (?:(\d{4}) )?(?:(?:city|county|local|sanctuary) )?(ordinance|resolution)(?![\w-])", self.folded):
             if not self.free(m.start(), m.end()):
                 continue
@@ -308,7 +309,7 @@ class _Finder(Phrases, Coreference):
             place = nearby[-1]
             year = m.group(1)
             label = f"{self.label(place.entity)} {m.group(2)}" + (f" of {year}" if year else "")
-            ident = self.entity_for(label, "Ordinance", "local-law", label, 0.5,
+            ident = self.entity_for(label, K.Ordinance, "local-law", label, 0.5,
                                     evidence=(here.start, here.end) if here else None)
             self.add(m.start(), m.end(), ident, "local-law", 0.5)
             self.owners[ident] = place.entity
@@ -339,7 +340,7 @@ class _Finder(Phrases, Coreference):
                 kind = type(cite).__name__
                 if kind == "FullLawCitation":
                     label = " ".join(self.text[start:end].split())
-                    ident = self.entity_for(label, "StatutoryProvision", "citation", label, 0.8,
+                    ident = self.entity_for(label, K.StatutoryProvision, "citation", label, 0.8,
                                             evidence=(sentence.start, sentence.end))
                     groups = cite.groups  # '8 U.S.C. § 1373' -> USC8Sec1373: short and readable
                     short = re.sub(r"\W", "", f"{groups.get('reporter', '')}{groups.get('title', '')}Sec{groups.get('section', '')}")
@@ -355,7 +356,7 @@ class _Finder(Phrases, Coreference):
                         continue
                     start = max(sentence.start, start - 200) + name.start()
                     label = " ".join(name.group().split())
-                    ident = self.entity_for(label, "Lawsuit", "citation", label, 0.8,
+                    ident = self.entity_for(label, K.Lawsuit, "citation", label, 0.8,
                                             evidence=(sentence.start, sentence.end))
                     cand = self.entities.get(ident)
                     if cand is not None and not cand.known:
@@ -391,7 +392,7 @@ class _Finder(Phrases, Coreference):
             if ident:
                 self.titles.setdefault(ident, set()).add(title.lower())
             place = re.search(r"(?<![\w'])((?:[A-Z][a-z]+ ){1,3})$", self.folded[max(0, m.start() - 40):m.start()])
-            if place and kinds.get(title) in ("City", "County", "State"):
+            if place and kinds.get(title) in (K.City, K.County, K.State):
                 start = m.start() - len(place.group(1))
                 words = place.group(1).split()
                 if words[0] not in not_names and self.free(start, m.start() - 1):
@@ -411,8 +412,8 @@ class _Finder(Phrases, Coreference):
         end = start + len(" ".join(words))
         if not self.free(start, end):
             return next((m.entity for m in self.before(start, start + 1) if m.end == end
-                         and self.type_of(m.entity) == "Person"), None)
-        ident = self.entity_for(" ".join(words), "Person", rule, self.text[start:end], score)
+                         and self.type_of(m.entity) == K.Person), None)
+        ident = self.entity_for(" ".join(words), K.Person, rule, self.text[start:end], score)
         self.add(start, end, ident, rule, score)
         return ident
 
@@ -458,14 +459,14 @@ class _Finder(Phrases, Coreference):
         label = surface
         full = next((name for name, abbr in states.items() if surface in abbr), None)
         if type_ is None and (surface.removesuffix(" State") in states or full):
-            type_, label = "State", full or surface
-        if type_ is None or (type_ != "MediaOrganization" and surface not in standalone
+            type_, label = K.State, full or surface
+        if type_ is None or (type_ != K.MediaOrganization and surface not in standalone
                              and only_keywords(surface, self.rules)):
             return
-        if type_ == "ConstitutionalProvision":
+        if type_ == K.ConstitutionalProvision:
             label = ordinal_amendment(surface)
         if re.fullmatch(r"(?:(?:U\.?S\.?|United States|Federal|District|Circuit|Appeals|Supreme|Court|of|the)\s*)+", surface) \
-                and (type_ != "Court" or courts.resolve(surface) is None):
+                and (type_ != K.Court or courts.resolve(surface) is None):
             return  # 'the US District Court', 'U.S. District (Judge)': no court named (courts-db knows none)
         s = self.sentence_at(start)
         if self.free(start, end):
@@ -478,7 +479,7 @@ class _Finder(Phrases, Coreference):
         """Let an organisation's name take over the place names inside it
         ('California Police Chiefs Association' over 'California')."""
         inside = [m for m in self.before(start - 200, end) if m.start < end and m.end > start]
-        places = {"City", "County", "State", "Country", "Jurisdiction"}
+        places = {K.City, K.County, K.State, K.Country, K.Jurisdiction}
         if type_ in places or not all(start <= m.start and m.end <= end and (m.end - m.start) < (end - start)
                                       and self.type_of(m.entity) in places for m in inside):
             return False
@@ -493,7 +494,7 @@ class _Finder(Phrases, Coreference):
         for m in pattern.finditer(self.folded):
             self.person(m.start(1), m.end(1), "speaker", 0.6)
         for m in re.finditer(rf"\(([A-Z][\w.&]*(?: [A-Z][\w.&]*){{0,3}}) Photo ?/ ?({NAME})\)", self.folded):
-            outlet = self.entity_for(m.group(1), "MediaOrganization", "photo-credit", self.text[m.start(1):m.end(1)], 0.6)
+            outlet = self.entity_for(m.group(1), K.MediaOrganization, "photo-credit", self.text[m.start(1):m.end(1)], 0.6)
             self.add(m.start(1), m.end(1), outlet, "photo-credit", 0.6)  # '(AP Photo/Jeff Chiu)'
             self.person(m.start(2), m.end(2), "photo-credit", 0.6)
         appositive = re.compile(rf"(?<![\w'])({NAME}), (?:the |a |an )?(?:[A-Za-z'-]+ ){{0,4}}(?:of|at|for) ")
@@ -517,14 +518,14 @@ class _Finder(Phrases, Coreference):
         state_names = [*states, *(a for abbr in states.values() for a in abbr)]
         state_re = "|".join(re.escape(n) for n in sorted(state_names, key=len, reverse=True))
         dateline = re.compile(rf"(?<![\w'])({WORD}(?: {WORD}){{0,2}}), (?:{state_re})(?=[\s,.;)]|$)")
-        kinds = {"city": "City", "town": "City", "county": "County", "state": "State"}
+        kinds = {"city": K.City, "town": K.City, "county": K.County, "state": K.State}
         for m in re.finditer(rf"\b(?:the )?(city|town|county|state) of ({WORD}(?: {WORD}){{0,2}})", self.folded):
             if self.free(m.start(), m.end()):  # 'the city of Springfield'
                 self._place(m.start(), m.end(), kinds[m.group(1)], self.text[m.start(2):m.end(2)])
         for m in dateline.finditer(self.folded):  # 'Santa Fe, N.M.': a city and its state
             if self.free(m.start(1), m.end(1)) and m.group(1) not in states:
-                self._place(m.start(1), m.end(1), "City")
-        places = {"City", "County", "Jurisdiction"}  # not states: 'senators from Ohio, Ann Lee'
+                self._place(m.start(1), m.end(1), K.City)
+        places = {K.City, K.County, K.Jurisdiction}  # not states: 'senators from Ohio, Ann Lee'
         changed = True
         while changed:
             changed = False
@@ -551,8 +552,8 @@ class _Finder(Phrases, Coreference):
         if label.split()[0] in set(self.rules["not_names"]) or typed_as(label, self.rules) not in (None, kind):
             return False
         if label in self.rules["states"]:
-            kind = "State"  # 'Kentucky County Clerk Kim Davis': the title's place is the state
-        ident = self.entity_for(label, kind if kind in ("City", "State", "County") else "Jurisdiction", "listed-place",
+            kind = K.State  # 'Kentucky County Clerk Kim Davis': the title's place is the state
+        ident = self.entity_for(label, kind if kind in (K.City, K.State, K.County) else K.Jurisdiction, "listed-place",
                                 surface, 0.5)
         self.add(start, end, ident, "listed-place", 0.5)
         return True

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from .forms import DAY, count_key
+from ..namespace import K
 
 
 class Phrases:
@@ -24,12 +25,12 @@ class Phrases:
         spec = self.rules["quantified_groups"]
         for quantity, take_over in ((spec["counted"], True), (spec["vague"], False)):
             quantified = rf"(?<!\d, )(?:{quantity}) (?:[a-z-]+ ){{0,2}}?(?:{spec['nouns']})(?: and (?:(?:{quantity}) )?(?:{spec['nouns']}))?"
-            self._groups(quantified, "JurisdictionGroup", take_over=take_over, count=take_over)
+            self._groups(quantified, K.JurisdictionGroup, take_over=take_over, count=take_over)
         nouns = self.rules["group_nouns"]
         mods = "|".join(re.escape(w) for w in sorted(nouns["modifiers"], key=len, reverse=True))
         heads = "|".join(re.escape(w) for w in [*nouns["bare"], *nouns["heads"]])
-        self._groups(rf"(?:(?:{mods}) ){{1,2}}(?:{heads})", "Group", take_over=True)
-        self._groups("|".join(re.escape(w) for w in nouns["bare"]), "Group")
+        self._groups(rf"(?:(?:{mods}) ){{1,2}}(?:{heads})", K.Group, take_over=True)
+        self._groups("|".join(re.escape(w) for w in nouns["bare"]), K.Group)
 
     def _groups(self, pattern: str, type_: str, label: str | None = None, take_over: bool = False,
                 count: bool = False) -> None:
@@ -39,7 +40,7 @@ class Phrases:
             inside = [x for x in self.mentions if x.start < m.end() and m.start() < x.end] \
                 if take_over and not self.free(m.start(), m.end()) else []
             if inside and all(m.start() <= x.start and x.end <= m.end()
-                                 and self.types.is_a(self.type_of(x.entity) or "", "Group") for x in inside):
+                                 and self.types.is_a(self.type_of(x.entity) or "", K.Group) for x in inside):
                 self.untake(m.start(), m.end())  # 'three dozen sanctuary cities': a part of the group
             if not self.free(m.start(), m.end()):
                 continue
@@ -62,10 +63,10 @@ class Phrases:
             self._phrases(spec["pattern"], spec["type"], "legal-term")
         for term, type_ in sorted(self.rules["legal_terms"].items(), key=lambda t: -len(t[0])):
             self._phrases(re.escape(term), type_, "legal-term", lower=True)  # capitalised: a name, read later
-        self._phrases(self.rules["policy_phrases"], "Policy", "policy-phrase")
+        self._phrases(self.rules["policy_phrases"], K.Policy, "policy-phrase")
         for m in re.finditer(rf"\b{self.rules['policy_verbs']} (?:the )?([A-Z]{{3,6}})\b", self.folded, re.IGNORECASE):
             if self.folded[m.start(1):m.end(1)].isupper() and self.free(m.start(1), m.end(1)):
-                ident = self.entity_for(m.group(1), "Program", "policy-acronym", m.group(1), 0.5)
+                ident = self.entity_for(m.group(1), K.Program, "policy-acronym", m.group(1), 0.5)
                 self.add(m.start(1), m.end(1), ident, "policy-acronym", 0.5)
 
     def _phrases(self, pattern: str, type_: str, rule: str, lower: bool = False) -> None:
@@ -87,7 +88,7 @@ class Phrases:
             before = self.folded[max(0, m.start() - 30):m.start()]
             if re.search(r"[A-Z][\w.]*\s$", before) or not self.free(m.start(), m.end()):
                 continue  # 'Arizona Attorney General': another place's office, named with it
-            ident = self.entity_for(m.group(), "GovernmentAgency", "office", self.text[m.start():m.end()], 0.5)
+            ident = self.entity_for(m.group(), K.GovernmentAgency, "office", self.text[m.start():m.end()], 0.5)
             self.add(m.start(), m.end(), ident, "office", 0.5)
 
     def dateline_outlet(self) -> None:
@@ -97,7 +98,7 @@ class Phrases:
                          self.folded[s.start:s.end])
             if m and self.free(s.start + m.start(1), s.start + m.end(1)):
                 start, end = s.start + m.start(1), s.start + m.end(1)
-                ident = self.entity_for(m.group(1), "MediaOrganization", "dateline", self.text[start:end], 0.6)
+                ident = self.entity_for(m.group(1), K.MediaOrganization, "dateline", self.text[start:end], 0.6)
                 self.add(start, end, ident, "dateline", 0.6)
 
     def studies(self) -> None:
@@ -116,7 +117,7 @@ class Phrases:
                 label += f" by {who}"
             s = self.sentence_at(m.start())
             surface = self.text[m.start():m.end(3)] if not author or m.group(2) else self.text[m.start():author.end]
-            ident = self.entity_for(label[:1].upper() + label[1:], "Study", "study", surface, 0.6,
+            ident = self.entity_for(label[:1].upper() + label[1:], K.Study, "study", surface, 0.6,
                                     evidence=(s.start, s.end) if s else None)
             if m.group(1):
                 self.add(m.start(1), m.end(1), ident, "study", 0.6)
@@ -126,7 +127,7 @@ class Phrases:
                          self.folded[s.start:s.end])
             if m and self.free(s.start, s.start + len(m.group().split()[0])):
                 end = s.start + len(m.group().split()[0])
-                ident = self.entity_for(self.text[s.start:end], "Study", "study", self.text[s.start:end], 0.5,
+                ident = self.entity_for(self.text[s.start:end], K.Study, "study", self.text[s.start:end], 0.5,
                                         evidence=(s.start, s.end))
                 self.add(s.start, end, ident, "study", 0.5)
 
@@ -144,7 +145,7 @@ class Phrases:
             rest = " ".join(m.group(3).split()[:6])
             label = (m.group(2) + (" " + rest if rest else "")).strip()
             s = self.sentence_at(m.start(2))
-            ident = self.entity_for(label[:1].upper() + label[1:], "Event", "event", self.text[m.start(2):m.end(3)].strip(), 0.5,
+            ident = self.entity_for(label[:1].upper() + label[1:], K.Event, "event", self.text[m.start(2):m.end(3)].strip(), 0.5,
                                     evidence=(s.start, s.end) if s else None)
             self.add(m.start(2), m.end(2), ident, "event", 0.5)
 
@@ -157,11 +158,11 @@ class Phrases:
         head = "|".join(sorted(map(re.escape, nouns), key=len, reverse=True))
         for owner in list(self.mentions):
             kind = self.type_of(owner.entity) or ""
-            if not self.types.is_a(kind, "Actor"):
+            if not self.types.is_a(kind, K.Actor):
                 continue
             rest = self.folded[owner.end:owner.end + 80]
             m = re.match(rf"'s ((?:(?:[a-z][a-z-]*|\$?\d[\d,.]*(?:-[a-z]+)?|{DAY}) ){{0,5}}?)({head})\b(?![-'])", rest, re.I)
-            if not m and self.types.is_a(kind, "Organization") and re.search(r"\b(?:the|an?) $", self.folded[max(0, owner.start - 4):owner.start], re.I):
+            if not m and self.types.is_a(kind, K.Organization) and re.search(r"\b(?:the|an?) $", self.folded[max(0, owner.start - 4):owner.start], re.I):
                 m = re.match(rf" ((?:[a-z][a-z-]* ){{0,3}}?)({head})\b(?![-'])", rest)  # 'a DOT order'
             dated = m and re.fullmatch(rf"(?:{DAY} )?", m.group(1))
             if not m or set(m.group(1).lower().split()) & stop or (m.group(2)[:1].isupper() and not dated) \
@@ -171,10 +172,10 @@ class Phrases:
             if not self.free(start, end):
                 continue
             type_ = nouns[m.group(2).lower()]
-            if type_ == "ExecutiveOrder" and kind != "Person":
-                type_ = "AgencyOrder"
+            if type_ == K.ExecutiveOrder and kind != K.Person:
+                type_ = K.AgencyOrder
             earlier = [x for x in self.before(0, owner.start) if self.type_of(x.entity) == type_] \
-                if type_ in ("ExecutiveOrder", "Memorandum") and dated else []
+                if type_ in (K.ExecutiveOrder, K.Memorandum) and dated else []
             if earlier:
                 # "Trump's order", "Trump's Jan. 20 Executive Order": the one the article named before
                 self.add(start, end, max(earlier, key=lambda x: x.start).entity, "owned-policy", 0.5)
@@ -190,10 +191,10 @@ class Phrases:
 
     def demonyms(self) -> None:
         """'Mexican President Enrique Nieto': the country the title belongs to."""
-        titles = "|".join(re.escape(t["title"]) for t in self.rules["titles"] if t["org"] == "Country")
+        titles = "|".join(re.escape(t["title"]) for t in self.rules["titles"] if t["org"] == K.Country)
         names = "|".join(map(re.escape, self.rules["demonyms"]))
         for m in re.finditer(rf"\b({names}) (?=(?:{titles}) [A-Z])", self.folded):
             country = self.rules["demonyms"][m.group(1)]
             if self.free(m.start(1), m.end(1)):
-                ident = self.entity_for(country, "Country", "demonym", self.text[m.start(1):m.end(1)], 0.6)
+                ident = self.entity_for(country, K.Country, "demonym", self.text[m.start(1):m.end(1)], 0.6)
                 self.add(m.start(1), m.end(1), ident, "demonym", 0.6)

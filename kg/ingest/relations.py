@@ -27,6 +27,7 @@ from .model import EntityCandidate, Mention, Sentence, StatementCandidate
 from .rules import rules
 from .speech import Speech
 from .structure import Structure
+from ..namespace import K
 
 _ASIDE = re.compile(r"—[^—]{0,200}—|\([^()]*\)")  # an aside between dashes or in brackets
 _OBJECT_SEP = re.compile(r"(?:\s|,|\band\b|\bor\b|\bas well as\b)*")
@@ -148,7 +149,7 @@ class _Extractor(Speech, Structure):
     def unlike(self, a: Mention, b: Mention, between: str) -> bool:
         """A person and a place or body side by side with a bare comma are no list: 'senators from
         California, Kamala Harris and ...' (the comma opens an apposition)."""
-        return between.strip() == "," and self.fits(a.entity, "Person") != self.fits(b.entity, "Person")
+        return between.strip() == "," and self.fits(a.entity, K.Person) != self.fits(b.entity, K.Person)
 
     def group_left(self, ms: list[Mention], first: int, cls: str | None) -> list[Mention]:
         group = [ms[first]]
@@ -163,7 +164,7 @@ class _Extractor(Speech, Structure):
                 break  # (only white space between: a modifier such as a title, not a list)
             if re.search(r"\b(?:including|led by|such as|like)\b", between) and self.is_group(ms[i].entity):
                 break  # 'sanctuary cities, led by A and including B': the category, not a member
-            if self.fits(group[-1].entity, "State") and between == ", " and self.fits(ms[i].entity, "Jurisdiction"):
+            if self.fits(group[-1].entity, K.State) and between == ", " and self.fits(ms[i].entity, K.Jurisdiction):
                 group.pop()  # 'Nashville, Tenn.': the city, not its state
             group.append(ms[i])
             i -= 1
@@ -177,7 +178,7 @@ class _Extractor(Speech, Structure):
             between = self.between(group[-1], m)
             if not sep.fullmatch(between) or not between.strip(" ") \
                     or not self.fits(m.entity, cls) or self.unlike(group[-1], m, between) \
-                    or (self.fits(m.entity, "State") and between == ", " and self.fits(group[-1].entity, "Jurisdiction")):
+                    or (self.fits(m.entity, K.State) and between == ", " and self.fits(group[-1].entity, K.Jurisdiction)):
                 break
             group.append(m)
         return _listed(group, [self.between(a, b) for a, b in zip(group, group[1:])])
@@ -191,14 +192,14 @@ class _Extractor(Speech, Structure):
         lead = re.search(r",?\s+(?:including|such as|like|among them)\s+$", self.folded[window:first.start])
         head = [m for m in ms if m.end <= first.start and self.is_group(m.entity)]
         if not lead or not head or re.search(r"\bled by\b", self.folded[head[-1].end:first.start]) \
-                or self.type_of(head[-1].entity) != "JurisdictionGroup":
+                or self.type_of(head[-1].entity) != K.JurisdictionGroup:
             return group  # named people or bodies act themselves; a set of places acts as one
         if head[-1].end != window + lead.start() and not re.fullmatch(r",?\s*", self.folded[head[-1].end:window + lead.start()]):
             return group
         return [head[-1]] if re.fullmatch(r"[^,;]*,\s*(?:\w+ly\s+)?", self.folded[last.end:before] or ",") else group
 
     def is_group(self, ident: str) -> bool:
-        return self.type_of(ident) in ("JurisdictionGroup", "Group")
+        return self.type_of(ident) in (K.JurisdictionGroup, K.Group)
 
     def subjects(self, ms, sentence, before: int, cls, gap: int = 160, possessive: bool = False) -> list[Mention]:
         if re.search(r"\w\s+and\s+(?:then\s+|also\s+)?$", self.folded[sentence.start:before]) \
@@ -245,7 +246,7 @@ class _Extractor(Speech, Structure):
                 continue
             if self.is_group(m.entity) and re.match(r",?\s+(?:led by)\b", self.folded[m.end:before]):
                 continue  # the category of a list whose leaders are named: the members act
-            if self.type_of(m.entity) == "JurisdictionGroup" and re.match(r",?\s+(?:including|such as|like)\b", self.folded[m.end:before]):
+            if self.type_of(m.entity) == K.JurisdictionGroup and re.match(r",?\s+(?:including|such as|like)\b", self.folded[m.end:before]):
                 return [m]  # 'These jurisdictions, including A and B, argue': the set acts
             if self.is_group(m.entity) and re.match(r",?\s+(?:including|such as|like)\b", self.folded[m.end:before]):
                 continue  # 'critics like A claim': the ones named act
@@ -285,7 +286,7 @@ class _Extractor(Speech, Structure):
                 return []  # 'rebuked the DOJ actions': the actions, not the DOJ
             while i + 1 < len(ms) and self.fits(ms[i + 1].entity, cls) and (
                     (ms[i + 1].start in (ms[i].end + 1, ms[i].end + 3) and self.folded[ms[i].end:ms[i + 1].start] in (" ", "'s "))
-                    or (self.fits(ms[i].entity, "Jurisdiction") and self.fits(ms[i + 1].entity, "Person")
+                    or (self.fits(ms[i].entity, K.Jurisdiction) and self.fits(ms[i + 1].entity, K.Person)
                         and self.title_between.fullmatch(self.folded[ms[i].end:ms[i + 1].start]))):
                 i += 1  # 'U.S. Department of ...', "Trump's mass deportation plans", 'Chicago Mayor Brandon
                 #         Johnson': the head, not its modifier
@@ -323,13 +324,13 @@ class _Extractor(Speech, Structure):
     def judges_rulings(self) -> None:
         """A judge's ruling: the court rules (ruledAgainst, ruledFor, ruledOn) and the judge, a
         person, opposes or supports what was ruled on."""
-        courts = {st.subject: st.object for st in self.out if st.relation == "holdsRole" and self.fits(st.object, "Court")}
+        courts = {st.subject: st.object for st in self.out if st.relation == K.holdsRole and self.fits(st.object, K.Court)}
         # the judge opposes what the court rules against; ruling for a party is no support of it
-        stance = {"ruledAgainst": "opposed"}
-        for st in [st for st in self.out if st.relation in stance and self.fits(st.subject, "Court")]:
+        stance = {K.ruledAgainst: K.opposed}
+        for st in [st for st in self.out if st.relation in stance and self.fits(st.subject, K.Court)]:
             # 'Judge A of the B District dismissed ...': the court read as the subject; the judge too
             for judge in [j for j, c in courts.items() if c == st.subject
-                          and any(x.subject == j and x.relation == "holdsRole" and x.sentence.index == st.sentence.index
+                          and any(x.subject == j and x.relation == K.holdsRole and x.sentence.index == st.sentence.index
                                   for x in self.out)]:
                 self.emit(judge, stance[st.relation], st.object, st.sentence, st.rule + "-judge", st.score, date=st.date)
         for judge, relation, obj, sentence, rule, score, date in self.rulings:
@@ -356,7 +357,7 @@ class _Extractor(Speech, Structure):
                 for at in self.trigger_hits(rule):
                     self.firing.setdefault(at, []).append(rule)
         for rule in self.firing.get(sentence.index, ()):
-            if rule["relation"] == "holdsRole" or (headline and rule.get("score", 0.5) < 0.5):
+            if rule["relation"] == K.holdsRole or (headline and rule.get("score", 0.5) < 0.5):
                 continue  # a headline's capitals hide its grammar: only the surer rules there
             info = self.onto.relations[rule["relation"]]
             domain = tuple(rule.get("domain", ())) or info.domain
@@ -370,12 +371,12 @@ class _Extractor(Speech, Structure):
                 owner = mode == "attempted" and re.search(r"'s (?:\w+ )?(?:attempts?|efforts?|bids?|push|moves?|plans?) to\s+$",
                                                           self.folded[sentence.start:t_start]) is not None
                 threat = False
-                if mode == "threatened" or (mode and rule.get("factual") == "threatened"
+                if mode == K.threatened or (mode and rule.get("factual") == K.threatened
                                             and mode != "denied"):
                     # 'threatened last night to cut all funding to X', 'will investigate X',
                     # 'an attempt to withhold funds from X': a threat against X, not the act
-                    relation, threat = "threatened", True
-                    confidence = "explicit" if mode == "threatened" else "implied"
+                    relation, threat = K.threatened, True
+                    confidence = "explicit" if mode == K.threatened else "implied"
                     mode = None
                 elif mode in ("denied", "hypothetical", "directed"):
                     continue  # 'barred police from cooperating', 'if it did not cooperate': not done
@@ -406,9 +407,9 @@ class _Extractor(Speech, Structure):
                         and re.match(r"\s*(?:[,.;]|over\b|in\b|on\b|last\b|this\b|again\b|$)", self.folded[t_end:sentence.end]):
                     date = self.date_near(sentence, t_start)  # 'Numerous cities then sued, ...': a suit
                     self.lawsuit(sentence, subs, [], date, rule.get("score", 0.5) * 0.8)
-                if not subs and objs and info.domain == "Court" and relation == rule["relation"]:
+                if not subs and objs and info.domain == K.Court and relation == rule["relation"]:
                     # 'Judge A blocked X': the judge's ruling is the court's (found once roles are known)
-                    for judge in self.subjects(ms, sentence, t_start, "Person", rule.get("subject_gap", 160)):
+                    for judge in self.subjects(ms, sentence, t_start, K.Person, rule.get("subject_gap", 160)):
                         for o in objs:
                             self.rulings.append((judge.entity, relation, o.entity, sentence, rule["rule"],
                                                  rule.get("score", 0.5) * 0.8, self.date_near(sentence, t_start)))
@@ -462,7 +463,7 @@ class _Extractor(Speech, Structure):
             m = re.match(rf"\s+({doc['pattern']})\b", rest, re.I)
             if m:
                 here = [x for x in ms if x.start == after + m.start(1)] or \
-                    [x for x in ms if after + m.start(1) <= x.start < after + m.end(1) and self.fits(x.entity, "Policy")]
+                    [x for x in ms if after + m.start(1) <= x.start < after + m.end(1) and self.fits(x.entity, K.Policy)]
                 if here:  # 'issued a Department of Transportation order': the order named there
                     return here[-1:]
                 named = [x for x in ms if x.start >= after + m.end(1) and x.rule == "named-document"
@@ -491,20 +492,20 @@ class _Extractor(Speech, Structure):
         if same:  # the same suit again ('Alder County sues ...' in the headline, then in full)
             ident = same[0]
             if defendants and not same[2]:  # named now by both sides
-                new = self.new_entity(label, "Lawsuit", "lawsuit", sentence)
+                new = self.new_entity(label, K.Lawsuit, "lawsuit", sentence)
                 self.found.entities[new].evidence = self.found.entities[ident].evidence
                 self.renamed[ident] = new
                 self.lawsuits[self.lawsuits.index(same)] = (new, plaintiffs, set(defendants), same[3])
                 ident = new
         else:
-            ident = self.new_entity(label, "Lawsuit", "lawsuit", sentence)
+            ident = self.new_entity(label, K.Lawsuit, "lawsuit", sentence)
             self.lawsuits.append((ident, plaintiffs, set(defendants), date))
         for m in subs:
-            self.emit(m.entity, "plaintiffIn", ident, sentence, "lawsuit", score * 0.9, date=date)
+            self.emit(m.entity, K.plaintiffIn, ident, sentence, "lawsuit", score * 0.9, date=date)
             if re.search(r"\bled by\s+(?:the\s+)?$", self.folded[sentence.start:m.start]):
-                self.emit(m.entity, "leads", ident, sentence, "lawsuit-led-by", score * 0.8, date=date)
+                self.emit(m.entity, K.leads, ident, sentence, "lawsuit-led-by", score * 0.8, date=date)
         for m in objs:
-            self.emit(m.entity, "defendantIn", ident, sentence, "lawsuit", score * 0.9, date=date)
+            self.emit(m.entity, K.defendantIn, ident, sentence, "lawsuit", score * 0.9, date=date)
         self.suits[sentence.index] = (ident, subs, objs)
 
 

@@ -44,6 +44,7 @@ from ..errors import EXIT_ENVIRONMENT, KGError, Problem, ValidationError
 from .mentions import norm
 from .writer import HEADER, atomic_write
 from ..project import Project
+from ..namespace import K
 
 REVIEW_FIELDS = ("status", "rule", "score", "offsets", "display_quote", "known", "ambiguous")
 ACCEPTED = {"accepted", "accept", "yes"}
@@ -368,7 +369,7 @@ def problems(doc: dict, data: curated.Curated) -> list[str]:
             continue  # (accepted by its id: the reviewer keeps it as a new entity)
         forms = [str(f) for f in [ent.get("label"), *(ent.get("aliases") or [])] if f]
         same = next((names[norm(f)] for f in forms if norm(f) in names), None)
-        if same is None and ent.get("type") == "Person":
+        if same is None and ent.get("type") == K.Person:
             link = linker.person(str(ent.get("label", "")))
             same = link.ids[0] if link and len(link.ids) == 1 and link.why != "surname" else None
         if same:

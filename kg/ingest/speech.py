@@ -17,6 +17,7 @@ import re
 
 from .forms import fold
 from .model import Mention, Sentence
+from ..namespace import K
 
 
 class Speech:
@@ -27,7 +28,7 @@ class Speech:
         the quotation it attributes), then accusations and 'according to X'."""
         spec = self.rules["claims"]
         folded = self.folded[sentence.start:sentence.end]
-        speaking = ("Actor", "Policy", "Study")  # people and bodies speak, and so do orders and studies
+        speaking = (K.Actor, K.Policy, K.Study)  # people and bodies speak, and so do orders and studies
         for trig in re.finditer(spec["say"], folded, re.I):
             t_start, t_end = sentence.start + trig.start(), sentence.start + trig.end()
             if any(m.start < t_end and t_start < m.end for m in ms):
@@ -39,10 +40,10 @@ class Speech:
                     and not any(m.end <= t_start and re.fullmatch(r"\s*(?:\w+ly\s+)?", self.folded[m.end:t_start]) for m in ms):
                 continue  # 'state grants', 'the claims': nouns, not a verb of saying
             if self.participle(sentence, t_start, t_end):
-                agent = [m for m in ms if m.end <= t_start and self.fits(m.entity, "Actor")
+                agent = [m for m in ms if m.end <= t_start and self.fits(m.entity, K.Actor)
                          and re.search(r"\bfrom\s+(?:\w+\s+){0,2}$", self.folded[sentence.start:m.start])]
                 document = [m for m in ms if re.fullmatch(r"\s*", self.folded[m.end:t_start])
-                            and self.fits(m.entity, ("Policy", "Study"))]  # 'an order stating that ...'
+                            and self.fits(m.entity, (K.Policy, K.Study))]  # 'an order stating that ...'
                 speakers = agent[-1:] or document[-1:] or self.main_subject(ms, sentence, t_start, speaking)
             else:
                 speakers = self.subjects(ms, sentence, t_start, speaking, 60)
@@ -50,7 +51,7 @@ class Speech:
             quote = re.match(r'\s*"([^"]{12,}?)[,.!?]?"', self.folded[sentence.start:sentence.end])
             if quote and trig.start() > quote.end(1):
                 start, end = sentence.start + quote.start(1), sentence.start + quote.end(1)
-                after_quote = [x for x in ms if re.fullmatch(r'[,.!?]?"\s*', self.folded[end:x.start]) and self.fits(x.entity, "Actor")]
+                after_quote = [x for x in ms if re.fullmatch(r'[,.!?]?"\s*', self.folded[end:x.start]) and self.fits(x.entity, K.Actor)]
                 if after_quote and after_quote[0].end <= t_start:  # '"...," Thomas Homan, ..., said'
                     speakers = after_quote[:1]
                 if not speakers:  # '"...," says X'
@@ -79,21 +80,21 @@ class Speech:
         self.accusations(sentence, ms, spec)
         for m in re.finditer(r"\baccording to (?:the )?", folded, re.I):  # '..., according to X': X reports it
             source = [x for x in ms if x.start == sentence.start + m.end()]
-            subject = self.main_subject(ms, sentence, sentence.start + m.start(), "Actor")
+            subject = self.main_subject(ms, sentence, sentence.start + m.start(), K.Actor)
             for who in source:
                 for what in subject:
-                    self.emit(who.entity, "reported", what.entity, sentence, "according-to", 0.5)
+                    self.emit(who.entity, K.reported, what.entity, sentence, "according-to", 0.5)
 
     def demands(self, sentence: Sentence, ms: list[Mention], t_start: int, t_end: int) -> None:
         """'Homan said (that) the DOJ should hold politicians accountable': Homan demands it of the DOJ."""
         m = re.match(r"\s*(?:that\s+)?", self.folded[t_end:sentence.end])
         at = t_end + m.end()
-        who = next((x for x in ms if x.start in (at, at + 4) and self.fits(x.entity, "Actor")
+        who = next((x for x in ms if x.start in (at, at + 4) and self.fits(x.entity, K.Actor)
                     and re.fullmatch(r"(?:the )?", self.folded[at:x.start])), None)
         if who is None or not re.match(r"\s+(?:should|must|needs? to|ought to|has to|have to)\b", self.folded[who.end:who.end + 20]):
             return
-        for s in self.subjects(ms, sentence, t_start, "Actor", 60):
-            self.emit(s.entity, "demanded", who.entity, sentence, "say-should", 0.5)
+        for s in self.subjects(ms, sentence, t_start, K.Actor, 60):
+            self.emit(s.entity, K.demanded, who.entity, sentence, "say-should", 0.5)
 
     def preamble(self, ms, at: int, stop: int, addressee: bool) -> int:
         """How far the reported clause starts after the verb: past 'that', the person told
@@ -116,11 +117,11 @@ class Speech:
                              self.folded[sentence.start:sentence.end], re.I):
             t_start = sentence.start + m.start()
             if self.participle(sentence, t_start, t_start + 8):
-                accusers = self.main_subject(ms, sentence, t_start, "Actor")
+                accusers = self.main_subject(ms, sentence, t_start, K.Actor)
             else:
-                accusers = self.subjects(ms, sentence, t_start, "Actor")
+                accusers = self.subjects(ms, sentence, t_start, K.Actor)
             accused = [x for x in ms if sentence.start + m.start(1) <= x.start and x.end <= sentence.start + m.end(1)
-                       and self.fits(x.entity, "Actor")]
+                       and self.fits(x.entity, K.Actor)]
             suit = self.suits.get(sentence.index)
             if not accused and suit and {x.entity for x in accusers} <= {x.entity for x in suit[1]}:
                 accused = suit[2]
@@ -132,7 +133,7 @@ class Speech:
             self.claim(sentence, ms, accusers, f"{who} {what}", start, end, spec, targets=accused)
             for a in accusers:
                 for x in accused:
-                    self.emit(a.entity, "accused", x.entity, sentence, "accuse-of", 0.6)
+                    self.emit(a.entity, K.accused, x.entity, sentence, "accuse-of", 0.6)
 
     def quoted_claims(self) -> None:
         """A quotation whose sentences gave no claim of their own: one claim, by its speaker."""
@@ -158,12 +159,12 @@ class Speech:
                      r"(?:we|it|they|you)'ll\b)", text, re.I)
         if not m:
             return
-        named = [x for x in ms if start + m.start(1) <= x.start and x.end <= start + m.end(1) and self.fits(x.entity, "Actor")]
+        named = [x for x in ms if start + m.start(1) <= x.start and x.end <= start + m.end(1) and self.fits(x.entity, K.Actor)]
         if not named:  # 'the city' in the condition: the anaphora pass has made it a mention if it could
             return
         for who in speakers:
             for target in named:
-                self.emit(who.entity, "threatened", target.entity, sentence, "conditional-threat", 0.5, "implied",
+                self.emit(who.entity, K.threatened, target.entity, sentence, "conditional-threat", 0.5, "implied",
                           manner=re.sub(r"\s+", " ", self.text[start:end]).strip(" \"“”,.")[:90])
 
     def quotations(self) -> list[tuple[list[Mention], int, int]]:
@@ -182,14 +183,14 @@ class Speech:
                 found = None
                 if b < line.end() and self.folded[b - 1:b] != ".":  # ('...memo."' ends its sentence)
                     near = mentions[bisect.bisect_right(starts, b):bisect.bisect_right(starts, b + 60)]
-                    found = next((x for x in near if self.fits(x.entity, "Actor")
+                    found = next((x for x in near if self.fits(x.entity, K.Actor)
                                   and (attributed := re.fullmatch(rf",?\s*((?:{verbs})\s+)?(?:[A-Z][\w.]*\s+)*",
                                                                   self.folded[b + 1:x.start]))  # (a title before the name)
                                   and (attributed.group(1) or re.match(rf"(?:,[^,]{{2,90}}?,?)?\s+(?:{verbs})\b",
                                                                        self.folded[x.end:x.end + 120]))), None)
                 if found is None and re.search(rf"\b(?:{verbs})[,:]?\s*$", before):
                     near = mentions[bisect.bisect_left(starts, a - 120):bisect.bisect_left(starts, a)]
-                    found = next((x for x in reversed(near) if a - 80 <= x.end <= a and self.fits(x.entity, "Actor")), None)
+                    found = next((x for x in reversed(near) if a - 80 <= x.end <= a and self.fits(x.entity, K.Actor)), None)
                 if found is not None:
                     speaker = [found]
                 if speaker and b - a > 12:
@@ -207,29 +208,29 @@ class Speech:
         self.conditional_threat(sentence, ms, speakers, start, end)
         for m in inside:  # an Act invoked in a legal claim is invoked as law
             cand = self.found.entities.get(m.entity)
-            if cand and not cand.known and cand.type == "Statute" and (legal or breaks):
-                cand.type = "StatutoryProvision"
-        provisions = [m for m in inside if self.fits(m.entity, "LegalProvision")]
+            if cand and not cand.known and cand.type == K.Statute and (legal or breaks):
+                cand.type = K.StatutoryProvision
+        provisions = [m for m in inside if self.fits(m.entity, K.LegalProvision)]
         target = None
         if breaks and re.search(r"\b(?:not|n't|never|no longer)\s+(?:\w+\s+)?$", folded_clause[:breaks.start()]):
             breaks = None  # 'conditions that do not violate the law': no charge of breaking it
         if breaks and not re.search(r"\b(?:be|been|being)\s+(?:\w+ly\s+)?$", folded_clause[:breaks.start()]):
             cut = start + (len(clause) and self.folded[start:end].find(breaks.group()))
-            before = [m for m in inside if m.end <= cut and not self.fits(m.entity, "LegalProvision")]
+            before = [m for m in inside if m.end <= cut and not self.fits(m.entity, K.LegalProvision)]
             target = before[-1] if before else None
             if target and re.search(r"\b\w{3,}ing\b", self.folded[start:target.start]):
                 target = None  # 'withholding funds or prosecuting officials is unlawful': not the officials
         date = self.date_near(sentence, start)
         score = spec.get("score", 0.5)
-        kind = "LegalClaim" if legal or provisions or targets else "FactualClaim"
+        kind = K.LegalClaim if legal or provisions or targets else K.FactualClaim
         suit = self.suits.get(sentence.index)
         if suit and not {s.entity for s in speakers} <= {x.entity for x in suit[1]}:
             suit = None  # a claim made in a suit is its plaintiffs'
-        if suit and kind == "FactualClaim" and re.search(r"\b(?:unconstitutional|unlawful|illegal)", folded_clause, re.I):
-            kind = "LegalClaim"
-        challenged = targets or ([target] if target is not None else []) or (suit[2] if suit and kind == "LegalClaim" else [])
+        if suit and kind == K.FactualClaim and re.search(r"\b(?:unconstitutional|unlawful|illegal)", folded_clause, re.I):
+            kind = K.LegalClaim
+        challenged = targets or ([target] if target is not None else []) or (suit[2] if suit and kind == K.LegalClaim else [])
         both = re.match(r"(.+?) (\w+s) (.+?),? and (" + re.escape(breaks.group()) + r".*)$", clause) if breaks else None
-        if kind == "LegalClaim" and breaks and len(provisions) > 1:
+        if kind == K.LegalClaim and breaks and len(provisions) > 1:
             head = clause[:clause.find(breaks.group())] if breaks.group() in clause else ""
             labels = [(f"{head}{breaks.group()} {self.label(p.entity)}".strip(), [p]) for p in provisions]
         elif both and not re.search(spec["legal"], f"{both.group(2)} {both.group(3)}", re.I):
@@ -240,33 +241,33 @@ class Speech:
             labels = [(_short(f"{both.group(1)} {both.group(4)}"), provisions)]
         else:
             labels = [(_short(clause), provisions)]
-        topic = next((m for m in inside if self.fits(m.entity, "Actor")), None)
+        topic = next((m for m in inside if self.fits(m.entity, K.Actor)), None)
         for label, invoked in labels:
             ident = self.new_entity(label, kind, "claim", sentence, score)
             for s in speakers:
-                if self.fits(s.entity, ("MediaOrganization", "Study")) or reported:  # outlets and studies report
-                    self.emit(s.entity, "reported", ident, sentence, "report", score, date=date)
-                    if topic and self.fits(s.entity, "MediaOrganization"):
-                        self.emit(s.entity, "reported", topic.entity, sentence, "report", score * 0.8, date=date)
+                if self.fits(s.entity, (K.MediaOrganization, K.Study)) or reported:  # outlets and studies report
+                    self.emit(s.entity, K.reported, ident, sentence, "report", score, date=date)
+                    if topic and self.fits(s.entity, K.MediaOrganization):
+                        self.emit(s.entity, K.reported, topic.entity, sentence, "report", score * 0.8, date=date)
                 else:
-                    self.emit(s.entity, "asserts", ident, sentence, "claim", score, date=date)
+                    self.emit(s.entity, K.asserts, ident, sentence, "claim", score, date=date)
             for p in invoked:
-                self.emit(ident, "invokes", p.entity, sentence, "claim-invokes", score)
-            if kind == "LegalClaim":
+                self.emit(ident, K.invokes, p.entity, sentence, "claim-invokes", score)
+            if kind == K.LegalClaim:
                 for t in challenged:
-                    self.emit(ident, "challenges", t.entity, sentence, "claim-challenges", score * 0.8)
+                    self.emit(ident, K.challenges, t.entity, sentence, "claim-challenges", score * 0.8)
                     for s in speakers:  # to call it unlawful is to oppose it (unless the text says how)
                         if (s.entity, t.entity, sentence.index) not in self.linked:
-                            self.emit(s.entity, "opposed", t.entity, sentence, "claim-opposes", score * 0.7, "implied")
+                            self.emit(s.entity, K.opposed, t.entity, sentence, "claim-opposes", score * 0.7, "implied")
                 if suit:
-                    self.emit(ident, "assertedIn", suit[0], sentence, "claim-in-suit", score * 0.8)
+                    self.emit(ident, K.assertedIn, suit[0], sentence, "claim-in-suit", score * 0.8)
 
     def appositive_speaker(self, ms, sentence, before: int, speakers: list[Mention]) -> list[Mention]:
         """'Ann Lee, director of the Agency, says': the person, not the agency."""
-        if not speakers or self.fits(speakers[0].entity, "Person"):
+        if not speakers or self.fits(speakers[0].entity, K.Person):
             return speakers
         for m in ms:
-            if m.end <= speakers[0].start and self.fits(m.entity, "Person") \
+            if m.end <= speakers[0].start and self.fits(m.entity, K.Person) \
                     and re.match(r",[^,]*$", self.folded[m.end:speakers[0].start] + " ") \
                     and re.fullmatch(r"[^,]*,\s*", self.folded[speakers[-1].end:before]):
                 return [m]

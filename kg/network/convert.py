@@ -23,6 +23,7 @@ from ..builder import snapshot
 from ..errors import KGError
 from ..query.graph import gc_paused
 from ..validtime import DateLike, Window, date_span, holds, valid_date, window as _window  # noqa: F401
+from ..namespace import K
 
 if TYPE_CHECKING:
     from ..query.graph import Graph
@@ -33,7 +34,7 @@ CONFIDENCE = ("explicit", "implied")
 SIGN = {"hostile": -1, "cooperative": 1, "neutral": 0}
 #: The relation at the top of the hierarchy; its direct sub-relations are the families
 #: (opposes, supports, legalAction, policyAction, affiliation, communication).
-TOP = "relatedTo"
+TOP = K.relatedTo
 
 #: Between the items of a list, where one value must hold them (aliases in queries/nodes.rq,
 #: list attributes in GraphML, GEXF and CSV).
@@ -108,7 +109,7 @@ def to_networkx(g: Graph, *, families: Iterable[str] | None = None,
     for row in tables.dicts("values"):
         if row["entity"] in G and (deprecated or row["rank"] != "deprecated"):
             # Where a lawsuit stands is its `status`; counts and amounts are its `values`.
-            key = "status" if row["relation"] == "caseStatus" else "values"
+            key = "status" if row["relation"] == K.caseStatus else "values"
             G.nodes[row["entity"]].setdefault(key, []).append(_drop_none({
                 "relation": row["relation"], "value": row["value"], "unit": row["unit"],
                 "date": row["date"], "document": row["doc"], "statement": row["statement"]}))

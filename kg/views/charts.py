@@ -29,6 +29,7 @@ import networkx as nx
 from ..errors import EXIT_ENVIRONMENT, KGError
 from ..network import metrics
 from ..network.convert import to_networkx
+from ..namespace import K
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -36,9 +37,9 @@ if TYPE_CHECKING:
     from ..query.graph import Graph
 
 #: The relation families in the order their bars stack, with a hue each (as the views colour them).
-FAMILIES = {"legalAction": ("legal action", 280), "opposes": ("opposition", 0),
-            "supports": ("support", 125), "policyAction": ("policy", 28),
-            "affiliation": ("roles and membership", 210), "communication": ("communication", 185)}
+FAMILIES = {K.legalAction: ("legal action", 280), K.opposes: ("opposition", 0),
+            K.supports: ("support", 125), K.policyAction: ("policy", 28),
+            K.affiliation: ("roles and membership", 210), K.communication: (K.communication, 185)}
 #: How central: the measures of `kg metrics --by`, as functions of the graph.
 MEASURES: dict[str, Callable[[nx.MultiDiGraph], dict]] = {
     "pagerank": metrics.pagerank, "degree": lambda G: dict(G.degree()),
@@ -121,7 +122,7 @@ def centrality(G: nx.MultiDiGraph, top: int = 10, by: str = "pagerank") -> "Figu
         raise KGError(f"{by!r} is not a centrality measure", hint=f"by= one of {', '.join(MEASURES)}",
                       cli_hint=f"--by {'|'.join(MEASURES)}")
     scores = MEASURES[by](G)
-    actors = {n: s for n, s in scores.items() if "Actor" in G.nodes[n].get("classes", ())} or scores
+    actors = {n: s for n, s in scores.items() if K.Actor in G.nodes[n].get("classes", ())} or scores
     ranked = metrics.ranked(actors, top)
     fig = _figure(9, 0.45 * max(len(ranked), 3) + 1.4)
     ax = fig.add_subplot()

@@ -36,7 +36,7 @@ from markupsafe import Markup
 
 from . import labels, layouts
 from ..errors import EXIT_ENVIRONMENT, KGError
-from ..namespace import ENT
+from ..namespace import K, ENT
 from ..network import metrics
 from ..network.convert import to_networkx
 from ..validtime import date_span, state_span
@@ -53,37 +53,37 @@ STATEMENTS_PER_ENTITY = 4
 FOCUS_ALL = 300
 #: Relation families with a view of their own: (family, file stem, title, what it answers).
 FAMILY_VIEWS = [
-    ("legalAction", "lawsuits", "Lawsuits and legal action",
+    (K.legalAction, "lawsuits", "Lawsuits and legal action",
      "Who sued whom, in which case, claiming what under which provision, and how courts ruled."),
-    ("opposes", "opposition", "Threats and opposition",
+    (K.opposes, "opposition", "Threats and opposition",
      "Who threatened, targeted, criticised or defied whom."),
-    ("supports", "support", "Support and cooperation", "Who backed, praised or cooperated with whom."),
-    ("policyAction", "policy", "Policies: signed, issued, enacted, implemented",
+    (K.supports, "support", "Support and cooperation", "Who backed, praised or cooperated with whom."),
+    (K.policyAction, "policy", "Policies: signed, issued, enacted, implemented",
      "Who made or carried out which policy."),
-    ("affiliation", "affiliation", "Roles and membership", "Who holds which office, who belongs where."),
-    ("communication", "communication", "Statements, claims and reports", "Who said or reported what.")]
+    (K.affiliation, K.affiliation, "Roles and membership", "Who holds which office, who belongs where."),
+    (K.communication, K.communication, "Statements, claims and reports", "Who said or reported what.")]
 
 # Node colours: the first of these classes that a node belongs to (Tableau 10 and kin).
-TYPE_COLOURS = {"Person": "#4e79a7", "GovernmentAgency": "#f28e2b", "Court": "#9c755f",
-                "Organization": "#edc948", "Jurisdiction": "#59a14f", "Group": "#8cd17d",
-                "Policy": "#e15759", "LegalProvision": "#b07aa1", "Lawsuit": "#ff9da7",
-                "LegalClaim": "#76b7b2", "FactualClaim": "#bab0ac", "Claim": "#d7b5a6",
-                "Event": "#d37295", "Study": "#a0cbe8"}
+TYPE_COLOURS = {K.Person: "#4e79a7", K.GovernmentAgency: "#f28e2b", K.Court: "#9c755f",
+                K.Organization: "#edc948", K.Jurisdiction: "#59a14f", K.Group: "#8cd17d",
+                K.Policy: "#e15759", K.LegalProvision: "#b07aa1", K.Lawsuit: "#ff9da7",
+                K.LegalClaim: "#76b7b2", K.FactualClaim: "#bab0ac", K.Claim: "#d7b5a6",
+                K.Event: "#d37295", K.Study: "#a0cbe8"}
 OTHER_COLOUR = "#c7c7c7"
 # Edge colours: one colour per family (a relation of two families, sued is legal action and
 # opposition, takes the first in this order); within a family, relations differ by line style.
-FAMILY_COLOURS = {"legalAction": "#7b3294", "policyAction": "#d95f02", "opposes": "#d7191c",
-                  "supports": "#1a9641", "affiliation": "#2c7bb6", "communication": "#5e9ea0"}
-FAMILY_NAMES = {"legalAction": "Legal action", "policyAction": "Policy action", "opposes": "Opposition",
-                "supports": "Support", "affiliation": "Affiliation", "communication": "Communication",
+FAMILY_COLOURS = {K.legalAction: "#7b3294", K.policyAction: "#d95f02", K.opposes: "#d7191c",
+                  K.supports: "#1a9641", K.affiliation: "#2c7bb6", K.communication: "#5e9ea0"}
+FAMILY_NAMES = {K.legalAction: "Legal action", K.policyAction: "Policy action", K.opposes: "Opposition",
+                K.supports: "Support", K.affiliation: "Affiliation", K.communication: "Communication",
                 None: "Other"}
 # Line styles within a family, the most used relation solid (vis-network dash arrays).
 DASHES = [False, [10, 5], [2, 4], [12, 4, 2, 4], [5, 5], [1, 3], [16, 6]]
 COMMUNITY_COLOURS = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1",
                      "#ff9da7", "#9c755f", "#8cd17d", "#d37295", "#a0cbe8", "#ffbe7d", "#86bcb6"]
 # Lanes of the timeline, top to bottom: by the legend group of the entity.
-LANES = ["Person", "GovernmentAgency", "Court", "Organization", "Group", "Jurisdiction", "Policy",
-         "LegalProvision", "Lawsuit", "LegalClaim", "Event", "FactualClaim", "Claim", "Study", "Other"]
+LANES = [K.Person, K.GovernmentAgency, K.Court, K.Organization, K.Group, K.Jurisdiction, K.Policy,
+         K.LegalProvision, K.Lawsuit, K.LegalClaim, K.Event, K.FactualClaim, K.Claim, K.Study, "Other"]
 
 
 def words(name: str) -> str:
@@ -175,7 +175,7 @@ def roles(G: nx.MultiDiGraph) -> dict[Hashable, list[str]]:
     """
     found: dict[Hashable, list[str]] = defaultdict(list)
     for u, v, d in G.edges(data=True):
-        if d.get("relation") != "holdsRole":
+        if d.get("relation") != K.holdsRole:
             continue
         text = f"{d.get('title') or 'Role'} of {G.nodes[v].get('label', v)}"
         start, end = d.get("start_date"), d.get("end_date")
@@ -343,12 +343,12 @@ def _case_roles(G: nx.MultiDiGraph, part: Part) -> tuple[list, dict, list]:
     """The cases of a legal-action part, newest first, each with its parties, claims, provisions,
     targets and courts, for :func:`kg.views.layouts.case_map`."""
     nodes = G.nodes
-    cases = [n for n in part.nodes if "Lawsuit" in nodes[n].get("classes", ())]
+    cases = [n for n in part.nodes if K.Lawsuit in nodes[n].get("classes", ())]
     when: dict[Hashable, str] = {}
     roles: dict[Hashable, list] = defaultdict(list)
     claim_case: dict[Hashable, Hashable] = {}
-    role_of = {"plaintiffIn": "plaintiff", "leads": "plaintiff", "defendantIn": "defendant",
-               "assertedIn": "claim", "ruledOn": "court"}
+    role_of = {K.plaintiffIn: "plaintiff", K.leads: "plaintiff", K.defendantIn: "defendant",
+               K.assertedIn: "claim", K.ruledOn: "court"}
     for u, v, _, d in part.edges:
         role = role_of.get(d.get("relation"))
         if role and v in cases:
@@ -360,9 +360,9 @@ def _case_roles(G: nx.MultiDiGraph, part: Part) -> tuple[list, dict, list]:
                 when[v] = span[0]
     for u, v, _, d in part.edges:
         case = claim_case.get(u)
-        if case is not None and d.get("relation") in ("invokes", "cited"):
+        if case is not None and d.get("relation") in (K.invokes, K.cited):
             roles[case].append((v, "provision"))
-        elif case is not None and d.get("relation") == "challenges":
+        elif case is not None and d.get("relation") == K.challenges:
             roles[case].append((v, "target"))
     # The newest case first, as a story leads with the news; undated cases last.
     cases.sort(key=lambda c: (c not in when, "".join(chr(0x10FFFF - ord(ch)) for ch in when.get(c, "")), str(c)))
@@ -437,7 +437,7 @@ def page_data(G: nx.MultiDiGraph, part: Part, look: Style, *, kind: str = "force
     sources: dict[str, int] = {}
     edges = []
     for i, (u, v, k, d) in enumerate(part.edges):
-        relation = d.get("relation", "relatedTo")
+        relation = d.get("relation", K.relatedTo)
         document = d.get("document")
         if document is not None and document not in sources:
             sources[document] = len(sources)
@@ -507,7 +507,7 @@ def _focus_layout(G: nx.MultiDiGraph, part: Part, focus: Hashable, scores: dict,
 
 
 def _family_legend(part: Part, look: Style) -> list[dict[str, Any]]:
-    per_relation = Counter(d.get("relation", "relatedTo") for _, _, _, d in part.edges)
+    per_relation = Counter(d.get("relation", K.relatedTo) for _, _, _, d in part.edges)
     legend = []
     for family in [*FAMILY_COLOURS, None]:
         members = [{"name": words(r), "count": c, "dashes": look.relation_dashes.get(r, False),
@@ -530,7 +530,7 @@ def _type_legend(G: nx.MultiDiGraph, part: Part, colours, groups) -> list[dict[s
 
 def _distinct_colours(part: Part, look: Style) -> Style:
     """One colour per family tells families apart; on a page of one family, relations get hues."""
-    used = Counter(d.get("relation", "relatedTo") for _, _, _, d in part.edges)
+    used = Counter(d.get("relation", K.relatedTo) for _, _, _, d in part.edges)
     if len({look.relation_family.get(r) for r in used}) != 1 or len(used) > len(COMMUNITY_COLOURS):
         return look
     colours = {r: COMMUNITY_COLOURS[i] for i, (r, _) in enumerate(metrics.ranked(used))}
@@ -726,7 +726,7 @@ def write_views(g: Graph, out: str | Path, *, focus: str | None = None, depth: i
     sources = {r["source"]: r["title"] for r in g.query("stats-sources")}
     look = style(G, sources)
     everything = Part.of(G)
-    actors = [n for n, _ in metrics.ranked(look.scores) if "Actor" in G.nodes[n].get("classes", ())]
+    actors = [n for n, _ in metrics.ranked(look.scores) if K.Actor in G.nodes[n].get("classes", ())]
     listed = ([focus_id] if focus_id else []) + [n for n in actors[:top] if n != focus_id]
     linked = [n for n in G if n not in set(listed) and G.degree(n)] if len(G) <= FOCUS_ALL else []
     look.ego_pages = {n: f"ego-{_safe_stem(n)}.html" for n in [*listed, *linked]}
@@ -762,7 +762,7 @@ def write_views(g: Graph, out: str | Path, *, focus: str | None = None, depth: i
              focus=n, kind="focus")
     by_family: dict[str, list[Edge]] = defaultdict(list)
     claim_edges = []
-    claims = {n for n, d in G.nodes(data=True) if "LegalClaim" in d.get("classes", ())}
+    claims = {n for n, d in G.nodes(data=True) if K.LegalClaim in d.get("classes", ())}
     for e in everything.edges:
         for family in e[3].get("families", ()):
             by_family[family].append(e)
@@ -770,7 +770,7 @@ def write_views(g: Graph, out: str | Path, *, focus: str | None = None, depth: i
             claim_edges.append(e)
     for family, stem, title, about in FAMILY_VIEWS:
         emit("Relation families", f"family-{stem}.html", title, Part.from_edges(by_family[family]),
-             about, kind="cases" if family == "legalAction" else "force")
+             about, kind="cases" if family == K.legalAction else "force")
     emit("Relation families", "family-claims.html", "Legal claims: who asserts them, what they "
          "challenge, which provisions they invoke", Part.from_edges(claim_edges),
          "Each legal claim with who makes it, what it challenges and the law it rests on.")

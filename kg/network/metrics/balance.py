@@ -10,8 +10,9 @@ from typing import Any
 import networkx as nx
 
 from .simple import Node
+from ...namespace import K
 
-__all__ = ["Camps", "signed", "frustration", "camps"]
+__all__ = ["Camps", K.signed, "frustration", "camps"]
 
 
 @dataclass

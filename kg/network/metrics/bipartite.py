@@ -8,6 +8,7 @@ from typing import Iterable
 import networkx as nx
 
 from .simple import Node
+from ...namespace import K
 
 __all__ = ["shared_provisions", "co_plaintiffs"]
 
@@ -61,25 +62,25 @@ def _invoked_provisions(G: nx.MultiDiGraph) -> set[tuple[Node, Node]]:
     """(actor, provision) for each provision an actor invokes (see shared_provisions)."""
     invoked, argued = defaultdict(set), defaultdict(set)
     for claim, target, rel in G.edges(data="relation"):
-        if rel == "invokes":
+        if rel == K.invokes:
             invoked[claim].add(target)
     for claim, lawsuit, rel in G.edges(data="relation"):
-        if rel == "assertedIn":
+        if rel == K.assertedIn:
             argued[lawsuit] |= invoked[claim]
     pairs = set()
     for actor, target, rel in G.edges(data="relation"):
-        if rel == "cited" and _is(G, target, "LegalProvision"):
+        if rel == K.cited and _is(G, target, K.LegalProvision):
             pairs.add((actor, target))
-        elif rel == "asserts":
+        elif rel == K.asserts:
             pairs.update((actor, p) for p in invoked[target])
     pairs.update((actor, p) for actor, lawsuit in _plaintiffs(G) for p in argued[lawsuit])
-    return {(a, p) for a, p in pairs if _is(G, a, "Actor")}
+    return {(a, p) for a, p in pairs if _is(G, a, K.Actor)}
 
 
 def _plaintiffs(G: nx.MultiDiGraph) -> set[tuple[Node, Node]]:
     """(actor, lawsuit) for each plaintiffIn edge and each hasPlaintiff edge turned around."""
-    return {(u, v) if rel == "plaintiffIn" else (v, u) for u, v, rel in G.edges(data="relation")
-            if rel in ("plaintiffIn", "hasPlaintiff")}
+    return {(u, v) if rel == K.plaintiffIn else (v, u) for u, v, rel in G.edges(data="relation")
+            if rel in (K.plaintiffIn, K.hasPlaintiff)}
 
 
 def co_plaintiffs(G: nx.MultiDiGraph) -> nx.Graph:

@@ -15,6 +15,7 @@ from .centrality import betweenness, degrees, family_degrees, hits, pagerank
 from .simple import collapse, collapsed_once, ranked
 from .structure import articulation_points, communities, core_numbers
 from .temporal import by_year
+from ...namespace import K
 
 __all__ = ["Table", "report", "SORT_KEYS"]
 
@@ -97,7 +98,7 @@ def _report(G: nx.MultiDiGraph, top: int, by: str) -> list[Table]:
                             [[label(a), label(b), weight, names(things)]
                              for a, b, weight, things in _strongest(pairs, top)]))
 
-    actors = lambda n: _is(G, n, "Actor") or "classes" not in G.nodes[n]  # noqa: E731
+    actors = lambda n: _is(G, n, K.Actor) or "classes" not in G.nodes[n]  # noqa: E731
     tables.append(Table("years", "Most active actors year by year (statements dated that year)",
                         ["year", "rank", "id", "label", "statements"],
                         [[year, rank, n, label(n), s]
