@@ -73,3 +73,14 @@ def mini(tmp_path) -> Path:
     shutil.copytree(REPO / "ontology", root / "ontology")
     shutil.copytree(REPO / "queries", root / "queries")
     return root
+
+
+def feb7_plaintiffs(endpoint: str) -> set[str]:
+    """The plaintiffs of the 7 February 2025 suit, as `kg query lawsuits --endpoint` gives them."""
+    import json
+
+    result = run_kg("--root", str(REPO), "query", "lawsuits", "--endpoint", endpoint, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    bindings = json.loads(result.stdout)["results"]["bindings"]
+    feb7 = next(b for b in bindings if b["lawsuit"]["value"] == "SanFranciscoLawsuitAgainstTrumpAdministration2025")
+    return {p for p in feb7["plaintiffs"]["value"].split(" | ") if not p.endswith("(implied)")}

@@ -5,7 +5,6 @@ their own line; kg's prefixes and readable errors on `kg serve`."""
 from __future__ import annotations
 
 import json
-import signal
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -17,7 +16,7 @@ import rdflib
 import kg
 from kg.prefixes import PREFIXES
 from kg.query import forms
-from conftest import REPO, run_kg, start_kg_serve
+from conftest import REPO, run_kg
 
 ENT, KG = PREFIXES["ent"], PREFIXES["kg"]
 ASK_TRUE = "ASK { ?who kg:sued ent:TrumpAdministration }"
@@ -28,13 +27,6 @@ DESCRIBE = "DESCRIBE ent:DavidChiu"
 READ_BACK = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
              "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}
 
-
-@pytest.fixture(scope="module")
-def served(seed_build):
-    process, port, _ = start_kg_serve(seed_build)
-    yield f"http://127.0.0.1:{port}/query"
-    process.send_signal(signal.SIGINT)
-    process.wait(timeout=15)
 
 
 @pytest.fixture(scope="module", params=["local", "endpoint"])

@@ -5,12 +5,10 @@ from __future__ import annotations
 import contextlib
 import io
 import re
-import signal
 import subprocess
 
-import pytest
 
-from conftest import REPO, start_kg_serve
+from conftest import REPO
 
 README_URL = "http://127.0.0.1:7878/query"
 
@@ -23,13 +21,6 @@ def readme_blocks(language: str) -> list[str]:
     return re.findall(rf"```{language}\n(.*?)```", section, re.S)
 
 
-@pytest.fixture(scope="module")
-def url(seed_build):
-    process, port, _ = start_kg_serve(seed_build)
-    yield f"http://127.0.0.1:{port}/query"
-    process.send_signal(signal.SIGINT)
-    process.wait(timeout=15)
-
 
 def sued_trump(seed_graph) -> list[tuple[str, str]]:
     return [(r["date"], r["who"]) for r in seed_graph.query(
@@ -37,10 +28,10 @@ def sued_trump(seed_graph) -> list[tuple[str, str]]:
         "rdf:subject/rdfs:label ?who ; kg:eventDate ?date } ORDER BY ?date ?who")]
 
 
-def test_the_curl_example(url, seed_graph):
+def test_the_curl_example(served, seed_graph):
     block = next(b for b in readme_blocks("sh") if b.startswith("curl"))
     assert README_URL in block
-    result = subprocess.run(["bash", "-c", block.replace(README_URL, url)], capture_output=True, text=True,
+    result = subprocess.run(["bash", "-c", block.replace(README_URL, served)], capture_output=True, text=True,
                             timeout=60)
     assert result.returncode == 0, result.stderr
     rows = result.stdout.replace("\r\n", "\n").splitlines()
@@ -49,11 +40,11 @@ def test_the_curl_example(url, seed_graph):
     assert rows == ["who", *expected] and len(expected) >= 5
 
 
-def test_the_sparqlwrapper_example(url, seed_graph):
+def test_the_sparqlwrapper_example(served, seed_graph):
     block = next(b for b in readme_blocks("python") if "SPARQLWrapper" in b)
     assert README_URL in block
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
-        exec(compile(block.replace(README_URL, url), "README.md", "exec"), {})
+        exec(compile(block.replace(README_URL, served), "README.md", "exec"), {})
     assert printed.getvalue().splitlines() == [f"{date} {who}" for date, who in sued_trump(seed_graph)]
     assert "2025-02-07 San Francisco" in printed.getvalue()

@@ -18,7 +18,7 @@ import pytest
 
 import kg
 from kg.query import remote
-from conftest import REPO, free_port, run_kg
+from conftest import REPO, feb7_plaintiffs, free_port, run_kg
 
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 INJECTIONS = ['x" } ; DROP ALL ; #', "> . ?s ?p ?o", "x' } DELETE WHERE { ?s ?p ?o } #",
@@ -155,12 +155,7 @@ def test_every_catalog_query_gives_the_same_rows_remotely(server, loaded, seed_g
 
 
 def test_query_command_on_the_endpoint(server, loaded):
-    result = run_kg("--root", str(REPO), "query", "lawsuits", "--endpoint", server.query_url, "--format", "json")
-    assert result.returncode == 0, result.stderr
-    bindings = json.loads(result.stdout)["results"]["bindings"]
-    feb7 = next(b for b in bindings if b["lawsuit"]["value"] == "SanFranciscoLawsuitAgainstTrumpAdministration2025")
-    plaintiffs = {p for p in feb7["plaintiffs"]["value"].split(" | ") if not p.endswith("(implied)")}
-    assert plaintiffs == {"San Francisco", "Portland", "New Haven", "Santa Clara", "Kings County"}
+    assert feb7_plaintiffs(server.query_url) == {"San Francisco", "Portland", "New Haven", "Santa Clara", "Kings County"}
 
 
 def test_entity_names_resolve_through_the_endpoint(server, loaded):

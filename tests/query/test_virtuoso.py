@@ -8,7 +8,6 @@ answers wrongly (see KNOWN_WRONG and the README's section on servers).
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import subprocess
@@ -18,7 +17,7 @@ import pytest
 
 import kg
 from kg.query import remote
-from conftest import REPO, run_kg
+from conftest import REPO, feb7_plaintiffs, run_kg
 from virtuoso import ISQL, VIRTUOSO, VirtuosoServer, available
 
 #: Catalog queries Virtuoso 7.2.5 gets wrong, and how. Both join a class found by
@@ -128,12 +127,7 @@ def test_the_known_wrong_answers_are_still_wrong(virtuoso, loaded, seed_graph, n
 
 
 def test_query_command_and_network_on_virtuoso(virtuoso, loaded, seed_graph):
-    result = run_kg("--root", str(REPO), "query", "lawsuits", "--endpoint", virtuoso.query_url, "--format", "json")
-    assert result.returncode == 0, result.stderr
-    bindings = json.loads(result.stdout)["results"]["bindings"]
-    feb7 = next(b for b in bindings if b["lawsuit"]["value"] == "SanFranciscoLawsuitAgainstTrumpAdministration2025")
-    plaintiffs = {p for p in feb7["plaintiffs"]["value"].split(" | ") if not p.endswith("(implied)")}
-    assert plaintiffs == {"San Francisco", "Portland", "New Haven", "Santa Clara", "Kings County"}
+    assert feb7_plaintiffs(virtuoso.query_url) == {"San Francisco", "Portland", "New Haven", "Santa Clara", "Kings County"}
     far = kg.load(REPO, endpoint=virtuoso.query_url)
     G, H = far.to_networkx(), seed_graph.to_networkx()
     assert dict(G.nodes(data=True)) == dict(H.nodes(data=True))
