@@ -69,7 +69,7 @@ class KnowledgeGraph(graph.Graph):
         """The chart `name` (timeline, centrality, camps) as a matplotlib Figure (shown inline in
         a notebook), or written to `path` (.png or .svg) and its path returned (kg.views.charts).
 
-        >>> kg.load().chart("timeline", "timeline.png")     # doctest: +SKIP
+        >>> kg.load().chart("timeline", "timeline.png")
         PosixPath('timeline.png')
         """
         return charts.chart(self, name, path, top=top, by=by, period=period, **filters)

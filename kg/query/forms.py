@@ -4,9 +4,10 @@
 >>> bool(g.query("ASK { ?who kg:sued ?whom }"))
 True
 >>> triples = g.query("CONSTRUCT { ?who kg:sued ?whom } WHERE { ?who kg:sued ?whom }")
->>> print(triples.serialize("ntriples").splitlines()[0])          # doctest: +SKIP
-<https://w3id.org/conflict-kg/id/SanFrancisco> <https://w3id.org/conflict-kg/ontology/sued> ...
->>> triples.graph()                 # an rdflib Graph, kg's prefixes bound   # doctest: +SKIP
+>>> all(line.endswith(" .") for line in triples.serialize("ntriples").splitlines())
+True
+>>> len(triples.graph()) == len(list(triples))   # an rdflib Graph, kg's prefixes bound
+True
 """
 
 from __future__ import annotations

@@ -10,8 +10,8 @@
 Figure (shown inline in a notebook) or, given a path, writes it.
 
 >>> import kg
->>> fig = kg.load().chart("centrality", top=8)                # doctest: +SKIP
->>> kg.load().chart("timeline", "timeline.svg")               # doctest: +SKIP
+>>> fig = kg.load().chart("centrality", top=8)
+>>> kg.load().chart("timeline", "timeline.svg")
 PosixPath('timeline.svg')
 """
 
