@@ -26,6 +26,7 @@ kg.query.limits.QueryRefused: the query is nested 500 deep; at most 100 levels a
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import io
 import os
 import pickle
@@ -279,6 +280,9 @@ def _worker_main(store: ox.Store, requests: int, answers: int, errors: int, limi
     # parent reads if we die, not onto the user's terminal.
     os.dup2(errors, 2)
     os.close(errors)
+    # A fault handler inherited from the parent (pytest's, or PYTHONFAULTHANDLER) would write a
+    # crash's traceback to the parent's terminal: the parent reports the crash in one line.
+    faulthandler.disable()
     _close_foreign_fds({requests, answers})
     if limits.memory_mb:
         limit = _address_space() + limits.memory_mb * 1024 * 1024
