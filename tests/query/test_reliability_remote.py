@@ -295,10 +295,16 @@ def test_a_lost_answer_to_a_step_that_must_not_run_twice_restarts_the_load(oxigr
         proxy.close()
 
 
-def test_a_move_that_keeps_failing_gives_up_and_keeps_the_old_graph(oxigraph, seed_graph, mini, tmp_path):
+def _serve_mini(oxigraph, mini, tmp_path) -> kg.KnowledgeGraph:
+    """The mini project built and loaded into the server: the old graph a failed load must keep."""
     kg.build(str(mini), store_dir=tmp_path / "mini-store")
     old = kg.load(mini, tmp_path / "mini-store")
     endpoint(oxigraph.query_url).load(old.store)
+    return old
+
+
+def test_a_move_that_keeps_failing_gives_up_and_keeps_the_old_graph(oxigraph, seed_graph, mini, tmp_path):
+    old = _serve_mini(oxigraph, mini, tmp_path)
     proxy = FlakyProxy(oxigraph, lambda request: "before" if request.step == "MOVE" else None)
     try:
         with pytest.raises(kg.KGError, match="answered HTTP 500") as failure:
@@ -311,9 +317,7 @@ def test_a_move_that_keeps_failing_gives_up_and_keeps_the_old_graph(oxigraph, se
 
 
 def test_readers_see_the_old_graph_or_the_new_one_during_a_load(oxigraph, seed_graph, mini, tmp_path):
-    kg.build(str(mini), store_dir=tmp_path / "mini-store")
-    old = kg.load(mini, tmp_path / "mini-store")
-    endpoint(oxigraph.query_url).load(old.store)
+    old = _serve_mini(oxigraph, mini, tmp_path)
     sizes, errors, reads, stop = [], [], threading.Semaphore(0), threading.Event()
 
     def read():
