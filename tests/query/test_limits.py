@@ -36,9 +36,17 @@ def kg_query(store, *args: str) -> subprocess.CompletedProcess:
 def children(pid: int) -> set[int]:
     """The processes `pid` started (its query workers, its Oxigraph server)."""
     found = set()
-    for task in os.listdir(f"/proc/{pid}/task"):
-        with open(f"/proc/{pid}/task/{task}/children") as listed:
-            found.update(int(child) for child in listed.read().split())
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except FileNotFoundError:
+        return found
+    for task in tasks:
+        # A thread may end between the listing and the read (Python's own helper threads do).
+        try:
+            with open(f"/proc/{pid}/task/{task}/children") as listed:
+                found.update(int(child) for child in listed.read().split())
+        except (FileNotFoundError, ProcessLookupError):
+            continue
     return found
 
 
