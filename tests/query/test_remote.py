@@ -86,9 +86,10 @@ def own_store(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def loaded(server, own_store):
-    """The seed graph built and loaded into the server by the real command line; its stdout."""
-    result = run_kg("--root", str(REPO), "--store", str(own_store), "build", "--endpoint", server.query_url)
+def loaded(server, own_store, seeds_project):
+    """The seed graph (the fixture copy) built and loaded into the server by the real command
+    line; its stdout."""
+    result = run_kg("--root", str(seeds_project), "--store", str(own_store), "build", "--endpoint", server.query_url)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -110,8 +111,8 @@ def test_build_loads_the_graph_into_a_named_graph(server, loaded, seed_graph):
     assert server.graphs() == {remote.MAIN_GRAPH: count, "": 0}
 
 
-def test_a_second_build_replaces_instead_of_duplicating(server, loaded, own_store, seed_graph):
-    again = run_kg("--root", str(REPO), "--store", str(own_store), "build", "-q", "--endpoint", server.query_url)
+def test_a_second_build_replaces_instead_of_duplicating(server, loaded, own_store, seed_graph, seeds_project):
+    again = run_kg("--root", str(seeds_project), "--store", str(own_store), "build", "-q", "--endpoint", server.query_url)
     assert again.returncode == 0 and again.stdout == "", again.stderr
     assert server.graphs() == {remote.MAIN_GRAPH: local_triples(seed_graph), "": 0}
 

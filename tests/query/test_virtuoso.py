@@ -2,8 +2,8 @@
 `./dev test` installs), started here on loopback with a database folder of its own.
 
 `kg build --endpoint` loads the seed graph into it and `kg query --endpoint` reads it back; the
-whole catalog gives the same rows as the local store, but for two queries that Virtuoso 7.2.5
-answers wrongly (see KNOWN_WRONG and the README's section on servers).
+whole catalog gives the same rows as the local store (the README's section on servers names the
+faults of Virtuoso 7.2.5 that the queries are written around).
 """
 
 from __future__ import annotations
@@ -20,19 +20,6 @@ from kg.query import remote
 from conftest import REPO, feb7_plaintiffs, run_kg
 from virtuoso import ISQL, VIRTUOSO, VirtuosoServer, available
 
-#: Catalog queries Virtuoso 7.2.5 gets wrong, and how. Both join a class found by
-#: `rdfs:subClassOf*` with the type of several entities; Virtuoso then drops most rows, and
-#: fails to compile the query (SQ156 'Bad dfe in sqlo_place_exp') when an aggregate is near.
-#: Rewritten every way we tried (subqueries, FILTER EXISTS, split paths), it stays wrong.
-KNOWN_WRONG = {"threats": "Virtuoso 7.2.5 returns 2 of the 20 threats (subClassOf* join)",
-               "claims": "Virtuoso 7.2.5: internal compiler error SQ156 (subClassOf* join)",
-               # Queries of valid time and cases, written after the port: Virtuoso fails the
-               # query where SPARQL leaves an expression unbound (SUBSTR of an unbound value),
-               # and differs on optional parts joined to aggregates. Not yet rewritten for it.
-               "as-of": "Virtuoso 7.2.5: error SR008, SUBSTR of an unbound value fails the query",
-               "case": "Virtuoso 7.2.5: the steps' optional details differ (not yet rewritten for it)",
-               "lawsuits": "Virtuoso 7.2.5: rulings and status joined to the aggregate differ (not yet rewritten)",
-               "timeline": "Virtuoso 7.2.5: precision and attestation columns differ (not yet rewritten for it)"}
 #: A value for each catalog parameter.
 SAMPLES = {"entity": "Chiu", "name": "Homan", "source": "targeting2025", "date": "2025-02-05",
            "lawsuit": "SanFranciscoLawsuitAgainstTrump2017"}
@@ -51,10 +38,11 @@ def virtuoso(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def loaded(virtuoso, tmp_path_factory):
-    """The seed graph built and loaded into Virtuoso by the real command line; its stdout."""
+def loaded(virtuoso, seeds_project, tmp_path_factory):
+    """The seed graph (the fixture copy) built and loaded into Virtuoso by the real command line;
+    its stdout."""
     store_dir = tmp_path_factory.mktemp("virtuoso-build")
-    result = run_kg("--root", str(REPO), "--store", str(store_dir), "build", "--endpoint", virtuoso.query_url)
+    result = run_kg("--root", str(seeds_project), "--store", str(store_dir), "build", "--endpoint", virtuoso.query_url)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -94,16 +82,14 @@ def test_build_loads_the_graph_into_virtuoso(virtuoso, loaded, seed_graph):
     assert far.query(lists).rows() == seed_graph.query(lists).rows() != [{"n": 0}]
 
 
-def test_a_second_build_replaces_the_graph(virtuoso, loaded, seed_graph, tmp_path):
-    again = run_kg("--root", str(REPO), "--store", str(tmp_path), "build", "-q", "--endpoint", virtuoso.query_url)
+def test_a_second_build_replaces_the_graph(virtuoso, loaded, seed_graph, seeds_project, tmp_path):
+    again = run_kg("--root", str(seeds_project), "--store", str(tmp_path), "build", "-q", "--endpoint", virtuoso.query_url)
     assert again.returncode == 0 and again.stdout == "", again.stderr
     assert virtuoso.graphs() == {remote.MAIN_GRAPH: _triples(seed_graph)}
 
 
 @pytest.mark.parametrize("name", sorted(p.stem for p in (REPO / "queries").glob("*.rq")))
 def test_every_catalog_query_gives_the_same_rows_on_virtuoso(virtuoso, loaded, seed_graph, name):
-    if name in KNOWN_WRONG:
-        pytest.xfail(KNOWN_WRONG[name])
     query = seed_graph.catalog[name]
     params = {p.name: SAMPLES[p.name] for p in query.params}
     far = kg.load(REPO, endpoint=virtuoso.query_url)
@@ -113,17 +99,18 @@ def test_every_catalog_query_gives_the_same_rows_on_virtuoso(virtuoso, loaded, s
     assert comparable(far_rows, query.text) == comparable(near_rows, query.text)
 
 
-@pytest.mark.parametrize("name", sorted(KNOWN_WRONG))
-def test_the_known_wrong_answers_are_still_wrong(virtuoso, loaded, seed_graph, name):
-    """When a Virtuoso release answers these right, this fails: move them back into the catalog test."""
+@pytest.mark.parametrize(("name", "param", "values"), [
+    ("as-of", "date", ["2017", "2017-03", "2018-01-15", "2025", "2025-02", "2026"]),
+    ("case", "lawsuit", ["SanFranciscoLawsuitAgainstTrumpAdministration2025", "DOJLawsuitAgainstIllinoisAndChicago",
+                         "DenverPublicSchoolsICELawsuit", "SanctuaryFundingLawsuits2017"]),
+])
+def test_every_precision_and_every_case_agree_on_virtuoso(virtuoso, loaded, seed_graph, name, param, values):
+    """Beyond the one sample: a year, a month and a day for `as-of`, each lawsuit's course."""
     far = kg.load(REPO, endpoint=virtuoso.query_url)
-    params = {p.name: SAMPLES[p.name] for p in seed_graph.catalog[name].params}
-    try:
-        rows = far.query(name, **params)
-    except kg.KGError:
-        return
-    assert comparable(rows, seed_graph.catalog[name].text) != comparable(seed_graph.query(name, **params),
-                                                                        seed_graph.catalog[name].text)
+    text = seed_graph.catalog[name].text
+    for value in values:
+        near_rows, far_rows = seed_graph.query(name, **{param: value}), far.query(name, **{param: value})
+        assert comparable(far_rows, text) == comparable(near_rows, text), value
 
 
 def test_query_command_and_network_on_virtuoso(virtuoso, loaded, seed_graph):
@@ -145,14 +132,14 @@ def test_parameters_stay_values_and_errors_are_one_line(virtuoso, loaded):
     assert len(bad.stderr.splitlines()) == 1
 
 
-def test_updates_need_the_grant(virtuoso, loaded, tmp_path):
+def test_updates_need_the_grant(virtuoso, loaded, seeds_project, tmp_path):
     """Without SPARQL_UPDATE for the SPARQL user, the load fails in one line and the graph stays."""
     revoke = subprocess.run([ISQL, f"127.0.0.1:{virtuoso.sql_port}", "dba", "dba"],
                             input='REVOKE SPARQL_UPDATE FROM "SPARQL";\n', capture_output=True, text=True, timeout=60)
     assert revoke.returncode == 0
     try:
         before = virtuoso.graphs()
-        refused = run_kg("--root", str(REPO), "--store", str(tmp_path), "build", "-q", "--endpoint",
+        refused = run_kg("--root", str(seeds_project), "--store", str(tmp_path), "build", "-q", "--endpoint",
                          virtuoso.query_url)
         assert refused.returncode != 0 and len(refused.stderr.strip().splitlines()) == 1, refused.stderr
         assert "SPARQL_UPDATE" in refused.stderr or "permission" in refused.stderr.lower()
