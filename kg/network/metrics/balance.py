@@ -156,9 +156,11 @@ def _local_search(S: nx.Graph, side: dict[Node, int], patience: int = 200) -> di
             total -= g
             if total > best:
                 best, best_at = total, len(moved)
-            for m in adjacent[n]:
+            for m, d in adjacent[n].items():
                 if m not in locked:
-                    gains[m] = gain(m)
+                    # Only the edge to n changed sides: its term flips, so the gain moves by
+                    # twice it (as gain(m) would find, without walking all of m's edges again).
+                    gains[m] += 2 * (d["neg"] - d["pos"]) * (1 if side[n] == side[m] else -1)
                     heapq.heappush(heap, (-gains[m], next(tick), m))
         for n in moved[best_at:]:
             side[n] = 1 - side[n]
