@@ -14,6 +14,8 @@ import pytest
 import kg
 
 REPO = Path(__file__).resolve().parent.parent
+#: The five seed articles, by source id (data/ may hold more: users add articles).
+SEED_SOURCES = frozenset({"resist2016", "mayors2017", "arrest2018", "standfirm2025", "targeting2025"})
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MINI = FIXTURES / "mini"
 
