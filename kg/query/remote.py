@@ -34,7 +34,7 @@ from .. import __version__
 from ..errors import EXIT_ENVIRONMENT, EXIT_INVALID, KGError
 from . import forms
 from .graph import Result
-from .sparql import _TOKENS, add_prefixes, code_only, error_line
+from .sparql import _TOKENS, add_prefixes, code_only, error_line, form_of
 from ..prefixes import BASE
 
 #: Where `kg build --endpoint` puts the graph, and where it stages it first.
@@ -121,6 +121,16 @@ def _split_credentials(url: str) -> tuple[str, str | None]:
     return urllib.parse.urlunsplit(parts._replace(netloc=netloc)), f"Basic {token}"
 
 
+def _ask_from_rows(solutions: ox.QuerySolutions) -> forms.Boolean:
+    """An ASK answered as rows, as Virtuoso 7.2 does: one row of ``__ASK_RETVAL`` 1 for true,
+    no row for false."""
+    rows = list(solutions)
+    if [v.value for v in solutions.variables] != ["__ASK_RETVAL"] or len(rows) > 1:
+        raise KGError("the endpoint answered an ASK query with rows, not true or false",
+                      hint="check that the URL is a SPARQL endpoint", exit_code=EXIT_ENVIRONMENT)
+    return forms.Boolean(bool(rows) and rows[0][0].value not in ("0", "false"))
+
+
 class EndpointError(KGError):
     """A request the server did not answer well; `transient` if trying again later may work;
     `rejected`: the server's own message, for a query it refused (HTTP 400)."""
@@ -183,14 +193,21 @@ class Endpoint:
         # graphs: naming one that never exists keeps GRAPH ?g from reaching the server's own
         # (Virtuoso lists its system graphs; Oxigraph lists none once a default graph is given).
         form = {"query": text, **({"default-graph-uri": graph, "named-graph-uri": NO_GRAPH} if graph else {})}
-        accept = f"{_RESULTS_JSON}, application/n-triples, text/turtle;q=0.9, */*;q=0.1"
+        # Ask for the graph first where the query builds one: Virtuoso gives whichever is named
+        # first, a CONSTRUCT's triples as rows of ?s ?p ?o included.
+        kind_of_query = form_of(text)
+        accept = ("application/n-triples, text/turtle;q=0.9, */*;q=0.1" if kind_of_query in ("CONSTRUCT", "DESCRIBE")
+                  else f"{_RESULTS_JSON}, */*;q=0.1")
         body, kind = self._post(self.url, self._auth, form, accept, query=True, repeatable=True)
         media = kind.split(";")[0].strip().lower()
         try:
             if media == _RESULTS_JSON:
                 if b"nodeID://" in body:  # Virtuoso names blank nodes nodeID://b123, not a valid label
                     body = _VIRTUOSO_BNODE.sub(rb"\1", body)
-                return ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
+                results = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
+                if kind_of_query == "ASK" and not isinstance(results, ox.QueryBoolean):
+                    return _ask_from_rows(results)
+                return results
             if media in forms.RDF_MEDIA_TYPES:  # the graph of a CONSTRUCT or DESCRIBE
                 return forms.Triples([ox.Triple(q.subject, q.predicate, q.object)
                                       for q in ox.parse(body, format=forms.RDF_MEDIA_TYPES[media])])

@@ -17,6 +17,7 @@ import pytest
 
 import kg
 from kg.query import remote
+from kg.query.forms import Boolean
 from conftest import REPO, feb7_plaintiffs, run_kg
 from virtuoso import ISQL, VIRTUOSO, VirtuosoServer, available
 
@@ -120,6 +121,25 @@ def test_query_command_and_network_on_virtuoso(virtuoso, loaded, seed_graph):
     assert dict(G.nodes(data=True)) == dict(H.nodes(data=True))
     assert sorted(G.edges(keys=True, data=True)) == sorted(H.edges(keys=True, data=True))
     assert far.path("Homan", "Chiu") == seed_graph.path("Homan", "Chiu")
+
+
+def test_ask_construct_and_describe_on_virtuoso(virtuoso, loaded, seed_graph, seeds_project):
+    """Virtuoso answers ASK as a row of __ASK_RETVAL and a CONSTRUCT as rows when rows are asked
+    for first; kg gives the same true/false and the same triples as the local store."""
+    far = kg.load(REPO, endpoint=virtuoso.query_url)
+    for ask in ("ASK { ?s a kg:Lawsuit }", "ASK { ?s a kg:NoSuchClass }"):
+        assert isinstance(far.query(ask), Boolean) and bool(far.query(ask)) == bool(seed_graph.query(ask))
+    labels = "CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s a kg:Lawsuit ; rdfs:label ?l }"
+    assert sorted(map(str, far.query(labels))) == sorted(map(str, seed_graph.query(labels))) != []
+    # DESCRIBE is each engine's own choice of triples; both hold at least the entity's own.
+    homan = "DESCRIBE ent:ThomasHoman"
+    assert set(map(str, seed_graph.query(homan))) <= set(map(str, far.query(homan)))
+    cli = run_kg("--root", str(seeds_project), "query", "-e", labels, "--format", "ntriples",
+                 "--endpoint", virtuoso.query_url)
+    assert cli.returncode == 0 and len(cli.stdout.splitlines()) == len(seed_graph.query(labels)), cli.stderr
+    asked = run_kg("--root", str(seeds_project), "query", "-e", "ASK { ?s a kg:NoSuchClass }", "--format", "json",
+                   "--endpoint", virtuoso.query_url)
+    assert asked.returncode == 0 and '"boolean": false' in asked.stdout, asked.stdout + asked.stderr
 
 
 def test_parameters_stay_values_and_errors_are_one_line(virtuoso, loaded):
