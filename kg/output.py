@@ -160,14 +160,12 @@ def _height(renderable, console) -> int:
     return probe.file.getvalue().count("\n")
 
 
-#: Columns of verbatim text from the sources: the last to be narrowed.
-_QUOTE_COLUMNS = {"quote", "sentence"}
-
-
 def column_widths(columns: list[str], rows: list[list[Any]], width: int) -> list[int]:
     """Widths of the columns of a table `width` cells wide: every column at least as wide as its
-    longest word (up to 24 cells) so that text wraps between words, short columns whole, and the
-    room left to the columns of long text (quotes) in proportion to what they hold.
+    longest word (up to 24 cells) so that text wraps between words, short columns whole where
+    there is room, and the room left to the columns of long text (quotes) in proportion to what
+    they hold. Where even the longest words do not fit, the widths add up to more than `width`:
+    the table is then shown as records (see _write_table), never with words cut.
 
     >>> column_widths(["id", "quote"], [["a-1", "a long sentence " * 10]], 40)
     [3, 30]
@@ -181,18 +179,12 @@ def column_widths(columns: list[str], rows: list[list[Any]], width: int) -> list
         return natural
     words = [max((cell_len(w) for c in column + [name] for w in c.split()), default=1)
              for name, column in zip(columns, cells)]
-    widths = [n if n <= 12 else min(w, 24, n) for n, w in zip(natural, words)]
-    # Too narrow for every word: narrow the columns of long text first (their words wrap
-    # anyway), but not the one that holds far more than any other (the quotes).
-    ranked = sorted(range(len(columns)), key=lambda i: -natural[i])
-    protected = {i for i, name in enumerate(columns) if name in _QUOTE_COLUMNS}
-    if not protected and len(ranked) > 1 and natural[ranked[0]] >= 2 * natural[ranked[1]]:
-        protected = {ranked[0]}
-    while sum(widths) > room:
-        victims = [i for i in ranked if i not in protected and widths[i] > 4]
-        if not victims:
-            break
-        widths[victims[0]] -= 1
+    least = [min(w, 24, n) for n, w in zip(natural, words)]
+    widths = [n if n <= 12 else m for n, m in zip(natural, least)]
+    if sum(widths) > room:
+        widths = least  # short columns wrap too, between their words
+    if sum(widths) > room:
+        return widths
     spare = room - sum(widths)
     while spare > 0:
         wanting = {i: natural[i] - widths[i] for i in range(len(columns)) if natural[i] > widths[i]}

@@ -80,6 +80,20 @@ def test_tables_wrap_between_words_and_give_quotes_the_room(kg_args):
     assert "Attorney" in words and not {"Attorn", "Franci"} & words
 
 
+@pytest.mark.parametrize("columns", [80, 120, 160])
+@pytest.mark.parametrize("query", ["lawsuits", "roles", "threats"])
+def test_no_word_is_cut_at_any_terminal_width(kg_args, query, columns):
+    """A table too narrow for its longest words is shown as records, never with words split
+    ("Gran|ite"): every word shown is a word of the data or of the frame."""
+    shown = in_terminal([*kg_args, "query", query, "--all"], rows=500, columns=columns)
+    piped = run_kg(*kg_args, "query", query, "--format", "tsv").stdout
+    known = set(re.split(r"[\s|]+", piped)) | {"row", "rows", "shown;", "of"}
+    frame = re.compile(r"^[\W_]*$")
+    for line in shown.splitlines():
+        for word in re.split(r"[\s│┃]+", line):
+            assert frame.match(word) or word in known or word.isdigit(), (word, line)
+
+
 def test_column_widths_keep_words_whole_and_short_columns_whole():
     rows = [["family-affiliation.html", "Roles and membership", 81, 60, "A long note " * 12]]
     widths = output.column_widths(["file", "title", "entities", "statements", "note"], rows, 80)
