@@ -275,7 +275,7 @@ CASE_COLUMNS = {"plaintiff": 0.0, "case": 265.0, "defendant": 530.0, "court": 79
 
 
 def case_map(cases: Sequence[Node], roles: dict[Node, list[tuple[Node, str]]],
-             heights: dict[Node, float], others: Sequence[Node] = ()) -> Pos:
+             heights: dict[Node, float], others: Sequence[Node] = ()) -> tuple[Pos, list[tuple[str, float]]]:
     """One band per case in the order given (newest first), top to bottom: its plaintiffs left, the
     case in the middle with its claims beneath and the provisions they invoke beneath those,
     its defendants and what the claims challenge right, the courts that ruled on it far right.
@@ -284,15 +284,26 @@ def case_map(cases: Sequence[Node], roles: dict[Node, list[tuple[Node, str]]],
     provision, target; a node of several cases goes in the band of the case it has most ties
     to (the earliest of those), so fewer lines run between bands. `heights` is each
     node's drawn height (its wrapped label); `others` (legal action outside any case) go in a
-    last band, in columns by whether they act or are acted on.
+    last band, in columns by whether they act or are acted on. Returns the positions and the
+    captions of the rows that run across the columns (text, y of the row's top): the claims and
+    provisions span every column, so they are named where they start, not left under the heads
+    of the parties' columns.
 
-    >>> pos = case_map(["L"], {"L": [("p", "plaintiff"), ("d", "defendant"), ("c", "claim")]}, {})
-    >>> pos["p"][0] < pos["L"][0] < pos["d"][0], pos["c"][1] > pos["L"][1]
-    (True, True)
+    >>> pos, captions = case_map(["L"], {"L": [("p", "plaintiff"), ("d", "defendant"), ("c", "claim")]}, {})
+    >>> pos["p"][0] < pos["L"][0] < pos["d"][0], pos["c"][1] > pos["L"][1], captions
+    (True, True, [('Claims made in it', 76.0)])
     """
     pos: Pos = {}
+    captions: list[tuple[str, float]] = []
     top = 0.0
     gap = 18.0
+    caption = 34.0  # room above a row of claims or provisions for its caption
+
+    def grid(nodes: list[Node], text: str, y: float) -> float:
+        if not nodes:
+            return y
+        captions.append((text, round(y, 1)))
+        return _grid(pos, nodes, heights, y + caption)
 
     def stack(column: list[Node], x: float, y: float) -> float:
         for node in column:
@@ -318,11 +329,11 @@ def case_map(cases: Sequence[Node], roles: dict[Node, list[tuple[Node, str]]],
                 stack(columns["court"], CASE_COLUMNS["court"], top)]
         # The claims in rows across the band, beneath its parties; the provisions they invoke
         # in rows beneath them.
-        bottom = _grid(pos, columns["claim"], heights, max(ends) + gap)
-        bottom = _grid(pos, columns["provision"], heights, bottom + (gap if columns["claim"] else 0))
+        bottom = grid(columns["claim"], "Claims made in it", max(ends) + gap)
+        bottom = grid(columns["provision"], "Provisions the claims invoke", bottom)
         top = bottom + gap * 3
-    _grid(pos, [n for n in others if n not in pos], heights, top)
-    return pos
+    grid([n for n in others if n not in pos], "Other legal action", top)
+    return pos, captions
 
 
 def _grid(pos: Pos, nodes: list[Node], heights: dict[Node, float], top: float,

@@ -390,6 +390,7 @@ def page_data(G: nx.MultiDiGraph, part: Part, look: Style, *, kind: str = "force
     pairs = [(u, v) for u, v, _, _ in part.edges]
     ticks: list = []
     arcs: list = []
+    captions: list = []
     shape = "dot"
     if kind == "focus" and focus is not None:
         pos, arcs = _focus_layout(G, part, focus, scores, sizes)
@@ -397,8 +398,8 @@ def page_data(G: nx.MultiDiGraph, part: Part, look: Style, *, kind: str = "force
         shape = "box"
         cases, case_roles, others = _case_roles(G, part)
         heights = {n: _box_height(names[n]) for n in part.nodes}
-        pos = layouts.case_map(cases, case_roles, heights,
-                               [n for n in labels.ranked(others, scores)])
+        pos, captions = layouts.case_map(cases, case_roles, heights,
+                                         [n for n in labels.ranked(others, scores)])
     elif kind == "timeline":
         first: dict[Hashable, str] = {}
         for u, v, _, d in part.edges:
@@ -456,11 +457,11 @@ def page_data(G: nx.MultiDiGraph, part: Part, look: Style, *, kind: str = "force
             "dashes": look.relation_dashes.get(relation, False), "curve": curves.get(i)})
     source_list = [{"id": s, "title": look.sources.get(s, s), "published": look.published.get(s)}
                    for s in sources]
-    heads = {"plaintiff": "Plaintiffs", "case": "Case (claims beneath)", "defendant": "Defendants, targets",
+    heads = {"plaintiff": "Plaintiffs", "case": "Case", "defendant": "Defendants, targets",
              "court": "Courts that ruled"}
     columns = [[heads[role], x] for role, x in layouts.CASE_COLUMNS.items()] if kind == "cases" else []
     return {"kind": kind, "shape": shape, "focus": focus, "nodes": nodes, "edges": edges, "columns": columns,
-            "arcs": arcs,
+            "arcs": arcs, "captions": captions,
             "sources": source_list, "ticks": ticks, "font": labels.FONT,
             "families": _family_legend(part, look), "types": _type_legend(G, part, colours, groups)}
 

@@ -238,3 +238,23 @@ def test_kg_viz_names_an_unknown_focus_in_one_line(seed_build, tmp_path):
     done = run_kg("--store", str(seed_build), "viz", "--out", str(tmp_path), "--focus", "Homann")
     assert done.returncode == 1
     assert done.stderr.count("\n") == 1 and "Homann" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_case_map_names_its_claims_and_provisions_rows_not_the_party_heads(seed_views):
+    """Claims and provisions run across every column of a case map: each row is captioned where
+    it starts, and the columns' heads speak only for the parties above."""
+    html = (seed_views.folder / "family-lawsuits.html").read_text(encoding="utf-8")
+    data = json.loads(re.search(r'id="kg-data">(.*?)</script>', html, re.S).group(1))
+    assert [head for head, _ in data["columns"]] == ["Plaintiffs", "Case", "Defendants, targets",
+                                                   "Courts that ruled"]
+    captions = sorted((y, text) for text, y in data["captions"])
+    assert {text for _, text in captions} >= {"Claims made in it", "Provisions the claims invoke"}
+    row_of = {"Legal claim": "Claims made in it", "Constitutional provision": "Provisions the claims invoke",
+              "Statutory provision": "Provisions the claims invoke"}
+    placed = 0
+    for node in data["nodes"]:
+        if node["type"] in row_of:
+            above = [text for y, text in captions if y < node["y"]]
+            assert above and above[-1] in (row_of[node["type"]], "Other legal action"), node["name"]
+            placed += above[-1] == row_of[node["type"]]
+    assert placed >= 10

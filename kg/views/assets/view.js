@@ -627,6 +627,16 @@
       ctx.fillStyle = "#555"; ctx.textAlign = "center"; ctx.textBaseline = "top";
       ctx.font = "600 " + (13 / scale) + "px " + FACE;
       data.columns.forEach(function (c) { ctx.fillText(c[0].toUpperCase(), c[1], y0); });
+      // The rows that run across the columns (claims, provisions) are named where they start,
+      // under a rule, so that no column head seems to speak for them.
+      var xs = data.columns.map(function (c) { return c[1]; });
+      var left = Math.min.apply(null, xs) - 110, right = Math.max.apply(null, xs) + 110;
+      ctx.textAlign = "left"; ctx.fillStyle = "#777"; ctx.strokeStyle = "#dddddd"; ctx.lineWidth = 1 / scale;
+      ctx.font = "600 " + (12 / scale) + "px " + FACE;
+      (data.captions || []).forEach(function (c) {
+        ctx.beginPath(); ctx.moveTo(left, c[1]); ctx.lineTo(right, c[1]); ctx.stroke();
+        ctx.fillText(c[0].toUpperCase(), left, c[1] + 6);
+      });
       ctx.restore();
     }
     [[data.focus, "rgba(255, 190, 0, 0.35)", "#d99a00"], [state.sel, "rgba(30, 120, 220, 0.18)", "#1e78dc"]]
