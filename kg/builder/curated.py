@@ -505,6 +505,12 @@ class _Reader:
             if not items:
                 continue
             source_id = doc.get("source")
+            if source_id is None:
+                self.problem("missing-source", "the file has no top-level 'source:' naming the article "
+                             "its statements quote", Loc(file, 1), None,
+                             f"add 'source: ID' above 'statements:' (known sources: "
+                             f"{', '.join(self.out.sources) or 'none'})")
+                continue
             if source_id not in self.out.sources:
                 self.problem("unknown-source", f"source '{source_id}' is not in data/sources.yaml",
                              Loc(file, doc.key_lines.get("source", 1)), None,

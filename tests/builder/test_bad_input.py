@@ -103,6 +103,16 @@ def test_bad_data_fails_clearly_and_keeps_the_store(mini, tmp_path, rel, old, ne
     assert _snapshot(mini / "data") == data_before
 
 
+def test_a_statements_file_without_its_source_says_so(mini, tmp_path):
+    _break(mini, STATEMENTS, "source: memo\n", "")
+    result = run_kg("--root", str(mini), "--store", str(tmp_path / "s"), "check")
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if "error[" in line]
+    assert errors == [f"{STATEMENTS}:1: error[missing-source] the file has no top-level 'source:' naming the "
+                      "article its statements quote (hint: add 'source: ID' above 'statements:' (known sources: "
+                      "memo))"], result.stderr
+
+
 def test_malformed_yaml_names_file_and_line(mini, tmp_path):
     _break(mini, STATEMENTS, "    relation: sued\n", "    relation: [sued\n")
     result = run_kg("--root", str(mini), "--store", str(tmp_path / "s"), "check")
