@@ -493,6 +493,11 @@ class _Finder(Phrases, Coreference):
         pattern = re.compile(rf"(?<![\w'])({NAME})(?:,[^,.\"]{{3,120}},|,| (?:during|in|at|after|on) [^,.\"]{{3,70}}?)? (?:{verbs})\b")
         for m in pattern.finditer(self.folded):
             self.person(m.start(1), m.end(1), "speaker", 0.6)
+        # The attribution turned round, as news writes it after a quotation: '..., said Maria
+        # Okafor, a law professor.'
+        turned = "|".join(self.rules["inverted_speech_verbs"])
+        for m in re.finditer(rf"(?<![\w'])(?:{turned}) ({NAME})(?=\s*[,.;:\"”]|\s*$)", self.folded):
+            self.person(m.start(1), m.end(1), "speaker-after", 0.6)
         for m in re.finditer(rf"\(([A-Z][\w.&]*(?: [A-Z][\w.&]*){{0,3}}) Photo ?/ ?({NAME})\)", self.folded):
             outlet = self.entity_for(m.group(1), K.MediaOrganization, "photo-credit", self.text[m.start(1):m.end(1)], 0.6)
             self.add(m.start(1), m.end(1), outlet, "photo-credit", 0.6)  # '(AP Photo/Jeff Chiu)'

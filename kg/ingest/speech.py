@@ -29,9 +29,14 @@ class Speech:
         spec = self.rules["claims"]
         folded = self.folded[sentence.start:sentence.end]
         speaking = (K.Actor, K.Policy, K.Study)  # people and bodies speak, and so do orders and studies
+        # A verb of saying inside a quotation is part of what is said ('"... it says nothing
+        # Congress did not write," said X'): the quotation's own attribution is outside it.
+        quoted = [q.span() for q in re.finditer(r'"[^"]*"', folded)]
         for trig in re.finditer(spec["say"], folded, re.I):
             t_start, t_end = sentence.start + trig.start(), sentence.start + trig.end()
             if any(m.start < t_end and t_start < m.end for m in ms):
+                continue
+            if any(a < trig.start() and trig.end() < b for a, b in quoted):
                 continue
             verb = trig.group().split()[0].lower().rstrip(",")
             self.demands(sentence, ms, t_start, t_end)
@@ -51,6 +56,8 @@ class Speech:
             quote = re.match(r'\s*"([^"]{12,}?)[,.!?]?"', self.folded[sentence.start:sentence.end])
             if quote and trig.start() > quote.end(1):
                 start, end = sentence.start + quote.start(1), sentence.start + quote.end(1)
+                # A name inside the quotation is what is said, not who says it.
+                speakers = [m for m in speakers if not (start <= m.start and m.end <= end)]
                 after_quote = [x for x in ms if re.fullmatch(r'[,.!?]?"\s*', self.folded[end:x.start]) and self.fits(x.entity, K.Actor)]
                 if after_quote and after_quote[0].end <= t_start:  # '"...," Thomas Homan, ..., said'
                     speakers = after_quote[:1]

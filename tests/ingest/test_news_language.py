@@ -242,3 +242,11 @@ def test_names_are_not_garbled_by_titles_and_ids_stay_short(onto):
     people = {e.label for e in found.entities.values() if e.type == "Person"}
     assert people == {"Reince Priebus"}
     assert all(len(ident) <= 40 for ident in found.entities)  # a long claim gets a short readable id
+
+
+def test_a_quotation_is_said_by_the_one_named_after_it_not_by_a_name_inside_it(onto):
+    text = ('The county filed its brief on Monday.\n"The courts have read the statute the same way for '
+            'years, and it says nothing Congress did not write," said Maria Okafor, a law professor.')
+    found = extract(text, date="2025-05-14", onto=onto)
+    claims = [(s.subject, s.relation) for s in found.statements if s.relation == "asserts"]
+    assert claims == [("MariaOkafor", "asserts")]
