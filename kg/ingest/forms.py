@@ -12,6 +12,11 @@ from ..namespace import K
 
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their",
                 "our", "my", "your", "some", "one"}
+#: Words that make a phrase a count of unnamed members ('several cities', 'two states', '37
+#: cities'): which ones, only the article that used it knows.
+QUANTIFIERS = {"several", "many", "few", "most", "all", "both", "various", "numerous", "other", "more",
+               "dozens", "hundreds", "at", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+               "ten", "eleven", "twelve"}
 
 
 CONNECTORS = {"of", "the", "and", "for", "on", "to", "in", "&"}
@@ -80,14 +85,27 @@ def norm(form: str) -> str:
     return " ".join(re.sub(r"\s*\([^)]*\)", "", form).split())
 
 
+def article_bound(alias: str, label: str) -> bool:
+    """Whether `alias` names its entity only in the article that used it: anaphora ('the city'),
+    counts of unnamed members ('several cities', '37 cities') and common words ('policies'). A
+    new article's 'the city' or 'several cities' is its own.
+
+    >>> article_bound("several cities", "Cities willing to work with ICE"), article_bound("sanctuary cities", "Sanctuary jurisdictions")
+    (True, False)
+    """
+    words = alias.split()
+    return (alias.islower() and norm(alias) != norm(label)
+            and (words[0] in DETERMINERS | QUANTIFIERS or words[0][:1].isdigit() or len(words) == 1))
+
+
 def usable_forms(ent: Entity) -> list[str]:
     """The surface forms of a known entity worth matching in a new text."""
     label = re.sub(r"\s*\([^)]*\)", "", ent.label).strip()
     forms = [label]
     for alias in ent.aliases:
         words = alias.split()
-        if alias.islower() and (words[0].lower() in DETERMINERS or len(words) == 1) and norm(alias) != norm(label):
-            continue  # 'the city', 'policies': anaphora and common words, not names
+        if article_bound(alias, label):
+            continue
         if ent.type == K.Person and fold(alias).endswith(fold(label)) and alias != label:
             continue  # 'Mayor Jane Roe': the title is read by the role rules
         if ent.type == K.Person and len(words) == 1 and alias != label:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..builder.curated import Entity
+from .forms import article_bound
 from ..namespace import K
 
 
@@ -99,7 +100,7 @@ class Linker:
                             self._people[last].append((ent.id, first))
             else:
                 broad = _broad(ent.type, self.types)
-                for form in [ent.label, *ent.aliases]:
+                for form in [ent.label, *(a for a in ent.aliases if not article_bound(a, ent.label))]:
                     self._forms.setdefault(broad, []).append((_key(form), ent.id))
 
     def person(self, name: str) -> Link | None:

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from ..builder.curated import Entity
 from . import courts
 from .coreference import Coreference
-from .forms import (NAME, WORD, camel_id, case_fits, chunk_pattern, cited_pieces, fold, inside_name, name_pieces,
-                    norm, only_keywords, ordinal_amendment, typed_as, usable_forms)
+from .forms import (NAME, WORD, article_bound, camel_id, case_fits, chunk_pattern, cited_pieces, fold, inside_name,
+                    name_pieces, norm, only_keywords, ordinal_amendment, typed_as, usable_forms)
 from .linking import Linker, is_title
 from .model import EntityCandidate, Mention, Sentence
 from .phrases import Phrases
@@ -57,7 +57,7 @@ class _Finder(Phrases, Coreference):
         self.entities: dict[str, EntityCandidate] = {}
         self.by_norm: dict[str, str] = {}
         for ent in known.values():
-            for form in [ent.label, *ent.aliases]:
+            for form in [ent.label, *(a for a in ent.aliases if not article_bound(a, ent.label))]:
                 self.by_norm.setdefault(norm(form), ent.id)
         self.types = types
         self.linker = Linker(known, types)

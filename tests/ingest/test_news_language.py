@@ -250,3 +250,15 @@ def test_a_quotation_is_said_by_the_one_named_after_it_not_by_a_name_inside_it(o
     found = extract(text, date="2025-05-14", onto=onto)
     claims = [(s.subject, s.relation) for s in found.statements if s.relation == "asserts"]
     assert claims == [("MariaOkafor", "asserts")]
+
+
+def test_a_count_or_anaphor_another_article_used_names_nothing_known_in_a_new_one(onto):
+    """'several cities' named a particular group in the article that said it; here it is new."""
+    known = {**KNOWN, **_known(("CitiesWorkingWithICE", "JurisdictionGroup",
+                                "Cities willing to work with ICE on violent offenders (2016)", "several cities"),
+                               ("Millbrook2", "City", "Millbrook Heights", "the city"))}
+    found = extract("The Justice Department sued two states and several cities on Thursday, saying the "
+                    "city of Millbrook obstructs federal agents.", date="2025-05-15", known=known, onto=onto)
+    used = {x for s in found.statements for x in (s.subject, s.object)}
+    assert "DOJ" in used and not {"CitiesWorkingWithICE", "Millbrook2"} & used
+    assert any(e.label.lower() == "several cities" for e in found.entities.values() if not e.known)
