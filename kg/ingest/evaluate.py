@@ -88,6 +88,9 @@ class Result:
     strict: Score = field(default_factory=Score)
     family: Score = field(default_factory=Score)
     as_act: int = 0  # threats, plans, refusals ... recorded as the act
+    #: (kind, subject, relation, object, rule, sentence): 'missed' curated statements and
+    #: 'wrong' proposals (strict matching), for `kg evaluate --misses`.
+    misses: list[tuple[str, str, str, str, str, str]] = field(default_factory=list)
 
     def add(self, other: "Result") -> None:
         for name in ("entities", "named", "strict", "family"):
@@ -245,6 +248,23 @@ def _as_act(found, statements, mine_by_sentence, data, onto, text) -> int:
     return count
 
 
+def _misses(found, statements, gold, aligned, strict, text) -> list[tuple[str, str, str, str, str, str]]:
+    """Curated statements no proposal matches and proposals no curated statement matches."""
+    out = []
+    predicted = [((aligned.get(s.subject, "?" + s.subject), s.relation, aligned.get(s.object, "?" + s.object)), s)
+                 for s in found.statements]
+    for st in statements:
+        triple = (st.subject, st.relation, st.object)
+        if not any(strict(p, triple) for p, _ in predicted):
+            span = locate_quote(st, text)
+            out.append(("missed", *triple, "", " ".join((text[span[0]:span[1]] if span else st.quote or "").split())))
+    for triple, st in predicted:
+        if not any(strict(triple, g) for g in gold):
+            mode = f" [{st.mode}]" if getattr(st, "mode", None) else ""
+            out.append(("wrong", *triple, st.rule + mode, " ".join(st.sentence.text.split())))
+    return out
+
+
 def evaluate(project: Project | str | None = None, *, held_out: bool = True,
              sources: list[str] | None = None, fixtures: str | Path | None = None) -> Evaluation:
     """Precision and recall of entities and statements, per source and in total."""
@@ -304,6 +324,7 @@ def evaluate(project: Project | str | None = None, *, held_out: bool = True,
             span = found.original_span(st.sentence.start, st.sentence.end)
             proposed.append((*triple, span, getattr(st, "mode", None), any(strict(triple, g) for g in gold)))
         result.as_act = _as_act(found, statements, proposed, data, onto, src.text)
+        result.misses = _misses(found, statements, gold, aligned, strict, src.text)
         if sid in unseen:
             result.source = sid + " (held out)"
         total.add(result)

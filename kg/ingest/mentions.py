@@ -465,6 +465,10 @@ class _Finder(Phrases, Coreference):
             return
         if type_ == K.ConstitutionalProvision:
             label = ordinal_amendment(surface)
+        place = re.fullmatch(r"(?:City|Town|Village|County) of ((?:[A-Z][\w.'-]*(?: |$)){1,4})", surface)
+        if type_ in (K.City, K.County) and place:
+            label = place.group(1).strip()  # 'the City of Los Angeles' is Los Angeles (and its council
+            #                                 the Los Angeles City Council)
         if re.fullmatch(r"(?:(?:U\.?S\.?|United States|Federal|District|Circuit|Appeals|Supreme|Court|of|the)\s*)+", surface) \
                 and (type_ != K.Court or courts.resolve(surface) is None):
             return  # 'the US District Court', 'U.S. District (Judge)': no court named (courts-db knows none)

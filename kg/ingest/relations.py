@@ -486,16 +486,19 @@ class _Extractor(Speech, Structure):
             names = [self.label(m.entity) for m in sorted(group, key=lambda m: m.start)]
             return names[0] + (" et al." if len(names) > 2 else "") if len(names) != 2 else " and ".join(names)
         plaintiffs, defendants = {m.entity for m in subs}, {m.entity for m in objs}
-        same = next((x for x in self.lawsuits if x[1] == plaintiffs and (not x[2] or not defendants or x[2] == defendants)
+        # the same suit told again, in part or in full ('sues Los Angeles' in the headline, then
+        # 'sued the City of Los Angeles, Mayor Karen Bass and the City Council')
+        same = next((x for x in self.lawsuits if x[1] == plaintiffs and (x[2] <= defendants or defendants <= x[2])
                      and (x[3] is None or date is None or x[3] == date)), None)
         label = (f"{side(subs)} v. {side(objs)}" if objs else f"Lawsuit by {side(subs)}") + (f" ({date})" if date else "")
         if same:  # the same suit again ('Alder County sues ...' in the headline, then in full)
             ident = same[0]
-            if defendants and not same[2]:  # named now by both sides
+            if defendants > same[2]:  # named now more fully (the fuller sentence is its evidence)
                 new = self.new_entity(label, K.Lawsuit, "lawsuit", sentence)
-                self.found.entities[new].evidence = self.found.entities[ident].evidence
+                if not same[2]:
+                    self.found.entities[new].evidence = self.found.entities[ident].evidence
                 self.renamed[ident] = new
-                self.lawsuits[self.lawsuits.index(same)] = (new, plaintiffs, set(defendants), same[3])
+                self.lawsuits[self.lawsuits.index(same)] = (new, plaintiffs, set(defendants) | same[2], same[3] or date)
                 ident = new
         else:
             ident = self.new_entity(label, K.Lawsuit, "lawsuit", sentence)
@@ -513,9 +516,12 @@ class _Extractor(Speech, Structure):
         best: dict[tuple, StatementCandidate] = {}
         for old in self.renamed:
             self.found.entities.pop(old, None)
+        def final(ident: str) -> str:
+            while ident in self.renamed:  # (a suit renamed twice as it is told more fully)
+                ident = self.renamed[ident]
+            return ident
         for st in self.out:
-            st.subject = self.renamed.get(st.subject, st.subject)
-            st.object = self.renamed.get(st.object, st.object)
+            st.subject, st.object = final(st.subject), final(st.object)
             key = (st.subject, st.relation, st.object, st.sentence.index)
             if key not in best or st.score > best[key].score:
                 if key in best:  # keep what the other reading knew ('threatened' + what was threatened)
