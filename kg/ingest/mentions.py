@@ -275,6 +275,20 @@ class _Finder(Phrases, Coreference):
             ident = self.entity_for(label, type_, "local-body", self.text[start:m.end()] if m.group(1) else label, 0.6)
             self.add(start, m.end(), ident, "local-body", 0.6)
             self.parts[ident] = place.entity
+        # a body named by its place ('the Riverton Police Department', or a known 'Boston police'):
+        # part of that place, whether the graph knows it already or not
+        bodies = "|".join(re.escape(b) for b in ("police department", "police", "sheriff's office", "sheriff's department",
+                                                 "city council", "county council", "county commission",
+                                                 "board of supervisors", "fire department"))
+        for x in list(self.mentions):
+            named = re.fullmatch(rf"(?:[Tt]he )?({place_name}) (?i:{bodies})", fold(x.text))
+            kind = self.type_of(x.entity) or ""
+            if x.entity in self.parts or not named or not (self.types.is_a(kind, K.GovernmentAgency)
+                                                            or self.types.is_a(kind, K.LegislativeBody)):
+                continue
+            place = self.by_norm.get(norm(named.group(1)))
+            if place and place != x.entity and any(self.types.is_a(self.type_of(place) or "", k) for k in places):
+                self.parts[x.entity] = place
 
     def known_roles(self, roles: dict[str, set[str]]) -> None:
         """'the border czar', "Trump's border czar": the one person the graph (or this article)
@@ -308,6 +322,11 @@ class _Finder(Phrases, Coreference):
                 continue
             place = nearby[-1]
             year = m.group(1)
+            if not year and not m.group().lower().startswith("a "):  # 'the ordinance': the one named before
+                named = [x for x in self.before(0, m.start()) if self.type_of(x.entity) == K.Ordinance]
+                if named:
+                    self.add(m.start(), m.end(), named[-1].entity, "local-law-again", 0.5)
+                    continue
             label = f"{self.label(place.entity)} {m.group(2)}" + (f" of {year}" if year else "")
             ident = self.entity_for(label, K.Ordinance, "local-law", label, 0.5,
                                     evidence=(here.start, here.end) if here else None)
@@ -599,11 +618,11 @@ def find(text: str, sentences: list[Sentence], known: dict[str, Entity], types,
     finder.events()
     finder.groups()
     finder.local_bodies()
-    finder.local_laws()
     finder.repeats()
     finder.short_forms()
     finder.anaphora()
     finder.policies()
+    finder.local_laws()  # (after the policies their owners name: 'the city's ordinance', then 'the ordinance')
     finder.pronouns()
     finder.acronyms()
     mentions = sorted(finder.mentions, key=lambda m: m.start)

@@ -259,6 +259,19 @@ class _Extractor(Speech, Structure):
             return [x for x in self.group_right(ms, i, cls, LIST_SEP) if x.end <= before]
         return []
 
+    def relative_object(self, ms, subs, cls) -> list[Mention]:
+        """'the Trust Ordinance, which the City Council passed in 2018': the council passed the
+        ordinance (the object stands before the relative pronoun; 'that' only after a document,
+        so that 'X said that the city sued' stays no suit against X)."""
+        first = min(subs, key=lambda m: m.start)
+        prev = [m for m in ms if m.end <= first.start]
+        if not prev or not self.fits(prev[-1].entity, cls):
+            return []
+        joint = re.fullmatch(r"(,?)\s+(which|that)\s+(?:the\s+)?", self.folded[prev[-1].end:first.start])
+        if joint and (joint.group(1) and joint.group(2) == "which" or self.fits(prev[-1].entity, K.Policy)):
+            return [prev[-1]]
+        return []
+
     def participle(self, sentence: Sentence, start: int, end: int) -> bool:
         word = self.folded[start:end].split(" ")[0]
         before = self.folded[sentence.start:start]
@@ -403,6 +416,8 @@ class _Extractor(Speech, Structure):
                                              possessive=rule.get("possessive", False) or owner)
                     objs = self.document(ms, sentence, t_end, subs) if rule.get("document") and subs else []
                     objs = objs or self.objects(ms, sentence, t_end, range_, rule.get("gap", 60))
+                    if subs and not objs:
+                        objs = self.relative_object(ms, subs, range_)
                 if rule.get("lawsuit") and relation == rule["relation"] and subs and not objs \
                         and re.match(r"\s*(?:[,.;]|over\b|in\b|on\b|last\b|this\b|again\b|$)", self.folded[t_end:sentence.end]):
                     date = self.date_near(sentence, t_start)  # 'Numerous cities then sued, ...': a suit

@@ -225,7 +225,8 @@ class Structure:
     def part_of(self, sentence: Sentence, ms: list[Mention]) -> None:
         """'A's B' of two organisations: B is part of A; 'Section 1 of the X Act': related."""
         for m in ms:
-            if m.entity in self.found.parts and m.rule == "local-body":  # 'Denver police'
+            if m.entity in self.found.parts and (m.rule == "local-body" or norm(m.text).startswith(
+                    norm(self.label(self.found.parts[m.entity])) + " ")):  # 'Denver police'
                 self.emit(m.entity, K.partOf, self.found.parts[m.entity], sentence, "local-body", 0.6, "implied")
             if m.entity in self.found.owners and m.rule == "local-law":  # 'a 2019 ordinance'
                 self.emit(self.found.owners[m.entity], K.enacted, m.entity, sentence, "local-law", 0.5, "implied",

@@ -44,3 +44,47 @@ def test_the_city_of_a_place_is_the_place_and_its_council_is_named_by_it(onto):
     # the headline's suit and the fuller sentence's suit are one lawsuit
     suits = [e for e in found.entities.values() if e.type == "Lawsuit"]
     assert len(suits) == 1 and "Fernhill City Council" in suits[0].label
+
+
+def test_a_body_named_by_its_place_is_part_of_it_known_or_new(onto):
+    known = _known(("Ashford", "City", "Ashford"), ("Lakemont", "County", "Lakemont"),
+                   ("AshfordPolice", "GovernmentAgency", "Ashford Police Department", "Ashford police"))
+    text = ("Ashford police do not ask callers where they were born. In nearby Lakemont, the "
+            "Lakemont Sheriff's Office keeps its own records.")
+    found = extract(text, date="2025-03-03", known=known, onto=onto)
+    triples = {(s.subject, s.relation, s.object) for s in found.statements}
+    assert ("AshfordPolice", "partOf", "Ashford") in triples
+    office = next(e.id for e in found.entities.values() if e.label == "Lakemont Sheriff's Office")
+    assert (office, "partOf", "Lakemont") in triples
+    # a body whose name only starts like a place's is not made part of it
+    found = extract("The Ashford Valley Police Department said nothing.", date="2025-03-03", known=known, onto=onto)
+    assert not [s for s in found.statements if s.relation == "partOf"]
+
+
+def test_who_passed_a_law_in_a_relative_clause_or_a_passive(onto):
+    known = _known(("Oakvale", "City", "Oakvale"))
+    text = ("In Oakvale, the fight is over the Open Door Ordinance, which the City Council passed in 2021. "
+            "A second measure, the Tenant Protection Ordinance, approved by the City Council in 2022, "
+            "caps rents.")
+    triples = _triples(text, onto, known=known)
+    assert ("OakvaleCityCouncil", "enacted", "OpenDoorOrdinance") in triples
+    assert ("OakvaleCityCouncil", "enacted", "TenantProtectionOrdinance") in triples
+    # 'said that X passed': the person spoken of is no law
+    said = _triples("Mayor Ann Roe said that the City Council passed in haste.", onto, known=known)
+    assert not [t for t in said if t[1] == "enacted"]
+
+
+def test_a_suit_alleging_a_law_is_unlawful_is_the_plaintiffs_claim_against_that_law(onto):
+    known = _known(("DOJ", "GovernmentAgency", "Department of Justice", "Justice Department"),
+                   ("Oakvale", "City", "Oakvale"))
+    text = ("The Justice Department sued Oakvale on Tuesday, alleging that the city's shelter ordinance "
+            "illegally obstructs federal agents. The ordinance was approved by the City Council in 2020.")
+    found = extract(text, date="2025-03-03", known=known, onto=onto)
+    triples = {(s.subject, s.relation, s.object) for s in found.statements}
+    claim = next(e.id for e in found.entities.values() if e.type == "LegalClaim")
+    ordinance = next(e.id for e in found.entities.values() if e.type == "Ordinance")
+    assert ("DOJ", "asserts", claim) in triples  # not the ordinance, which is named after the verb
+    assert (claim, "challenges", ordinance) in triples and (claim, "challenges", "Oakvale") not in triples
+    # 'the ordinance' later is the same ordinance, not a second one
+    assert [e.type for e in found.entities.values()].count("Ordinance") == 1
+    assert ("OakvaleCityCouncil", "enacted", ordinance) in triples
