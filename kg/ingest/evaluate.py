@@ -9,8 +9,8 @@ Matching:
 - an entity the extractor found as a known one matches itself; a new one matches the curated
   entity of this source sharing a normalised surface form (label or alias; case, 'the' and
   possessive ignored); a new claim, lawsuit, document, study or event matches a curated one of
-  the same kind whose statements quote the sentence it came from and whose label shares a
-  content word with it. Matching is one to one.
+  the same kind whose statements quote a sentence it stands in (where it was introduced or named
+  again) and whose label shares a content word with it. Matching is one to one.
 - a statement (subject, relation, object) matches a curated one with the same matched subject
   and object and the same relation, or its inverse with the sides swapped ('strict'); 'family'
   also accepts another relation of the same family (opposes, supports, legalAction,
@@ -178,14 +178,21 @@ def _align(found, gold_ids: set[str], data, source, onto, text: str) -> dict[str
                 if x:
                     quotes.setdefault(x, []).append(span)
     pairs = []
+    # the sentences each candidate stands in: where it was introduced and where it is named again
+    # ('the city's sanctuary ordinance' ... 'the ordinance, approved by the council')
+    named_in: dict[str, list[tuple[int, int]]] = {}
+    for m in found.mentions:
+        sentence = next((s for s in found.sentences if s.start <= m.start < s.end), None)
+        if sentence is not None:
+            named_in.setdefault(m.entity, []).append(found.original_span(sentence.start, sentence.end))
     for ident, cand in found.entities.items():
         if ident in aligned or cand.evidence is None or _kind(onto, cand.type) is None:
             continue
-        start, end = found.original_span(*cand.evidence)
+        spans = [found.original_span(*cand.evidence), *named_in.get(ident, [])]
         for g in gold_ids - taken:
             if _kind(onto, data.entities[g].type) != _kind(onto, cand.type):
                 continue
-            if not any(a < end and start < b for a, b in quotes.get(g, [])):
+            if not any(a < end and start < b for a, b in quotes.get(g, []) for start, end in spans):
                 continue
             shared = _words(cand.label) & _words(data.entities[g].label + " " + (data.entities[g].description or ""))
             if shared:
