@@ -294,6 +294,9 @@ class _Extractor(Speech, Structure):
             between = re.sub(r"^[^,;]{0,50}, (?:such as|including|like|especially|notably) $", "", between)  # examples of it
             if re.search(r"[;,]|\b\w{3,}ing\b|\bof\b", between):
                 return []  # the object follows its verb within the clause, not inside a modifier of it
+            if re.search(r"\b(?:and|but)\s+(?:then\s+|also\s+)?(?:said|says|told|tells|\w+ed|is|are|was|were|has|have|had|will|would)\b",
+                         between, re.I):
+                return []  # 'criticized the decision and said the department ...': another verb's object
             head = re.match(r" ([a-z]+)\b", self.folded[m.end:m.end + 20])
             if head and head.group(1) in self.rules["modifier_heads"] and not self.parenthesised(m):
                 return []  # 'rebuked the DOJ actions': the actions, not the DOJ
@@ -385,7 +388,7 @@ class _Extractor(Speech, Structure):
                                                           self.folded[sentence.start:t_start]) is not None
                 threat = False
                 if mode == K.threatened or (mode and rule.get("factual") == K.threatened
-                                            and mode != "denied"):
+                                            and mode not in ("denied", "directed")):
                     # 'threatened last night to cut all funding to X', 'will investigate X',
                     # 'an attempt to withhold funds from X': a threat against X, not the act
                     relation, threat = K.threatened, True
@@ -444,6 +447,12 @@ class _Extractor(Speech, Structure):
         """The mode of the act whose wording starts at `at`, from its clause: threatened,
         attempted, denied (negated or forbidden), planned or hypothetical; None if done."""
         clause = " " + re.split(r"[;:]|,(?! (?:and|or) )|\bbut\b", self.folded[sentence.start:at])[-1]
+        joined = re.search(r"\s(?:and|or)\s+to\s+$", clause)
+        if joined:  # 'told the department to cut off funds to X and to investigate': both acts told
+            for first in reversed([m.start() for m in re.finditer(r" to ", clause[:joined.start()])]):
+                mode = self.modality(sentence, at - len(clause) + first + len(" to "))
+                if mode:
+                    return mode
         for mode, pattern in self.rules["modality"].items():
             if re.search(pattern, clause, re.I):
                 return mode

@@ -88,3 +88,24 @@ def test_a_suit_alleging_a_law_is_unlawful_is_the_plaintiffs_claim_against_that_
     # 'the ordinance' later is the same ordinance, not a second one
     assert [e.type for e in found.entities.values()].count("Ordinance") == 1
     assert ("OakvaleCityCouncil", "enacted", ordinance) in triples
+
+
+def test_acts_a_memo_tells_someone_to_do_are_not_done_nor_threats_by_the_one_told(onto):
+    known = _known(("DOJ", "GovernmentAgency", "Department of Justice", "Justice Department"),
+                   ("ClaraVance", "Person", "Clara Vance", "Vance"),
+                   ("Harlow", "City", "Harlow"), ("Brisk", "City", "Brisk"))
+    text = ("The suit targets a memo from Clara Vance that told the Justice Department to cut off funds "
+            "to Harlow and to investigate Brisk.")
+    found = extract(text, date="2025-03-03", known=known, onto=onto)
+    acts = {(s.subject, s.relation, s.object) for s in found.statements if s.relation != "holdsRole"}
+    assert not {t for t in acts if t[0] == "DOJ" or t[1] in ("withheldFunding", "investigated")}, acts
+
+
+def test_an_object_after_a_second_verb_belongs_to_that_verb(onto):
+    known = _known(("DOJ", "GovernmentAgency", "Department of Justice", "Justice Department"),
+                   ("ClaraVance", "Person", "Clara Vance", "Vance"))
+    text = "Clara Vance criticized the decision and said the Justice Department was studying it."
+    assert ("ClaraVance", "criticized", "DOJ") not in _triples(text, onto, known=known)
+    # (while a list after one verb still gives one statement each)
+    text = "Clara Vance criticized the Justice Department and the Harlow City Council."
+    assert ("ClaraVance", "criticized", "DOJ") in _triples(text, onto, known=known)
