@@ -56,6 +56,10 @@ class Structure:
                                   and re.fullmatch(r",? (?:of|on|for|in|at) (?:the )?", self.folded[m.end:x.start])), None)
                     org = court or (org if org and self.fits(org.entity, K.Court) else None)
                     if org is None:
+                        only = self.only_court(before[:t.start()] + t.group(0))
+                        if only:  # 'U.S. District Judge A' and one district court in the article: that court
+                            self.emit(m.entity, K.holdsRole, only, sentence, "title-before-name", 0.5, "implied",
+                                      date=date, title=t.group(1))
                         continue
                 local = re.search(r"\b(?:state|county|city)\b", t.group(0), re.I)
                 branch = re.search(r"((?:[A-Z][a-z]+ ){1,3})$", before[:t.start()]) if spec["org"] == K.GovernmentAgency else None
@@ -112,6 +116,17 @@ class Structure:
             if person:
                 self.emit(person.entity, K.holdsRole, org, sentence, "title-of-org-name", 0.7, date=date,
                           title=r.group(1))
+
+    def only_court(self, title: str) -> str | None:
+        """The one court of the kind a judge's title names ('District Judge', 'Circuit Judge')
+        that the article names anywhere; None when it names none or several."""
+        kind = re.search(r"\b(District|Circuit|Appeals|Bankruptcy)\s+(?:Court\s+)?Judge\s*$", title)
+        if kind is None:
+            return None
+        word = {"Appeals": "Circuit"}.get(kind.group(1), kind.group(1))
+        courts = {x.entity for x in self.found.mentions if self.fits(x.entity, K.Court)
+                  and word in self.label(x.entity).split()}
+        return courts.pop() if len(courts) == 1 else None
 
     def party(self, sentence: Sentence, ms: list[Mention], m: Mention, before: str, after: str) -> None:
         """'Republican Representative James Comer', 'Dale Pruitt, a Republican from Yuma,',

@@ -109,3 +109,33 @@ def test_an_object_after_a_second_verb_belongs_to_that_verb(onto):
     # (while a list after one verb still gives one statement each)
     text = "Clara Vance criticized the Justice Department and the Harlow City Council."
     assert ("ClaraVance", "criticized", "DOJ") in _triples(text, onto, known=known)
+
+
+def test_the_administration_is_the_named_presidents_when_the_graph_knows_it(onto):
+    known = _known(("TrumpAdministration", "GovernmentAgency", "Trump administration"),
+                   ("ObamaAdministration", "GovernmentAgency", "Obama administration"),
+                   ("DonaldTrump", "Person", "Donald Trump", "Trump"),
+                   ("Harlow", "City", "Harlow"), ("Ohio", "State", "Ohio"))
+    text = ("President Donald Trump wants results. According to two people briefed on the talks, "
+            "the administration plans to sue Harlow and the state of Ohio.")
+    triples = _triples(text, onto, known=known)
+    assert {("TrumpAdministration", "threatened", "Harlow"), ("TrumpAdministration", "threatened", "Ohio")} <= triples
+    assert not [t for t in triples if t[1] == "sued"]  # a plan to sue is a threat, not a suit
+    # no president named: 'the administration' stays unresolved
+    assert not _triples("The administration plans to sue Harlow, officials said.", onto, known=known)
+
+
+def test_a_district_judge_sits_on_the_one_district_court_named_and_a_dismissal_rules_both_ways(onto):
+    known = _known(("DOJ", "GovernmentAgency", "Department of Justice", "Justice Department"),
+                   ("Harlow", "City", "Harlow"), ("Ohio", "State", "Ohio"))
+    text = ("The Justice Department sued Ohio and Harlow in March in the U.S. District Court for the "
+            "Southern District of Ohio. On Friday, U.S. District Judge Mara Quill dismissed the Justice "
+            "Department's suit against Ohio and Harlow.")
+    triples = _triples(text, onto, date="2025-06-03", known=known)
+    assert ("MaraQuill", "holdsRole", "SouthernDistrictOfOhio") in triples
+    assert {("SouthernDistrictOfOhio", "ruledAgainst", "DOJ"), ("MaraQuill", "opposed", "DOJ"),
+            ("SouthernDistrictOfOhio", "ruledFor", "Ohio"), ("SouthernDistrictOfOhio", "ruledFor", "Harlow")} <= triples
+    # two district courts named: which one is the judge's is not guessed
+    text = text.replace("Southern District of Ohio.", "Southern District of Ohio, then moved to the "
+                        "U.S. District Court for the Northern District of Ohio.")
+    assert not [t for t in _triples(text, onto, date="2025-06-03", known=known) if t[0] == "MaraQuill"]
