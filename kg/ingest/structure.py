@@ -25,6 +25,10 @@ _TITLE_PHRASE = (r"(?:(?:former|acting|new|interim|deputy|associate|assistant|ex
                  r"border czar|czar)")
 
 
+# 'RIVERTON - ', 'LOS ANGELES (AP) — ': the place a story is filed from
+_DATELINE_START = re.compile(r"[A-Z][A-Z .'-]{2,}(?:, [A-Z][A-Za-z. ]{1,20})?\s*(?:\([^)]{1,30}\))?\s*[—–-]{1,2}\s+")
+
+
 class Structure:
     """The structural passes of kg.ingest.relations._Extractor."""
 
@@ -65,9 +69,15 @@ class Structure:
                 branch = re.search(r"((?:[A-Z][a-z]+ ){1,3})$", before[:t.start()]) if spec["org"] == K.GovernmentAgency else None
                 department = self.department(branch.group(1).strip()) if branch and not org else None
                 org_id = org.entity if org else department or (None if local else self.default_org(spec))
+                implied = False
+                if org_id is None and spec["org"] in (K.City, K.County):
+                    # 'City Manager A' in a story datelined in one city and naming no other: that city
+                    # (a council member: its council, when the article names it)
+                    org_id = self.story_place(spec["org"], m.start, council="Council" in t.group(1))
+                    implied = org_id is not None
                 if org_id:
                     self.emit(m.entity, K.holdsRole, org_id, sentence, "title-before-name",
-                              0.8 if org else 0.5, date=date, title=t.group(1))
+                              0.8 if org else 0.5, "implied" if implied else "explicit", date=date, title=t.group(1))
             after = self.folded[m.end:sentence.end]
             a = re.match(rf",? (?:who (?:as|is|was|serves as) )?(?:the |a |an )?(?:\w+'s )?({_TITLE_PHRASE}) (?:of|at|for) (?:the )?", after, re.I)
             if a:
@@ -116,6 +126,23 @@ class Structure:
             if person:
                 self.emit(person.entity, K.holdsRole, org, sentence, "title-of-org-name", 0.7, date=date,
                           title=r.group(1))
+
+    def story_place(self, kind: str, before: int, council: bool = False) -> str | None:
+        """The city (or county) of the article's dateline ('RIVERTON - '), if no other place of
+        that kind is named before `before`; with `council`, that place's council if named."""
+        line = next((d for s in self.sentences[:3] if (d := _DATELINE_START.match(self.folded, s.start, s.end))), None)
+        if line is None:  # (the dateline opens the first paragraph, after a headline or two)
+            return None
+        name = norm(re.match(r"[A-Z][A-Z .'-]*[A-Z]", line.group()).group())  # 'LOS ANGELES' (a name in capitals)
+        here = {x.entity for x in self.found.mentions if self.fits(x.entity, kind) and norm(self.label(x.entity)) == name}
+        others = {x.entity for x in self.found.mentions if line.start() <= x.start < before and self.fits(x.entity, kind)}
+        if len(here) != 1 or not others <= here:
+            return None
+        place = here.pop()
+        if council:
+            bodies = [b for b, p in self.found.parts.items() if p == place and self.fits(b, K.LegislativeBody)]
+            return bodies[0] if len(bodies) == 1 else place
+        return place
 
     def only_court(self, title: str) -> str | None:
         """The one court of the kind a judge's title names ('District Judge', 'Circuit Judge')

@@ -139,3 +139,19 @@ def test_a_district_judge_sits_on_the_one_district_court_named_and_a_dismissal_r
     text = text.replace("Southern District of Ohio.", "Southern District of Ohio, then moved to the "
                         "U.S. District Court for the Northern District of Ohio.")
     assert not [t for t in _triples(text, onto, date="2025-06-03", known=known) if t[0] == "MaraQuill"]
+
+
+def test_local_titles_without_a_place_belong_to_the_datelined_city(onto):
+    known = _known(("Harlow", "City", "Harlow"), ("Brisk", "City", "Brisk"))
+    text = ("Harlow weighs a lawsuit\n\n"
+            "HARLOW - City Manager Rosa Lind said Harlow could lose grants. Council member Omar Hale "
+            "said the City Council would meet on Monday.")
+    triples = _triples(text, onto, known=known)
+    assert ("RosaLind", "holdsRole", "Harlow") in triples
+    assert ("OmarHale", "holdsRole", "HarlowCityCouncil") in triples
+    # another city named before the title: whose manager she is is not guessed
+    text = text.replace("City Manager Rosa Lind said Harlow", "Brisk officials called. City Manager Rosa Lind said it")
+    assert not [t for t in _triples(text, onto, known=known) if t[:2] == ("RosaLind", "holdsRole")]
+    # no dateline: no guess either
+    assert not [t for t in _triples("City Manager Rosa Lind said Harlow could lose grants.", onto, known=known)
+                if t[1] == "holdsRole"]
