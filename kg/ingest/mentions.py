@@ -545,6 +545,13 @@ class _Finder(Phrases, Coreference):
         for m in re.finditer(rf"\b(?:the )?(city|town|county|state) of ({WORD}(?: {WORD}){{0,2}})", self.folded):
             if self.free(m.start(), m.end()):  # 'the city of Springfield'
                 self._place(m.start(), m.end(), kinds[m.group(1)], self.text[m.start(2):m.end(2)])
+        kinds.update(village=K.City, suburb=K.City, borough=K.City)
+        for m in re.finditer(rf"(?<![\w'])({WORD}(?: {WORD}){{0,2}}), an? (?:[a-z-]+ ){{0,3}}(city|town|village|suburb|borough|county)\b(?! (?:of|in|on)\b)", self.folded):
+            start = m.start(1)
+            while (lead := re.match(r"(\w+) ", self.folded[start:m.end(1)])) and lead.group(1) in self.not_names:
+                start += lead.end()  # ('In Port Alder, a small city': Port Alder)
+            if self.free(start, m.end(1)):  # 'Port Alder, a small coastal city,'
+                self._place(start, m.end(1), kinds[m.group(2)])
         for m in dateline.finditer(self.folded):  # 'Santa Fe, N.M.': a city and its state
             if self.free(m.start(1), m.end(1)) and m.group(1) not in states:
                 self._place(m.start(1), m.end(1), K.City)

@@ -227,6 +227,10 @@ class _Extractor(Speech, Structure):
                                r"agencies|governments|police)(?: and [a-z ]{2,30}?)? (?:from|of|in) $", self.folded[sentence.start:m.start])
             if people and self.is_group(m.entity):
                 return [m]  # 'mayors and police departments from several cities said': the cities
+            head = next((x for x in reversed(ms[:i]) if x.end <= m.start), None)
+            if head and re.fullmatch(r"\s+of\s+(?:the\s+)?", self.folded[head.end:m.start]) and self.is_group(head.entity) \
+                    and self.fits(head.entity, cls) and not self.in_parentheses(head, sentence):
+                return [head]  # 'Critics of the mayor say ...': the critics say it, not the mayor
             if (_PREPOSITION.search(self.folded[sentence.start:m.start]) and between.strip()) \
                     or (self.folded.startswith("'s", m.end) and not possessive):
                 continue  # (right before its verb a name is its subject: 'with Denver Public Schools suing')

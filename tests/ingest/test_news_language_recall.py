@@ -155,3 +155,32 @@ def test_local_titles_without_a_place_belong_to_the_datelined_city(onto):
     # no dateline: no guess either
     assert not [t for t in _triples("City Manager Rosa Lind said Harlow could lose grants.", onto, known=known)
                 if t[1] == "holdsRole"]
+
+
+def test_refusing_to_help_an_agency_is_a_refusal_to_cooperate(onto):
+    known = _known(("Harlow", "City", "Harlow"),
+                   ("ICE", "GovernmentAgency", "Immigration and Customs Enforcement", "ICE"))
+    text = "The mayor said again that the Harlow Police Department will not help ICE with raids."
+    assert ("HarlowPoliceDepartment", "refusedToCooperate", "ICE") in _triples(text, onto, known=known)
+    # help refused to a place is no refusal to cooperate with an agency
+    text = "The Harlow Police Department said the grant will not help Harlow much."
+    assert not [t for t in _triples(text, onto, known=known) if t[1] == "refusedToCooperate"]
+
+
+def test_a_name_called_a_city_in_apposition_is_a_city_with_its_own_police(onto):
+    text = ("Over in Gull Point, a quiet river town, a 2018 ordinance bars local police from working "
+            "with federal agents.")
+    found = extract(text, date="2025-03-03", known={}, onto=onto)
+    assert found.entities["GullPoint"].type == "City"
+    triples = {(s.subject, s.relation, s.object) for s in found.statements}
+    assert ("GullPointPoliceDepartment", "partOf", "GullPoint") in triples
+    assert ("GullPointOrdinanceOf2018", "prohibited", "GullPointPoliceDepartment") in triples
+    # 'X, a city official,' is no city
+    found = extract("Ann Roe, a city official, said no.", date="2025-03-03", known={}, onto=onto)
+    assert all(e.type != "City" for e in found.entities.values())
+
+
+def test_critics_of_someone_speak_for_themselves(onto):
+    known = _known(("AnnRoe", "Person", "Ann Roe", "Roe"))
+    triples = _triples("Critics of Ann Roe say the plan wastes money.", onto, known=known)
+    assert [t[0] for t in triples if t[1] == "asserts"] == ["Critics"]
