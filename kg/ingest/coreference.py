@@ -121,11 +121,18 @@ class Coreference:
         """'the administration' with none named before: the administration of the president the
         article has named ('President Trump' ... 'the administration' is the Trump administration),
         when the graph knows it."""
-        people = {self.label(x.entity).split()[-1] for x in self.before(0, start)
-                  if self.types.is_a(self.type_of(x.entity) or "", K.Person)
-                  and re.search(r"\bPresident\s+(?:[A-Z][\w.]*\s+)*$", self.folded[max(0, x.start - 40):x.start])}
-        ids = {ident for ident, ent in self.known.items() for form in [ent.label, *ent.aliases]
-               if (named := re.fullmatch(r"(?:the )?(\w+)(?:'s)? administration", form, re.I)) and named.group(1) in people}
+        if not hasattr(self, "_presidents"):  # (once per article: where each president is first named)
+            self._administrations: dict[str, set[str]] = {}
+            for ident, ent in self.known.items():
+                for form in [ent.label, *ent.aliases]:
+                    if named := re.fullmatch(r"(?:the )?(\w+)(?:'s)? administration", form, re.I):
+                        self._administrations.setdefault(named.group(1), set()).add(ident)
+            self._presidents: dict[str, int] = {}
+            for x in sorted(self.mentions, key=lambda x: x.start):
+                if self.types.is_a(self.type_of(x.entity) or "", K.Person) \
+                        and re.search(r"\bPresident\s+(?:[A-Z][\w.]*\s+)*$", self.folded[max(0, x.start - 40):x.start]):
+                    self._presidents.setdefault(self.label(x.entity).split()[-1], x.start)
+        ids = {i for name, at in self._presidents.items() if at < start for i in self._administrations.get(name, ())}
         if len(ids) == 1:
             self.add(start, end, ids.pop(), "anaphora", 0.5)
 

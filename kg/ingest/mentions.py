@@ -311,6 +311,7 @@ class _Finder(Phrases, Coreference):
         """'a 2019 ordinance', 'the city ordinance' in a story about one place: that place's
         ordinance (enacted by it), not a nameless one."""
         places = (K.City, K.County, K.State, K.Jurisdiction)
+        named = sorted((x.start, x.entity) for x in self.mentions if self.type_of(x.entity) == K.Ordinance)
         for m in re.finditer(r"(?<![\w])(?:[Aa]|[Tt]he|[Ii]ts) (?:(\d{4}) )?(?:(?:city|county|local|sanctuary) )?(ordinance|resolution)(?![\w-])", self.folded):
             if not self.free(m.start(), m.end()):
                 continue
@@ -322,16 +323,16 @@ class _Finder(Phrases, Coreference):
                 continue
             place = nearby[-1]
             year = m.group(1)
-            if not year and not m.group().lower().startswith("a "):  # 'the ordinance': the one named before
-                named = [x for x in self.before(0, m.start()) if self.type_of(x.entity) == K.Ordinance]
-                if named:
-                    self.add(m.start(), m.end(), named[-1].entity, "local-law-again", 0.5)
-                    continue
+            last = bisect.bisect_left(named, (m.start(), "")) - 1  # (ordinances by start: no scan of all mentions)
+            if not year and not m.group().lower().startswith("a ") and last >= 0:  # 'the ordinance': the one named before
+                self.add(m.start(), m.end(), named[last][1], "local-law-again", 0.5)
+                continue
             label = f"{self.label(place.entity)} {m.group(2)}" + (f" of {year}" if year else "")
             ident = self.entity_for(label, K.Ordinance, "local-law", label, 0.5,
                                     evidence=(here.start, here.end) if here else None)
             self.add(m.start(), m.end(), ident, "local-law", 0.5)
             self.owners[ident] = place.entity
+            bisect.insort(named, (m.start(), ident))
 
     def judges(self) -> None:
         """'A federal judge', 'the judge': the one judge the article names (before or after)."""
@@ -546,12 +547,16 @@ class _Finder(Phrases, Coreference):
             if self.free(m.start(), m.end()):  # 'the city of Springfield'
                 self._place(m.start(), m.end(), kinds[m.group(1)], self.text[m.start(2):m.end(2)])
         kinds.update(village=K.City, suburb=K.City, borough=K.City)
-        for m in re.finditer(rf"(?<![\w'])({WORD}(?: {WORD}){{0,2}}), an? (?:[a-z-]+ ){{0,3}}(city|town|village|suburb|borough|county)\b(?! (?:of|in|on)\b)", self.folded):
+        name_before = re.compile(rf"(?<![\w'])({WORD}(?: {WORD}){{0,2}})$")
+        for a in re.finditer(r", an? (?:[a-z-]+ ){0,3}(city|town|village|suburb|borough|county)\b(?! (?:of|in|on)\b)", self.folded):
+            m = name_before.search(self.folded, max(0, a.start() - 60), a.start())  # (the name, only where it may be)
+            if m is None:
+                continue
             start = m.start(1)
             while (lead := re.match(r"(\w+) ", self.folded[start:m.end(1)])) and lead.group(1) in self.not_names:
                 start += lead.end()  # ('In Port Alder, a small city': Port Alder)
             if self.free(start, m.end(1)):  # 'Port Alder, a small coastal city,'
-                self._place(start, m.end(1), kinds[m.group(2)])
+                self._place(start, m.end(1), kinds[a.group(1)])
         for m in dateline.finditer(self.folded):  # 'Santa Fe, N.M.': a city and its state
             if self.free(m.start(1), m.end(1)) and m.group(1) not in states:
                 self._place(m.start(1), m.end(1), K.City)

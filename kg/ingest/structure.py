@@ -130,15 +130,21 @@ class Structure:
     def story_place(self, kind: str, before: int, council: bool = False) -> str | None:
         """The city (or county) of the article's dateline ('RIVERTON - '), if no other place of
         that kind is named before `before`; with `council`, that place's council if named."""
-        line = next((d for s in self.sentences[:3] if (d := _DATELINE_START.match(self.folded, s.start, s.end))), None)
-        if line is None:  # (the dateline opens the first paragraph, after a headline or two)
+        cache = self.__dict__.setdefault("_story_places", {})
+        if kind not in cache:  # (once per kind and article: the place, and where another is first named)
+            cache[kind] = None
+            line = next((d for s in self.sentences[:3] if (d := _DATELINE_START.match(self.folded, s.start, s.end))), None)
+            if line is not None:  # (the dateline opens the first paragraph, after a headline or two)
+                name = norm(re.match(r"[A-Z][A-Z .'-]*[A-Z]", line.group()).group())  # 'LOS ANGELES' in capitals
+                places = [x for x in self.found.mentions if self.fits(x.entity, kind)]
+                here = {x.entity for x in places if norm(self.label(x.entity)) == name}
+                if len(here) == 1:
+                    other = min((x.start for x in places if x.start >= line.start() and x.entity not in here),
+                                default=len(self.text))
+                    cache[kind] = (here.pop(), other)
+        if cache[kind] is None or before > cache[kind][1]:
             return None
-        name = norm(re.match(r"[A-Z][A-Z .'-]*[A-Z]", line.group()).group())  # 'LOS ANGELES' (a name in capitals)
-        here = {x.entity for x in self.found.mentions if self.fits(x.entity, kind) and norm(self.label(x.entity)) == name}
-        others = {x.entity for x in self.found.mentions if line.start() <= x.start < before and self.fits(x.entity, kind)}
-        if len(here) != 1 or not others <= here:
-            return None
-        place = here.pop()
+        place = cache[kind][0]
         if council:
             bodies = [b for b, p in self.found.parts.items() if p == place and self.fits(b, K.LegislativeBody)]
             return bodies[0] if len(bodies) == 1 else place
@@ -151,9 +157,12 @@ class Structure:
         if kind is None:
             return None
         word = {"Appeals": "Circuit"}.get(kind.group(1), kind.group(1))
-        courts = {x.entity for x in self.found.mentions if self.fits(x.entity, K.Court)
-                  and word in self.label(x.entity).split()}
-        return courts.pop() if len(courts) == 1 else None
+        cache = self.__dict__.setdefault("_only_courts", {})
+        if word not in cache:  # (once per article and kind of court)
+            courts = {x.entity for x in self.found.mentions if self.fits(x.entity, K.Court)
+                      and word in self.label(x.entity).split()}
+            cache[word] = courts.pop() if len(courts) == 1 else None
+        return cache[word]
 
     def party(self, sentence: Sentence, ms: list[Mention], m: Mention, before: str, after: str) -> None:
         """'Republican Representative James Comer', 'Dale Pruitt, a Republican from Yuma,',
