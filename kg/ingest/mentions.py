@@ -189,6 +189,9 @@ class _Finder(Phrases, Coreference):
             ids = forms[form]
             if " " not in form and form not in labels and inside_name(self.folded, m.start(), m.end(), not_names):
                 continue  # 'Studies' in 'Center for Immigration Studies': a word of a longer name
+            if " of " not in form and self.folded.startswith(" of ", m.end()) \
+                    and all(self.known[i].type in (K.Group, K.JurisdictionGroup) for i in ids):
+                continue  # 'Critics of the county': not the known 'Critics of sanctuary policies'
             head = re.match(r" ([a-z]+)\b", self.folded[m.end():m.end() + 20])
             if form.islower() and head and head.group(1) in modifier_heads:
                 continue  # 'federal immigration law officers': the officers, not the law
@@ -543,7 +546,7 @@ class _Finder(Phrases, Coreference):
         state_re = "|".join(re.escape(n) for n in sorted(state_names, key=len, reverse=True))
         dateline = re.compile(rf"(?<![\w'])({WORD}(?: {WORD}){{0,2}}), (?:{state_re})(?=[\s,.;)]|$)")
         kinds = {"city": K.City, "town": K.City, "county": K.County, "state": K.State}
-        for m in re.finditer(rf"\b(?:the )?(city|town|county|state) of ({WORD}(?: {WORD}){{0,2}})", self.folded):
+        for m in re.finditer(rf"\b(?:the )?(city|town|county|state) of (?=[A-Z])({WORD}(?: {WORD}){{0,2}})", self.folded):
             if self.free(m.start(), m.end()):  # 'the city of Springfield'
                 self._place(m.start(), m.end(), kinds[m.group(1)], self.text[m.start(2):m.end(2)])
         kinds.update(village=K.City, suburb=K.City, borough=K.City)

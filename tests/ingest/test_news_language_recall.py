@@ -182,5 +182,30 @@ def test_a_name_called_a_city_in_apposition_is_a_city_with_its_own_police(onto):
 
 def test_critics_of_someone_speak_for_themselves(onto):
     known = _known(("AnnRoe", "Person", "Ann Roe", "Roe"))
-    triples = _triples("Critics of Ann Roe say the plan wastes money.", onto, known=known)
-    assert [t[0] for t in triples if t[1] == "asserts"] == ["Critics"]
+    found = extract("Critics of Ann Roe say the plan wastes money.", date="2025-03-03", known=known, onto=onto)
+    speakers = [s.subject for s in found.statements if s.relation == "asserts"]
+    assert [found.entities[x].label for x in speakers] == ["Critics of Ann Roe"]
+
+
+def test_a_suit_filed_on_a_day_against_someone_is_a_suit(onto):
+    known = _known(("Ohio", "State", "Ohio"))
+    text = "Marsh County filed a lawsuit on Tuesday against the state of Ohio, arguing the law is unconstitutional."
+    found = extract(text, date="2025-04-10", known=known, onto=onto)
+    sued = [s for s in found.statements if s.relation == "sued"]
+    assert [(s.subject, s.object, s.date) for s in sued] == [("MarshCounty", "Ohio", "2025-04-08")]
+    assert any(e.type == "Lawsuit" for e in found.entities.values())
+
+
+def test_a_number_after_town_of_is_no_town(onto):
+    found = extract("Marsh Falls, a mill town of 9,000 people, is the county seat.", date="2025-04-10",
+                    known={}, onto=onto)
+    assert not [e for e in found.entities.values() if e.label[:1].isdigit()]
+
+
+def test_critics_of_someone_else_are_not_a_known_group_of_critics(onto):
+    known = _known(("PolicyCritics", "Group", "Critics of sanctuary policies", "Critics"),
+                   ("MarshCounty", "County", "Marsh County"))
+    found = extract("Critics of Marsh County say the suit wastes money.", date="2025-04-10", known=known, onto=onto)
+    assert "PolicyCritics" not in {s.subject for s in found.statements}
+    found = extract("Critics say the policy wastes money.", date="2025-04-10", known=known, onto=onto)
+    assert "PolicyCritics" in {s.subject for s in found.statements}
