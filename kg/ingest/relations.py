@@ -227,7 +227,7 @@ class _Extractor(Speech, Structure):
                                r"agencies|governments|police)(?: and [a-z ]{2,30}?)? (?:from|of|in) $", self.folded[sentence.start:m.start])
             if people and self.is_group(m.entity):
                 return [m]  # 'mayors and police departments from several cities said': the cities
-            head = next((x for x in reversed(ms[:i]) if x.end <= m.start), None)
+            head = ms[i - 1] if i and self.folded[max(0, m.start - 8):m.start].endswith(("of ", "of the ")) else None
             if head and re.fullmatch(r"\s+of\s+(?:the\s+)?", self.folded[head.end:m.start]) and self.is_group(head.entity) \
                     and self.fits(head.entity, cls) and not self.in_parentheses(head, sentence):
                 return [head]  # 'Critics of the mayor say ...': the critics say it, not the mayor
