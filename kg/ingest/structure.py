@@ -50,9 +50,11 @@ class Structure:
                 place, title = self.found.roles[m.entity]
                 self.emit(m.entity, K.holdsRole, place, sentence, "unnamed-office", 0.4, "implied", date=date, title=title)
             before = self.folded[sentence.start:m.start]
-            t = re.search(rf"(?:\b(?i:{quals}) )*\b({title_re}) $", before)
+            t = re.search(rf"(?:\b(?i:{quals}) )*\b({title_re}) $", before) \
+                or re.search(rf"\b[Tt]he ((?i:{title_re})), $", before)  # 'The attorney general, Pam Bondi,'
             if t:
-                spec = titles[t.group(1)]
+                title = t.group(1) if t.group(1) in titles else next(k for k in titles if k.lower() == t.group(1).lower())
+                spec = titles[title]
                 org = next((x for x in reversed(ms[:i]) if x.end <= sentence.start + t.start()
                             and re.fullmatch(r"(?:'s)?\s*", self.folded[x.end:sentence.start + t.start()])), None)
                 if spec["org"] == K.Court:  # 'U.S. District Judge A of the Northern District of B': that court
@@ -63,7 +65,7 @@ class Structure:
                         only = self.only_court(before[:t.start()] + t.group(0))
                         if only:  # 'U.S. District Judge A' and one district court in the article: that court
                             self.emit(m.entity, K.holdsRole, only, sentence, "title-before-name", 0.5, "implied",
-                                      date=date, title=t.group(1))
+                                      date=date, title=title)
                         continue
                 local = re.search(r"\b(?:state|county|city)\b", t.group(0), re.I)
                 branch = re.search(r"((?:[A-Z][a-z]+ ){1,3})$", before[:t.start()]) if spec["org"] == K.GovernmentAgency else None
@@ -73,11 +75,11 @@ class Structure:
                 if org_id is None and spec["org"] in (K.City, K.County):
                     # 'City Manager A' in a story datelined in one city and naming no other: that city
                     # (a council member: its council, when the article names it)
-                    org_id = self.story_place(spec["org"], m.start, council="Council" in t.group(1))
+                    org_id = self.story_place(spec["org"], m.start, council="Council" in title)
                     implied = org_id is not None
                 if org_id:
                     self.emit(m.entity, K.holdsRole, org_id, sentence, "title-before-name",
-                              0.8 if org else 0.5, "implied" if implied else "explicit", date=date, title=t.group(1))
+                              0.8 if org else 0.5, "implied" if implied else "explicit", date=date, title=title)
             after = self.folded[m.end:sentence.end]
             a = re.match(rf",? (?:who (?:as|is|was|serves as) )?(?:the |a |an )?(?:\w+'s )?({_TITLE_PHRASE}) (?:of|at|for) (?:the )?", after, re.I)
             if a:

@@ -209,3 +209,11 @@ def test_critics_of_someone_else_are_not_a_known_group_of_critics(onto):
     assert "PolicyCritics" not in {s.subject for s in found.statements}
     found = extract("Critics say the policy wastes money.", date="2025-04-10", known=known, onto=onto)
     assert "PolicyCritics" in {s.subject for s in found.statements}
+
+
+def test_a_title_set_off_before_a_name_gives_the_role(onto):
+    known = _known(("DOJ", "GovernmentAgency", "U.S. Department of Justice", "Justice Department"))
+    found = extract("The attorney general, Nora Fisk, said the department would appeal.", date="2025-03-03",
+                    known=known, onto=onto)
+    roles = [(s.subject, s.object, s.title) for s in found.statements if s.relation == "holdsRole"]
+    assert roles == [("NoraFisk", "DOJ", "Attorney General")]
