@@ -106,6 +106,8 @@ class Coreference:
                       and m.group(1).lower() in norm(self.label(x.entity)).split()]
             if before and self.free(m.start(), m.end()):
                 self.add(m.start(), m.end(), max(before, key=lambda x: x.start).entity, "anaphora", 0.5)
+            elif m.group(1).lower() == "administration" and self.free(m.start(), m.end()):
+                self.administration(m.start(), m.end())
         titles = "|".join(re.escape(t) for t in sorted(self.rules["title_anaphora"], key=len, reverse=True))
         for m in re.finditer(rf"(?<![\w])[Tt]he ({titles})(?![\w-]| of\b)", self.folded, re.IGNORECASE):
             holders = {p for p, held in self.titles.items() if m.group(1).lower() in held}
@@ -114,6 +116,25 @@ class Coreference:
                 self.add(m.start(), m.end(), max(before, key=lambda x: x.start).entity, "anaphora", 0.5)
             elif self.free(m.start(), m.end()):
                 self.unnamed_office(m.start(), m.end(), m.group(1).lower())
+
+    def administration(self, start: int, end: int) -> None:
+        """'the administration' with none named before: the administration of the president the
+        article has named ('President Trump' ... 'the administration' is the Trump administration),
+        when the graph knows it."""
+        if not hasattr(self, "_presidents"):  # (once per article: where each president is first named)
+            self._administrations: dict[str, set[str]] = {}
+            for ident, ent in self.known.items():
+                for form in [ent.label, *ent.aliases]:
+                    if named := re.fullmatch(r"(?:the )?(\w+)(?:'s)? administration", form, re.I):
+                        self._administrations.setdefault(named.group(1), set()).add(ident)
+            self._presidents: dict[str, int] = {}
+            for x in sorted(self.mentions, key=lambda x: x.start):
+                if self.types.is_a(self.type_of(x.entity) or "", K.Person) \
+                        and re.search(r"\bPresident\s+(?:[A-Z][\w.]*\s+)*$", self.folded[max(0, x.start - 40):x.start]):
+                    self._presidents.setdefault(self.label(x.entity).split()[-1], x.start)
+        ids = {i for name, at in self._presidents.items() if at < start for i in self._administrations.get(name, ())}
+        if len(ids) == 1:
+            self.add(start, end, ids.pop(), "anaphora", 0.5)
 
     def unnamed_office(self, start: int, end: int, title: str) -> None:
         """'The governor issued an order' with no governor named: the governor of the state last

@@ -9,8 +9,8 @@ Matching:
 - an entity the extractor found as a known one matches itself; a new one matches the curated
   entity of this source sharing a normalised surface form (label or alias; case, 'the' and
   possessive ignored); a new claim, lawsuit, document, study or event matches a curated one of
-  the same kind whose statements quote the sentence it came from and whose label shares a
-  content word with it. Matching is one to one.
+  the same kind whose statements quote a sentence it stands in (where it was introduced or named
+  again) and whose label shares a content word with it. Matching is one to one.
 - a statement (subject, relation, object) matches a curated one with the same matched subject
   and object and the same relation, or its inverse with the sides swapped ('strict'); 'family'
   also accepts another relation of the same family (opposes, supports, legalAction,
@@ -88,6 +88,9 @@ class Result:
     strict: Score = field(default_factory=Score)
     family: Score = field(default_factory=Score)
     as_act: int = 0  # threats, plans, refusals ... recorded as the act
+    #: (kind, subject, relation, object, rule, sentence): 'missed' curated statements and
+    #: 'wrong' proposals (strict matching), for `kg evaluate --misses`.
+    misses: list[tuple[str, str, str, str, str, str]] = field(default_factory=list)
 
     def add(self, other: "Result") -> None:
         for name in ("entities", "named", "strict", "family"):
@@ -175,14 +178,21 @@ def _align(found, gold_ids: set[str], data, source, onto, text: str) -> dict[str
                 if x:
                     quotes.setdefault(x, []).append(span)
     pairs = []
+    # the sentences each candidate stands in: where it was introduced and where it is named again
+    # ('the city's sanctuary ordinance' ... 'the ordinance, approved by the council')
+    named_in: dict[str, list[tuple[int, int]]] = {}
+    for m in found.mentions:
+        sentence = next((s for s in found.sentences if s.start <= m.start < s.end), None)
+        if sentence is not None:
+            named_in.setdefault(m.entity, []).append(found.original_span(sentence.start, sentence.end))
     for ident, cand in found.entities.items():
         if ident in aligned or cand.evidence is None or _kind(onto, cand.type) is None:
             continue
-        start, end = found.original_span(*cand.evidence)
+        spans = [found.original_span(*cand.evidence), *named_in.get(ident, [])]
         for g in gold_ids - taken:
             if _kind(onto, data.entities[g].type) != _kind(onto, cand.type):
                 continue
-            if not any(a < end and start < b for a, b in quotes.get(g, [])):
+            if not any(a < end and start < b for a, b in quotes.get(g, []) for start, end in spans):
                 continue
             shared = _words(cand.label) & _words(data.entities[g].label + " " + (data.entities[g].description or ""))
             if shared:
@@ -245,6 +255,23 @@ def _as_act(found, statements, mine_by_sentence, data, onto, text) -> int:
     return count
 
 
+def _misses(found, statements, gold, aligned, strict, text) -> list[tuple[str, str, str, str, str, str]]:
+    """Curated statements no proposal matches and proposals no curated statement matches."""
+    out = []
+    predicted = [((aligned.get(s.subject, "?" + s.subject), s.relation, aligned.get(s.object, "?" + s.object)), s)
+                 for s in found.statements]
+    for st in statements:
+        triple = (st.subject, st.relation, st.object)
+        if not any(strict(p, triple) for p, _ in predicted):
+            span = locate_quote(st, text)
+            out.append(("missed", *triple, "", " ".join((text[span[0]:span[1]] if span else st.quote or "").split())))
+    for triple, st in predicted:
+        if not any(strict(triple, g) for g in gold):
+            mode = f" [{st.mode}]" if getattr(st, "mode", None) else ""
+            out.append(("wrong", *triple, st.rule + mode, " ".join(st.sentence.text.split())))
+    return out
+
+
 def evaluate(project: Project | str | None = None, *, held_out: bool = True,
              sources: list[str] | None = None, fixtures: str | Path | None = None) -> Evaluation:
     """Precision and recall of entities and statements, per source and in total."""
@@ -304,6 +331,7 @@ def evaluate(project: Project | str | None = None, *, held_out: bool = True,
             span = found.original_span(st.sentence.start, st.sentence.end)
             proposed.append((*triple, span, getattr(st, "mode", None), any(strict(triple, g) for g in gold)))
         result.as_act = _as_act(found, statements, proposed, data, onto, src.text)
+        result.misses = _misses(found, statements, gold, aligned, strict, src.text)
         if sid in unseen:
             result.source = sid + " (held out)"
         total.add(result)

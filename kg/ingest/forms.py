@@ -197,8 +197,10 @@ def name_pieces(text: str, start: int, end: int, not_names: set[str], rules_: di
     start += lead
     chunk = " ".join(words)
     parts = chunk.split(" and ")
+    # ('the City of A and the City Council': two names; a name's own 'and' takes no article)
     if len(parts) > 1 and (typed_as(chunk, rules_) is None or text[:start].endswith(", ")
-                           or typed_as(parts[0], rules_, last_only=True) is not None):
+                           or typed_as(parts[0], rules_, last_only=True) is not None
+                           or any(p.startswith("the ") for p in parts[1:])):
         at = start
         for part in parts:
             skip = len(part) - len(part.removeprefix("the "))

@@ -189,6 +189,9 @@ class _Finder(Phrases, Coreference):
             ids = forms[form]
             if " " not in form and form not in labels and inside_name(self.folded, m.start(), m.end(), not_names):
                 continue  # 'Studies' in 'Center for Immigration Studies': a word of a longer name
+            if " of " not in form and self.folded.startswith(" of ", m.end()) \
+                    and all(self.known[i].type in (K.Group, K.JurisdictionGroup) for i in ids):
+                continue  # 'Critics of the county': not the known 'Critics of sanctuary policies'
             head = re.match(r" ([a-z]+)\b", self.folded[m.end():m.end() + 20])
             if form.islower() and head and head.group(1) in modifier_heads:
                 continue  # 'federal immigration law officers': the officers, not the law
@@ -275,6 +278,20 @@ class _Finder(Phrases, Coreference):
             ident = self.entity_for(label, type_, "local-body", self.text[start:m.end()] if m.group(1) else label, 0.6)
             self.add(start, m.end(), ident, "local-body", 0.6)
             self.parts[ident] = place.entity
+        # a body named by its place ('the Riverton Police Department', or a known 'Boston police'):
+        # part of that place, whether the graph knows it already or not
+        bodies = "|".join(re.escape(b) for b in ("police department", "police", "sheriff's office", "sheriff's department",
+                                                 "city council", "county council", "county commission",
+                                                 "board of supervisors", "fire department"))
+        for x in list(self.mentions):
+            named = re.fullmatch(rf"(?:[Tt]he )?({place_name}) (?i:{bodies})", fold(x.text))
+            kind = self.type_of(x.entity) or ""
+            if x.entity in self.parts or not named or not (self.types.is_a(kind, K.GovernmentAgency)
+                                                            or self.types.is_a(kind, K.LegislativeBody)):
+                continue
+            place = self.by_norm.get(norm(named.group(1)))
+            if place and place != x.entity and any(self.types.is_a(self.type_of(place) or "", k) for k in places):
+                self.parts[x.entity] = place
 
     def known_roles(self, roles: dict[str, set[str]]) -> None:
         """'the border czar', "Trump's border czar": the one person the graph (or this article)
@@ -297,6 +314,7 @@ class _Finder(Phrases, Coreference):
         """'a 2019 ordinance', 'the city ordinance' in a story about one place: that place's
         ordinance (enacted by it), not a nameless one."""
         places = (K.City, K.County, K.State, K.Jurisdiction)
+        named = sorted((x.start, x.entity) for x in self.mentions if self.type_of(x.entity) == K.Ordinance)
         for m in re.finditer(r"(?<![\w])(?:[Aa]|[Tt]he|[Ii]ts) (?:(\d{4}) )?(?:(?:city|county|local|sanctuary) )?(ordinance|resolution)(?![\w-])", self.folded):
             if not self.free(m.start(), m.end()):
                 continue
@@ -308,11 +326,16 @@ class _Finder(Phrases, Coreference):
                 continue
             place = nearby[-1]
             year = m.group(1)
+            last = bisect.bisect_left(named, (m.start(), "")) - 1  # (ordinances by start: no scan of all mentions)
+            if not year and not m.group().lower().startswith("a ") and last >= 0:  # 'the ordinance': the one named before
+                self.add(m.start(), m.end(), named[last][1], "local-law-again", 0.5)
+                continue
             label = f"{self.label(place.entity)} {m.group(2)}" + (f" of {year}" if year else "")
             ident = self.entity_for(label, K.Ordinance, "local-law", label, 0.5,
                                     evidence=(here.start, here.end) if here else None)
             self.add(m.start(), m.end(), ident, "local-law", 0.5)
             self.owners[ident] = place.entity
+            bisect.insort(named, (m.start(), ident))
 
     def judges(self) -> None:
         """'A federal judge', 'the judge': the one judge the article names (before or after)."""
@@ -465,6 +488,10 @@ class _Finder(Phrases, Coreference):
             return
         if type_ == K.ConstitutionalProvision:
             label = ordinal_amendment(surface)
+        place = re.fullmatch(r"(?:City|Town|Village|County) of ((?:[A-Z][\w.'-]*(?: |$)){1,4})", surface)
+        if type_ in (K.City, K.County) and place:
+            label = place.group(1).strip()  # 'the City of Los Angeles' is Los Angeles (and its council
+            #                                 the Los Angeles City Council)
         if re.fullmatch(r"(?:(?:U\.?S\.?|United States|Federal|District|Circuit|Appeals|Supreme|Court|of|the)\s*)+", surface) \
                 and (type_ != K.Court or courts.resolve(surface) is None):
             return  # 'the US District Court', 'U.S. District (Judge)': no court named (courts-db knows none)
@@ -524,9 +551,20 @@ class _Finder(Phrases, Coreference):
         state_re = "|".join(re.escape(n) for n in sorted(state_names, key=len, reverse=True))
         dateline = re.compile(rf"(?<![\w'])({WORD}(?: {WORD}){{0,2}}), (?:{state_re})(?=[\s,.;)]|$)")
         kinds = {"city": K.City, "town": K.City, "county": K.County, "state": K.State}
-        for m in re.finditer(rf"\b(?:the )?(city|town|county|state) of ({WORD}(?: {WORD}){{0,2}})", self.folded):
+        for m in re.finditer(rf"\b(?:the )?(city|town|county|state) of (?=[A-Z])({WORD}(?: {WORD}){{0,2}})", self.folded):
             if self.free(m.start(), m.end()):  # 'the city of Springfield'
                 self._place(m.start(), m.end(), kinds[m.group(1)], self.text[m.start(2):m.end(2)])
+        kinds.update(village=K.City, suburb=K.City, borough=K.City)
+        name_before = re.compile(rf"(?<![\w'])({WORD}(?: {WORD}){{0,2}})$")
+        for a in re.finditer(r", an? (?:[a-z-]+ ){0,3}(city|town|village|suburb|borough|county)\b(?! (?:of|in|on)\b)", self.folded):
+            m = name_before.search(self.folded, max(0, a.start() - 60), a.start())  # (the name, only where it may be)
+            if m is None:
+                continue
+            start = m.start(1)
+            while (lead := re.match(r"(\w+) ", self.folded[start:m.end(1)])) and lead.group(1) in self.not_names:
+                start += lead.end()  # ('In Port Alder, a small city': Port Alder)
+            if self.free(start, m.end(1)):  # 'Port Alder, a small coastal city,'
+                self._place(start, m.end(1), kinds[a.group(1)])
         for m in dateline.finditer(self.folded):  # 'Santa Fe, N.M.': a city and its state
             if self.free(m.start(1), m.end(1)) and m.group(1) not in states:
                 self._place(m.start(1), m.end(1), K.City)
@@ -600,11 +638,11 @@ def find(text: str, sentences: list[Sentence], known: dict[str, Entity], types,
     finder.events()
     finder.groups()
     finder.local_bodies()
-    finder.local_laws()
     finder.repeats()
     finder.short_forms()
     finder.anaphora()
     finder.policies()
+    finder.local_laws()  # (after the policies their owners name: 'the city's ordinance', then 'the ordinance')
     finder.pronouns()
     finder.acronyms()
     mentions = sorted(finder.mentions, key=lambda m: m.start)

@@ -30,12 +30,13 @@ class Phrases:
         mods = "|".join(re.escape(w) for w in sorted(nouns["modifiers"], key=len, reverse=True))
         heads = "|".join(re.escape(w) for w in [*nouns["bare"], *nouns["heads"]])
         self._groups(rf"(?:(?:{mods}) ){{1,2}}(?:{heads})", K.Group, take_over=True)
-        self._groups("|".join(re.escape(w) for w in nouns["bare"]), K.Group)
+        self._groups("|".join(re.escape(w) for w in nouns["bare"]), K.Group, qualified=True)
 
     def _groups(self, pattern: str, type_: str, label: str | None = None, take_over: bool = False,
-                count: bool = False) -> None:
+                count: bool = False, qualified: bool = False) -> None:
         """Propose the groups `pattern` finds; with `take_over`, a longer phrase wins over a
-        known group inside it ('criminal illegal immigrants' over 'illegal immigrants')."""
+        known group inside it ('criminal illegal immigrants' over 'illegal immigrants'); with
+        `qualified`, a bare noun takes the name after 'of' ('critics of the county')."""
         for m in re.finditer(rf"(?<![\w-])(?:{pattern})(?![\w-])", self.folded, re.IGNORECASE):
             inside = [x for x in self.mentions if x.start < m.end() and m.start() < x.end] \
                 if take_over and not self.free(m.start(), m.end()) else []
@@ -51,6 +52,12 @@ class Phrases:
                 ident = self.counted[key]
                 self.entities[ident].aliases.append(surface)
             else:
+                whose = re.match(r" of (?:the )?", self.folded[m.end():m.end() + 8]) if qualified else None
+                other = next((x for x in self.before(m.end(), m.end() + 9)
+                              if x.start in (m.end() + whose.end(), m.end() + 4)), None) if whose else None
+                if other is not None:  # 'Critics of the county': those critics, not any known 'Critics'
+                    surface = self.text[m.start():other.end]
+                    name = surface[:1].upper() + surface[1:]
                 ident = self.entity_for(name, type_, "group", surface, 0.5)
             if key:
                 self.counted[key] = ident

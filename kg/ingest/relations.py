@@ -227,6 +227,10 @@ class _Extractor(Speech, Structure):
                                r"agencies|governments|police)(?: and [a-z ]{2,30}?)? (?:from|of|in) $", self.folded[sentence.start:m.start])
             if people and self.is_group(m.entity):
                 return [m]  # 'mayors and police departments from several cities said': the cities
+            head = ms[i - 1] if i and self.folded[max(0, m.start - 8):m.start].endswith(("of ", "of the ")) else None
+            if head and re.fullmatch(r"\s+of\s+(?:the\s+)?", self.folded[head.end:m.start]) and self.is_group(head.entity) \
+                    and self.fits(head.entity, cls) and not self.in_parentheses(head, sentence):
+                return [head]  # 'Critics of the mayor say ...': the critics say it, not the mayor
             if (_PREPOSITION.search(self.folded[sentence.start:m.start]) and between.strip()) \
                     or (self.folded.startswith("'s", m.end) and not possessive):
                 continue  # (right before its verb a name is its subject: 'with Denver Public Schools suing')
@@ -259,6 +263,19 @@ class _Extractor(Speech, Structure):
             return [x for x in self.group_right(ms, i, cls, LIST_SEP) if x.end <= before]
         return []
 
+    def relative_object(self, ms, subs, cls) -> list[Mention]:
+        """'the Trust Ordinance, which the City Council passed in 2018': the council passed the
+        ordinance (the object stands before the relative pronoun; 'that' only after a document,
+        so that 'X said that the city sued' stays no suit against X)."""
+        first = min(subs, key=lambda m: m.start)
+        prev = [m for m in ms if m.end <= first.start]
+        if not prev or not self.fits(prev[-1].entity, cls):
+            return []
+        joint = re.fullmatch(r"(,?)\s+(which|that)\s+(?:the\s+)?", self.folded[prev[-1].end:first.start])
+        if joint and (joint.group(1) and joint.group(2) == "which" or self.fits(prev[-1].entity, K.Policy)):
+            return [prev[-1]]
+        return []
+
     def participle(self, sentence: Sentence, start: int, end: int) -> bool:
         word = self.folded[start:end].split(" ")[0]
         before = self.folded[sentence.start:start]
@@ -281,6 +298,9 @@ class _Extractor(Speech, Structure):
             between = re.sub(r"^[^,;]{0,50}, (?:such as|including|like|especially|notably) $", "", between)  # examples of it
             if re.search(r"[;,]|\b\w{3,}ing\b|\bof\b", between):
                 return []  # the object follows its verb within the clause, not inside a modifier of it
+            if re.search(r"\b(?:and|but)\s+(?:then\s+|also\s+)?(?:said|says|told|tells|\w+ed|is|are|was|were|has|have|had|will|would)\b",
+                         between, re.I):
+                return []  # 'criticized the decision and said the department ...': another verb's object
             head = re.match(r" ([a-z]+)\b", self.folded[m.end:m.end + 20])
             if head and head.group(1) in self.rules["modifier_heads"] and not self.parenthesised(m):
                 return []  # 'rebuked the DOJ actions': the actions, not the DOJ
@@ -372,7 +392,7 @@ class _Extractor(Speech, Structure):
                                                           self.folded[sentence.start:t_start]) is not None
                 threat = False
                 if mode == K.threatened or (mode and rule.get("factual") == K.threatened
-                                            and mode != "denied"):
+                                            and mode not in ("denied", "directed")):
                     # 'threatened last night to cut all funding to X', 'will investigate X',
                     # 'an attempt to withhold funds from X': a threat against X, not the act
                     relation, threat = K.threatened, True
@@ -403,6 +423,8 @@ class _Extractor(Speech, Structure):
                                              possessive=rule.get("possessive", False) or owner)
                     objs = self.document(ms, sentence, t_end, subs) if rule.get("document") and subs else []
                     objs = objs or self.objects(ms, sentence, t_end, range_, rule.get("gap", 60))
+                    if subs and not objs:
+                        objs = self.relative_object(ms, subs, range_)
                 if rule.get("lawsuit") and relation == rule["relation"] and subs and not objs \
                         and re.match(r"\s*(?:[,.;]|over\b|in\b|on\b|last\b|this\b|again\b|$)", self.folded[t_end:sentence.end]):
                     date = self.date_near(sentence, t_start)  # 'Numerous cities then sued, ...': a suit
@@ -429,6 +451,12 @@ class _Extractor(Speech, Structure):
         """The mode of the act whose wording starts at `at`, from its clause: threatened,
         attempted, denied (negated or forbidden), planned or hypothetical; None if done."""
         clause = " " + re.split(r"[;:]|,(?! (?:and|or) )|\bbut\b", self.folded[sentence.start:at])[-1]
+        joined = re.search(r"\s(?:and|or)\s+to\s+$", clause)
+        if joined:  # 'told the department to cut off funds to X and to investigate': both acts told
+            for first in reversed([m.start() for m in re.finditer(r" to ", clause[:joined.start()])]):
+                mode = self.modality(sentence, at - len(clause) + first + len(" to "))
+                if mode:
+                    return mode
         for mode, pattern in self.rules["modality"].items():
             if re.search(pattern, clause, re.I):
                 return mode
@@ -486,16 +514,19 @@ class _Extractor(Speech, Structure):
             names = [self.label(m.entity) for m in sorted(group, key=lambda m: m.start)]
             return names[0] + (" et al." if len(names) > 2 else "") if len(names) != 2 else " and ".join(names)
         plaintiffs, defendants = {m.entity for m in subs}, {m.entity for m in objs}
-        same = next((x for x in self.lawsuits if x[1] == plaintiffs and (not x[2] or not defendants or x[2] == defendants)
+        # the same suit told again, in part or in full ('sues Los Angeles' in the headline, then
+        # 'sued the City of Los Angeles, Mayor Karen Bass and the City Council')
+        same = next((x for x in self.lawsuits if x[1] == plaintiffs and (x[2] <= defendants or defendants <= x[2])
                      and (x[3] is None or date is None or x[3] == date)), None)
         label = (f"{side(subs)} v. {side(objs)}" if objs else f"Lawsuit by {side(subs)}") + (f" ({date})" if date else "")
         if same:  # the same suit again ('Alder County sues ...' in the headline, then in full)
             ident = same[0]
-            if defendants and not same[2]:  # named now by both sides
+            if defendants > same[2]:  # named now more fully (the fuller sentence is its evidence)
                 new = self.new_entity(label, K.Lawsuit, "lawsuit", sentence)
-                self.found.entities[new].evidence = self.found.entities[ident].evidence
+                if not same[2]:
+                    self.found.entities[new].evidence = self.found.entities[ident].evidence
                 self.renamed[ident] = new
-                self.lawsuits[self.lawsuits.index(same)] = (new, plaintiffs, set(defendants), same[3])
+                self.lawsuits[self.lawsuits.index(same)] = (new, plaintiffs, set(defendants) | same[2], same[3] or date)
                 ident = new
         else:
             ident = self.new_entity(label, K.Lawsuit, "lawsuit", sentence)
@@ -513,9 +544,12 @@ class _Extractor(Speech, Structure):
         best: dict[tuple, StatementCandidate] = {}
         for old in self.renamed:
             self.found.entities.pop(old, None)
+        def final(ident: str) -> str:
+            while ident in self.renamed:  # (a suit renamed twice as it is told more fully)
+                ident = self.renamed[ident]
+            return ident
         for st in self.out:
-            st.subject = self.renamed.get(st.subject, st.subject)
-            st.object = self.renamed.get(st.object, st.object)
+            st.subject, st.object = final(st.subject), final(st.object)
             key = (st.subject, st.relation, st.object, st.sentence.index)
             if key not in best or st.score > best[key].score:
                 if key in best:  # keep what the other reading knew ('threatened' + what was threatened)

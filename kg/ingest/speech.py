@@ -47,7 +47,7 @@ class Speech:
             if self.participle(sentence, t_start, t_end):
                 agent = [m for m in ms if m.end <= t_start and self.fits(m.entity, K.Actor)
                          and re.search(r"\bfrom\s+(?:\w+\s+){0,2}$", self.folded[sentence.start:m.start])]
-                document = [m for m in ms if re.fullmatch(r"\s*", self.folded[m.end:t_start])
+                document = [m for m in ms if m.end <= t_start and re.fullmatch(r"\s*", self.folded[m.end:t_start])
                             and self.fits(m.entity, (K.Policy, K.Study))]  # 'an order stating that ...'
                 speakers = agent[-1:] or document[-1:] or self.main_subject(ms, sentence, t_start, speaking)
             else:
@@ -235,6 +235,12 @@ class Speech:
             suit = None  # a claim made in a suit is its plaintiffs'
         if suit and kind == K.FactualClaim and re.search(r"\b(?:unconstitutional|unlawful|illegal)", folded_clause, re.I):
             kind = K.LegalClaim
+        if target is None and kind == K.LegalClaim:  # 'the city's ordinance illegally obstructs ...'
+            for word in re.finditer(spec["unlawful"], self.folded[start:end], re.I):  # what it calls unlawful
+                target = next((m for m in inside if self.fits(m.entity, K.Policy) and not self.fits(m.entity, K.LegalProvision)
+                               and re.fullmatch(r"\s+(?:(?:is|are|was|were|remains?)\s+)?", self.folded[m.end:start + word.start()])), None)
+                if target:
+                    break
         challenged = targets or ([target] if target is not None else []) or (suit[2] if suit and kind == K.LegalClaim else [])
         both = re.match(r"(.+?) (\w+s) (.+?),? and (" + re.escape(breaks.group()) + r".*)$", clause) if breaks else None
         if kind == K.LegalClaim and breaks and len(provisions) > 1:

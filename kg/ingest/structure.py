@@ -25,6 +25,10 @@ _TITLE_PHRASE = (r"(?:(?:former|acting|new|interim|deputy|associate|assistant|ex
                  r"border czar|czar)")
 
 
+# 'RIVERTON - ', 'LOS ANGELES (AP) — ': the place a story is filed from
+_DATELINE_START = re.compile(r"[A-Z][A-Z .'-]{2,}(?:, [A-Z][A-Za-z. ]{1,20})?\s*(?:\([^)]{1,30}\))?\s*[—–-]{1,2}\s+")
+
+
 class Structure:
     """The structural passes of kg.ingest.relations._Extractor."""
 
@@ -46,9 +50,11 @@ class Structure:
                 place, title = self.found.roles[m.entity]
                 self.emit(m.entity, K.holdsRole, place, sentence, "unnamed-office", 0.4, "implied", date=date, title=title)
             before = self.folded[sentence.start:m.start]
-            t = re.search(rf"(?:\b(?i:{quals}) )*\b({title_re}) $", before)
+            t = re.search(rf"(?:\b(?i:{quals}) )*\b({title_re}) $", before) \
+                or re.search(rf"\b[Tt]he ((?i:{title_re})), $", before)  # 'The attorney general, Pam Bondi,'
             if t:
-                spec = titles[t.group(1)]
+                title = t.group(1) if t.group(1) in titles else next(k for k in titles if k.lower() == t.group(1).lower())
+                spec = titles[title]
                 org = next((x for x in reversed(ms[:i]) if x.end <= sentence.start + t.start()
                             and re.fullmatch(r"(?:'s)?\s*", self.folded[x.end:sentence.start + t.start()])), None)
                 if spec["org"] == K.Court:  # 'U.S. District Judge A of the Northern District of B': that court
@@ -56,14 +62,24 @@ class Structure:
                                   and re.fullmatch(r",? (?:of|on|for|in|at) (?:the )?", self.folded[m.end:x.start])), None)
                     org = court or (org if org and self.fits(org.entity, K.Court) else None)
                     if org is None:
+                        only = self.only_court(before[:t.start()] + t.group(0))
+                        if only:  # 'U.S. District Judge A' and one district court in the article: that court
+                            self.emit(m.entity, K.holdsRole, only, sentence, "title-before-name", 0.5, "implied",
+                                      date=date, title=title)
                         continue
                 local = re.search(r"\b(?:state|county|city)\b", t.group(0), re.I)
                 branch = re.search(r"((?:[A-Z][a-z]+ ){1,3})$", before[:t.start()]) if spec["org"] == K.GovernmentAgency else None
                 department = self.department(branch.group(1).strip()) if branch and not org else None
                 org_id = org.entity if org else department or (None if local else self.default_org(spec))
+                implied = False
+                if org_id is None and spec["org"] in (K.City, K.County):
+                    # 'City Manager A' in a story datelined in one city and naming no other: that city
+                    # (a council member: its council, when the article names it)
+                    org_id = self.story_place(spec["org"], m.start, council="Council" in title)
+                    implied = org_id is not None
                 if org_id:
                     self.emit(m.entity, K.holdsRole, org_id, sentence, "title-before-name",
-                              0.8 if org else 0.5, date=date, title=t.group(1))
+                              0.8 if org else 0.5, "implied" if implied else "explicit", date=date, title=title)
             after = self.folded[m.end:sentence.end]
             a = re.match(rf",? (?:who (?:as|is|was|serves as) )?(?:the |a |an )?(?:\w+'s )?({_TITLE_PHRASE}) (?:of|at|for) (?:the )?", after, re.I)
             if a:
@@ -112,6 +128,43 @@ class Structure:
             if person:
                 self.emit(person.entity, K.holdsRole, org, sentence, "title-of-org-name", 0.7, date=date,
                           title=r.group(1))
+
+    def story_place(self, kind: str, before: int, council: bool = False) -> str | None:
+        """The city (or county) of the article's dateline ('RIVERTON - '), if no other place of
+        that kind is named before `before`; with `council`, that place's council if named."""
+        cache = self.__dict__.setdefault("_story_places", {})
+        if kind not in cache:  # (once per kind and article: the place, and where another is first named)
+            cache[kind] = None
+            line = next((d for s in self.sentences[:3] if (d := _DATELINE_START.match(self.folded, s.start, s.end))), None)
+            if line is not None:  # (the dateline opens the first paragraph, after a headline or two)
+                name = norm(re.match(r"[A-Z][A-Z .'-]*[A-Z]", line.group()).group())  # 'LOS ANGELES' in capitals
+                places = [x for x in self.found.mentions if self.fits(x.entity, kind)]
+                here = {x.entity for x in places if norm(self.label(x.entity)) == name}
+                if len(here) == 1:
+                    other = min((x.start for x in places if x.start >= line.start() and x.entity not in here),
+                                default=len(self.text))
+                    cache[kind] = (here.pop(), other)
+        if cache[kind] is None or before > cache[kind][1]:
+            return None
+        place = cache[kind][0]
+        if council:
+            bodies = [b for b, p in self.found.parts.items() if p == place and self.fits(b, K.LegislativeBody)]
+            return bodies[0] if len(bodies) == 1 else place
+        return place
+
+    def only_court(self, title: str) -> str | None:
+        """The one court of the kind a judge's title names ('District Judge', 'Circuit Judge')
+        that the article names anywhere; None when it names none or several."""
+        kind = re.search(r"\b(District|Circuit|Appeals|Bankruptcy)\s+(?:Court\s+)?Judge\s*$", title)
+        if kind is None:
+            return None
+        word = {"Appeals": "Circuit"}.get(kind.group(1), kind.group(1))
+        cache = self.__dict__.setdefault("_only_courts", {})
+        if word not in cache:  # (once per article and kind of court)
+            courts = {x.entity for x in self.found.mentions if self.fits(x.entity, K.Court)
+                      and word in self.label(x.entity).split()}
+            cache[word] = courts.pop() if len(courts) == 1 else None
+        return cache[word]
 
     def party(self, sentence: Sentence, ms: list[Mention], m: Mention, before: str, after: str) -> None:
         """'Republican Representative James Comer', 'Dale Pruitt, a Republican from Yuma,',
@@ -225,7 +278,8 @@ class Structure:
     def part_of(self, sentence: Sentence, ms: list[Mention]) -> None:
         """'A's B' of two organisations: B is part of A; 'Section 1 of the X Act': related."""
         for m in ms:
-            if m.entity in self.found.parts and m.rule == "local-body":  # 'Denver police'
+            if m.entity in self.found.parts and (m.rule == "local-body" or norm(m.text).startswith(
+                    norm(self.label(self.found.parts[m.entity])) + " ")):  # 'Denver police'
                 self.emit(m.entity, K.partOf, self.found.parts[m.entity], sentence, "local-body", 0.6, "implied")
             if m.entity in self.found.owners and m.rule == "local-law":  # 'a 2019 ordinance'
                 self.emit(self.found.owners[m.entity], K.enacted, m.entity, sentence, "local-law", 0.5, "implied",

@@ -82,3 +82,18 @@ def test_evaluate_command_takes_a_fixture_folder():
     assert rows[0][-1] == "as_act" and [r[0] for r in rows[-3:]] == ["total seen", "total held out", "total"]
     missing = run_kg("evaluate", "--fixtures", str(REPO / "queries"))
     assert missing.returncode == 1 and "sources.yaml" in missing.stderr
+
+
+def test_misses_lists_what_was_missed_and_what_is_wrong_but_never_a_held_out_source():
+    result = run_kg("evaluate", "--fixtures", str(EVAL), "--misses", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0] == ["kind", "source", "subject", "relation", "object", "rule", "sentence"]
+    assert {r[0] for r in rows[1:]} == {"missed", "wrong"}
+    assert not any("held out" in r[1] for r in rows[1:]) and "3 held-out sources" in result.stderr
+    report = evaluate(REPO, fixtures=EVAL)
+    seen = report.subtotals[0]
+    # every curated triple not found is listed at least once, and every wrong proposal once
+    missed = {(r[1], r[2], r[3], r[4]) for r in rows if r[0] == "missed"}
+    assert len(missed) >= seen.strict.gold - seen.strict.found
+    assert sum(r[0] == "wrong" for r in rows) == seen.strict.predicted - seen.strict.correct
