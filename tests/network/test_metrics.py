@@ -42,6 +42,17 @@ def test_betweenness_ignores_direction():
     assert scores == pytest.approx({"a": 0, "b": 2 / 3, "c": 2 / 3, "d": 0})
 
 
+def test_exact_betweenness_of_a_large_graph_is_networkx_s():
+    """Past 300 nodes the batched search is used, exact; it must give networkx's figures, on a
+    graph with several components, hubs and a parallel edge."""
+    G = nx.MultiDiGraph(nx.barabasi_albert_graph(400, 2, seed=3))
+    G.add_edges_from([(1000, 1001), (1001, 1002), (1000, 1001)])
+    scores = metrics.betweenness(G)
+    expected = nx.betweenness_centrality(nx.Graph(G))
+    assert scores == pytest.approx(expected, abs=1e-12)
+    assert max(scores.values()) > 0.1
+
+
 def test_hits_separates_who_acts_from_who_is_acted_upon():
     hubs, authorities = metrics.hits(nx.MultiDiGraph([("a", "c"), ("a", "d"), ("b", "c")]))
     assert max(hubs, key=hubs.get) == "a" and max(authorities, key=authorities.get) == "c"
