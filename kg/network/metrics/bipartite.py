@@ -7,7 +7,7 @@ from typing import Iterable
 
 import networkx as nx
 
-from .simple import Node
+from .simple import Node, by_relation
 from ...namespace import K
 
 __all__ = ["shared_provisions", "co_plaintiffs"]
@@ -60,27 +60,23 @@ def shared_provisions(G: nx.MultiDiGraph) -> nx.Graph:
 
 def _invoked_provisions(G: nx.MultiDiGraph) -> set[tuple[Node, Node]]:
     """(actor, provision) for each provision an actor invokes (see shared_provisions)."""
+    edges = by_relation(G)
     invoked, argued = defaultdict(set), defaultdict(set)
-    for claim, target, rel in G.edges(data="relation"):
-        if rel == K.invokes:
-            invoked[claim].add(target)
-    for claim, lawsuit, rel in G.edges(data="relation"):
-        if rel == K.assertedIn:
-            argued[lawsuit] |= invoked[claim]
-    pairs = set()
-    for actor, target, rel in G.edges(data="relation"):
-        if rel == K.cited and _is(G, target, K.LegalProvision):
-            pairs.add((actor, target))
-        elif rel == K.asserts:
-            pairs.update((actor, p) for p in invoked[target])
+    for claim, target in edges.get(K.invokes, ()):
+        invoked[claim].add(target)
+    for claim, lawsuit in edges.get(K.assertedIn, ()):
+        argued[lawsuit] |= invoked[claim]
+    pairs = {(actor, target) for actor, target in edges.get(K.cited, ()) if _is(G, target, K.LegalProvision)}
+    for actor, claim in edges.get(K.asserts, ()):
+        pairs.update((actor, p) for p in invoked[claim])
     pairs.update((actor, p) for actor, lawsuit in _plaintiffs(G) for p in argued[lawsuit])
     return {(a, p) for a, p in pairs if _is(G, a, K.Actor)}
 
 
 def _plaintiffs(G: nx.MultiDiGraph) -> set[tuple[Node, Node]]:
     """(actor, lawsuit) for each plaintiffIn edge and each hasPlaintiff edge turned around."""
-    return {(u, v) if rel == K.plaintiffIn else (v, u) for u, v, rel in G.edges(data="relation")
-            if rel in (K.plaintiffIn, K.hasPlaintiff)}
+    edges = by_relation(G)
+    return {*edges.get(K.plaintiffIn, ()), *((actor, lawsuit) for lawsuit, actor in edges.get(K.hasPlaintiff, ()))}
 
 
 def co_plaintiffs(G: nx.MultiDiGraph) -> nx.Graph:
