@@ -117,3 +117,21 @@ def test_kg_metrics_runs_leiden_when_asked(seeds_project, seed_build):
                   "--communities", "leiden", "--format", "csv")
     assert done.returncode == 0, done.stderr
     assert "# Communities (Leiden, undirected)" in done.stdout
+
+
+def test_the_strongest_shared_pairs_are_the_whole_projection_s_heaviest():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from kg.network.metrics.bipartite import _project, _strongest
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(st.tuples(st.sampled_from("abcdefgh"), st.sampled_from("stuvwxyz")), max_size=40),
+           st.integers(min_value=1, max_value=12))
+    def check(pairs, top):
+        P = _project(pairs, "things")
+        whole = sorted(((a, b) if a < b else (b, a), d["weight"], sorted(d["things"])) for a, b, d in P.edges(data=True))
+        expected = sorted(whole, key=lambda e: (-e[1], e[0]))[:top]
+        assert [((a, b), w, things) for a, b, w, things in _strongest(pairs, top)] == expected
+
+    check()
