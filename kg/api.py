@@ -37,9 +37,9 @@ class KnowledgeGraph(graph.Graph):
         return to_networkx(self, families=families, types=types, as_of=as_of, confidence=confidence,
                            deprecated=deprecated, modes=modes)
 
-    def metrics(self, top: int = 10, by: str = "degree", **filters):
+    def metrics(self, top: int = 10, by: str = "degree", communities: str = "louvain", **filters):
         """Centrality, communities, cores, camps, projections and years, as tables (kg.network.metrics)."""
-        return report(self.to_networkx(**filters), top=top, by=by)
+        return report(self.to_networkx(**filters), top=top, by=by, communities=communities)
 
     def path(self, a: str, b: str, **filters):
         """The shortest explained path between two entities named by id, label or alias (kg.network.paths)."""

@@ -421,16 +421,19 @@ def _filters(families, types, as_of, since, confidence, deprecated=False) -> dic
 @click.option("--by", default="degree", show_default=True,
               type=click.Choice(("degree", "pagerank", "betweenness", "hub", "authority")),
               help="Order of the centrality table.")
+@click.option("--communities", "method", default="louvain", show_default=True,
+              type=click.Choice(("louvain", "leiden")),  # metrics.COMMUNITY_METHODS (networkx not imported here)
+              help="Community search: louvain, or leiden (better-connected communities).")
 @_network_filters
 @_FORMAT
 @click.pass_obj
-def metrics(obj: _Context, top: int, by: str, fmt: str | None, **filters) -> None:
+def metrics(obj: _Context, top: int, by: str, method: str, fmt: str | None, **filters) -> None:
     """Who is central, who brokers, which camps and communities exist, and how it changed.
 
     \b
     Tables: summary; centrality (in/out degree, PageRank, betweenness, HITS hubs = who acts
     and authorities = who is acted upon, k-core, community); degree by relation family;
-    Louvain communities; articulation points; the two camps of the signed network
+    communities (Louvain, or Leiden); articulation points; the two camps of the signed network
     (hostile vs cooperative) and the edges that break them; actors invoking the same
     provisions; co-plaintiffs; the most active actors year by year.
     \b
@@ -438,9 +441,13 @@ def metrics(obj: _Context, top: int, by: str, fmt: str | None, **filters) -> Non
       kg metrics --top 5
       kg metrics --family opposes --by pagerank
       kg metrics --as-of 2018 --format json
+      kg metrics --communities leiden
+    \b
+    The heavy measures run on igraph (C); KG_METRICS_ENGINE=networkx runs them all on networkx,
+    the reference they are tested against.
     """
     fmt = output.pick_format(fmt)
-    tables = obj.analysis().metrics(top=top, by=by, **_filters(**filters))
+    tables = obj.analysis().metrics(top=top, by=by, communities=method, **_filters(**filters))
     if fmt == "json":
         output.write_rows([t.name for t in tables],
                           [[[dict(zip(t.columns, row)) for row in t.rows] for t in tables]], "json")
