@@ -32,10 +32,11 @@ class KnowledgeGraph(graph.Graph):
     """A built graph (see kg.query.graph.Graph for querying) with its analysis and views."""
 
     def to_networkx(self, *, families=None, types=None, as_of=None, confidence=None, deprecated=False,
-                    modes=False):
-        """The graph as a networkx MultiDiGraph of entities and statements (kg.network.convert)."""
+                    modes=False, possible=False):
+        """The graph as a networkx MultiDiGraph of entities and statements (kg.network.convert);
+        with `as_of`, what certainly held (and with `possible=True` what possibly held, marked)."""
         return to_networkx(self, families=families, types=types, as_of=as_of, confidence=confidence,
-                           deprecated=deprecated, modes=modes)
+                           deprecated=deprecated, modes=modes, possible=possible)
 
     def metrics(self, top: int = 10, by: str = "degree", **filters):
         """Centrality, communities, cores, camps, projections and years, as tables (kg.network.metrics)."""
