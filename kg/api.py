@@ -18,7 +18,7 @@ from pathlib import Path
 from .namespace import ENT
 from .network.convert import to_networkx
 from .network.export import export
-from .network.metrics import report
+from .network.metrics import report, threats_table
 from .network.paths import explained_path
 from .query import graph
 from .query.limits import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
@@ -39,8 +39,10 @@ class KnowledgeGraph(graph.Graph):
                            deprecated=deprecated, modes=modes, possible=possible)
 
     def metrics(self, top: int = 10, by: str = "degree", **filters):
-        """Centrality, communities, cores, camps, projections and years, as tables (kg.network.metrics)."""
-        return report(self.to_networkx(**filters), top=top, by=by)
+        """Centrality, communities, cores, camps, projections and years, as tables (kg.network.metrics),
+        and the threats each actor made with what followed them (over the whole graph: queries/threat-outcomes.rq)."""
+        return [*report(self.to_networkx(**filters), top=top, by=by),
+                threats_table(self.query("threat-outcomes").rows(), top=top)]
 
     def path(self, a: str, b: str, **filters):
         """The shortest explained path between two entities named by id, label or alias (kg.network.paths)."""
