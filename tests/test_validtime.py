@@ -3,9 +3,12 @@ source's date (attestation) never makes a fact true from then on."""
 
 from __future__ import annotations
 
-import pytest
+import datetime
 
-from kg.validtime import date_span, holds, readings, standing, window
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from kg.validtime import date_span, holds, readings, standing, state_between, state_on, window
 
 YEARS = [str(year) for year in range(2014, 2027)]
 DAYS = YEARS + ["2016-11-14", "2017-01", "2018-01-16", "2018-02", "2025-01-20", "2025-02-05", "2025-02"]
@@ -202,3 +205,84 @@ def test_the_command_line_counts_deprecated_statements_only_when_asked(seed_buil
     assert deprecated("--deprecated") == {"arrest2018-045", "arrest2018-046", "resist2016-041"}
     done = run_kg("--store", str(seed_build), "metrics", "--as-of", "2018-01", "--since", "2018-01", "--format", "json")
     assert done.returncode == 0, done.stderr
+
+
+# --- certain, possible, not held: properties of the decision ---
+
+_DAYS = st.dates(min_value=datetime.date(2014, 1, 1), max_value=datetime.date(2027, 12, 31))
+
+
+@st.composite
+def _date(draw, day=None):
+    """A date as a text may give it: a day, or only its month or year (a coarsening of `day`)."""
+    day = day or draw(_DAYS)
+    return day.isoformat()[:draw(st.sampled_from((4, 7, 10)))]
+
+
+@st.composite
+def _state(draw):
+    """A state's dates as a text may give them, each at some precision: a start, a date at which
+    it held, an end, a bound on its end; in order, as `kg check` requires."""
+    days = sorted(draw(st.lists(_DAYS, min_size=4, max_size=4)))
+    fields = {}
+    for name, day in zip(("start_date", "date", "end_date", "latest_end"), days):
+        if draw(st.booleans()):
+            fields[name] = draw(_date(day))
+    return {"kind": "state", **fields}
+
+
+def _refine(value: str, draw) -> str:
+    """A finer reading of a date: one of its months or days (a day stays itself)."""
+    first, last = date_span(value)
+    if value == first:
+        return value
+    start = datetime.date.fromisoformat(first)
+    span = (datetime.date.fromisoformat(last[:8] + "01") - start).days + 27  # within the span
+    day = start + datetime.timedelta(days=draw(st.integers(0, span)))
+    return day.isoformat()[:draw(st.sampled_from([n for n in (7, 10) if n > len(value)]))]
+
+
+@settings(max_examples=400, deadline=None)
+@given(_state(), _date(), st.data())
+def test_certain_is_possible_and_a_finer_date_never_unmakes_a_certainty(state, day, data):
+    win = window(as_of=day)
+    answer = standing(state, win)
+    # certain ⊆ possible
+    assert not holds(state, win) or holds(state, win, possible=True)
+    # A finer reading of the state's dates: what was certain stays certain, what was not held
+    # stays not held; only 'possible' can move.
+    finer = {k: _refine(v, data.draw) if k != "kind" else v for k, v in state.items()}
+    if readings(finer.get("date"), finer.get("start_date"), finer.get("end_date"), finer.get("latest_end")) is None:
+        return  # the finer dates contradict each other: no reading, nothing to compare
+    refined = standing(finer, win)
+    if answer == "certain":
+        assert refined == "certain", (state, finer, day)
+    if answer == "not held":
+        assert refined == "not held", (state, finer, day)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_state(), _DAYS)
+def test_a_day_of_a_month_or_year_left_open_is_possible_not_certain(state, day):
+    """A state given only by a date of month or year precision is possible on the days its
+    precision leaves open, certain on none of them, and certain on the month or year itself."""
+    held = state.get("date") or state.get("start_date")
+    if not held or len(held) == 10:
+        return
+    only = {"kind": "state", "date": held}
+    first, last = date_span(held)
+    iso = day.isoformat()
+    expected = "possible" if first <= iso <= last else "not held"
+    assert state_on(only, iso) == expected
+    assert state_on(only, held) == "certain"
+
+
+@settings(max_examples=300, deadline=None)
+@given(_date(), _date(), st.data())
+def test_an_act_is_certain_in_a_window_only_when_every_day_it_may_mean_is_in_it(when, since, data):
+    until = data.draw(_date())
+    first, last = date_span(when)
+    lo, hi = date_span(since)[0], date_span(until)[1]
+    answer = state_between({"date": when}, since, until)
+    assert answer == ("certain" if lo <= first and last <= hi else
+                      "possible" if first <= hi and last >= lo else "not held")
