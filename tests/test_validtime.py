@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg.validtime import date_span, holds, readings, standing, state_between, state_on, window
 
