@@ -159,12 +159,14 @@ def test_date_span_covers_partial_dates():
 
 def test_seed_graph_has_one_edge_per_entity_to_entity_statement(seed_graph):
     G = to_networkx(seed_graph)
-    # Not a case status (a value, not an entity) nor a deprecated statement (not a fact).
+    # Not a case status (a value, not an entity), a deprecated statement (not a fact) nor an act
+    # only threatened, planned or imagined (a mode).
     expected = seed_graph.query("""SELECT (COUNT(?st) AS ?n) WHERE {
         ?st a kg:Statement ; rdf:object ?o . FILTER(STRSTARTS(STR(?o), STR(ent:)))
-        FILTER NOT EXISTS { ?st kg:rank kg:DeprecatedRank } }""").rows()[0]["n"]
+        FILTER NOT EXISTS { ?st kg:rank kg:DeprecatedRank } FILTER NOT EXISTS { ?st kg:mode [] } }""").rows()[0]["n"]
     assert G.number_of_edges() == expected
-    assert to_networkx(seed_graph, deprecated=True).number_of_edges() == expected + 2
+    assert to_networkx(seed_graph, deprecated=True).number_of_edges() == expected + 3
+    assert to_networkx(seed_graph, modes=True).number_of_edges() == expected + 3
     assert all(d["quote"] and d["document"] for _, _, d in G.edges(data=True))
     chiu = G.nodes["DavidChiu"]
     assert chiu["label"] == "David Chiu" and "Chiu" in chiu["aliases"]
