@@ -149,15 +149,18 @@ def test_the_command_line_answers_alike(seed_build):
 
 def test_every_threat_says_what_followed_it_with_its_quote(seed_graph):
     threats = seed_graph.query("threats").rows()
+    outcomes = seed_graph.query("threat-outcomes").rows()
     assert len(threats) == len(seed_graph.query(
         "SELECT ?st WHERE { ?st rdf:predicate kg:threatened FILTER NOT EXISTS { ?st kg:rank kg:DeprecatedRank } }"))
     for row in threats:
         assert row["outcome"], row["statement"]
         if row["outcome"].startswith("nothing reported by "):
-            assert row["followedBy"] is None
+            assert row["followedBy"] is None and row["followUps"] == 0
         else:
-            # each follow-up with its statement and quote
-            assert all(part.count(": ") >= 2 for part in row["followedBy"].split(" | ")), row
+            # the first follow-up with its statement and quote; the others in threat-outcomes
+            kind, statement, quote = row["followedBy"].split(": ", 2)
+            assert kind == row["outcome"].split("; ")[0] and quote, row
+            assert row["followUps"] == len({r["followedBy"] for r in outcomes if r["threat"] == row["statement"]})
 
 
 def test_the_2017_funding_threat_was_stopped_in_court(seed_graph):
@@ -168,7 +171,9 @@ def test_the_2017_funding_threat_was_stopped_in_court(seed_graph):
     assert stopped["targeting2025-035"]["followQuote"] == "some courts repeatedly upheld the legality of sanctuary laws"
     assert {r["outcome"] for r in rows} == {"stopped in court", "challenged in court", "carried out"}
     [threat] = [r for r in seed_graph.query("threats") if r["statement"] == "targeting2025-027"]
-    assert set(threat["outcome"].split("; ")) == {"stopped in court", "challenged in court", "carried out"}
+    assert threat["outcome"] == "stopped in court; challenged in court; carried out"
+    assert threat["followedBy"] == ("stopped in court: targeting2025-035: "
+                                    "some courts repeatedly upheld the legality of sanctuary laws")
 
 
 def test_the_2025_threats(seed_graph):
