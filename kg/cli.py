@@ -400,6 +400,9 @@ def _network_filters(command):
                      "a source's date is not a date the fact held."),
         click.option("--since", type=DATE, help="With --as-of or alone: keep what happened or held "
                      "on or after DATE (undated acts have no place in such a window)."),
+        click.option("--possible", is_flag=True, default=False,
+                     help="With --as-of or --since: keep too what held or happened there only by some reading "
+                          "of a rough date (a month, a year, a bound), marked 'possible'."),
         click.option("--confidence", type=click.Choice(("explicit", "implied")),
                      help="explicit: drop edges the sources only imply."),
         click.option("--deprecated", is_flag=True, default=False,
@@ -410,10 +413,10 @@ def _network_filters(command):
     return command
 
 
-def _filters(families, types, as_of, since, confidence, deprecated=False) -> dict:
+def _filters(families, types, as_of, since, confidence, deprecated=False, possible=False) -> dict:
     return {"families": families or None, "types": types or None,
             "as_of": (since, as_of) if since else as_of, "confidence": confidence,
-            **({"deprecated": True} if deprecated else {})}
+            **({"deprecated": True} if deprecated else {}), **({"possible": True} if possible else {})}
 
 
 @cli.command()

@@ -181,6 +181,8 @@ class Statement:
     #: A bound on an undated end: the state had ended by then ('former').
     latest_end: str | None = None
     manner: str | None = None
+    #: Of a threat: the relation of the act threatened (withheldFunding), to find what followed it.
+    threatens: str | None = None
     via: str | None = None
     unit: str | None = None
     note: str | None = None
@@ -316,7 +318,7 @@ _STATEMENT_FIELDS = {
     "end": (False, (str, int)), "manner": (False, str), "via": (False, str),
     "unit": (False, str), "note": (False, str), "occurrence": (False, int),
     "judge": (False, str), "status": (False, str), "reason": (False, str),
-    "latest_end": (False, (str, int)),
+    "latest_end": (False, (str, int)), "threatens": (False, str),
 }
 _DATE_FIELDS = ("date", "start", "end", "latest_end")
 

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 PREFIX = "analysis-"
 #: Bump when the tables change shape: a snapshot of another version is not read.
-VERSION = "2"
+VERSION = "3"
 _BUILD_KEY, _VERSION_KEY = b"kg.build", b"kg.snapshot"
 _KG = PREFIXES["kg"]
 
@@ -127,6 +127,7 @@ STATEMENT_COLUMNS: dict[str, tuple[str, Row]] = {
     "title": ("string", lambda s, c: s.title),
     "start": ("string", lambda s, c: s.start),
     "end": ("string", lambda s, c: s.end),
+    "latestEnd": ("string", lambda s, c: s.latest_end),
     "rank": ("string", lambda s, c: s.status or "normal"),
     "reason": ("string", lambda s, c: s.reason),
     "judge": ("string", lambda s, c: s.judge),

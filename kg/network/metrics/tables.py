@@ -14,10 +14,10 @@ from .bipartite import _invoked_provisions, _is, _plaintiffs, _strongest
 from .centrality import betweenness, degrees, family_degrees, hits, pagerank
 from .simple import collapse, collapsed_once, ranked
 from .structure import articulation_points, communities, components, core_numbers
-from .temporal import by_year
+from .temporal import by_year, threats_made_good
 from ...namespace import K
 
-__all__ = ["Table", "report", "SORT_KEYS"]
+__all__ = ["Table", "report", "threats_table", "SORT_KEYS"]
 
 
 @dataclass
@@ -121,3 +121,14 @@ def _summary(G: nx.MultiDiGraph, cores: dict, groups: list, balance: list[Camps]
         rows += [["signed edges (main signed component)", main.signed_edges],
                  ["frustrated edges", f"{len(main.frustrated)} ({'exact' if main.exact else 'heuristic'} split)"]]
     return Table("summary", "Summary", ["measure", "value"], rows)
+
+
+def threats_table(rows, top: int = 10) -> Table:
+    """Threats made good, per threatener (`threats_made_good` of the ``threat-outcomes`` rows),
+    the most threatening first."""
+    counts = threats_made_good(rows)
+    order = sorted(counts, key=lambda actor: (-counts[actor]["threats"], actor))[:top]
+    columns = ["actor", "threats", "carried out", "challenged in court", "stopped in court", "nothing reported"]
+    return Table("threats", "Threats and what followed them (carried out, challenged or stopped in court, nothing reported)",
+                 columns, [[actor, *(counts[actor][c] for c in columns[1:])] for actor in order])
+
