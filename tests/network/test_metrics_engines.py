@@ -2,9 +2,10 @@
 the tolerances stated here, on the seed graph and on the 10k-triple benchmark graph.
 
 Tolerances: betweenness (exact and sampled), HITS, coreness, cut points and components are
-exact computations on both sides (1e-9, float rounding only). PageRank: networkx iterates until
-the sum of changes is under n·1e-6 while igraph solves the system (PRPACK), so each score may
-differ by up to about 1e-5. Louvain is a randomised heuristic in both libraries: igraph's
+exact computations on both sides (1e-9, float rounding only). PageRank: igraph solves the system
+(PRPACK) where networkx iterates until the sum of changes is under n·1e-6, which can leave 1e-4
+per score; so igraph's scores are compared with networkx's iterated to 1e-12 (within 1e-8), and
+with networkx's default answer within 1e-3. Louvain is a randomised heuristic in both libraries: igraph's
 partition must be as good (modularity within 0.01 of networkx's), not the same.
 """
 
@@ -49,7 +50,8 @@ def close(ours: dict, reference: dict, tolerance: float) -> None:
 
 def test_pagerank(graph):
     ours, reference = metrics.pagerank(graph, backend="igraph"), metrics.pagerank(graph, backend="networkx")
-    close(ours, reference, 2e-5)
+    close(ours, nx.pagerank(graph, tol=1e-12, max_iter=10_000), 1e-8)
+    close(ours, reference, 1e-3)
     assert reference == nx.pagerank(graph)  # the reference is networkx's own, unchanged
 
 
