@@ -350,30 +350,82 @@ def _grid(pos: Pos, nodes: list[Node], heights: dict[Node, float], top: float,
     return y if nodes else top
 
 
-def timeline(nodes: Sequence[Node], first_date: dict[Node, str | None], lanes: dict[Node, int],
-             rows: int = 14, row_height: float = 46.0, column: float = 150.0) -> tuple[Pos, list[tuple[str, float]]]:
-    """Entities along one axis by their first date, left to right: one slot per year that has
-    any (so a lone early date does not squeeze the rest), as wide as its entities need, each
-    slot filled column by column in date order (then by kind, `lanes`); undated entities in a
-    last slot. Returns the positions and the axis ticks (year, x of the slot's left edge).
+#: A run of this many years or more without a date is drawn as a break in the time axis.
+GAP_YEARS = 4
+#: The width of such a break, in canvas units.
+BREAK = 70.0
+MONTH_NAMES = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
-    >>> pos, ticks = timeline(["a", "b", "c"], {"a": "2017-01-25", "b": "2025-02"}, {})
-    >>> pos["a"][0] < pos["b"][0] < pos["c"][0], ticks
-    (True, [('2017', 0.0), ('2025', 150.0), ('no date', 300.0)])
+
+def _years(date: str) -> float:
+    """A date as a number of years (2017-07-01 -> about 2017.5), by the middle of its span."""
+    parts = [int(p) for p in date.split("-")]
+    year = parts[0]
+    if len(parts) == 1:
+        return year + 0.5
+    month = min(max(parts[1], 1), 12)
+    day = (min(parts[2], 28) - 1) / 28 if len(parts) > 2 else 0.5
+    return year + (month - 1 + day) / 12
+
+
+def timeline(nodes: Sequence[Node], first_date: dict[Node, str | None], lanes: dict[Node, int],
+             rows: int = 12, row_height: float = 46.0, spacing: float = 34.0):
+    """Entities along a time axis in proportion to real time, each at its first date: a year is
+    as wide everywhere (as wide as the most crowded year needs), and a run of GAP_YEARS empty
+    years or more is cut out and drawn as a break. Entities of one time share rows, kind by kind
+    (`lanes`); undated entities go after a last break. Returns the positions, the ticks (text, x,
+    whether it is a year) and the breaks (x where each starts and ends).
+
+    >>> pos, ticks, breaks = timeline(["a", "b", "c"], {"a": "2017-01-25", "b": "2018-02"}, {})
+    >>> pos["a"][0] < pos["b"][0] < pos["c"][0], [t[0] for t in ticks if t[2]], len(breaks)
+    (True, ['2017', '2018', '2019', 'no date'], 1)
     """
-    by_year: dict[str, list[Node]] = defaultdict(list)
-    for node in nodes:
-        when = first_date.get(node)
-        by_year[when[:4] if when else "no date"].append(node)
-    order = sorted(y for y in by_year if y != "no date") + (["no date"] if "no date" in by_year else [])
-    pos: Pos = {}
-    ticks = []
+    dated = sorted((n for n in nodes if first_date.get(n)), key=lambda n: (first_date[n], lanes.get(n, 0), str(n)))
+    undated = [n for n in nodes if not first_date.get(n)]
+    per_year: dict[int, int] = defaultdict(int)
+    for n in dated:
+        per_year[int(first_date[n][:4])] += 1
+    year_width = max(150.0, max(per_year.values(), default=0) / rows * spacing * 1.6)
+    years = sorted(per_year)
+    # Segments of years with no long gap inside; each maps a year to x.
+    segments: list[list[int]] = []
+    for y in years:
+        if segments and y - segments[-1][1] <= GAP_YEARS:
+            segments[-1][1] = y
+        else:
+            segments.append([y, y])
+    offsets, breaks, ticks = [], [], []
     x = 0.0
-    for year in order:
-        members = sorted(by_year[year], key=lambda n: (first_date.get(n) or "", lanes.get(n, 0), str(n)))
-        ticks.append((year, round(x, 1)))
-        for i, node in enumerate(members):
-            pos[node] = (round(x + column / 2 + (i // rows) * column, 1),
-                         round((i % rows) * row_height, 1))
-        x += column * max(1, math.ceil(len(members) / rows))
-    return pos, ticks
+    for i, (lo, hi) in enumerate(segments):
+        if i:
+            breaks.append((round(x, 1), round(x + BREAK, 1)))
+            x += BREAK
+        offsets.append(x - lo * year_width)
+        for y in range(lo, hi + 2):
+            ticks.append((str(y), round(x + (y - lo) * year_width, 1), True))
+            if y <= hi and per_year.get(y, 0) > rows:  # a crowded year is marked by month too
+                ticks.extend((MONTH_NAMES[m], round(x + (y - lo + m / 12) * year_width, 1), False)
+                             for m in (3, 6, 9))
+        x += (hi + 1 - lo) * year_width
+    ticks = [t for t in ticks if not (t[2] and any(t[1] == b[0] for b in breaks))]
+
+    def at(date: str) -> float:
+        y = int(date[:4])
+        k = next(i for i, (lo, hi) in enumerate(segments) if lo <= y <= hi)
+        return offsets[k] + _years(date) * year_width
+
+    pos: Pos = {}
+    ends = [-math.inf] * rows
+    for n in dated:
+        target = at(first_date[n])
+        row = min(range(rows), key=lambda r: (max(0.0, ends[r] + spacing - target), r))
+        px = max(target, ends[row] + spacing)
+        ends[row] = px
+        pos[n] = (round(px, 1), round(row * row_height, 1))
+    if undated:
+        breaks.append((round(x, 1), round(x + BREAK, 1)))
+        x += BREAK
+        ticks.append(("no date", round(x, 1), True))
+        for i, n in enumerate(undated):
+            pos[n] = (round(x + spacing / 2 + (i // rows) * spacing * 3, 1), round((i % rows) * row_height, 1))
+    return pos, ticks, breaks

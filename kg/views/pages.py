@@ -34,7 +34,7 @@ import jinja2
 import networkx as nx
 from markupsafe import Markup
 
-from . import labels, layouts
+from . import labels, layouts, texts
 from ..errors import EXIT_ENVIRONMENT, KGError
 from ..namespace import K, ENT
 from ..network import metrics
@@ -125,6 +125,8 @@ class Style:
     relation_colours: dict[str, str]
     relation_family: dict[str, str | None]
     sources: dict[str, str] = field(default_factory=dict)
+    outlets: dict[str, str] = field(default_factory=dict)
+    source_pages: dict[str, str] = field(default_factory=dict)
     roles: dict[Hashable, list[str]] = field(default_factory=dict)
     ego_pages: dict[Hashable, str] = field(default_factory=dict)
     relation_dashes: dict[str, Any] = field(default_factory=dict)
@@ -384,13 +386,12 @@ def page_data(G: nx.MultiDiGraph, part: Part, look: Style, *, kind: str = "force
         sizes[focus] = 24.0
     names = {n: attrs[n].get("label", str(n)) for n in part.nodes}
     order = labels.ranked(part.nodes, scores, focus)
-    # Few names, more room: a focus view or a small view shows longer names.
-    width = labels.WIDTH + 10 if kind == "focus" or len(part.nodes) <= 30 else labels.WIDTH
-    shorts = {n: labels.shorten(names[n], width) for n in part.nodes}
+    wrapped = {n: labels.wrap(names[n]) for n in part.nodes}
     pairs = [(u, v) for u, v, _, _ in part.edges]
     ticks: list = []
     arcs: list = []
     captions: list = []
+    breaks: list = []
     shape = "dot"
     if kind == "focus" and focus is not None:
         pos, arcs = _focus_layout(G, part, focus, scores, sizes)
@@ -401,24 +402,17 @@ def page_data(G: nx.MultiDiGraph, part: Part, look: Style, *, kind: str = "force
         pos, captions = layouts.case_map(cases, case_roles, heights,
                                          [n for n in labels.ranked(others, scores)])
     elif kind == "timeline":
-        first: dict[Hashable, str] = {}
-        for u, v, _, d in part.edges:
-            span = valid_time(d)
-            if span and span[0] > "0000":
-                for n in (u, v):
-                    if n not in first or span[0] < first[n]:
-                        first[n] = span[0]
-        lane_of = {name: i for i, name in enumerate(LANES)}
-        lanes = {n: lane_of[type_colour(attrs[n].get("classes", ()))[0]] for n in part.nodes}
-        pos, ticks = layouts.timeline(order, first, lanes)
+        pos, ticks, breaks = _timeline_layout(G, part, order)
     elif cache is not None and (id(part), kind) in cache:
         pos = cache[id(part), kind]
     else:
         pos = layouts.force(order, pairs, sizes, groups)
         if cache is not None:
             cache[id(part), kind] = pos
-    drawn = (dict.fromkeys(part.nodes, "below") if shape == "box"
-             else labels.place(pos, sizes, shorts, order))
+    must = must_name(part, G, order, kind, focus)
+    if shape == "dot" and kind != "focus":
+        pos = labels.make_room(pos, sizes, wrapped, must)
+    drawn = ({} if shape == "box" else labels.place(pos, sizes, wrapped, order, must=must))
     rank = {n: i for i, n in enumerate(order)}
     nodes = []
     for n in part.nodes:
@@ -426,13 +420,11 @@ def page_data(G: nx.MultiDiGraph, part: Part, look: Style, *, kind: str = "force
         group, colour = type_colour(d.get("classes", [d.get("type", "")]))
         x, y = pos.get(n, (0.0, 0.0))
         nodes.append({
-            "id": n, "name": names[n], "short": shorts[n] if shape == "dot" else labels.shorten(names[n], 90),
-            "label": drawn.get(n), "rank": rank[n], "x": x, "y": y, "size": sizes[n],
+            "id": n, "name": names[n], "lines": wrapped[n], "label": drawn.get(n), "rank": rank[n],
+            "must": n in must, "x": x, "y": y, "size": sizes[n],
             "type": words(d.get("type", "entity")).capitalize(), "group": group,
-            "roles": look.roles.get(n, []), "aliases": d.get("aliases", []),
-            "description": d.get("description"), "wikidata": d.get("wikidata"),
-            "score": f"{scores.get(n, 0.0):.4f}", "focus": n == focus,
-            "color": (colours or {}).get(n) or colour,
+            "aliases": d.get("aliases", []), "description": d.get("description"), "wikidata": d.get("wikidata"),
+            "focus": n == focus, "color": (colours or {}).get(n) or colour,
             "ego": look.ego_pages.get(n) if link_ego else None})
     curves = _curves(part.edges) if len(part.edges) <= 3000 else {}
     sources: dict[str, int] = {}
@@ -449,27 +441,94 @@ def page_data(G: nx.MultiDiGraph, part: Part, look: Style, *, kind: str = "force
         edges.append({
             # Statement ids are unique; the keys of another multigraph may repeat across pairs.
             "id": d.get("statement", f"{u}→{v}#{k}"), "from": u, "to": v, "relation": words(relation),
+            "text": line_text(d), "title": d.get("title"),
             "family": look.relation_family.get(relation) or "other",
             "date": when, "t0": span[0] if span else None, "t1": span[1] if span else None,
-            "quote": d.get("quote"), "doc": sources.get(document),
-            "confidence": d.get("confidence"), "statement": d.get("statement", k),
+            "reported": None if span else (d.get("published") or "")[:4] or None,
+            "between": kind == "focus" and focus is not None and focus not in (u, v),
+            "quote": d.get("quote"), "doc": sources.get(document), "statement": d.get("statement", k),
+            "confidence": d.get("confidence"), "role": relation == K.holdsRole,
             "color": look.relation_colours.get(relation, "#888888"),
             "dashes": look.relation_dashes.get(relation, False), "curve": curves.get(i)})
-    source_list = [{"id": s, "title": look.sources.get(s, s), "published": look.published.get(s)}
-                   for s in sources]
+    source_list = [{"id": s, "title": look.sources.get(s, s), "published": look.published.get(s),
+                    "outlet": look.outlets.get(s), "page": look.source_pages.get(s)} for s in sources]
     heads = {"plaintiff": "Plaintiffs", "case": "Case", "defendant": "Defendants, targets",
              "court": "Courts that ruled"}
     columns = [[heads[role], x] for role, x in layouts.CASE_COLUMNS.items()] if kind == "cases" else []
     return {"kind": kind, "shape": shape, "focus": focus, "nodes": nodes, "edges": edges, "columns": columns,
-            "arcs": arcs, "captions": captions,
+            "arcs": arcs, "captions": captions, "breaks": breaks, "lineFont": labels.LINE_FONT,
+            "lineLabels": "all" if kind in ("focus", "cases") else "selected",
             "sources": source_list, "ticks": ticks, "font": labels.FONT,
             "families": _family_legend(part, look), "types": _type_legend(G, part, colours, groups)}
 
 
 def _box_height(name: str) -> float:
     """The drawn height of a name wrapped in a case-map box (at most 200 units wide)."""
-    lines = max(1, math.ceil(len(labels.shorten(name, 90)) * labels.CHAR * labels.FONT / 170))
+    lines = max(1, math.ceil(len(name) * labels.CHAR * labels.FONT / 165))
     return lines * labels.FONT * 1.25 + 14
+
+
+MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+
+
+def when_text(date: str | None) -> str:
+    """A date as a line label says it: 'Feb 2025', '2017'.
+
+    >>> when_text("2025-02-14"), when_text("2017"), when_text(None)
+    ('Feb 2025', '2017', '')
+    """
+    if not date:
+        return ""
+    parts = str(date).split("-")
+    return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}" if len(parts) > 1 and parts[1].isdigit() else parts[0]
+
+
+def line_text(d: dict[str, Any]) -> str:
+    """What a line says: its relation in words and when it held or happened, or, for a fact the
+    sources do not date, when it was reported.
+
+    >>> line_text({"relation": "sued", "date": "2025-02-07"})
+    'sued · Feb 2025'
+    >>> line_text({"relation": "holdsRole", "title": "acting director", "kind": "state", "published": "2018-01"})
+    'holds role: acting director · reported 2018'
+    """
+    relation = d.get("relation", K.relatedTo)
+    text = words(relation)
+    if relation == K.holdsRole and d.get("title"):
+        text = f"holds role: {d['title']}"
+    start, end = d.get("start_date"), d.get("end_date")
+    if start or end:
+        when = f"{when_text(start)}–{when_text(end)}" if start != end else when_text(start)
+    elif d.get("date"):
+        when = when_text(d["date"])
+    elif d.get("published"):
+        when = f"reported {str(d['published'])[:4]}"
+    else:
+        when = ""
+    return f"{text} · {when}" if when else text
+
+
+def must_name(part: Part, G: nx.MultiDiGraph, order: list[Hashable], kind: str,
+              focus: Hashable | None) -> list[Hashable]:
+    """The entities a view always names: the focus and its neighbours in a focus view, the ten
+    most central otherwise (the case map names every box)."""
+    if kind == "focus" and focus is not None:
+        near = {v if u == focus else u for u, v, _, _ in part.edges if focus in (u, v)}
+        return [n for n in order if n == focus or n in near]
+    return order[:10] if kind != "cases" else []
+
+
+def _timeline_layout(G: nx.MultiDiGraph, part: Part, order: list[Hashable]):
+    first: dict[Hashable, str] = {}
+    for u, v, _, d in part.edges:
+        span = valid_time(d)
+        if span and span[0] > "0000":
+            for n in (u, v):
+                if n not in first or span[0] < first[n]:
+                    first[n] = span[0]
+    lane_of = {name: i for i, name in enumerate(LANES)}
+    lanes = {n: lane_of[type_colour(G.nodes[n].get("classes", ()))[0]] for n in part.nodes}
+    return layouts.timeline(order, first, lanes)
 
 
 def _focus_layout(G: nx.MultiDiGraph, part: Part, focus: Hashable, scores: dict, sizes: dict):
@@ -724,8 +783,11 @@ def write_views(g: Graph, out: str | Path, *, focus: str | None = None, depth: i
                       hint="choose another folder with --out", exit_code=EXIT_ENVIRONMENT) from exc
 
     G = to_networkx(g)
-    sources = {r["source"]: r["title"] for r in g.query("stats-sources")}
+    stored = list(g.query("view-sources"))
+    sources = {r["source"]: r["title"] for r in stored}
     look = style(G, sources)
+    look.outlets = {r["source"]: r["outlet"] for r in stored if r.get("outlet")}
+    look.source_pages = texts.write_sources(folder, stored, list(g.query("view-spans")))
     everything = Part.of(G)
     actors = [n for n, _ in metrics.ranked(look.scores) if K.Actor in G.nodes[n].get("classes", ())]
     listed = ([focus_id] if focus_id else []) + [n for n in actors[:top] if n != focus_id]
