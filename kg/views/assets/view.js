@@ -595,6 +595,7 @@
   view.apply = apply;
 
   function select(id, centre) {
+    if (id !== null && !byNode[id]) return;
     state.sel = id;
     if (id === null) {
       details.replaceChildren(el("p", "kg-hint", "Find a name above, or click an entity for its statements and their quotes."));
