@@ -143,10 +143,11 @@ def dot_box(x: float, y: float, r: float) -> Box:
 
 def place(pos: dict[Node, tuple[float, float]], sizes: dict[Node, float], names: dict[Node, list[str]],
           order: Sequence[Node], most: int = MOST, font: float = FONT, must: Sequence[Node] = (),
-          taken: Grid | None = None) -> dict[Node, str]:
+          taken: Grid | None = None, prefer: dict[Node, Sequence[str]] | None = None) -> dict[Node, str]:
     """For the nodes in `order` (most important first), where each drawn name goes (one of
     WHERE); a name that would meet a drawn name or another entity's dot gets none. Those in
-    `must` are tried first and are not counted in `most`. `taken` collects the names' boxes."""
+    `must` are tried first and are not counted in `most`. `taken` collects the names' boxes;
+    `prefer` gives a node its own order of places to try."""
     dots = Grid()
     for n, (x, y) in pos.items():
         dots.add(dot_box(x, y, sizes.get(n, 8.0)), n)
@@ -157,13 +158,33 @@ def place(pos: dict[Node, tuple[float, float]], sizes: dict[Node, float], names:
         if len(chosen) >= most + len(first) or node not in pos:
             continue
         x, y = pos[node]
-        for where in WHERE:
+        for where in (prefer or {}).get(node, WHERE):
             b = box(x, y, sizes.get(node, 8.0), names[node], where, font)
             if not taken.hits(b) and not dots.hits(b, (node,)):
                 taken.add(b, node)
                 chosen[node] = where
                 break
     return chosen
+
+
+ROUND = ("right", "below-right", "below", "below-left", "left", "above-left", "above", "above-right")
+
+
+def outward(pos: dict[Node, tuple[float, float]], focus: Node) -> dict[Node, list[str]]:
+    """Round a focus, each name's places in order, the side away from the focus first (as the
+    page does), so the ring's inside stays free for the labels of the lines.
+
+    >>> outward({"f": (0, 0), "a": (0, 10)}, "f")["a"][:3]
+    ['below', 'below-left', 'below-right']
+    """
+    fx, fy = pos[focus]
+    out = {}
+    for n, (x, y) in pos.items():
+        if n == focus:
+            continue
+        k = round(math.atan2(y - fy, x - fx) / (math.pi / 4)) % 8
+        out[n] = [ROUND[(k + d) % 8] for d in (0, 1, 7, 2, 6, 3, 5, 4)]
+    return out
 
 
 def along(x0: float, y0: float, x1: float, y1: float, t: float, text: str,

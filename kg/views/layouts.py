@@ -351,7 +351,7 @@ def _grid(pos: Pos, nodes: list[Node], heights: dict[Node, float], top: float,
 
 
 #: A run of this many years or more without a date is drawn as a break in the time axis.
-GAP_YEARS = 4
+GAP_YEARS = 2
 #: The width of such a break, in canvas units.
 BREAK = 70.0
 MONTH_NAMES = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
@@ -369,7 +369,7 @@ def _years(date: str) -> float:
 
 
 def timeline(nodes: Sequence[Node], first_date: dict[Node, str | None], lanes: dict[Node, int],
-             rows: int = 12, row_height: float = 46.0, spacing: float = 34.0):
+             rows: int = 14, row_height: float = 42.0, spacing: float = 30.0):
     """Entities along a time axis in proportion to real time, each at its first date: a year is
     as wide everywhere (as wide as the most crowded year needs), and a run of GAP_YEARS empty
     years or more is cut out and drawn as a break. Entities of one time share rows, kind by kind
@@ -383,9 +383,12 @@ def timeline(nodes: Sequence[Node], first_date: dict[Node, str | None], lanes: d
     dated = sorted((n for n in nodes if first_date.get(n)), key=lambda n: (first_date[n], lanes.get(n, 0), str(n)))
     undated = [n for n in nodes if not first_date.get(n)]
     per_year: dict[int, int] = defaultdict(int)
+    per_month: dict[str, int] = defaultdict(int)
     for n in dated:
         per_year[int(first_date[n][:4])] += 1
-    year_width = max(150.0, max(per_year.values(), default=0) / rows * spacing * 1.6)
+        per_month[first_date[n][:7]] += 1
+    # A year as wide as its most crowded month needs, twelve times over.
+    year_width = max(150.0, 12 * max((math.ceil(c / rows) * spacing for c in per_month.values()), default=0))
     years = sorted(per_year)
     # Segments of years with no long gap inside; each maps a year to x.
     segments: list[list[int]] = []
@@ -404,7 +407,7 @@ def timeline(nodes: Sequence[Node], first_date: dict[Node, str | None], lanes: d
         for y in range(lo, hi + 2):
             ticks.append((str(y), round(x + (y - lo) * year_width, 1), True))
             if y <= hi and per_year.get(y, 0) > rows:  # a crowded year is marked by month too
-                ticks.extend((MONTH_NAMES[m], round(x + (y - lo + m / 12) * year_width, 1), False)
+                ticks.extend((f"{MONTH_NAMES[m]} {y}", round(x + (y - lo + m / 12) * year_width, 1), False)
                              for m in (3, 6, 9))
         x += (hi + 1 - lo) * year_width
     ticks = [t for t in ticks if not (t[2] and any(t[1] == b[0] for b in breaks))]

@@ -665,7 +665,7 @@ def render_part(G: nx.MultiDiGraph, part: Part, *, title: str, look: Style, kind
     note = " ".join(filter(None, (note, part.note))) or None
     return _templates().get_template("view.html").render(
         title=title, summary=summary, note=note, data=_json(data), lib=lib, index=index,
-        inline=_inline_assets() if inline else None)
+        inline=_inline_assets() if inline else None, story=None)
 
 
 def render(G: nx.MultiDiGraph, *, title: str, look: Style | None = None, summary: str | None = None,

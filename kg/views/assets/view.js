@@ -1025,6 +1025,40 @@
     });
     ctx.restore();
   });
+  // A story's annotations: a numbered pin by the entity or on the line each is about.
+  function pinAt(note) {
+    if (note.node !== undefined) {
+      var b = network.body.nodes[note.node];
+      if (!b || hidden[note.node]) return null;
+      var r = b.options.size, s = network.getScale();
+      return {x: b.x + r * 0.8 + 8 / s, y: b.y - r * 0.8 - 8 / s};
+    }
+    var edge = network.body.edges[note.edge];
+    if (!edge || !byEdge[note.edge]._on) return null;
+    // Beside the line, next to its label, so neither covers the other.
+    var l = placed.lines[note.edge], s2 = network.getScale();
+    var at = l ? {x: l.x, y: l.y} : edge.edgeType.getPoint(0.5), angle = l ? l.angle : 0;
+    return {x: at.x - Math.sin(angle) * 18 / s2, y: at.y + Math.cos(angle) * 18 / s2};
+  }
+  view.pins = function () {
+    return (data.notes || []).map(function (note) { var p = pinAt(note); return p && {n: note.n, x: p.x, y: p.y}; });
+  };
+  network.on("afterDrawing", function (ctx) {
+    if (!data.notes) return;
+    var s = network.getScale();
+    ctx.save();
+    ctx.textAlign = "center"; ctx.textBaseline = "middle";
+    data.notes.forEach(function (note) {
+      var p = pinAt(note);
+      if (!p) return;
+      ctx.beginPath(); ctx.arc(p.x, p.y, 10 / s, 0, 2 * Math.PI);
+      ctx.fillStyle = "#b8002e"; ctx.fill();
+      ctx.lineWidth = 2 / s; ctx.strokeStyle = "#fff"; ctx.stroke();
+      ctx.fillStyle = "#fff"; ctx.font = "700 " + (12 / s) + "px " + FACE;
+      ctx.fillText(String(note.n), p.x, p.y + 0.5 / s);
+    });
+    ctx.restore();
+  });
   function shade(hex) {  // a line's colour, darker, for its label's text
     var n = parseInt(hex.slice(1), 16), out = "#";
     [16, 8, 0].forEach(function (s) {
@@ -1044,6 +1078,13 @@
       var scale = Math.max(Math.min(1, container.clientWidth / (right - left)), 12 / PX);
       network.moveTo({position: {x: (left + right) / 2, y: Math.min.apply(null, ys) - 80 + container.clientHeight / scale / 2},
                       scale: scale, animation: false});
+    } else if (data.kind === "timeline" && network.getScale() < 0.6) {
+      // A long time axis opens at a size to read, where most happened; the reader moves along it.
+      var xs0 = data.nodes.map(function (n) { return n.x; }).sort(function (a, b) { return a - b; });
+      var ys0 = data.nodes.map(function (n) { return n.y; });
+      network.moveTo({scale: 0.6, animation: false, position: {
+        x: xs0[Math.floor(xs0.length / 2)],
+        y: (Math.min.apply(null, ys0) + Math.max.apply(null, ys0)) / 2 - 20}});
     } else {
       network.moveTo({scale: network.getScale() * 0.94, animation: false});
       // The names always drawn must fit too: zoom out until the dots and those names do.
