@@ -285,11 +285,21 @@ def make_room(pos: dict[Node, tuple[float, float]], sizes: dict[Node, float], na
     pos = dict(pos)
     for _ in range(rounds):
         moved = False
+        boxes: list[Box] = []
         for n in must:
             if n not in pos:
                 continue
             x, y = pos[n]
             left, top, right, bottom = box(x, y, sizes.get(n, 8.0), names[n], "below", font)
+            # A name that would meet a more important one's: its dot moves down, out of the way.
+            for other in boxes:
+                if meets((left, top, right, bottom), other):
+                    shift = other[3] - top + 4
+                    y += shift
+                    top, bottom = top + shift, bottom + shift
+                    pos[n] = (x, round(y, 1))
+                    moved = True
+            boxes.append((left, top, right, bottom))
             w = (right - left) * 0.08 + 3  # room for the browser's wider measures
             left, right, bottom = left - w, right + w, bottom + 3
             for m, (mx, my) in pos.items():

@@ -411,7 +411,7 @@ def page_data(G: nx.MultiDiGraph, part: Part, look: Style, *, kind: str = "force
             cache[id(part), kind] = pos
     must = must_name(part, G, order, kind, focus)
     if shape == "dot" and kind != "focus":
-        pos = labels.make_room(pos, sizes, wrapped, must)
+        pos = labels.make_room(pos, sizes, wrapped, must, font=labels.FONT / 0.8)  # at the opening zoom
     drawn = ({} if shape == "box" else labels.place(pos, sizes, wrapped, order, must=must))
     rank = {n: i for i, n in enumerate(order)}
     nodes = []

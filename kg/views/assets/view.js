@@ -430,7 +430,8 @@
         return;
       }
       var r = b.options.size;
-      if (b.x + r < area[0] || b.x - r > area[2] || b.y + r < area[1] || b.y - r > area[3]) return;
+      // Names always drawn may lie off screen: on all but the largest views every dot counts.
+      if (BIG && (b.x + r < area[0] || b.x - r > area[2] || b.y + r < area[1] || b.y - r > area[3])) return;
       dots.add([b.x - r, b.y - r, b.x + r, b.y + r], n.id);
     });
     var names = {};
