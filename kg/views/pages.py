@@ -51,6 +51,8 @@ LIMIT = 500
 STATEMENTS_PER_ENTITY = 4
 #: Up to this many entities, every entity gets a focus view of its own (linked from its panel).
 FOCUS_ALL = 300
+#: A focus view of fewer entities than this is not written (the entity's panel says as much).
+MIN_FOCUS = 5
 #: Relation families with a view of their own: (family, file stem, title, what it answers).
 FAMILY_VIEWS = [
     (K.legalAction, "lawsuits", "Lawsuits and legal action",
@@ -650,15 +652,18 @@ def render_part(G: nx.MultiDiGraph, part: Part, *, title: str, look: Style, kind
                 summary: str | None = None, note: str | None = None, focus: Hashable | None = None,
                 groups: list[tuple[str, set]] | None = None, clusters: dict[Hashable, int] | None = None,
                 inline: bool = False, lib: str = "lib", index: str | None = "index.html",
-                cache: dict | None = None) -> str:
+                cache: dict | None = None, keep: dict | None = None) -> str:
     """One view of a part of `G` as an HTML page (see :func:`render`); `clusters` (a group
-    number per node) start the force layout apart, `cache` keeps layouts for pages of one part."""
+    number per node) start the force layout apart, `cache` keeps layouts for pages of one part,
+    `keep` receives the page's data (for its thumbnail)."""
     look = _distinct_colours(part, look)
     colours, number, group_legend = (_group_colours(part, G, look, groups) if groups is not None
                                      else (None, None, None))
     data = page_data(G, part, look, kind=kind, focus=focus, colours=colours,
                      groups=clusters if clusters is not None else number, link_ego=not inline, cache=cache)
     data["groups"] = group_legend
+    if keep is not None:
+        keep.update(data)
     documents = {d.get("document") for _, _, _, d in part.edges} - {None}
     summary = summary or (f"{len(part.nodes)} entities, {len(part.edges)} statements "
                           f"from {len(documents)} source{'s' if len(documents) != 1 else ''}.")
@@ -725,6 +730,42 @@ class Page:
     edges: int
     note: str = ""
     about: str = ""
+    thumbnail: str = ""
+    person: bool = False
+    score: float = 0.0
+    name: str = ""
+    kind: str = ""
+
+
+def thumbnail(data: dict, width: int = 150, height: int = 96) -> Markup:
+    """A small SVG of a page's opening picture: its dots and the lines drawn at first (no text,
+    so nothing from an article is in it)."""
+    nodes = {n["id"]: n for n in data.get("nodes", [])}
+    if not nodes:
+        return Markup("")
+    xs = [n["x"] for n in nodes.values()]
+    ys = [n["y"] for n in nodes.values()]
+    span = max(max(xs) - min(xs), (max(ys) - min(ys)) * width / height, 1.0)
+    k = (width - 10) / span
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+
+    def at(n):
+        return round(width / 2 + (n["x"] - cx) * k, 1), round(height / 2 + (n["y"] - cy) * k, 1)
+
+    parts = [f'<svg class="kg-thumb" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+             'aria-hidden="true">']
+    for e in data.get("edges", [])[:600]:
+        if e.get("between"):
+            continue
+        (x0, y0), (x1, y1) = at(nodes[e["from"]]), at(nodes[e["to"]])
+        parts.append(f'<line x1="{x0}" y1="{y0}" x2="{x1}" y2="{y1}" stroke="{html.escape(e["color"])}" '
+                     'stroke-width="0.7" stroke-opacity="0.6"/>')
+    for n in sorted(nodes.values(), key=lambda n: -n["rank"])[-400:]:
+        x, y = at(n)
+        r = max(1.2, min(5.0, n["size"] * k * 0.8))
+        parts.append(f'<circle cx="{x}" cy="{y}" r="{r:.1f}" fill="{html.escape(n["color"])}"/>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
 
 
 @dataclass
@@ -792,7 +833,13 @@ def write_views(g: Graph, out: str | Path, *, focus: str | None = None, depth: i
     actors = [n for n, _ in metrics.ranked(look.scores) if K.Actor in G.nodes[n].get("classes", ())]
     listed = ([focus_id] if focus_id else []) + [n for n in actors[:top] if n != focus_id]
     linked = [n for n in G if n not in set(listed) and G.degree(n)] if len(G) <= FOCUS_ALL else []
-    look.ego_pages = {n: f"ego-{_safe_stem(n)}.html" for n in [*listed, *linked]}
+    # A focus view of fewer than MIN_FOCUS entities says less than the entity's panel: none is
+    # written (but the one asked for with --focus).
+    egos = {n: ego(G, n, depth, limit, look.scores) for n in [*listed, *linked]}
+    egos = {n: p for n, p in egos.items() if n == focus_id or len(p.nodes) >= MIN_FOCUS}
+    listed = [n for n in listed if n in egos]
+    linked = [n for n in linked if n in egos]
+    look.ego_pages = {n: f"ego-{_safe_stem(n)}.html" for n in egos}
 
     sections: dict[str, list[Page]] = defaultdict(list)
     inline: dict[str, Callable[[], str]] = {}
@@ -803,11 +850,19 @@ def write_views(g: Graph, out: str | Path, *, focus: str | None = None, depth: i
              note: str | None = None, **kwargs) -> None:
         keep = [kwargs["focus"]] if kwargs.get("focus") is not None else ()
         shown = bound(part, look.scores, limit, keep)
-        write(folder / file, render_part(G, shown, title=title, look=look, note=note, cache=cache, **kwargs))
+        drawn: dict = {}
+        write(folder / file, render_part(G, shown, title=title, look=look, note=note, cache=cache, keep=drawn,
+                                         **kwargs))
         inline[file] = functools.partial(render_part, G, shown, title=title, look=look, note=note,
                                          inline=True, index=None, cache=cache, **kwargs)
         page = Page(file, title, len(shown.nodes), len(shown.edges),
-                    " ".join(filter(None, (note, shown.note))), about)
+                    " ".join(filter(None, (note, shown.note))), about, thumbnail(drawn))
+        if kwargs.get("focus") is not None:
+            focus_node = G.nodes[kwargs["focus"]]
+            page.person = K.Person in focus_node.get("classes", ())
+            page.score = look.scores.get(kwargs["focus"], 0.0)
+            page.name = focus_node.get("label", str(kwargs["focus"]))
+            page.kind = words(focus_node.get("type", "entity")).capitalize()
         (sections[section] if section else more).append(page)
 
     whole = bound(everything, look.scores, limit)
@@ -820,7 +875,7 @@ def write_views(g: Graph, out: str | Path, *, focus: str | None = None, depth: i
     for n in [*listed, *linked]:
         label = G.nodes[n].get("label", n)
         emit("Neighbourhoods" if n in listed else None, look.ego_pages[n],
-             f"Around {label} ({depth} link{'s' if depth > 1 else ''})", ego(G, n, depth, limit, look.scores),
+             f"Around {label} ({depth} link{'s' if depth > 1 else ''})", egos[n],
              f"Everything {label} did or had done to them, grouped by kind of relation.",
              focus=n, kind="focus")
     by_family: dict[str, list[Edge]] = defaultdict(list)
@@ -854,7 +909,7 @@ def write_views(g: Graph, out: str | Path, *, focus: str | None = None, depth: i
          kind="timeline", note=f"Only the {len(dated.edges)} statements the sources date (events by "
                                f"their date, roles by their term), and the entities they link.")
 
-    _write_index(folder, G, sections, len(more), len(sources))
+    _write_index(folder, G, sections, more, len(sources))
     main = look.ego_pages[focus_id] if focus_id else "graph.html"
     pages = [p for section in sections.values() for p in section]
     return Views(folder=folder, pages=pages, main=main, _inline=inline[main], more=more)
@@ -868,14 +923,18 @@ def _simple(part: Part, signed: bool = False, G: nx.MultiDiGraph | None = None) 
     return H
 
 
-def _write_index(folder: Path, G: nx.MultiDiGraph, sections: dict[str, list[Page]], more: int = 0,
+def _write_index(folder: Path, G: nx.MultiDiGraph, sections: dict[str, list[Page]], more: list[Page] = (),
                  documents: int | None = None) -> None:
     if documents is None:
         documents = len({d.get("document") for _, _, d in G.edges(data=True)} - {None})
+    focus = [p for p in [*sections.get("Neighbourhoods", []), *more] if p.name]
+    focus.sort(key=lambda p: (not p.person, -p.score, p.name))  # people first, the most central first
+    others = {name: pages for name, pages in sections.items() if name != "Neighbourhoods"}
     text = _templates().get_template("index.html").render(
         title="Views of the graph", lib="lib",
         summary=f"{len(G)} entities and {G.number_of_edges()} statements from {documents} sources. "
                 f"Each view opens offline: search for a name, filter by relation, type, source and "
                 f"date, and click an entity for its statements and their quotes.",
-        more=more, sections=[{"name": name, "pages": pages} for name, pages in sections.items()])
+        focus=focus, min_focus=MIN_FOCUS,
+        sections=[{"name": name, "pages": pages} for name, pages in others.items()])
     write(folder / "index.html", text)

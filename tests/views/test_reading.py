@@ -241,14 +241,26 @@ def test_the_url_holds_the_state_and_restores_it(chromium, seed_views):
 def test_the_index_describes_each_view_with_its_counts(chromium, seed_views):
     page = chromium.page()
     page.goto(seed_views.index.as_uri())
-    rows = page.evaluate("[...document.querySelectorAll('tr')].filter(r => r.querySelector('a'))"
-                         ".map(r => [...r.children].map(c => c.innerText))")
-    by_file = {p.title: p for p in seed_views.pages}
-    assert len(rows) == len(seed_views.pages)
-    for title, nodes, edges, about in rows:
-        assert int(nodes) == by_file[title].nodes and int(edges) == by_file[title].edges
-        assert about.strip()
-    assert "more neighbourhood views" in page.evaluate("document.body.innerText")
+    cards = page.evaluate("[...document.querySelectorAll('.kg-view')].map(li => ({title: li.querySelector("
+                          "'.kg-view-title').innerText, href: li.querySelector('a').getAttribute('href'), "
+                          "counts: li.querySelector('.kg-view-counts').innerText, thumb: !!li.querySelector('svg')}))")
+    by_file = {p.file: p for p in seed_views.pages + seed_views.more}
+    assert {c["href"] for c in cards} == set(by_file)  # every view written, each once
+    for card in cards:
+        page_ = by_file[card["href"]]
+        assert f"{page_.nodes} entities, {page_.edges} statements" in card["counts"] and card["thumb"]
+        assert page_.nodes >= views.MIN_FOCUS or not page_.name or page_.file == "ego-ThomasHoman.html"
+    # Focus views: people first, the most central first; Homan and Chiu among them.
+    focus = [c["title"] for c in cards if c["href"].startswith("ego-")]
+    people = [p for p in seed_views.pages + seed_views.more if p.name and p.person]
+    assert focus[:len(people)] == [p.name for p in sorted(people, key=lambda p: (-p.score, p.name))]
+    assert "Thomas Homan" in focus and "David Chiu" in focus
+    # The list is searchable as one types.
+    page.evaluate("(function (s) { s.value = 'chiu'; s.dispatchEvent(new Event('input')); })"
+                  "(document.getElementById('kg-index-search'))")
+    shown = page.evaluate("[...document.querySelectorAll('.kg-focus-view')].filter(li => !li.hidden)"
+                          ".map(li => li.dataset.name)")
+    assert shown == ["David Chiu"]
 
 
 def test_a_large_view_draws_entities_first_then_its_lines_and_still_filters(chromium, tmp_path):
