@@ -140,7 +140,7 @@ def _select(g: Graph, G: nx.MultiDiGraph, story: Story, scores: dict) -> tuple[v
         try:
             iri = g.resolve(name)
         except KGError as exc:
-            raise _fail(path, story.lines.get(key, 1), key, str(exc.args[0])) from None
+            raise _fail(path, story.lines.get(key, 1), key, str(exc.args[0]), exc.hint) from None
         node = iri.removeprefix(str(ENT))
         if node not in G:
             raise _fail(path, story.lines.get(key, 1), key, f"{name!r} has no statements to draw")
