@@ -394,6 +394,8 @@ def page_data(G: nx.MultiDiGraph, part: Part, look: Style, *, kind: str = "force
     arcs: list = []
     captions: list = []
     breaks: list = []
+    sides: list = []
+    cards: list = []
     shape = "dot"
     if kind == "focus" and focus is not None:
         pos, arcs = _focus_layout(G, part, focus, scores, sizes)
@@ -403,6 +405,7 @@ def page_data(G: nx.MultiDiGraph, part: Part, look: Style, *, kind: str = "force
         heights = {n: _box_height(names[n]) for n in part.nodes}
         pos, captions = layouts.case_map(cases, case_roles, heights,
                                          [n for n in labels.ranked(others, scores)])
+        colours, sides, cards = _case_sides(cases, case_roles, part, pos, heights)
     elif kind == "timeline":
         pos, ticks, breaks = _timeline_layout(G, part, order)
     elif cache is not None and (id(part), kind) in cache:
@@ -450,18 +453,54 @@ def page_data(G: nx.MultiDiGraph, part: Part, look: Style, *, kind: str = "force
             "between": kind == "focus" and focus is not None and focus not in (u, v),
             "quote": d.get("quote"), "doc": sources.get(document), "statement": d.get("statement", k),
             "confidence": d.get("confidence"), "role": relation == K.holdsRole,
-            "color": look.relation_colours.get(relation, "#888888"),
-            "dashes": look.relation_dashes.get(relation, False), "curve": curves.get(i)})
+            # A case map says its relations in words: its lines are all one grey.
+            "color": CASE_LINE if kind == "cases" else look.relation_colours.get(relation, "#888888"),
+            "dashes": False if kind == "cases" else look.relation_dashes.get(relation, False),
+            "curve": curves.get(i)})
     source_list = [{"id": s, "title": look.sources.get(s, s), "published": look.published.get(s),
                     "outlet": look.outlets.get(s), "page": look.source_pages.get(s)} for s in sources]
     heads = {"plaintiff": "Plaintiffs", "case": "Case", "defendant": "Defendants, targets",
              "court": "Courts that ruled"}
     columns = [[heads[role], x] for role, x in layouts.CASE_COLUMNS.items()] if kind == "cases" else []
+    families = _family_legend(part, look)
+    if kind == "cases":  # grey lines, told apart by their words
+        for f in families:
+            f["colour"] = CASE_LINE
+            for r in f["relations"]:
+                r["colour"], r["dashes"] = CASE_LINE, False
     return {"kind": kind, "shape": shape, "focus": focus, "nodes": nodes, "edges": edges, "columns": columns,
             "arcs": arcs, "captions": captions, "breaks": breaks, "lineFont": labels.LINE_FONT,
+            "sides": sides, "cards": cards,
             "lineLabels": "all" if kind in ("focus", "cases") else "selected",
             "sources": source_list, "ticks": ticks, "font": labels.FONT,
-            "families": _family_legend(part, look), "types": _type_legend(G, part, colours, groups)}
+            "families": families, "types": _type_legend(G, part, colours, groups)}
+
+
+#: A case map's colours: one per side, and grey lines that say their relation.
+SIDE_COLOURS = {"plaintiff": ("Plaintiffs", "#2c7bb6"), "case": ("Cases", "#555555"),
+                "defendant": ("Defendants and what is challenged", "#d7191c"), "target": None,
+                "court": ("Courts", "#9c755f"), "claim": ("Claims", "#1a9641"),
+                "provision": ("Provisions invoked", "#b07aa1")}
+CASE_LINE = "#7a7a7a"
+
+
+def _case_sides(cases: list, case_roles: dict, part: Part, pos: dict, heights: dict):
+    """The colour of each box of a case map by its side (plaintiffs, defendants, ...), the
+    legend of those sides, and each case's card (its band of the map: case, top, bottom)."""
+    side: dict[Hashable, str] = {}
+    for case in cases:
+        side.setdefault(case, "case")
+        for node, role in case_roles.get(case, ()):
+            side.setdefault(node, "defendant" if role == "target" else role)
+    colours = {n: SIDE_COLOURS[side[n]][1] for n in part.nodes if n in side}
+    counts = Counter(side[n] for n in part.nodes if n in side)
+    legend = [{"name": SIDE_COLOURS[r][0], "colour": SIDE_COLOURS[r][1], "count": counts[r]}
+              for r in SIDE_COLOURS if SIDE_COLOURS[r] and counts[r]]
+    tops = [pos[c][1] - heights.get(c, 40.0) / 2 - 40 for c in cases if c in pos]
+    bottom = max((y + heights.get(n, 40.0) / 2 for n, (_, y) in pos.items()), default=0.0) + 20
+    cards = [[str(c), round(t, 1), round((tops[i + 1] - 14) if i + 1 < len(tops) else bottom, 1)]
+             for i, (c, t) in enumerate(zip(cases, tops))]
+    return colours, legend, cards
 
 
 def _box_height(name: str) -> float:
@@ -656,12 +695,12 @@ def render_part(G: nx.MultiDiGraph, part: Part, *, title: str, look: Style, kind
     """One view of a part of `G` as an HTML page (see :func:`render`); `clusters` (a group
     number per node) start the force layout apart, `cache` keeps layouts for pages of one part,
     `keep` receives the page's data (for its thumbnail)."""
-    look = _distinct_colours(part, look)
+    look = _distinct_colours(part, look) if kind != "cases" else look
     colours, number, group_legend = (_group_colours(part, G, look, groups) if groups is not None
                                      else (None, None, None))
     data = page_data(G, part, look, kind=kind, focus=focus, colours=colours,
                      groups=clusters if clusters is not None else number, link_ego=not inline, cache=cache)
-    data["groups"] = group_legend
+    data["groups"] = group_legend or data.get("sides") or None
     if keep is not None:
         keep.update(data)
     documents = {d.get("document") for _, _, _, d in part.edges} - {None}

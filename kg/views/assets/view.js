@@ -964,6 +964,20 @@
       });
       ctx.restore();
     }
+    if (data.cards && data.cards.length) {  // a case map: one card per case, its band of the map
+      var xs1 = data.columns.map(function (c) { return c[1]; });
+      var l1 = Math.min.apply(null, xs1) - 120, r1 = Math.max.apply(null, xs1) + 120;
+      ctx.save();
+      data.cards.forEach(function (c, i) {
+        ctx.beginPath();
+        if (ctx.roundRect) ctx.roundRect(l1, c[1], r1 - l1, c[2] - c[1], 10 / scale); else ctx.rect(l1, c[1], r1 - l1, c[2] - c[1]);
+        ctx.fillStyle = i % 2 ? "#f6f8fb" : "#fbfaf6"; ctx.fill();
+        ctx.lineWidth = 1 / scale; ctx.strokeStyle = "#d5d5d5"; ctx.stroke();
+        ctx.fillStyle = "#888"; ctx.font = "600 " + (11 / scale) + "px " + FACE; ctx.textAlign = "left"; ctx.textBaseline = "top";
+        ctx.fillText("CASE " + (i + 1) + " OF " + data.cards.length, l1 + 8 / scale, c[1] + 6 / scale);
+      });
+      ctx.restore();
+    }
     if (data.columns && data.columns.length) {  // a case map's column heads, above its first band
       var y0 = Math.min.apply(null, data.nodes.map(function (n) { return n.y; })) - 60;
       ctx.save();
