@@ -1117,7 +1117,9 @@
       // Then in until every line that should say something does and every name that must be
       // drawn is: a crowded focus on a small screen opens larger, to be moved round.
       var best = null;
-      if (data.focus !== null && data.focus !== undefined && byNode[data.focus])
+      // Centred on the dots and the names always drawn, so what is cut is cut evenly; on a
+      // phone, on the focus.
+      if (container.clientWidth < 700 && data.focus !== null && data.focus !== undefined && byNode[data.focus])
         network.moveTo({position: network.getPositions([data.focus])[data.focus], animation: false});
       for (var j = 0; j < (data.lineLabels === "all" ? 30 : 1); j++) {
         placeLabels();
