@@ -154,9 +154,14 @@ def place(pos: dict[Node, tuple[float, float]], sizes: dict[Node, float], names:
     taken = taken if taken is not None else Grid()
     chosen: dict[Node, str] = {}
     first = set(must)
+    tried = 0
     for node in [*[n for n in order if n in first], *[n for n in order if n not in first]]:
-        if len(chosen) >= most + len(first) or node not in pos:
+        # The most important few hundred are tried (as the page does): the rest would not fit.
+        if len(chosen) >= most + len(first) or tried >= 8 * most + len(first):
+            break
+        if node not in pos:
             continue
+        tried += 1
         x, y = pos[node]
         for where in (prefer or {}).get(node, WHERE):
             b = box(x, y, sizes.get(node, 8.0), names[node], where, font)
@@ -282,7 +287,13 @@ def make_room(pos: dict[Node, tuple[float, float]], sizes: dict[Node, float], na
     >>> make_room({"a": (0, 0), "b": (0, 22)}, {"a": 8, "b": 5}, {"a": ["Alpha"]}, ["a"])["b"]
     (0, 37.1)
     """
+    import numpy as np
+
     pos = dict(pos)
+    keys = list(pos)
+    coords = np.array([pos[k] for k in keys], dtype=float).reshape(-1, 2)
+    radii = np.array([sizes.get(k, 8.0) + 2 for k in keys], dtype=float)
+    index = {k: i for i, k in enumerate(keys)}
     for _ in range(rounds):
         moved = False
         boxes: list[Box] = []
@@ -298,17 +309,23 @@ def make_room(pos: dict[Node, tuple[float, float]], sizes: dict[Node, float], na
                     y += shift
                     top, bottom = top + shift, bottom + shift
                     pos[n] = (x, round(y, 1))
+                    coords[index[n]] = pos[n]
                     moved = True
             boxes.append((left, top, right, bottom))
             w = (right - left) * 0.08 + 3  # room for the browser's wider measures
             left, right, bottom = left - w, right + w, bottom + 3
-            for m, (mx, my) in pos.items():
+            xs, ys, rs = coords[:, 0], coords[:, 1], radii
+            inside = np.nonzero((xs + rs > left) & (xs - rs < right) & (ys + rs > top) & (ys - rs < bottom))[0]
+            for k in inside:
+                m = keys[k]
+                mx, my = pos[m]
                 r = sizes.get(m, 8.0) + 2
                 if m == n or not meets((mx - r, my - r, mx + r, my + r), (left, top, right, bottom)):
                     continue
                 options = [(abs(mx + r - left), (left - r, my)), (abs(right - (mx - r)), (right + r, my)),
                            (abs(bottom - (my - r)), (mx, bottom + r))]
                 pos[m] = tuple(round(v, 1) for v in min(options)[1])
+                coords[k] = pos[m]
                 moved = True
         if not moved:
             break
