@@ -148,6 +148,14 @@ def test_views_without_dates_show_no_slider(chromium, tmp_path):
     assert page.evaluate("getComputedStyle(document.querySelector('.kg-time')).display") == "none"
 
 
+def test_a_view_dated_in_one_month_shows_no_range_but_says_what_is_dated(chromium, seed_views):
+    page = open_page(chromium, seed_views, None, "ego-SanFranciscoLawsuitAgainstTrump2017.html")
+    if len(page.evaluate("kgView.periods")) > 1:
+        pytest.skip("this lawsuit's view has dates in more than one month")
+    assert page.evaluate("getComputedStyle(document.querySelector('.kg-time')).display") == "none"
+    assert "statements dated" in page.evaluate("document.getElementById('kg-time-note').innerText")
+
+
 def type_in(page, text):
     page.evaluate("(function (s) { s.value = ''; s.focus(); })(document.getElementById('kg-search'))")
     page.send("Input.insertText", {"text": text})

@@ -861,8 +861,16 @@
   }
   var from = document.getElementById("kg-from"), to = document.getElementById("kg-to");
   var undated = document.getElementById("kg-undated");
-  // A view with no dates has no range to choose.
-  if (!periods.length) document.querySelector(".kg-time").hidden = true;
+  // A view with no dates, or all in one month, has no range to choose; it says what is dated.
+  if (periods.length < 2) {
+    document.querySelector(".kg-time").hidden = true;
+    var datedCount = data.edges.filter(function (e) { return e.t0; }).length;
+    var note = document.getElementById("kg-time-note");
+    note.textContent = datedCount ? datedCount + " of " + data.edges.length + " statements dated (" +
+      when(periods[0]) + "); the rest marked with when they were reported" :
+      (data.edges.length ? "No statement here is dated by its source; each is marked with when it was reported" : "");
+    note.hidden = !note.textContent;
+  }
   from.max = to.max = String(Math.max(periods.length - 1, 0));
   from.addEventListener("input", function () {
     state.from = Math.min(Number(from.value), state.to); apply();
