@@ -370,7 +370,31 @@ def _case_roles(G: nx.MultiDiGraph, part: Part) -> tuple[list, dict, list]:
             roles[case].append((v, "target"))
     # The newest case first, as a story leads with the news; undated cases last.
     cases.sort(key=lambda c: (c not in when, "".join(chr(0x10FFFF - ord(ch)) for ch in when.get(c, "")), str(c)))
+    _case_roles.filed = when  # read by page_data for each case's card
     return cases, roles, [n for n in part.nodes if n not in cases]
+
+
+def case_details(G: nx.MultiDiGraph, case: Hashable, filed: str | None) -> list[str]:
+    """What a case's box says under its name: when it was filed (by the earliest date its
+    parties' statements give) and its status as the sources last state it.
+
+    >>> G = nx.MultiDiGraph(); G.add_node("L", status=[{"value": "pending", "date": "2025-02"}])
+    >>> case_details(G, "L", "2025-02-07")
+    ['filed 7 Feb 2025', 'STATUS: PENDING (Feb 2025)']
+    """
+    out = []
+    if filed:
+        parts = filed.split("-")
+        day = f"{int(parts[2])} " if len(parts) > 2 and not filed.endswith("-01-01") else ""
+        out.append(f"filed {day}{when_text(filed)}".replace("filed  ", "filed "))
+    states = [s for s in G.nodes[case].get("status", []) or [] if isinstance(s, dict) and s.get("value")]
+    if states:
+        last = max(states, key=lambda s: str(s.get("date") or ""))
+        date = f" ({when_text(last.get('date'))})" if last.get("date") else ""
+        out.append(f"STATUS: {str(last['value']).upper()}{date}")
+    else:
+        out.append("status not reported")
+    return out
 
 
 def page_data(G: nx.MultiDiGraph, part: Part, look: Style, *, kind: str = "force",
@@ -396,16 +420,18 @@ def page_data(G: nx.MultiDiGraph, part: Part, look: Style, *, kind: str = "force
     breaks: list = []
     sides: list = []
     cards: list = []
+    details: dict = {}
     shape = "dot"
     if kind == "focus" and focus is not None:
         pos, arcs = _focus_layout(G, part, focus, scores, sizes)
     elif kind == "cases":
         shape = "box"
         cases, case_roles, others = _case_roles(G, part)
-        heights = {n: _box_height(names[n]) for n in part.nodes}
+        heights = {n: _box_height(names[n]) + (2 * labels.FONT * 1.25 if n in cases else 0) for n in part.nodes}
         pos, captions = layouts.case_map(cases, case_roles, heights,
                                          [n for n in labels.ranked(others, scores)])
         colours, sides, cards = _case_sides(cases, case_roles, part, pos, heights)
+        details = {c: case_details(G, c, _case_roles.filed.get(c)) for c in cases}
     elif kind == "timeline":
         pos, ticks, breaks = _timeline_layout(G, part, order)
     elif cache is not None and (id(part), kind) in cache:
@@ -429,7 +455,7 @@ def page_data(G: nx.MultiDiGraph, part: Part, look: Style, *, kind: str = "force
             "must": n in must, "x": x, "y": y, "size": sizes[n],
             "type": words(d.get("type", "entity")).capitalize(), "group": group,
             "aliases": d.get("aliases", []), "description": d.get("description"), "wikidata": d.get("wikidata"),
-            "focus": n == focus, "color": (colours or {}).get(n) or colour,
+            "focus": n == focus, "color": (colours or {}).get(n) or colour, "detail": details.get(n),
             "ego": look.ego_pages.get(n) if link_ego else None})
     curves = _curves(part.edges) if len(part.edges) <= 3000 else {}
     sources: dict[str, int] = {}
@@ -537,6 +563,8 @@ def line_text(d: dict[str, Any]) -> str:
     text = words(relation)
     if relation == K.holdsRole and d.get("title"):
         text = f"holds role: {d['title']}"
+    if d.get("judge"):
+        text += f" (Judge {d['judge']})" if not str(d["judge"]).lower().startswith("judge") else f" ({d['judge']})"
     start, end = d.get("start_date"), d.get("end_date")
     if start or end:
         when = f"{when_text(start)}–{when_text(end)}" if start != end else when_text(start)

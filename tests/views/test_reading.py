@@ -53,7 +53,7 @@ def test_drawn_names_never_overlap_and_are_readable(chromium, seed_views, file):
             assert not (a["left"] < b["right"] and b["left"] < a["right"] and
                         a["top"] < b["bottom"] and b["top"] < a["bottom"]), (a, b)
     # Type of at least 12 pixels on the screen, whatever the zoom the page opened at.
-    sizes = page.evaluate("kgView.labelBoxes().map(b => network.body.nodes[b.id].options.font.size * network.getScale())")
+    sizes = page.evaluate("kgView.labelBoxes().map(b => b.font)")  # screen pixels
     assert min(sizes) >= 11.9, sizes
     # Zooming in shows more names, still none over another.
     page.evaluate("network.moveTo({scale: network.getScale() * 2.5}); network.emit('zoom', {}); 0")

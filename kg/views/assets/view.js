@@ -271,7 +271,7 @@
   var nodes = new vis.DataSet(data.nodes.map(function (n) {
     var node = {id: n.id, x: n.x, y: n.y, size: n.size, color: BIG ? n.color : nodeLook(n, false).color};
     // Names of dots are drawn by this script (wrapped, placed round the dot); a box holds its name.
-    if (data.shape === "box") node.label = n.name;
+    if (data.shape === "box") node.label = n.name + (n.detail ? "\n" + n.detail.join("\n") : "");
     if (n.focus) { node.borderWidth = 5; }
     return node;
   }));
@@ -505,7 +505,7 @@
       return data.nodes.filter(function (n) { return !hidden[n.id] && network.body.nodes[n.id]; }).map(function (n) {
         var bb = network.body.nodes[n.id].shape.boundingBox;
         return {id: n.id, rank: n.rank, left: bb.left, top: bb.top, right: bb.right, bottom: bb.bottom,
-                text: n.name, font: PX};
+                text: n.name, font: PX * network.getScale()};
       });
     }
     var scale = network.getScale();
