@@ -219,7 +219,7 @@ def _fit(nodes: list[Node], pos: np.ndarray, radius: np.ndarray, width: float = 
 
 
 def rings(focus: Node, first: Sequence[tuple[Node, str]], second: Sequence[tuple[Node, Node]],
-          sizes: dict[Node, float]) -> Pos:
+          sizes: dict[Node, float], aspect: float = 1.2) -> Pos:
     """The focus at the centre; `first` (neighbour, family) on a ring (an ellipse, wider than
     high like the screen), each family one arc in the order given; `second` (node, the neighbour it is reached through) on an outer ring,
     beside that neighbour.
@@ -252,7 +252,7 @@ def rings(focus: Node, first: Sequence[tuple[Node, str]], second: Sequence[tuple
             continue
         angle = -math.pi / 2 + 2 * math.pi * i / count
         angle_of[node] = angle
-        pos[node] = (round(inner * math.cos(angle) * 1.2, 1), round(inner * math.sin(angle), 1))
+        pos[node] = (round(inner * math.cos(angle) * aspect, 1), round(inner * math.sin(angle), 1))
     if second:
         by_parent: dict[Node, list[Node]] = defaultdict(list)
         for node, parent in second:
@@ -266,7 +266,7 @@ def rings(focus: Node, first: Sequence[tuple[Node, str]], second: Sequence[tuple
         start = min(angle_of.get(p, 0.0) for p in by_parent) if by_parent else start
         for i, node in enumerate(order):
             angle = start + 2 * math.pi * i / len(order)
-            pos[node] = (round(outer * math.cos(angle) * 1.2, 1), round(outer * math.sin(angle), 1))
+            pos[node] = (round(outer * math.cos(angle) * aspect, 1), round(outer * math.sin(angle), 1))
     return pos
 
 

@@ -400,7 +400,7 @@ def case_details(G: nx.MultiDiGraph, case: Hashable, filed: str | None) -> list[
 def page_data(G: nx.MultiDiGraph, part: Part, look: Style, *, kind: str = "force",
               focus: Hashable | None = None, colours: dict[Hashable, str] | None = None,
               groups: dict[Hashable, int] | None = None, link_ego: bool = True,
-              cache: dict | None = None) -> dict[str, Any]:
+              cache: dict | None = None, aspect: float = 1.2) -> dict[str, Any]:
     """The nodes (with their positions) and statements of one page as JSON-ready data; linear in
     the size of the part (the layouts aside: the force layout is quadratic up to
     :data:`kg.views.layouts.DENSE_LIMIT` entities)."""
@@ -423,7 +423,7 @@ def page_data(G: nx.MultiDiGraph, part: Part, look: Style, *, kind: str = "force
     details: dict = {}
     shape = "dot"
     if kind == "focus" and focus is not None:
-        pos, arcs = _focus_layout(G, part, focus, scores, sizes)
+        pos, arcs = _focus_layout(G, part, focus, scores, sizes, aspect)
     elif kind == "cases":
         shape = "box"
         cases, case_roles, others = _case_roles(G, part)
@@ -600,7 +600,8 @@ def _timeline_layout(G: nx.MultiDiGraph, part: Part, order: list[Hashable]):
     return layouts.timeline(order, first, lanes)
 
 
-def _focus_layout(G: nx.MultiDiGraph, part: Part, focus: Hashable, scores: dict, sizes: dict):
+def _focus_layout(G: nx.MultiDiGraph, part: Part, focus: Hashable, scores: dict, sizes: dict,
+                  aspect: float = 1.2):
     """Rings round the focus: each neighbour in the family of its strongest tie to the focus."""
     inside = set(part.nodes)
     ties: dict[Hashable, Counter] = defaultdict(Counter)
@@ -620,18 +621,18 @@ def _focus_layout(G: nx.MultiDiGraph, part: Part, focus: Hashable, scores: dict,
                 if b not in parent or scores.get(a, 0.0) > scores.get(parent[b], 0.0):
                     parent[b] = a
     second = sorted(parent.items(), key=lambda bp: (-scores.get(bp[0], 0.0), str(bp[0])))
-    pos = layouts.rings(focus, first, second, sizes)
+    pos = layouts.rings(focus, first, second, sizes, aspect)
     # Each family's arc of the ring, for the page to name: from its first to its last member.
     arcs = []
     members: dict[str | None, list[float]] = defaultdict(list)
     for n, family in first:
         x, y = pos[n]
-        members[family].append(math.atan2(y, x / 1.2))
-    radius = math.hypot(pos[first[0][0]][0] / 1.2, pos[first[0][0]][1]) if first else 0.0
+        members[family].append(math.atan2(y, x / aspect))
+    radius = math.hypot(pos[first[0][0]][0] / aspect, pos[first[0][0]][1]) if first else 0.0
     if len(members) > 1:
         for family, angles in members.items():
             arcs.append({"name": FAMILY_NAMES[family], "colour": FAMILY_COLOURS.get(family, "#888888"),
-                         "angles": sorted(angles), "radius": round(radius, 1)})
+                         "angles": sorted(angles), "radius": round(radius, 1), "aspect": aspect})
     return pos, arcs
 
 

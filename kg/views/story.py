@@ -211,7 +211,8 @@ def write_story(g: Graph, path: str | Path, out: str | Path | None = None) -> Pa
     look.source_pages = views.texts.write_sources(folder, [r for r in stored if r["source"] in used],
                                                   list(g.query("view-spans")))
     kind = "focus" if focus else "force"
-    data = views.page_data(G, part, look, kind=kind, focus=focus, link_ego=False)
+    # A story's graph sits under its headline and notes: a wider, lower ring fits it.
+    data = views.page_data(G, part, look, kind=kind, focus=focus, link_ego=False, aspect=1.7)
     data["notes"] = _pins(story, data)
     data["story"] = True
     data["groups"] = None

@@ -966,7 +966,7 @@
       data.arcs.forEach(function (a) {
         var from = a.angles[0], to = a.angles[a.angles.length - 1], pad = 0.12;
         ctx.beginPath();
-        ctx.ellipse(0, 0, a.radius * 1.2, a.radius, 0, from - pad, to + pad);
+        ctx.ellipse(0, 0, a.radius * (a.aspect || 1.2), a.radius, 0, from - pad, to + pad);
         ctx.strokeStyle = a.colour; ctx.globalAlpha = 0.18; ctx.lineWidth = 16 / scale; ctx.lineCap = "round";
         ctx.stroke();
       });
@@ -1129,12 +1129,12 @@
       // phone, on the focus.
       if (container.clientWidth < 700 && data.focus !== null && data.focus !== undefined && byNode[data.focus])
         network.moveTo({position: network.getPositions([data.focus])[data.focus], animation: false});
-      for (var j = 0; j < (data.lineLabels === "all" ? 30 : 1); j++) {
+      for (var j = 0; j < (data.lineLabels === "all" ? 80 : 1); j++) {
         placeLabels();
         var missing = missingLabels();
         if (best === null || missing < best[0]) best = [missing, network.getScale(), network.getViewPosition()];
         if (!missing) break;
-        network.moveTo({scale: network.getScale() * 1.15, animation: false});
+        network.moveTo({scale: network.getScale() * 1.05, animation: false});
       }
       network.moveTo({scale: best[1], position: best[2], animation: false});
     }
