@@ -66,6 +66,15 @@ class KnowledgeGraph(graph.Graph):
         out = self.project.build_dir / "views" if out is None else out
         return write_views(self, out, focus=focus, depth=depth, top=top, limit=limit or LIMIT)
 
+    def story(self, path: str | os.PathLike, out: str | os.PathLike | None = None) -> Path:
+        """Build the story of the story file `path` (headline, dek, what to show, annotations,
+        credit) into `out` (default: stories/<name>/ in the project's build folder): a page, and
+        story.svg and story.png of its opening frame beside it. Returns the page (kg.views.story).
+        """
+        from .views.story import write_story
+
+        return write_story(self, path, out)
+
 
     def chart(self, name: str, path: str | os.PathLike | None = None, *, top: int = 10,
               by: str = "pagerank", period: str = "auto", **filters):

@@ -385,6 +385,25 @@ def viz(obj: _Context, out: str | None, focus: str | None, depth: int, top: int,
     click.echo(f"open {views.index}", err=True)
 
 
+@cli.command()
+@click.argument("story_file", metavar="FILE.yaml")
+@click.option("--out", metavar="DIR",
+              help="Folder to write the story into [default: stories/NAME/ in the project's build folder].")
+@click.pass_obj
+def story(obj: _Context, story_file: str, out: str | None) -> None:
+    """Build a publishable page from a story file: headline, dek, the part of the graph to show,
+    numbered annotations, credit and sources (outlet, date, link to the quote), with story.svg
+    and story.png of its opening frame beside it.
+
+    \b
+    Example:
+      kg story examples/homan-story.yaml --out story
+    """
+    page = obj.analysis().story(story_file, out)
+    click.echo(f"wrote {page}, {page.parent / 'story.svg'} and {page.parent / 'story.png'}", err=True)
+    click.echo(f"open {page}", err=True)
+
+
 # --- network analysis: kg metrics, kg path, kg export (kg/network/) ---
 
 def _network_filters(command):
