@@ -39,7 +39,7 @@ from ..errors import EXIT_ENVIRONMENT, KGError
 from ..namespace import K, ENT
 from ..network import metrics
 from ..network.convert import to_networkx
-from ..validtime import date_span, state_span
+from ..validtime import date_span, readings
 
 if TYPE_CHECKING:
     from ..query.graph import Graph
@@ -98,25 +98,58 @@ def words(name: str) -> str:
 
 
 def valid_time(d: dict[str, Any]) -> tuple[str, str] | None:
-    """When a statement held, as (first day, last day) ISO strings, for the date slider: an act
-    by its date, a state (a role, a membership, a case's status) over the span the texts give
-    (kg.validtime); None when the source gives no time (the date it was reported is not when it
-    held).
+    """When a statement may have held, as (first day, last day) ISO strings, for the date slider:
+    an act over the days its date may mean, a state (a role, a membership, a case's status) from
+    the first day its start may fall on to the last its end may (kg.validtime.readings); None
+    when the source gives no time (the date it was reported is not when it held).
 
-    The one place the views read valid time from the export's attributes.
+    The one place the views read valid time from the export's attributes; `certain_time` gives
+    the other bound of the same decision.
 
     >>> valid_time({"date": "2017-01"}), valid_time({"kind": "state", "start_date": "2025-01-20"})
     (('2017-01-01', '2017-01-31'), ('2025-01-20', '2025-01-20'))
     """
-    state = d.get("kind") == "state" or bool(d.get("start_date") or d.get("end_date"))
-    return _span(state, d.get("date"), d.get("start_date"), d.get("end_date"))
+    found = _readings(d)
+    return None if found is None else (found[0], found[3])
+
+
+def certain_time(d: dict[str, Any]) -> tuple[str, str] | None:
+    """What a window must hold for a statement to be certainly in it (kg.validtime.standing): for
+    an act, every day its date may mean (a window holding both days holds the act); for a state,
+    the last day its start may fall on and the first its end may (a window reaching the first and
+    starting by the second meets every reading). None when the source gives no time.
+
+    >>> certain_time({"date": "2017-01"}), certain_time({"kind": "state", "start_date": "2025", "date": "2025-02"})
+    (('2017-01-01', '2017-01-31'), ('2025-02-31', '2025-02-01'))
+    """
+    found = _readings(d)
+    return None if found is None else (found[1], found[2])
+
+
+def _is_state(d: dict[str, Any]) -> bool:
+    return d.get("kind") == "state" or bool(d.get("start_date") or d.get("end_date"))
+
+
+def _readings(d: dict[str, Any]) -> tuple[str, str, str, str] | None:
+    return _span(_is_state(d), d.get("date"), d.get("start_date"), d.get("end_date"), d.get("latest_end"))
 
 
 @functools.lru_cache(maxsize=65536)  # a graph has far fewer distinct dates than statements
-def _span(state: bool, date: str | None, start: str | None, end: str | None) -> tuple[str, str] | None:
+def _span(state: bool, date: str | None, start: str | None, end: str | None,
+          latest_end: str | None) -> tuple[str, str, str, str] | None:
+    """(first, certain from, certain to, last): an act's are its date's first and last days twice."""
     if state:
-        return state_span(date, start, end)
-    return date_span(date) if date else None
+        found = readings(date, start, end, latest_end)
+        return None if found is None else tuple(found)
+    if not date:
+        return None
+    first, last = date_span(date)
+    return first, first, last, last
+
+
+def _certain_cells(d: dict[str, Any]) -> dict[str, Any]:
+    certain = certain_time(d)
+    return {"c0": certain[0] if certain else None, "c1": certain[1] if certain else None, "act": not _is_state(d)}
 
 
 @dataclass
@@ -475,6 +508,8 @@ def page_data(G: nx.MultiDiGraph, part: Part, look: Style, *, kind: str = "force
             "text": line_text(d), "title": d.get("title"),
             "family": look.relation_family.get(relation) or "other",
             "date": when, "t0": span[0] if span else None, "t1": span[1] if span else None,
+            # What a date range must hold for the statement to be in it certainly, not possibly.
+            **_certain_cells(d),
             "reported": None if span else (d.get("published") or "")[:4] or None,
             "between": kind == "focus" and focus is not None and focus not in (u, v),
             "quote": d.get("quote"), "doc": sources.get(document), "statement": d.get("statement", k),

@@ -28,6 +28,7 @@ from ..builder.curated import YAMLBound, _load
 from ..errors import EXIT_ENVIRONMENT, KGError
 from ..namespace import ENT
 from ..network.convert import to_networkx
+from ..validtime import standing, window
 
 if TYPE_CHECKING:
     from ..query.graph import Graph
@@ -179,9 +180,9 @@ def _select(g: Graph, G: nx.MultiDiGraph, story: Story, scores: dict) -> tuple[v
                     f"no drawn statement has the id {sorted(missing)[0]!r}", "ids as in data/statements")
     chosen = list(edges.values())
     if "range" in show:
-        first = labels_span(str(show["range"][0]))[0]
-        last = labels_span(str(show["range"][1]))[1]
-        chosen = [e for e in chosen if (span := views.valid_time(e[3])) and span[0] <= last and span[1] >= first]
+        # Only what certainly happened or held in the range (kg.validtime's one decision).
+        within = window((labels_span(str(show["range"][0]))[0], labels_span(str(show["range"][1]))[1]))
+        chosen = [e for e in chosen if standing(e[3], within) == "certain"]
     return views.Part.from_edges(chosen, keep), focus
 
 

@@ -45,7 +45,7 @@ GOOD = EXAMPLE.read_text(encoding="utf-8")
     ("\n".join(x for x in GOOD.splitlines() if not x.startswith("credit:")), 1, "credit: missing"),
     (GOOD.replace("focus: Thomas Homan", "focus: Nobody Atall"), 10, "show.focus: no entity is called"),
     (GOOD.replace("range: [2017, 2025]", "range: [2017]"), 12, "show.range: must be [FIRST, LAST]"),
-    (GOOD.replace("statement: arrest2018-025", "statement: resist2016-001"), 14,
+    (GOOD.replace("statement: arrest2018-024", "statement: resist2016-001"), 14,
      "annotations[1].statement: 'resist2016-001' is not drawn in this story"),
     (GOOD.replace("  - entity: Thomas Homan\n", "  - colour: red\n"), 18, "annotations[3].colour: unknown key"),
     (GOOD.replace("depth: 1", "depth: [1"), 12, "yaml:"),

@@ -185,7 +185,7 @@
   // --- state, kept in the URL hash so a filtered view can be shared ---
   // undated: null follows the range (in while the range is whole, out once one is set).
   var state = {sel: null, fam: {}, type: {}, conf: {}, src: "", from: 0, to: Math.max(periods.length - 1, 0),
-               undated: null, nb: false, relax: false};
+               undated: null, possible: false, nb: false, relax: false};
   function ranged() { return periods.length > 0 && (state.from > 0 || state.to < periods.length - 1); }
   function undatedOn() { return state.undated === null ? !ranged() : state.undated; }
   function readHash() {
@@ -205,6 +205,7 @@
     state.to = to >= 0 ? to : Math.max(periods.length - 1, 0);
     state.undated = h.get("undated") === "0" ? false : h.get("undated") === "1" ? true : null;
     state.nb = h.get("nb") === "1";
+    state.possible = h.get("possible") === "1";
   }
   function hashText() {
     var h = new URLSearchParams();
@@ -218,6 +219,7 @@
     if (periods.length && state.to < periods.length - 1) h.set("to", periods[state.to]);
     if (state.undated !== null) h.set("undated", state.undated ? "1" : "0");
     if (state.nb) h.set("nb", "1");
+    if (state.possible) h.set("possible", "1");
     return h.toString();
   }
   var lastSel = null;
@@ -231,10 +233,19 @@
   }
 
   // --- what passes the filters ---
+  // kg.validtime's three answers, from the days the page was given: certain (every reading of
+  // the statement's dates puts it in the range), possible (some reading does), or not held.
+  function standing(e) {
+    if (!e.t0) return "undated";
+    if (!ranged()) return "certain";
+    var first = firstDay(periods[state.from]), last = lastDay(periods[state.to]);
+    if (e.t0 > last || e.t1 < first) return "not held";
+    var certain = e.act ? e.c0 >= first && e.c1 <= last : e.c0 <= last && e.c1 >= first;
+    return certain ? "certain" : "possible";
+  }
   function timeOk(e) {
-    if (!e.t0) return undatedOn();
-    if (!periods.length) return true;
-    return e.t0 <= lastDay(periods[state.to]) && e.t1 >= firstDay(periods[state.from]);
+    var s = standing(e);
+    return s === "undated" ? undatedOn() : s === "certain" || (s === "possible" && state.possible);
   }
   function nodeOk(n) { return !state.type[n.group]; }
   function filtersOk(e) {
@@ -576,11 +587,13 @@
     data.edges.forEach(function (e) {
       if (pendingEdges) return;  // not in the network yet: applied when they join it
       var fade = !!(hl && !(matches ? hl[e.from] && hl[e.to] : e.from === state.sel || e.to === state.sel));
-      var hide = !e._on;
-      if (fade === !!e._faded && hide === !!e._hidden) return;
+      var hide = !e._on, maybe = !hide && standing(e) === "possible";
+      if (fade === !!e._faded && hide === !!e._hidden && maybe === !!e._maybe) return;
       var u = {id: e.id, hidden: hide};
       if (fade !== !!e._faded) u.color = {color: edgeColour(e, fade), highlight: e.color, hover: e.color};
-      e._faded = fade; e._hidden = hide;
+      // A statement only possibly in the range is drawn hatched (long dashes), whatever its relation.
+      if (maybe !== !!e._maybe) u.dashes = maybe ? [8, 4] : (!e.t0 ? [2, 4] : (!BIG && e.dashes) || false);
+      e._faded = fade; e._hidden = hide; e._maybe = maybe;
       edgeUpdates.push(u);
     });
     if (nodeUpdates.length) nodes.update(nodeUpdates);
@@ -743,6 +756,7 @@
   function clearFilters() {
     state.fam = {}; state.type = {}; state.conf = {}; state.src = "";
     state.from = 0; state.to = Math.max(periods.length - 1, 0); state.undated = null; state.nb = false;
+    state.possible = false;
     apply();
   }
   document.getElementById("kg-clear").addEventListener("click", clearFilters);
@@ -879,6 +893,8 @@
     state.to = Math.max(Number(to.value), state.from); apply();
   });
   undated.addEventListener("change", function () { state.undated = undated.checked; apply(); });
+  var possible = document.getElementById("kg-possible");
+  possible.addEventListener("change", function () { state.possible = possible.checked; apply(); });
   document.getElementById("kg-relax").addEventListener("change", function (ev) {
     network.setOptions({physics: {enabled: ev.target.checked}});
   });
@@ -887,6 +903,7 @@
     document.getElementById("kg-from-label").textContent = periods[state.from] || "";
     document.getElementById("kg-to-label").textContent = periods[state.to] || "";
     undated.checked = undatedOn();
+    possible.checked = state.possible;
     sourceSelect.value = state.src;
     neighbours.querySelector("input").checked = state.nb;
     document.querySelectorAll(".kg-fam").forEach(function (b) { b.checked = !state.fam[b.value]; });
