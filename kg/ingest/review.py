@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import json
 import math
 import os
 import re
@@ -42,6 +41,7 @@ from .. import project as projects
 from .. import values
 from ..errors import EXIT_ENVIRONMENT, KGError, Problem, ValidationError
 from .mentions import norm
+from . import yamledit
 from .writer import HEADER, atomic_write
 from ..project import Project
 from ..namespace import K
@@ -459,6 +459,7 @@ def apply(path: str | Path, project: Project | str | None = None) -> Applied:
             builder.check(_Staged(project.root, project.build_dir, staged))
         except ValidationError as exc:
             raise ValidationError([_relocate(p, staged, project) for p in exc.problems]) from None
+        _verify(staged, project.root, data, plan, source_id)
         _swap(project.data_dir, staged, staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -570,35 +571,61 @@ def _write(staged: Path, data: curated.Curated, article: dict, source_id: str, t
 
 
 def _add_aliases(staged: Path, ent: curated.Entity, aliases: list[str], rel_file: Path) -> None:
-    """Add `aliases` to the entity's definition in its file, changing only those lines."""
+    """Add `aliases` to the entity's definition in its file, changing only the end of its list
+    (comments, quoting and list styles stay as the curator wrote them)."""
     path = staged / Path(*rel_file.parts[1:]) if rel_file.parts[0] == "data" else staged / rel_file
-    lines = path.read_text(encoding="utf-8").splitlines(True)
-    first = ent.loc.line - 1
-    item_indent = len(lines[first]) - len(lines[first].lstrip(" "))
-    key_indent = item_indent + 2
-    end = first + 1
-    while end < len(lines) and (not lines[end].strip() or lines[end].startswith(" " * (key_indent))
-                                and not lines[end].startswith(" " * item_indent + "- ")):
-        end += 1
-    quoted = [json.dumps(a, ensure_ascii=False) for a in aliases]
-    for i in range(first, end):
-        m = re.match(r"^(\s*(?:- )?)aliases:\s*(\[.*\])\s*$", lines[i])
-        if m:
-            inner = m.group(2)[1:-1].strip()
-            lines[i] = f"{m.group(1)}aliases: [{inner + ', ' if inner else ''}{', '.join(quoted)}]\n"
-            break
-        if re.match(r"^\s*(?:- )?aliases:\s*$", lines[i]):
-            last = i
-            while last + 1 < end and re.match(r"^\s*- ", lines[last + 1]):
-                last += 1
-            indent = re.match(r"^(\s*)", lines[last + 1] if last > i else lines[i]).group(1)
-            if last == i:
-                indent = " " * (key_indent + 2)
-            lines[last + 1:last + 1] = [f"{indent}- {q}\n" for q in quoted]
-            break
-    else:
-        lines.insert(end if end > first + 1 else first + 1, f"{' ' * key_indent}aliases: [{', '.join(quoted)}]\n")
-    path.write_text("".join(lines), encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    try:
+        edited = yamledit.add_aliases(text, ent.id, aliases)
+    except (yamledit.EditRefused, yaml.YAMLError) as exc:
+        raise KGError(f"{rel_file}:{ent.loc.line}: cannot add aliases to entity '{ent.id}': {exc}",
+                      hint="add them by hand; data/ is unchanged") from None
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        handle.write(edited)
+
+
+def _verify(staged: Path, root: Path, data: curated.Curated, plan: _Plan, source_id: str) -> None:
+    """Re-read the staged data/ and compare it, record by record and field by field, with what
+    the apply meant to write: data/'s records as they were, the new aliases at the end of their
+    lists, the new entities and statements as planned. Any difference refuses the apply."""
+    after = curated.read(staged, root)
+    wrong: list[str] = []
+
+    def same(kind: str, ident: str, was: dict, now) -> None:
+        if now is None:
+            wrong.append(f"{kind} '{ident}' is missing")
+            return
+        for name, value in was.items():
+            if getattr(now, name, None) != value:
+                wrong.append(f"{kind} '{ident}': {name} would be {getattr(now, name, None)!r}, not {value!r}")
+
+    def fields(record) -> dict:
+        return {k: v for k, v in vars(record).items() if k not in ("loc", "start_offset", "end_offset")}
+
+    for ident, ent in data.entities.items():
+        want = fields(ent)
+        new = [a for a in plan.aliases.get(ident, []) if a not in want["aliases"]]
+        want["aliases"] = [*want["aliases"], *new]
+        same("entity", ident, want, after.entities.get(ident))
+    for record in plan.entities:
+        same("entity", record["id"], {k: v for k, v in record.items() if k != "aliases"},
+             after.entities.get(record["id"]))
+    for ident, st in data.statements.items():
+        same("statement", ident, fields(st), after.statements.get(ident))
+    for record in plan.statements:
+        same("statement", record["id"], {k: v for k, v in record.items() if k in ("subject", "relation", "object",
+                                                                                   "quote")},
+             after.statements.get(record["id"]))
+    for ident, src in data.sources.items():
+        same("source", ident, fields(src), after.sources.get(ident))
+    if source_id not in after.sources:
+        wrong.append(f"source '{source_id}' is missing")
+    extra = set(after.entities) - set(data.entities) - {e["id"] for e in plan.entities}
+    wrong += [f"entity '{e}' appeared" for e in sorted(extra)]
+    if wrong or after.problems:
+        raise KGError("the edited data/ does not read back as intended (" + "; ".join(
+            wrong[:3] or [p.message for p in after.problems[:3]]) + "); data/ is unchanged",
+            hint="this is a bug of kg review; please report it with the entity's YAML")
 
 
 def _relocate(problem: Problem, staged: Path, project: Project) -> Problem:
