@@ -103,7 +103,7 @@ def _corrupt(analysis, pristine, rng: random.Random, outside) -> str:
 def test_random_corruptions_give_the_sparql_answer_with_one_warning(built, tmp_path):
     root, store_dir, analysis, pristine, answer = built
     rng = random.Random(24)
-    for trial in range(30):
+    for _ in range(30):
         what = _corrupt(analysis, pristine, rng, tmp_path)
         try:
             result = _run(root, store_dir)
