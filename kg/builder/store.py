@@ -1,10 +1,12 @@
 """The on-disk Oxigraph store, published atomically.
 
-Each build writes a fresh store directory (and an N-Triples dump beside it) and then swaps the `current` symlink to it with one
-rename, so a reader opens either the old graph or the new one, never a mix, and a build that
-fails or is killed leaves the published store untouched. The store before the current one is
-kept for readers that opened it just before the swap; older ones are removed unless a reader
-(`kg.load()`, `kg serve`) still holds them.
+Each build writes a fresh store directory (its N-Triples dump inside it) and then swaps the
+`current` symlink to it with one rename; `graph.nt` is a fixed link to `current/graph.nt`. So a
+reader opens either the old graph and dump or the new ones, never a mix, and a build that fails
+or is killed leaves the published store untouched. The store before the current one is kept for
+readers that opened it just before the swap; older ones are removed unless a reader
+(`kg.load()`, `kg serve`) still holds them. The folder's manifest (`.kg-build.json`) names
+everything kg wrote there: nothing else is ever removed, replaced or followed.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from typing import IO
 import pyoxigraph as ox
 
 from ..errors import EXIT_ENVIRONMENT, KGError, StoreNotFound
+from ..project import pause_for_tests
 
 CURRENT = "current"
 DUMP = "graph.nt"
@@ -303,7 +306,7 @@ class Stage:
         with contextlib.suppress(FileNotFoundError):
             tmp_link.unlink()
         tmp_link.symlink_to(self.final_dir.name)
-        _pause("publish")
+        pause_for_tests("publish")
         os.replace(tmp_link, self.build_dir / CURRENT)  # the atomic switch of store and dump
         self.published = True
         self.manifest.drop(self.tmp_dir.name, self.analysis_dir.name, tmp_link.name, self.dump_path.name)
@@ -342,14 +345,6 @@ def staging(build_dir: Path):
             if not stage.published:
                 stage.discard()
         _remove_old(manifest, keep=stage.final_dir)
-
-
-def _pause(point: str) -> None:
-    """A test seam: with KG_TEST_PAUSE=<point>, stop here for a second so that a test can kill
-    the process at exactly this point (tests/builder/test_publish_kills.py). Unset, it does nothing."""
-    if os.environ.get("KG_TEST_PAUSE") == point:
-        print(f"kg: paused at {point}", file=sys.stderr, flush=True)
-        time.sleep(float(os.environ.get("KG_TEST_PAUSE_SECONDS", "5")))
 
 
 def _write_error(build_dir: Path, exc: OSError) -> KGError:

@@ -450,7 +450,8 @@ def apply(path: str | Path, project: Project | str | None = None) -> Applied:
     if not plan.statements and not plan.entities and not plan.aliases:
         raise KGError(f"nothing in {path} is accepted",
                       hint="set 'status: accepted' on the items to keep, or use --accept ID|all")
-    staging = Path(tempfile.mkdtemp(prefix=".kg-review-", dir=project.root))
+    staging = Path(tempfile.mkdtemp(prefix=projects.REVIEW_STAGING, dir=project.root))
+    lock = _lock_staging(staging)
     try:
         staged = staging / "data"
         shutil.copytree(project.data_dir, staged, symlinks=True)
@@ -463,6 +464,7 @@ def apply(path: str | Path, project: Project | str | None = None) -> Applied:
         _swap(project.data_dir, staged, staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        os.close(lock)
     return Applied(source_id, [e["id"] for e in plan.entities], plan.aliases,
                    [s["id"] for s in plan.statements])
 
@@ -640,15 +642,54 @@ def _relocate(problem: Problem, staged: Path, project: Project) -> Problem:
 
 
 def _swap(data_dir: Path, staged: Path, staging: Path) -> None:
-    """Put the staged copy in place of data/ with two renames; undo the first if the second fails."""
+    """Put the staged copy in place of data/ in one step: the two folders are exchanged by one
+    rename (renameat2 RENAME_EXCHANGE), so no kill leaves data/ missing. Where the file system
+    cannot exchange, two renames, and a kill between them is completed by the next kg command
+    (kg.project.recover: the staging folder is locked while the apply runs)."""
+    projects.pause_for_tests("review-swap")
+    forced = os.environ.get("KG_TEST_PAUSE") == "review-swap-fallback"  # the test of the fallback
+    try:
+        if not forced and _exchange(staged, data_dir):
+            return  # the staged path now holds the old data/, removed with the staging folder
+    except OSError as exc:
+        raise KGError(f"cannot replace {data_dir}: {exc.strerror}; it is unchanged",
+                      exit_code=EXIT_ENVIRONMENT) from None
     old = staging / "previous"
     try:
         os.replace(data_dir, old)
     except OSError as exc:
         raise KGError(f"cannot replace {data_dir}: {exc.strerror}", exit_code=EXIT_ENVIRONMENT) from None
+    projects.pause_for_tests("review-swap-fallback")
     try:
         os.replace(staged, data_dir)
     except OSError as exc:
         os.replace(old, data_dir)
         raise KGError(f"cannot replace {data_dir}: {exc.strerror}; it is unchanged",
                       exit_code=EXIT_ENVIRONMENT) from None
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Exchange two paths atomically; False where the system or file system cannot."""
+    import ctypes
+    import errno
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code))
+
+
+def _lock_staging(staging: Path) -> int:
+    """Lock the staging folder for as long as the apply runs (see kg.project.recover)."""
+    import fcntl
+
+    fd = os.open(staging, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
