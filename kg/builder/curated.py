@@ -27,6 +27,10 @@ MAX_YAML_CHARS = 64 * 1024 * 1024
 MAX_YAML_DEPTH = 64
 MAX_YAML_ALIASES = 100
 MAX_SCALAR_CHARS = 1_000_000
+#: Nodes (scalars, lists, mappings, aliases) in one document: each costs ~200 bytes once
+#: composed, so a 15 MB flow list of one-letter items would take 1.4 GB. Real files have a
+#: node per 10 characters or more (86,000 generated entities are 600,000 nodes).
+MAX_YAML_ITEMS = 2_000_000
 
 
 
@@ -38,6 +42,19 @@ class YAMLBound(yaml.YAMLError):
         self.problem = problem
         self.problem_mark = mark
 
+
+class DuplicateKey(yaml.YAMLError):
+    """A mapping with the same key twice (YAML would silently keep the last)."""
+
+    def __init__(self, key: str, first: int, mark):
+        super().__init__(f"key '{key}' appears twice in one mapping")
+        self.key = key
+        self.first = first
+        self.problem = f"key '{key}' is given twice in one mapping (first on line {first})"
+        self.problem_mark = mark
+
+
+DUPLICATE_HINT = "keep one of them: YAML would silently use the last"
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
@@ -99,7 +116,12 @@ class _Walk:
         result = _Map()
         result.line = node.start_mark.line + 1
         result.key_lines = {}
+        seen: dict[str, int] = {}
         for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                if key_node.value in seen:
+                    raise DuplicateKey(key_node.value, seen[key_node.value], key_node.start_mark)
+                seen[key_node.value] = key_node.start_mark.line + 1
             key = self(key_node)
             value = self(value_node)
             if not self.build:
@@ -116,6 +138,33 @@ def _check_size(text: str) -> None:
     if len(text) > MAX_YAML_CHARS:
         raise YAMLBound(f"the file has {len(text):,} characters; at most {MAX_YAML_CHARS:,} are allowed",
                         yaml.Mark("", 0, 0, 0, None, None))
+    _check_items(text)
+
+
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
+
+
+def _check_items(text: str, limit: int | None = None) -> None:
+    """Refuse a document of more than MAX_YAML_ITEMS nodes before it is composed.
+
+    Every node but the first needs one of these characters of its own nearby, so a text with
+    few of them is let through at once; otherwise the parser's events are counted (one at a
+    time, nothing kept) up to the limit."""
+    limit = MAX_YAML_ITEMS if limit is None else limit
+    if 2 * sum(map(text.count, "-:,[{?*")) + 2 <= limit:
+        return
+    parser = getattr(yaml, "CBaseLoader", yaml.BaseLoader)(text)
+    try:
+        count = 0
+        while parser.check_event():
+            event = parser.get_event()
+            if isinstance(event, _NODE_EVENTS):
+                count += 1
+                if count > limit:
+                    raise YAMLBound(f"more than {limit:,} items (values, lists and mappings) in one file",
+                                    event.start_mark)
+    finally:
+        parser.dispose()
 
 
 def safe_load(text: str) -> Any:
@@ -551,6 +600,9 @@ class _Reader:
             line = exc.problem_mark.line + 1 if exc.problem_mark else 1
             self.problem("yaml-limit", f"YAML over a safety bound: {exc.problem}", Loc(file, line),
                          hint="curated files need no aliases, deep nesting or huge values; write them out plainly")
+            return None, []
+        except DuplicateKey as exc:
+            self.problem("duplicate-key", exc.problem, Loc(file, exc.problem_mark.line + 1), hint=DUPLICATE_HINT)
             return None, []
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)

@@ -77,6 +77,9 @@ def load(path: str | Path) -> dict:
         doc = curated.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise KGError(f"{path}: no such review file", hint="run 'kg ingest ARTICLE' first") from None
+    except curated.DuplicateKey as exc:
+        raise ValidationError([Problem("duplicate-key", exc.problem, str(path), exc.problem_mark.line + 1,
+                                       hint=curated.DUPLICATE_HINT)]) from None
     except curated.YAMLBound as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else 1
         raise ValidationError([Problem("yaml-limit", f"YAML over a safety bound: {exc.problem}", str(path), line,
@@ -99,8 +102,61 @@ def load(path: str | Path) -> dict:
         if not isinstance(doc[key], list) or not all(isinstance(x, dict) and "id" in x for x in doc[key]):
             raise KGError(f"{path}: '{key}:' must be a list of items with an id",
                           hint="keep the shape 'kg ingest' wrote")
+    _check_types(path, doc)
     _check_values(path, doc)
     return doc
+
+
+_TEXT, _NUMBER = (str,), (int, float)
+_DATE = (str, int, datetime.date)
+#: The kind of value each field of a review file takes (other fields are checked on apply).
+_FIELD_KINDS = {
+    "entities": {"id": _TEXT, "type": _TEXT, "label": _TEXT, "description": _TEXT, "wikidata": _TEXT,
+                 "status": _TEXT, "rule": _TEXT, "score": _NUMBER, "known": (bool,)},
+    "statements": {"id": _TEXT, "subject": _TEXT, "relation": _TEXT, "object": _TEXT, "via": _TEXT,
+                   "judge": _TEXT, "quote": _TEXT, "display_quote": _TEXT, "date": _DATE, "start": _DATE,
+                   "end": _DATE, "latest_end": _DATE, "confidence": _TEXT, "mode": _TEXT, "manner": _TEXT,
+                   "title": _TEXT, "note": _TEXT, "unit": _TEXT, "value": _NUMBER, "status": _TEXT,
+                   "reason": _TEXT, "rule": _TEXT, "score": _NUMBER, "occurrence": (int,)},
+}
+_KIND_NAMES = {_TEXT: "text", _NUMBER: "a number", _DATE: "a date", (bool,): "true or false", (int,): "a whole number"}
+
+
+def _type_problems(path: Path, kind: str, index: int, item: dict) -> list[Problem]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    ident = item.get("id") if isinstance(item.get("id"), str) else f"item {index + 1} of {kind}"
+
+    def line_of(key: str) -> int:
+        start = next((i for i, text in enumerate(lines) if re.match(r"\s*- id:\s*", text)
+                      and str(item.get("id")) in text), 0)
+        return next((i + 1 for i in range(start, len(lines)) if re.match(rf"\s*(?:- )?{re.escape(key)}:", lines[i])),
+                    start + 1)
+
+    out = []
+    for key, kinds in _FIELD_KINDS[kind].items():
+        value = item.get(key)
+        wrong = value is not None and (not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds))
+        if wrong:
+            out.append(Problem("bad-type", f"'{key}' must be {_KIND_NAMES[kinds]}, not {type(value).__name__}",
+                               str(path), line_of(key), ident, hint="keep the shape 'kg ingest' wrote"))
+    for key in ("aliases", "ambiguous") if kind == "entities" else ("offsets",):
+        value = item.get(key)
+        if value is not None and (not isinstance(value, list) or not all(
+                isinstance(v, (int,) if key == "offsets" else (str, int, float)) and not isinstance(v, bool)
+                for v in value)):
+            what = "a list of whole numbers" if key == "offsets" else "a list of names"
+            out.append(Problem("bad-type", f"'{key}' must be {what}", str(path), line_of(key), ident,
+                               hint="write it as [a, b] or as lines starting with '- '"))
+    return out
+
+
+def _check_types(path: Path, doc: dict) -> None:
+    """Refuse, one line per problem, a review file whose fields hold the wrong kind of value
+    (a list where an id belongs, a number for aliases)."""
+    problems = [p for kind in _FIELD_KINDS for index, item in enumerate(doc[kind])
+                for p in _type_problems(path, kind, index, item)]
+    if problems:
+        raise ValidationError(problems)
 
 
 def _line(path: Path, key: str, after: str | None = None, value: object = None) -> int:
