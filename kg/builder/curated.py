@@ -319,23 +319,26 @@ class _BadEntry(Exception):
 
 def _decode(value: Any, depth: int = 0) -> Any:
     """`_encode`'s inverse, refusing anything `_load` could not have made."""
+    if value is None or type(value) is str:
+        return value
     if depth > MAX_YAML_DEPTH + 1:
         raise _BadEntry("too deep")
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, list):
-        return [_decode(v, depth + 1) for v in value]
-    if not isinstance(value, dict) or set(value) != {"line", "keys"} or not _line(value["line"]) \
-            or not isinstance(value["keys"], list):
+    if type(value) is list:
+        return [v if type(v) is str else _decode(v, depth + 1) for v in value]
+    if type(value) is not dict or len(value) != 2 or not _line(value.get("line")) \
+            or type(value.get("keys")) is not list:
         raise _BadEntry("not a mapping")
     result = _Map()
     result.line = value["line"]
-    result.key_lines = {}
+    result.key_lines = lines = {}
     for pair in value["keys"]:
-        if not (isinstance(pair, list) and len(pair) == 3 and isinstance(pair[0], str) and _line(pair[1])):
+        if type(pair) is not list or len(pair) != 3:
             raise _BadEntry("not a key")
-        result[pair[0]] = _decode(pair[2], depth + 1)
-        result.key_lines[pair[0]] = pair[1]
+        key, line, item = pair
+        if type(key) is not str or not _line(line) or key in lines:
+            raise _BadEntry("not a key")
+        result[key] = item if type(item) is str else _decode(item, depth + 1)
+        lines[key] = line
     return result
 
 

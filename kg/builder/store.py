@@ -213,7 +213,7 @@ def _legacy_entry(build_dir: Path, name: str) -> bool:
     if re.fullmatch(_PREFIX + _STAMP, name):
         return stat.S_ISDIR(mode) and (path / "CURRENT").is_file()  # a RocksDB folder
     if re.fullmatch(_ANALYSIS + _STAMP, name):
-        return stat.S_ISDIR(mode) and all(p.suffix == ".arrow" for p in path.iterdir())
+        return stat.S_ISDIR(mode) and all(p.suffix == ".arrow" or p.name == "manifest.json" for p in path.iterdir())
     return False
 
 
