@@ -111,7 +111,7 @@ def _scalar(draw, value: str, plain_ok: bool) -> str:
 def entity_files(draw):
     names = draw(st.lists(_NAME, min_size=0, max_size=5, unique_by=lambda s: s.casefold()))
     names = [n for n in names if n.strip() == n and n.casefold() != "jane roe"]
-    style = draw(st.sampled_from(["flow", "flow-lines", "block", "indented", "none", "empty-flow"]))
+    style = draw(st.sampled_from(["flow", "flow-lines", "block", "indented", "none", "empty-flow", "null"]))
     comment = draw(st.sampled_from(["", "  # a comment", " # x: [y]"]))
     key_indent = " " * draw(st.sampled_from([2, 4]))
     item_indent = draw(st.sampled_from(["", "  "]))
@@ -125,6 +125,9 @@ def entity_files(draw):
     elif style == "empty-flow":
         lines.append(f"{pad}aliases: []{comment}")
         names = []
+    elif style == "null":
+        lines.append(f"{pad}aliases:{draw(st.sampled_from(['', ' ~', ' null']))}{comment}")
+        names = []
     elif style in ("block", "indented") and written:
         lines.append(f"{pad}aliases:{comment}")
         dash = pad + (key_indent if style == "indented" else "")
@@ -137,6 +140,7 @@ def entity_files(draw):
     return "\n".join(lines) + "\n", names
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(entity_files(), _NAME.filter(lambda s: s.strip() == s and s.casefold() not in ("jane roe", "roe")))
 def test_generated_entity_files_gain_exactly_one_alias_or_stay_unchanged(mini, tmp_path_factory, generated, alias):
@@ -160,8 +164,8 @@ def test_generated_entity_files_gain_exactly_one_alias_or_stay_unchanged(mini, t
         return
     assert _aliases(root) == [*dict.fromkeys(names), alias]
     after = (root / "data" / "entities" / "all.yaml").read_text(encoding="utf-8")
-    kept = [line for line in text_before.splitlines() if "#" in line]
-    assert all(any(c.split("#", 1)[1] in a for a in after.splitlines()) for c in kept)
+    for comment in ("# a comment", "# x: [y]"):  # every comment the generator wrote is still there
+        assert after.count(comment) == text_before.count(comment)
 
 
 def curated_norm(text: str) -> str:
