@@ -38,8 +38,10 @@ class Project:
         return self.root / "queries"
 
 
-#: The prefix of the folder in which `kg review --apply` stages a copy of data/.
+#: The prefix of the folder in which `kg review --apply` stages a copy of data/, and the file
+#: that marks such a folder as kg's (a folder of the user's with that prefix is left alone).
 REVIEW_STAGING = ".kg-review-"
+REVIEW_MARK = "kg-review-staging"
 
 
 def _is_project(path: Path) -> bool:
@@ -64,6 +66,8 @@ def recover(root: Path) -> None:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
                 continue  # an apply is running
+            if not (staging / REVIEW_MARK).is_file():
+                continue  # not a staging folder kg made
             data = root / "data"
             if not os.path.lexists(data) and (staging / "previous").is_dir():
                 forward = staging / "data"

@@ -748,4 +748,5 @@ def _lock_staging(staging: Path) -> int:
 
     fd = os.open(staging, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     fcntl.flock(fd, fcntl.LOCK_EX)
+    (staging / projects.REVIEW_MARK).write_text("a copy of data/ staged by kg review --apply\n", encoding="utf-8")
     return fd

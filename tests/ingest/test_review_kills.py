@@ -45,6 +45,14 @@ def test_a_kill_at_the_switch_leaves_data_whole_after_the_next_command(mini, poi
         assert aliases[-1] == "Mayor J. Roe" and len(aliases) == 7  # completed: the checked copy
 
 
+def test_a_folder_of_the_users_that_looks_like_a_staging_folder_is_left_alone(mini):
+    mine = mini / ".kg-review-notes"
+    mine.mkdir()
+    (mine / "todo.txt").write_text("mine\n")
+    assert run_kg("--root", str(mini), "check").returncode == 0
+    assert (mine / "todo.txt").read_text() == "mine\n"
+
+
 def test_a_running_apply_is_never_cleaned_up_by_another_command(mini):
     _project(mini, STYLES["flow"])
     proc = _apply(mini, "review-swap")
