@@ -245,13 +245,16 @@ _RDF_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml")
 @click.option("--limit", type=click.IntRange(1), metavar="N",
               help="Write the first N rows only [default: all; a table in a terminal shows a screenful].")
 @click.option("--all", "all_", is_flag=True, help="A table shows every row.")
+@click.option("--exact", is_flag=True,
+              help="CSV and TSV cells exactly as stored [default: a cell starting with = + - @ tab or CR gets a "
+                   "leading ' so that a spreadsheet shows it as text and never runs it].")
 @_ENDPOINT
 @_TIMEOUT
 @_MEMORY
 @click.pass_obj
 def query(obj: _Context, query: str | None, expression: str | None, params: tuple[str, ...],
           list_: bool, fmt: str | None, limit: int | None, all_: bool, endpoint: str | None,
-          timeout: float, memory: int) -> None:
+          timeout: float, memory: int, exact: bool = False) -> None:
     """Run a named query (see --list), a .rq FILE, or SPARQL text with -e.
 
     \b
@@ -285,7 +288,7 @@ def query(obj: _Context, query: str | None, expression: str | None, params: tupl
     if limit and all_:
         raise click.UsageError("give --limit N or --all, not both")
     result = obj.graph(endpoint, timeout, memory).stream(query or expression, **_parse_params(params))
-    _write_answer(result, fmt, None if all_ else (limit or output.SCREEN))
+    _write_answer(result, fmt, None if all_ else (limit or output.SCREEN), exact)
 
 
 def _row_format(fmt: str | None) -> str:
@@ -295,7 +298,7 @@ def _row_format(fmt: str | None) -> str:
     return output.pick_format(fmt)
 
 
-def _write_answer(result, fmt: str | None, limit) -> None:
+def _write_answer(result, fmt: str | None, limit, exact: bool = False) -> None:
     """Write the answer of any query form as `fmt` asks, or as suits where it goes."""
     from .query import forms
 
@@ -326,7 +329,7 @@ def _write_answer(result, fmt: str | None, limit) -> None:
     else:
         rows = ([r[v] for v in result.variables] for r in result)
     output.write_rows(result.variables, rows, fmt, terms=result.terms if fmt == "json" else None,
-                      limit=limit, more="--limit N shows N, --all every row")
+                      limit=limit, more="--limit N shows N, --all every row", exact=exact)
 
 
 def _short(value):
@@ -780,7 +783,7 @@ def main(argv: list[str] | None = None) -> int:
         cli.main(args=argv, prog_name="kg", standalone_mode=False)
     except ValidationError as exc:
         for problem in exc.problems:
-            click.echo(str(problem), err=True)
+            click.echo(output.terminal_safe(str(problem)), err=True)
         click.echo(f"kg: {exc}", err=True)
         return exc.exit_code
     except KGError as exc:
