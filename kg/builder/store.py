@@ -191,6 +191,11 @@ class Manifest:
             self.drop(name)
 
 
+def _transient(name: str) -> bool:
+    """A name kg holds only for a moment while it creates something atomically."""
+    return (name.startswith(f"{MANIFEST}.") and name.endswith(".part")) or name.startswith(".kg-probe-")
+
+
 def _plain_name(name: str) -> bool:
     return bool(name) and "/" not in name and "\\" not in name and name not in (".", "..", MANIFEST)
 
@@ -233,7 +238,13 @@ def claim(build_dir: Path, create: bool = True) -> Manifest | None:
         _check_writable(build_dir)  # says why in one line
         raise
     legacy = bool(names) and os.path.islink(build_dir / CURRENT)
-    foreign = [n for n in names if not (legacy and _legacy_entry(build_dir, n))]
+    # Another build starting at the same moment may be writing the manifest (a temporary file,
+    # then a rename) or probing the folder: those names are kg's, and its manifest follows.
+    foreign = [n for n in names if not (legacy and _legacy_entry(build_dir, n)) and not _transient(n)]
+    if foreign or len(foreign) < len(names):
+        manifest = Manifest.read(build_dir)
+        if manifest is not None:
+            return manifest
     if foreign:
         shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
         raise KGError(f"{build_dir} holds files kg did not write ({shown}); kg builds only into an empty "
@@ -243,7 +254,7 @@ def claim(build_dir: Path, create: bool = True) -> Manifest | None:
         return None
     try:
         build_dir.mkdir(parents=True, exist_ok=True)
-        manifest = Manifest(build_dir, set(names) | {_LOCK, ".cache"})
+        manifest = Manifest(build_dir, {n for n in names if not _transient(n)} | {_LOCK, ".cache"})
         manifest.save()
     except OSError as exc:
         raise _write_error(build_dir, exc) from exc
