@@ -764,8 +764,15 @@ def _review_list(obj: _Context, file: str, doc: dict, fmt: str, limit) -> None:
         left = reviewing.problems(doc, curated.read(project.data_dir, project.root),
                                   ontology.load(project.ontology_dir))
         if left:
-            click.echo(f"{len(left)} to resolve before --accept all (--merge-duplicates merges the "
-                       "'may duplicate' ones):\n  " + "\n  ".join(left))
+            import shutil
+            import textwrap
+
+            width = shutil.get_terminal_size().columns
+            click.echo("\n".join(textwrap.fill(line, width, initial_indent=indent, subsequent_indent=indent + "    ",
+                                                break_long_words=False, break_on_hyphens=False)
+                                  for line, indent in [(f"{len(left)} to resolve before --accept all "
+                                                        "(--merge-duplicates merges the 'may duplicate' ones):", ""),
+                                                       *((line, "  ") for line in left)]))
         return
     output.write_rows(["kind", "id", "status", "candidate", "score", "rule", "sentence"],
                       reviewing.items(doc), fmt, title=f"Candidates in {file}", limit=limit,

@@ -78,9 +78,10 @@ def _nearest(text: str, needle: str) -> str:
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
-    """The sentences of `text` as (start, end) offsets: each line, cut after a full stop."""
+    """The sentences of `text` as (start, end) offsets: each line (a line break before a lower-case
+    word only wraps the line), cut after a full stop."""
     out = []
-    for line in re.finditer(r"[^\n]+", text):
+    for line in re.finditer(r"(?:[^\n]|\n(?=[ \t]*[a-z]))+", text):
         start = line.start()
         for end in _END.finditer(line.group()):
             head = line.group()[max(0, end.start() - 12):end.start() + 1]

@@ -173,7 +173,7 @@ def known_as(doc: dict, ent: dict, data: curated.Curated, onto: Ontology, index:
     """The entity of data/ a candidate is by its label alone (one type, one period), as `apply`
     merges it; None if it is new."""
     label = str(ent.get("label") or "")
-    if not label or article_bound(label, label + " "):
+    if not label:
         return None
     index = index or Index(data, onto)
     years = _candidate_years(doc, ent)
