@@ -669,6 +669,8 @@ def ingest(obj: _Context, article: str, source_id, title, date, outlet, author, 
               help="Add a statement ingest missed (accepted), with --quote or --sentence.")
 @click.option("--quote", metavar="TEXT", help="With --add: words of the article (any quote style and spacing).")
 @click.option("--sentence", type=click.IntRange(1), metavar="N", help="With --add: quote sentence N (see --sentences).")
+@click.option("--date", "when", type=DATE, help="With --add: when it happened, as the text gives it (YYYY[-MM[-DD]]).")
+@click.option("--implied", is_flag=True, help="With --add: the text implies it rather than says it.")
 @click.option("--sentences", is_flag=True, help="List the article's sentences, numbered for --sentence.")
 @click.option("--search", metavar="TEXT", help="Find entities (data/ and the file) by part of a name or alias.")
 @click.option("--all", "all_rows", is_flag=True, help="List every row, not a screenful.")
@@ -711,14 +713,14 @@ def review(obj: _Context, file: str, apply_: bool, fmt: str | None, all_rows: bo
 
 
 def _review_edit(obj: _Context, file: str, *, accept, reject, merge, merge_duplicates, rename, relabel, drop_aliases,
-                 remove_alias, describe, retype, relate, add, quote, sentence) -> dict:
+                 remove_alias, describe, retype, relate, add, quote, sentence, when, implied) -> dict:
     """Run the edits and marks of `kg review` on FILE, printing what each did; the file as it now is."""
     from .ingest import additions
     from .ingest import review as reviewing
 
-    if (quote or sentence) and not add:
-        raise KGError("--quote and --sentence go with --add", hint='--add "SUBJECT RELATION OBJECT" --quote "..."',
-                      exit_code=2)
+    if (quote or sentence or when or implied) and not add:
+        raise KGError("--quote, --sentence, --date and --implied go with --add",
+                      hint='--add "SUBJECT RELATION OBJECT" --quote "..."', exit_code=2)
     if merge or merge_duplicates or rename or relabel or retype or relate or remove_alias or describe:
         for line in reviewing.edit(file, obj.project(), merge=merge, rename=rename, relabel=relabel, retype=retype,
                                    relate=relate, remove_alias=remove_alias, describe=describe,
@@ -727,7 +729,8 @@ def _review_edit(obj: _Context, file: str, *, accept, reject, merge, merge_dupli
     elif drop_aliases:
         raise KGError("--drop-aliases goes with --merge or --relabel", exit_code=2)
     if add:
-        click.echo(additions.add_to_file(file, obj.project(), add, quote=quote, number=sentence))
+        click.echo(additions.add_to_file(file, obj.project(), add, quote=quote, number=sentence, date=when,
+                                         implied=implied))
     if not (accept or reject):
         return reviewing.load(file)
     doc, said = reviewing.marks(file, accept, reject, obj.project())

@@ -153,10 +153,17 @@ def triple(spec: str, doc: dict, data: curated.Curated, onto: Ontology) -> tuple
 
 
 def add(doc: dict, text: str, spec: str, data: curated.Curated, onto: Ontology, *,
-        quote: str | None = None, number: int | None = None) -> str:
+        quote: str | None = None, number: int | None = None, date: str | None = None, implied: bool = False) -> str:
     """Add the statement `spec` to `doc`, accepted, quoting `quote` or sentence `number` of
-    `text`; return what was done. A statement the file or data/ already has is not added twice."""
+    `text` (with the `date` it happened, if the text gives one; `implied` if the text implies it
+    rather than says it); return what was done. A statement the file or data/ already has is not
+    added twice."""
+    from .. import values
+
     subject, relation, object_ = triple(spec, doc, data, onto)
+    if date is not None and not values.is_date(str(date)):
+        raise KGError(f"--date {date!r} is not a real YYYY, YYYY-MM or YYYY-MM-DD",
+                      hint="write the date the text gives, e.g. 2025-06-15", exit_code=2)
     if (quote is None) == (number is None):
         raise KGError("--add needs the words of the article that state it: --quote \"...\" or --sentence N",
                       hint="see the sentences numbered with 'kg review FILE --sentences'", exit_code=2)
@@ -177,11 +184,15 @@ def add(doc: dict, text: str, spec: str, data: curated.Curated, onto: Ontology, 
     while f"{source}-{number_:03d}" in taken:
         number_ += 1
     ident = f"{source}-{number_:03d}"
-    doc["statements"].append({"id": ident, "subject": subject, "relation": relation, "object": object_,
-                              "quote": text[start:end], "confidence": "explicit", "status": "accepted",
-                              "rule": "review --add", "score": 1.0, "offsets": [start, end]})
-    return f"added {ident}: {subject} {relation} {object_} (accepted), quoting characters {start}-{end}: " \
-           f"\u201c{' '.join(text[start:end].split())}\u201d"
+    record = {"id": ident, "subject": subject, "relation": relation, "object": object_, "quote": text[start:end]}
+    if date:
+        record["date"] = str(date)
+    record.update(confidence="implied" if implied else "explicit", status="accepted", rule="review --add",
+                  score=1.0, offsets=[start, end])
+    doc["statements"].append(record)
+    return f"added {ident}: {subject} {relation} {object_}" + (f" [{date}]" if date else "") \
+        + f" ({'implied, ' if implied else ''}accepted), quoting characters {start}-{end}: " \
+        + f"\u201c{' '.join(text[start:end].split())}\u201d"
 
 
 def numbered(text: str) -> list[list]:
@@ -196,7 +207,7 @@ def article(path: Path, doc: dict) -> str:
 
 
 def add_to_file(path: str | Path, project, spec: str, *, quote: str | None = None,
-                number: int | None = None) -> str:
+                number: int | None = None, date: str | None = None, implied: bool = False) -> str:
     """`add` on the review file at `path`, saved; what was done."""
     from .. import ontology
     from .. import project as projects
@@ -206,6 +217,7 @@ def add_to_file(path: str | Path, project, spec: str, *, quote: str | None = Non
     project = project if isinstance(project, projects.Project) else projects.find(project)
     doc = load(path)
     data = curated.read(project.data_dir, project.root)
-    said = add(doc, article(path, doc), spec, data, ontology.load(project.ontology_dir), quote=quote, number=number)
+    said = add(doc, article(path, doc), spec, data, ontology.load(project.ontology_dir), quote=quote, number=number,
+               date=date, implied=implied)
     save(path, doc)
     return said

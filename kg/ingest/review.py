@@ -283,7 +283,7 @@ def _accept_all(path: Path, doc: dict, project) -> str:
                       hint="merge each (or all: --merge-duplicates), reject it, or accept it by its id; "
                            "then --accept all")
     counts = {"entities": 0, "statements": 0}
-    skipped = 0
+    skipped, fresh = 0, []
     for kind in counts:
         for item in doc[kind]:
             if _status(item) in REJECTED or _rejected_uses(doc, item):
@@ -291,9 +291,74 @@ def _accept_all(path: Path, doc: dict, project) -> str:
                 continue  # 'accept all' accepts what is left, not what was rejected
             if _status(item) not in ACCEPTED:
                 counts[kind] += 1
+                fresh.append(item)
             item["status"] = "accepted"
-    return (f"accepted {counts['entities']} entities and {counts['statements']} statements"
+    invalid = _leave_invalid(path, doc, project, fresh)
+    for item in invalid:
+        counts["statements" if "relation" in item else "entities"] -= 1
+    said = (f"accepted {counts['entities']} entities and {counts['statements']} statements"
             + (f" ({skipped} rejected left out)" if skipped else ""))
+    if invalid:
+        said += (f"; {len(invalid)} left as candidates, as 'kg check' would refuse them (fix, or --reject):\n  "
+                 + "\n  ".join(f"{item['id']}: {item['_why']}" for item in invalid))
+        for item in invalid:
+            item.pop("_why", None)
+    return said
+
+
+def _leave_invalid(path: Path, doc: dict, project: Project, fresh: list[dict]) -> list[dict]:
+    """Of the items `fresh`ly accepted, those `apply` would be refused for (by the checks of
+    `kg check`), set back to candidates with the reason in `_why`; what uses them goes with them."""
+    by_id = {item["id"]: item for item in fresh}
+    left: list[dict] = []
+    for _ in range(5):  # an item left out may leave another without its entity: check again
+        problems_ = _trial(path, doc, project)
+        found = [(by_id[p.entity] if p.entity in by_id else next(
+            (by_id[i] for i in re.findall(r"[\w.-]+", p.message) if i in by_id), None), p) for p in problems_]
+        found = [(item, p) for item, p in found if item is not None and item["status"] == "accepted"]
+        if not found:
+            break
+        for item, problem in found:
+            item["status"], item["_why"] = "candidate", f"{problem.rule}: {problem.message}"
+            left.append(item)
+            for st in doc["statements"]:
+                if "relation" not in item and item["id"] in (st.get("subject"), st.get("object"), st.get("via")) \
+                        and st in fresh and st["status"] == "accepted":
+                    st["status"], st["_why"] = "candidate", f"uses {item['id']}, left out"
+                    left.append(st)
+    return list({id(item): item for item in left}.values())
+
+
+def _trial(path: Path, doc: dict, project: Project) -> list[Problem]:
+    """What the checks of `kg check` would say of data/ with `doc`'s accepted items applied
+    (nothing is written to data/)."""
+    from .. import ontology
+
+    data = curated.read(project.data_dir, project.root)
+    text = _article_text(path, doc["article"])
+    try:
+        again = _applied_before(path, data, doc["source"], text)
+        plan = _plan(doc, data, path, ontology.load(project.ontology_dir))
+    except KGError:
+        return []  # apply says it in one line
+    if again:
+        plan = _not_yet(plan, data, doc["source"])
+    if not plan.statements and not plan.entities and not plan.aliases:
+        return []
+    staging = Path(tempfile.mkdtemp(prefix=".kg-review-", dir=project.root))
+    try:
+        staged = staging / "data"
+        shutil.copytree(project.data_dir, staged, symlinks=True)
+        if again:
+            _write_more(staged, data, doc["source"], plan)
+        else:
+            _write(staged, data, doc["article"], doc["source"], text, plan)
+        builder.check(_Staged(project.root, project.build_dir, staged))
+        return []
+    except ValidationError as exc:
+        return exc.problems
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _did_you_mean(name: str, known) -> str:

@@ -31,7 +31,7 @@ def candidates(mini, tmp_path) -> Path:
 
 
 def test_accepted_candidates_enter_data_and_pass_check(mini, candidates):
-    doc = mark(candidates, accept=["all"])
+    doc = mark(candidates, accept=["all"], project=mini)
     applied = apply(candidates, mini)
     data = curated.read(mini / "data", mini)
     assert "grants" in data.sources
@@ -56,7 +56,7 @@ def test_a_known_id_merges_aliases_instead_of_duplicating(mini, candidates):
             if st[role] == "SamPike":
                 st[role] = "JaneRoe"
     candidates.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    mark(candidates, accept=["all"])
+    mark(candidates, accept=["all"], project=mini)
     applied = apply(candidates, mini)
     assert applied.aliases["JaneRoe"] == ["Sam Pike"]
     roe = curated.read(mini / "data", mini).entities["JaneRoe"]
@@ -65,7 +65,7 @@ def test_a_known_id_merges_aliases_instead_of_duplicating(mini, candidates):
 
 
 def test_an_invalid_review_leaves_data_unchanged(mini, candidates):
-    doc = mark(candidates, accept=["all"])
+    doc = mark(candidates, accept=["all"], project=mini)
     doc["statements"][0]["relation"] = "sues"
     candidates.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
     before = tree_hash(mini / "data")
@@ -151,7 +151,7 @@ def test_a_hand_edited_file_accepting_a_statement_of_a_rejected_entity_is_refuse
 
 
 def test_edited_article_copy_is_refused(mini, candidates):
-    mark(candidates, accept=["all"])
+    mark(candidates, accept=["all"], project=mini)
     candidates.with_suffix(".txt").write_text(ARTICLE + "more", encoding="utf-8")
     with pytest.raises(KGError, match="changed since"):
         apply(candidates, mini)
