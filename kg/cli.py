@@ -762,7 +762,7 @@ def _review_list(obj: _Context, file: str, doc: dict, fmt: str, limit) -> None:
 
     if fmt == "table":  # whole quotes, wrapped to the terminal; the rule and offsets are in the file
         output.write_rows(["id", "ok", "candidate", "score"], reviewing.compact(doc), fmt,
-                          title=f"Candidates in {file}", limit=limit, more="--all lists every row")
+                          title=f"Candidates in {file}", limit=limit, more="--all lists every row", unbroken=["id"])
         project = obj.project()
         left = reviewing.problems(doc, curated.read(project.data_dir, project.root),
                                   ontology.load(project.ontology_dir))

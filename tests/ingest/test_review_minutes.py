@@ -49,7 +49,8 @@ def review_file(root: Path, source: str, date: str, entities: list[dict], statem
     for number, st in enumerate(statements, 1):
         start = text.index(st.pop("words"))
         end = text.index("\n", start) if "\n" in text[start:] else len(text)
-        st.update(id=f"{source}-{number:03d}", quote=text[start:end], offsets=[start, end], status="candidate",
+        st.update(id=f"{source}-{number:03d}", quote=text[start:end], offsets=[start, end],
+                  status="candidate",
                   rule="test", score=0.5, confidence="explicit")
     doc = {"source": source,
            "article": {"id": source, "file": f"sources/{source}.txt", "title": text.splitlines()[0], "date": date,
