@@ -632,9 +632,13 @@ def ingest(obj: _Context, article: str, source_id, title, date, outlet, author, 
       kg review candidates/ID.yaml                list the candidates
       kg review candidates/ID.yaml --merge A=B    a duplicate into entity B
       kg review candidates/ID.yaml --reject S     a wrong statement out
+      kg review candidates/ID.yaml --add "A sued B" --quote "..."
+                                                  a fact ingest missed
       kg review candidates/ID.yaml --accept all   the rest, refused while
                                                   duplicates remain
       kg review candidates/ID.yaml --apply        the accepted ones into data/
+
+    See docs/ingest.md.
     """
     from . import ingest as ingesting
 

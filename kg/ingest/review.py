@@ -335,18 +335,15 @@ def _trial(path: Path, doc: dict, project: Project) -> list[Problem]:
     from .. import ontology
 
     data = curated.read(project.data_dir, project.root)
-    text = _article_text(path, doc["article"])
+    staging = None
     try:
+        text = _article_text(path, doc["article"])
         again = _applied_before(path, data, doc["source"], text)
         plan = _plan(doc, data, path, ontology.load(project.ontology_dir))
-    except KGError:
-        return []  # apply says it in one line
-    if again:
-        plan = _not_yet(plan, data, doc["source"])
-    if not plan.statements and not plan.entities and not plan.aliases:
-        return []
-    staging = Path(tempfile.mkdtemp(prefix=".kg-review-", dir=project.root))
-    try:
+        plan = _not_yet(plan, data, doc["source"]) if again else plan
+        if not plan.statements and not plan.entities and not plan.aliases:
+            return []
+        staging = Path(tempfile.mkdtemp(prefix=".kg-review-", dir=project.root))
         staged = staging / "data"
         shutil.copytree(project.data_dir, staged, symlinks=True)
         if again:
@@ -357,8 +354,11 @@ def _trial(path: Path, doc: dict, project: Project) -> list[Problem]:
         return []
     except ValidationError as exc:
         return exc.problems
+    except KGError:
+        return []  # not about one candidate: --apply says it in one line
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
 
 
 def _did_you_mean(name: str, known) -> str:

@@ -126,7 +126,8 @@ def test_accept_all_refuses_until_duplicates_are_merged(seeds):
 
 def test_merge_drops_names_only_its_article_resolves_and_aliases_can_be_removed(mini):
     path = review_file(mini, "edits", "2025-05-02", [
-        {"id": "CityHall", "type": "City", "label": "Springfield City", "aliases": ["the city", "Springfield City Hall"]},
+        {"id": "CityHall", "type": "City", "label": "Springfield City",
+         "aliases": ["the city", "Springfield City Hall"]},
         {"id": "Pike", "type": "Person", "label": "Sam Pike", "aliases": ["Pike", "the budget man"]},
         {"id": "Rally", "type": "Event", "label": "Rally"},
     ], [{"subject": "Pike", "relation": "criticized", "object": "CityHall", "words": "The Justice"}])
