@@ -35,6 +35,8 @@ class Suggestion:
     target: str
     where: str  # "data/" or "candidate"
     why: str
+    #: False for a near spelling only: listed, but --merge-duplicates leaves it to the reviewer.
+    sure: bool = True
 
     def line(self) -> str:
         return (f"{self.ident} may duplicate {self.target} ({self.where}, {self.why}): "
@@ -152,7 +154,27 @@ def _in_data(index: Index, linker, doc: dict, ent: dict, forms: list[str], years
         if link and len(link.ids) == 1 and link.why != "surname" and fits(link.ids[0]):
             return Suggestion(ent["id"], link.ids[0], "data/", f"name variant ({link.why})")
     if type_ and index.onto.is_a(type_, "Lawsuit"):
-        return _same_case(index, doc, ent, fits)
+        case = _same_case(index, doc, ent, fits)
+        if case:
+            return case
+    return _near_spelling(index, ent, forms, fits)
+
+
+#: A near spelling: at least this similar (rapidfuzz ratio, 0-100) and this long, to be listed.
+NEAR, NEAR_LENGTH = 94, 10
+
+
+def _near_spelling(index: Index, ent: dict, forms: list[str], fits) -> Suggestion | None:
+    """A name of data/ spelled nearly as one of the candidate's ('Sheriffs Office' and 'Sheriff's Office')."""
+    from rapidfuzz import fuzz, process
+
+    keys = [norm(f) for f in forms if len(norm(f)) >= NEAR_LENGTH]
+    for key in keys:
+        for name, _score, _ in process.extract(key, list(index.by_name), scorer=fuzz.ratio, limit=5,
+                                              score_cutoff=NEAR):
+            other = next((o for o in index.by_name[name] if fits(o)), None)
+            if other and len(name) >= NEAR_LENGTH:
+                return Suggestion(ent["id"], other, "data/", f"near spelling {name!r}", sure=False)
     return None
 
 

@@ -523,7 +523,9 @@ def _merge_duplicates(doc: dict, data: curated.Curated, onto, path: Path, keep_a
     found = find(doc, data, onto, settled=lambda e: _status(e) in ACCEPTED | REJECTED)
     done = []
     for suggestion in found:
-        if any(e["id"] == suggestion.ident for e in doc["entities"]):  # not merged away already
+        if not suggestion.sure:
+            done.append(f"left {suggestion.ident}: {suggestion.line()}")
+        elif any(e["id"] == suggestion.ident for e in doc["entities"]):  # not merged away already
             done.append(_merge(doc, suggestion.ident, suggestion.target, data, path, keep_aliases)
                         + f" [{suggestion.why}]")
     return done or ["no likely duplicates to merge"]

@@ -259,3 +259,37 @@ def test_listing_shows_whole_quotes_wrapped_and_says_how_to_see_the_rest(seeds):
             "refused to hold people for ICE. \u201cWe\u2019re going to win this one,\u201d Attorney General Pam "
             "Bondi said.")
     assert sued in words  # ... but this one, whole, wrapped between words
+
+
+def test_a_near_spelling_is_listed_but_merged_only_by_the_reviewer(seeds):
+    path = review_file(seeds, "typo", "2025-05-02", [
+        {"id": "TransportTypo", "type": "GovernmentAgency", "label": "Department of Transportaton"},
+    ], [{"subject": "TransportTypo", "relation": "criticized", "object": "Chicago", "words": "The Justice"}])
+    left = kg_review(seeds, path, "--merge-duplicates", "--accept", "all")
+    assert left.returncode == 1
+    assert left.stdout.startswith("left TransportTypo: TransportTypo may duplicate DepartmentOfTransportation "
+                                  "(data/, near spelling 'department of transportation')")
+    assert "TransportTypo may duplicate DepartmentOfTransportation" in left.stderr  # --accept all refused
+    kept = kg_review(seeds, path, "--accept", "TransportTypo", "--accept", "all", "--format", "csv")
+    assert kept.returncode == 0, kept.stderr
+    assert kept.stdout.splitlines()[:2] == ["accepted TransportTypo", "accepted 0 entities and 1 statements"]
+
+
+def test_accept_all_leaves_what_kg_check_would_refuse_and_apply_goes_through(mini):
+    path = review_file(mini, "later", "2025-05-02", [], [
+        {"subject": "JaneRoe", "relation": "criticized", "object": "Springfield", "words": "The Justice"},
+        {"subject": "Springfield", "relation": "sued", "object": "JaneRoe", "words": "Tom Homan",
+         "date": "2025-07-01"},
+    ])
+    accepted = kg_review(mini, path, "--accept", "all", "--format", "csv")
+    assert accepted.returncode == 0, accepted.stderr
+    assert accepted.stdout.splitlines()[:2] == [
+        "accepted 0 entities and 1 statements; 1 left as candidates, as 'kg check' would refuse them "
+        "(fix, or --reject):",
+        "  later-002: valid-time: dated 2025-07-01, after its source was published (2025-05-02): "
+        "an act reported cannot have happened later"]
+    assert [s["status"] for s in load(path)["statements"]] == ["accepted", "candidate"]
+    applied = kg_review(mini, path, "--apply")
+    assert applied.returncode == 0 and "1 statements" in applied.stdout, applied.stderr
+    refused = kg_review(mini, path, "--accept", "later-002", "--apply")  # accepted by hand: apply says why
+    assert refused.returncode == 1 and "valid-time" in refused.stderr
