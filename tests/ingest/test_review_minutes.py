@@ -293,3 +293,20 @@ def test_accept_all_leaves_what_kg_check_would_refuse_and_apply_goes_through(min
     assert applied.returncode == 0 and "1 statements" in applied.stdout, applied.stderr
     refused = kg_review(mini, path, "--accept", "later-002", "--apply")  # accepted by hand: apply says why
     assert refused.returncode == 1 and "valid-time" in refused.stderr
+
+
+def test_apply_completes_a_source_an_earlier_apply_left_without_statements(mini):
+    """As the old `--apply` did with nothing accepted: the source in data/, nothing else."""
+    path = review_file(mini, "legacy", "2025-05-02", [{"id": "Pike", "type": "Person", "label": "Sam Pike"}],
+                       [{"subject": "Pike", "relation": "criticized", "object": "Springfield", "words": "The Justice"}])
+    shutil.copy(path.with_suffix(".txt"), mini / "data" / "sources" / "legacy.txt")
+    with open(mini / "data" / "sources.yaml", "a", encoding="utf-8") as handle:
+        handle.write("  - id: legacy\n    file: sources/legacy.txt\n    title: An earlier apply\n    date: 2025-05-02\n")
+    assert run_kg("--root", str(mini), "check").returncode == 0
+    done = kg_review(mini, path, "--accept", "all", "--apply", "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "added to source 'legacy': 1 entities, 0 aliases, 1 statements " \
+                                           "(run 'kg build' to publish)"
+    data = curated.read(mini / "data", mini)
+    assert [s.id for s in data.statements.values() if s.source == "legacy"] == ["legacy-001"]
+    assert (mini / "data" / "sources.yaml").read_text(encoding="utf-8").count("id: legacy") == 1
