@@ -202,3 +202,13 @@ def known_as(doc: dict, ent: dict, data: curated.Curated, onto: Ontology, index:
     return next((other for other in index.by_name.get(norm(label), [])
                  if index.kin(ent.get("type"), data.entities[other].type)
                  and index.same_period(ent.get("type"), label, years, other)), None)
+
+
+def plausible(doc: dict, ent: dict, options: list, data: curated.Curated, onto: Ontology,
+              index: Index | None = None) -> list[str]:
+    """Of the entities ingest found a candidate may be (`ambiguous:`), those of its type and period."""
+    index = index or Index(data, onto)
+    label, type_ = str(ent.get("label") or ""), ent.get("type")
+    years = _candidate_years(doc, ent)
+    return [str(o) for o in options if str(o) not in data.entities
+            or (index.kin(type_, data.entities[str(o)].type) and index.same_period(type_, label, years, str(o)))]

@@ -572,17 +572,19 @@ def _merge(doc: dict, old: str, target: str, data: curated.Curated, path, keep_a
 def problems(doc: dict, data: curated.Curated, onto=None) -> list[str]:
     """Candidates that `--accept all` must not write: likely duplicates of an entity or case of
     data/ or of another candidate (see kg/ingest/duplicates.py), and unresolved ambiguities."""
-    from .duplicates import find
+    from .duplicates import Index, find, plausible
 
     if onto is None:
         from .. import ontology
 
         onto = ontology.load(projects.find(None).ontology_dir)
     out = [s.line() for s in find(doc, data, onto, settled=lambda e: _status(e) in ACCEPTED | REJECTED)]
+    index = Index(data, onto)
     for ent in doc["entities"]:
-        if ent.get("ambiguous") and _status(ent) not in ACCEPTED | REJECTED:
-            options = ", ".join(map(str, ent["ambiguous"]))
-            out.append(f"{ent['id']} may be {options}: --merge {ent['id']}=ONE, or --accept {ent['id']} to keep it new")
+        options = plausible(doc, ent, ent.get("ambiguous") or [], data, onto, index)
+        if options and _status(ent) not in ACCEPTED | REJECTED:
+            out.append(f"{ent['id']} may be {', '.join(options)}: --merge {ent['id']}=ONE, "
+                       f"or --accept {ent['id']} to keep it new")
     return out
 
 

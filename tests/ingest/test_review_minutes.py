@@ -310,3 +310,15 @@ def test_apply_completes_a_source_an_earlier_apply_left_without_statements(mini)
     data = curated.read(mini / "data", mini)
     assert [s.id for s in data.statements.values() if s.source == "legacy"] == ["legacy-001"]
     assert (mini / "data" / "sources.yaml").read_text(encoding="utf-8").count("id: legacy") == 1
+
+
+def test_ambiguities_offer_only_entities_of_the_same_type_and_period(seeds):
+    path = review_file(seeds, "options", "2025-05-02", [
+        {"id": "SomeCities", "type": "JurisdictionGroup", "label": "Some cities",
+         "ambiguous": ["CitiesWorkingWithICEOnViolentOffenders"]},
+        {"id": "Homan2", "type": "Person", "label": "Mr. Homan", "ambiguous": ["ThomasHoman", "Chicago"]},
+    ], [])
+    listed = kg_review(seeds, path, "--format", "table", env={"COLUMNS": "200"})
+    told = " ".join(listed.stdout[listed.stdout.index("to resolve before --accept all"):].split())
+    assert "SomeCities" not in told  # the 2016 group was the only option: nothing to resolve
+    assert "Homan2 may be ThomasHoman: --merge Homan2=ONE, or --accept Homan2 to keep it new" in told
