@@ -1,7 +1,7 @@
 """Add a statement ingest missed (`kg review FILE --add "SUBJECT RELATION OBJECT" --quote ...`).
 
 The quote is found in the article's stored copy beside the review file, whatever its white space
-and its style of quotes, apostrophes and dashes (straight or curly), so nobody types the
+and its style of quotes, apostrophes, dashes and ellipses (straight or curly), so nobody types the
 article's curly quotes by hand; the statement records the text exactly as stored, with its
 offsets. `--sentence N` quotes the article's sentence N as `--sentences` numbers them.
 """
@@ -39,8 +39,9 @@ def _folded(text: str) -> tuple[str, list[int]]:
             if out and out[-1] == " ":
                 continue
             char = " "
-        out.append(char)
-        where.append(i)
+        for piece in ("..." if char == "\u2026" else char):  # an ellipsis typed as three dots
+            out.append(piece)
+            where.append(i)
     return "".join(out), where
 
 

@@ -322,3 +322,12 @@ def test_ambiguities_offer_only_entities_of_the_same_type_and_period(seeds):
     told = " ".join(listed.stdout[listed.stdout.index("to resolve before --accept all"):].split())
     assert "SomeCities" not in told  # the 2016 group was the only option: nothing to resolve
     assert "Homan2 may be ThomasHoman: --merge Homan2=ONE, or --accept Homan2 to keep it new" in told
+
+
+@pytest.mark.parametrize("typed", ['"wait... no" - then', "\u201cwait\u2026 no\u201d \u2014 then", "wait...  no\" -\nthen"])
+def test_a_quote_matches_whatever_its_quotes_dashes_ellipses_and_spacing(typed):
+    from kg.ingest.additions import find_quote
+
+    text = "He said \u201cwait\u2026 no\u201d \u2014 then left. He said \u201cwait\u2026 yes\u201d."
+    start, end = find_quote(text, typed)
+    assert text[start:end].strip("\u201c") == "wait\u2026 no\u201d \u2014 then"
