@@ -15,7 +15,7 @@ from pathlib import Path
 from ..builder import curated
 from ..errors import KGError
 from ..ontology import Ontology
-from .mentions import norm
+from .forms import norm
 
 #: Characters that differ between a typed quote and the article only in style.
 _STYLE = str.maketrans({c: "'" for c in "\u2018\u2019\u201a\u201b\u2032\u00b4`"}

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 
 from ..builder import curated
 from ..ontology import Ontology
-from .forms import article_bound
-from .mentions import norm
+from .forms import article_bound, norm
 
 #: Types whose members belong to a time: the same name in another period is another thing.
 TIMED = ("Group", "Lawsuit", "Claim", "Event")
