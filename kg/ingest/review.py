@@ -43,7 +43,7 @@ from ..builder import curated
 from ..builder import pipeline as builder
 from ..errors import EXIT_ENVIRONMENT, KGError, Problem, ValidationError
 from ..project import Project
-from .mentions import norm
+from .forms import norm
 from .writer import HEADER, atomic_write
 
 REVIEW_FIELDS = ("status", "rule", "score", "offsets", "display_quote", "known", "ambiguous")
