@@ -37,14 +37,13 @@ from pathlib import Path
 
 import yaml
 
+from ..builder import pipeline as builder, curated
 from .. import project as projects
 from .. import values
-from ..builder import curated
-from ..builder import pipeline as builder
 from ..errors import EXIT_ENVIRONMENT, KGError, Problem, ValidationError
-from ..project import Project
-from .forms import norm
+from .mentions import norm
 from .writer import HEADER, atomic_write
+from ..project import Project
 
 REVIEW_FIELDS = ("status", "rule", "score", "offsets", "display_quote", "known", "ambiguous")
 ACCEPTED = {"accepted", "accept", "yes"}
