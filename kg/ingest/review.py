@@ -334,7 +334,6 @@ def _trial(path: Path, doc: dict, project: Project) -> list[Problem]:
     from .. import ontology
 
     data = curated.read(project.data_dir, project.root)
-    staging = None
     try:
         text = _article_text(path, doc["article"])
         again = _applied_before(path, data, doc["source"], text)
@@ -342,22 +341,20 @@ def _trial(path: Path, doc: dict, project: Project) -> list[Problem]:
         plan = _not_yet(plan, data, doc["source"]) if again else plan
         if not plan.statements and not plan.entities and not plan.aliases:
             return []
-        staging = Path(tempfile.mkdtemp(prefix=".kg-review-", dir=project.root))
-        staged = staging / "data"
-        shutil.copytree(project.data_dir, staged, symlinks=True)
-        if again:
-            _write_more(staged, data, doc["source"], plan)
-        else:
-            _write(staged, data, doc["article"], doc["source"], text, plan)
-        builder.check(_Staged(project.root, project.build_dir, staged))
+        # a scratch copy outside the project: never taken for an apply's staging folder
+        with tempfile.TemporaryDirectory(prefix="kg-review-trial-") as scratch:
+            staged = Path(scratch) / "data"
+            shutil.copytree(project.data_dir, staged, symlinks=True)
+            if again:
+                _write_more(staged, data, doc["source"], plan)
+            else:
+                _write(staged, data, doc["article"], doc["source"], text, plan)
+            builder.check(_Staged(project.root, project.build_dir, staged))
         return []
     except ValidationError as exc:
         return exc.problems
     except KGError:
         return []  # not about one candidate: --apply says it in one line
-    finally:
-        if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
 
 
 def _did_you_mean(name: str, known) -> str:
