@@ -664,9 +664,13 @@ def ingest(obj: _Context, article: str, source_id, title, date, outlet, author, 
       kg review candidates/ID.yaml                list the candidates
       kg review candidates/ID.yaml --merge A=B    a duplicate into entity B
       kg review candidates/ID.yaml --reject S     a wrong statement out
+      kg review candidates/ID.yaml --add "A sued B" --quote "..."
+                                                  a fact ingest missed
       kg review candidates/ID.yaml --accept all   the rest, refused while
                                                   duplicates remain
       kg review candidates/ID.yaml --apply        the accepted ones into data/
+
+    See docs/ingest.md.
     """
     from . import ingest as ingesting
 
@@ -683,60 +687,135 @@ def ingest(obj: _Context, article: str, source_id, title, date, outlet, author, 
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--accept", multiple=True, metavar="ID|all",
               help="Mark a candidate accepted (repeatable); 'all' refuses while duplicates or ambiguities remain.")
-@click.option("--reject", multiple=True, metavar="ID|all", help="Mark a candidate rejected (repeatable).")
+@click.option("--reject", multiple=True, metavar="ID|all",
+              help="Mark a candidate rejected (repeatable); an entity's statements are rejected with it.")
 @click.option("--merge", multiple=True, metavar="ID=TARGET",
               help="Make candidate ID the entity TARGET (in data/ or the file): its names become aliases.")
+@click.option("--merge-duplicates", is_flag=True,
+              help="Merge every candidate that likely duplicates one entity (as listed) into it.")
 @click.option("--rename", multiple=True, metavar="ID=NEWID", help="Give a candidate entity another id.")
 @click.option("--relabel", multiple=True, metavar="ID=LABEL", help="Give a candidate entity another label.")
+@click.option("--drop-aliases", is_flag=True, help="With --merge and --relabel: keep no old name as an alias.")
+@click.option("--remove-alias", nargs=2, multiple=True, metavar="ID ALIAS", help="Drop an alias of a candidate.")
+@click.option("--describe", nargs=2, multiple=True, metavar="ID TEXT", help="Describe a new entity.")
 @click.option("--retype", multiple=True, metavar="ID=TYPE", help="Give a candidate entity another type.")
 @click.option("--relation", "relate", multiple=True, metavar="STMT=RELATION",
               help="Give a candidate statement another relation.")
+@click.option("--add", "add", metavar='"SUBJECT RELATION OBJECT"',
+              help="Add a statement ingest missed (accepted), with --quote or --sentence.")
+@click.option("--quote", metavar="TEXT", help="With --add: words of the article (any quote style and spacing).")
+@click.option("--sentence", type=click.IntRange(1), metavar="N", help="With --add: quote sentence N (see --sentences).")
+@click.option("--date", "when", type=DATE, help="With --add: when it happened, as the text gives it (YYYY[-MM[-DD]]).")
+@click.option("--implied", is_flag=True, help="With --add: the text implies it rather than says it.")
+@click.option("--sentences", is_flag=True, help="List the article's sentences, numbered for --sentence.")
 @click.option("--search", metavar="TEXT", help="Find entities (data/ and the file) by part of a name or alias.")
+@click.option("--all", "all_rows", is_flag=True, help="List every row, not a screenful.")
 @click.option("--apply", "apply_", is_flag=True,
-              help="Move the accepted candidates into data/ (checked first; all or nothing).")
+              help="Move the accepted candidates into data/ (checked first; all or nothing; safe to run again).")
 @_FORMAT
 @click.pass_obj
-def review(obj: _Context, file: str, accept, reject, merge, rename, relabel, retype, relate, search,
-           apply_: bool, fmt: str | None) -> None:
+def review(obj: _Context, file: str, apply_: bool, fmt: str | None, all_rows: bool, search: str | None,
+           sentences: bool, **edits) -> None:
     """List the candidates in FILE (from `kg ingest`), edit and mark them, and apply the accepted ones.
 
-    Each edit is one option and updates every reference in the file: --merge TomHoman=ThomasHoman,
-    --rename OldId=NewId, --relabel, --retype Id=Court, --relation FILE-003=threatened. Accepted
-    entities and statements go to data/entities/ and data/statements/ without the review fields;
-    aliases of entities data/ already has are added to them; the article is stored in data/sources/
-    and listed in data/sources.yaml. The result is validated as `kg check` does before data/ is
-    replaced; if anything is wrong, data/ stays as it was.
+    Each edit is one option, updates every reference in the file and prints what it did:
+    --merge TomHoman=ThomasHoman, --rename OldId=NewId, --relabel, --retype Id=Court,
+    --relation FILE-003=threatened, --remove-alias ID ALIAS, --describe ID TEXT, and
+    --add "SUBJECT RELATION OBJECT" --quote TEXT for a fact ingest missed. Edits run first, then
+    --reject, then --accept, then --apply. Accepted entities and statements go to data/entities/
+    and data/statements/ without the review fields; aliases of entities data/ already has are
+    added to them; the article is stored in data/sources/ and listed in data/sources.yaml. The
+    result is validated as `kg check` does before data/ is replaced; if anything is wrong, data/
+    stays as it was. --apply again adds only what data/ does not have yet.
     """
-    from .builder import curated
     from .ingest import review as reviewing
 
-    if search:
-        doc = reviewing.load(file)
-        data = curated.read(obj.project().data_dir, obj.project().root)
-        output.write_rows(["id", "type", "label", "where", "matched"], reviewing.search(doc, data, search),
-                          output.pick_format(fmt), title=f"Entities matching {search!r}")
+    limit = None if all_rows else output.SCREEN
+    if search or sentences:
+        _review_lookup(obj, file, search, sentences, output.pick_format(fmt), limit)
         return
-    if merge or rename or relabel or retype or relate:
-        for line in reviewing.edit(file, obj.project(), merge=merge, rename=rename, relabel=relabel,
-                                   retype=retype, relate=relate):
-            click.echo(line)
-    doc = reviewing.mark(file, accept, reject, obj.project()) if accept or reject else reviewing.load(file)
+    doc = _review_edit(obj, file, **edits)
     if apply_:
         done = reviewing.apply(file, obj.project())
         aliases = sum(len(v) for v in done.aliases.values())
-        click.echo(f"added source '{done.source}': {len(done.entities)} entities, {aliases} aliases, "
+        if not (done.entities or aliases or done.statements):
+            click.echo(f"nothing new: source '{done.source}' in data/ has all that {file} accepts")
+            return
+        click.echo(f"added {'to ' if done.again else ''}source '{done.source}': {len(done.entities)} entities, "
+                   f"{aliases} aliases, "
                    f"{len(done.statements)} statements (run 'kg build' to publish)")
         return
-    fmt = output.pick_format(fmt)
-    if fmt == "table":  # readable at 80 columns: the rule and the full sentence are in the file
+    _review_list(obj, file, doc, output.pick_format(fmt), limit)
+
+
+def _review_edit(obj: _Context, file: str, *, accept, reject, merge, merge_duplicates, rename, relabel, drop_aliases,
+                 remove_alias, describe, retype, relate, add, quote, sentence, when, implied) -> dict:
+    """Run the edits and marks of `kg review` on FILE, printing what each did; the file as it now is."""
+    from .ingest import additions
+    from .ingest import review as reviewing
+
+    if (quote or sentence or when or implied) and not add:
+        raise KGError("--quote, --sentence, --date and --implied go with --add",
+                      hint='--add "SUBJECT RELATION OBJECT" --quote "..."', exit_code=2)
+    if merge or merge_duplicates or rename or relabel or retype or relate or remove_alias or describe:
+        for line in reviewing.edit(file, obj.project(), merge=merge, rename=rename, relabel=relabel, retype=retype,
+                                   relate=relate, remove_alias=remove_alias, describe=describe,
+                                   drop_aliases=drop_aliases, merge_duplicates=merge_duplicates):
+            click.echo(line)
+    elif drop_aliases:
+        raise KGError("--drop-aliases goes with --merge or --relabel", exit_code=2)
+    if add:
+        click.echo(additions.add_to_file(file, obj.project(), add, quote=quote, number=sentence, date=when,
+                                         implied=implied))
+    if not (accept or reject):
+        return reviewing.load(file)
+    doc, said = reviewing.marks(file, accept, reject, obj.project())
+    for line in said:
+        click.echo(line)
+    return doc
+
+
+def _review_lookup(obj: _Context, file: str, search: str | None, sentences: bool, fmt: str, limit) -> None:
+    from .builder import curated
+    from .ingest import additions
+    from .ingest import review as reviewing
+
+    doc = reviewing.load(file)
+    more = "--all lists every row"
+    if sentences:
+        rows = additions.numbered(additions.article(file, doc))
+        output.write_rows(["n", "sentence"], rows, fmt, title=f"Sentences of {file}", limit=limit, more=more)
+    if search:
+        data = curated.read(obj.project().data_dir, obj.project().root)
+        output.write_rows(["id", "type", "label", "where", "matched"], reviewing.search(doc, data, search, None),
+                          fmt, title=f"Entities matching {search!r}", limit=limit, more=more)
+
+
+def _review_list(obj: _Context, file: str, doc: dict, fmt: str, limit) -> None:
+    from . import ontology
+    from .builder import curated
+    from .ingest import review as reviewing
+
+    if fmt == "table":  # whole quotes, wrapped to the terminal; the rule and offsets are in the file
         output.write_rows(["id", "ok", "candidate", "score"], reviewing.compact(doc), fmt,
-                          title=f"Candidates in {file}")
-        left = reviewing.problems(doc, curated.read(obj.project().data_dir, obj.project().root))
+                          title=f"Candidates in {file}", limit=limit, more="--all lists every row", unbroken=["id"])
+        project = obj.project()
+        left = reviewing.problems(doc, curated.read(project.data_dir, project.root),
+                                  ontology.load(project.ontology_dir))
         if left:
-            click.echo(f"{len(left)} to resolve before --accept all:\n  " + "\n  ".join(left))
+            import shutil
+            import textwrap
+
+            width = shutil.get_terminal_size().columns
+            click.echo("\n".join(textwrap.fill(line, width, initial_indent=indent, subsequent_indent=indent + "    ",
+                                                break_long_words=False, break_on_hyphens=False)
+                                  for line, indent in [(f"{len(left)} to resolve before --accept all "
+                                                        "(--merge-duplicates merges the 'may duplicate' ones):", ""),
+                                                       *((line, "  ") for line in left)]))
         return
     output.write_rows(["kind", "id", "status", "candidate", "score", "rule", "sentence"],
-                      reviewing.items(doc), fmt, title=f"Candidates in {file}")
+                      reviewing.items(doc), fmt, title=f"Candidates in {file}", limit=limit,
+                      more="--all lists every row")
 
 
 @cli.command()
