@@ -49,7 +49,10 @@ def _review(mini: Path, alias: str = "Mayor J. Roe", source: str = "again") -> P
                        "sha256": hashlib.sha256(ARTICLE.encode()).hexdigest()},
            "entities": [{"id": "JaneRoe", "type": "Person", "label": "Jane Roe", "aliases": [alias],
                          "status": "accepted", "known": True}],
-           "statements": []}
+           # A source enters data/ with at least one statement (kg review refuses an empty one).
+           "statements": [{"id": f"{source}-001", "subject": "JaneRoe", "relation": "holdsRole",
+                           "object": "Springfield", "title": "mayor", "quote": ARTICLE.strip(),
+                           "offsets": [0, len(ARTICLE.strip())], "confidence": "explicit", "status": "accepted"}]}
     path = folder / f"{source}.yaml"
     path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return path
