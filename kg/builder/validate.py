@@ -235,5 +235,6 @@ def _pyshacl_violations(store: ox.Store, shapes_path):
     for result in results.objects(None, SH.result):
         path = results.value(result, SH.resultPath)
         out.append(Violation(str(results.value(result, SH.focusNode)), str(path) if path else None,
-                             str(results.value(result, SH.resultMessage) or "shape violated")))
+                             str(results.value(result, SH.resultMessage) or "shape violated"),
+                             str(results.value(result, SH.sourceConstraintComponent))))
     return out
