@@ -64,15 +64,16 @@ MORE = "--format csv writes every row"
 
 def write_rows(columns: list[str], rows: Iterable[list[Any]], fmt: str, *, title: str | None = None,
                stream: IO[str] = sys.stdout, terms: Iterable[list[ox.Term | None]] | None = None,
-               limit: int | str | None = SCREEN, more: str = MORE) -> None:
+               limit: int | str | None = SCREEN, more: str = MORE, total: int | None = None) -> None:
     """Write `rows` under `columns`. With `terms`, JSON is SPARQL 1.1 Query Results JSON.
 
     CSV, TSV and JSON are written row by row as `rows` (or `terms`) come: memory stays flat
     whatever the size. A table shows the first `limit` rows (SCREEN: a screenful, in a
-    terminal; None: all) and says how many there are and how to get the rest (`more`).
+    terminal; None: all) and says how many there are and how to get the rest (`more`); the
+    rows it does not show are counted after it is shown, unless `total` says how many there are.
     """
     if fmt == "table":
-        _write_table(columns, rows, title, stream, limit, more)
+        _write_table(columns, rows, title, stream, limit, more, total)
     elif fmt in ("csv", "tsv"):
         writer = csv.writer(stream, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
         writer.writerow(columns)
@@ -96,7 +97,7 @@ def write_rows(columns: list[str], rows: Iterable[list[Any]], fmt: str, *, title
 
 
 def _write_table(columns: list[str], rows: Iterable[list[Any]], title: str | None, stream: IO[str],
-                 limit: int | str | None, more: str) -> None:
+                 limit: int | str | None, more: str, total: int | None = None) -> None:
     from rich.console import Console
 
     console = Console(file=stream, soft_wrap=False)
@@ -105,7 +106,7 @@ def _write_table(columns: list[str], rows: Iterable[list[Any]], title: str | Non
         limit = max(console.size.height - 8, 5) if stream.isatty() else None
     iterator = iter(rows)
     shown = [list(r) for r in itertools.islice(iterator, limit)] if limit is not None else [list(r) for r in iterator]
-    total = len(shown) + sum(1 for _ in iterator)  # counted, not kept: flat memory
+    taken = len(shown)
     widths = column_widths(columns, shown, console.width)
     # Columns that cannot fit their longest words would split words: show each row as a record
     # instead (one line per column, as psql's expanded display does).
@@ -116,6 +117,9 @@ def _write_table(columns: list[str], rows: Iterable[list[Any]], title: str | Non
         while len(shown) > 1 and _height(render(shown), console) > console.size.height - 3:
             shown = shown[: max(1, len(shown) * 3 // 4)]
     console.print(render(shown))
+    if total is None:  # counted after the screen is out, not kept: flat memory
+        stream.flush()
+        total = taken + sum(1 for _ in iterator)
     if not total:
         print("(no rows)", file=stream)
     elif len(shown) < total:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import assemble, curated, snapshot, store, validate
+from . import assemble, curated, shacl, snapshot, store, validate
 from .. import ontology, project as projects
 from ..errors import ValidationError
 from ..project import Project
@@ -74,14 +75,20 @@ def _load(target: ox.Store, nt_path: Path, data: curated.Curated, onto: ontology
           project: Project, phase: _Phases, full_shacl: bool) -> dict[str, int]:
     """Write ontology and data as N-Triples to `nt_path`, bulk-load that into `target`, then
     check the shapes there; raise ValidationError on violations."""
+    # Unless pySHACL is asked for, the shapes are checked on the lines as they are written
+    # (kg.builder.shacl.Checker): the graph is not read back from the store.
+    checker = None if full_shacl else shacl.Checker(project.shapes_path)
     with phase("load"):
         with open(nt_path, "w", encoding="utf-8") as out:
-            out.write(ox.serialize(onto.store.quads_for_pattern(None, None, None, ox.DefaultGraph()),
-                                   format=ox.RdfFormat.N_TRIPLES).decode("utf-8"))
-            out.writelines(assemble.ntriples(data))
+            for text in itertools.chain([ox.serialize(onto.store.quads_for_pattern(None, None, None, ox.DefaultGraph()),
+                                                      format=ox.RdfFormat.N_TRIPLES).decode("utf-8")],
+                                        assemble.ntriples(data)):
+                out.write(text)
+                if checker is not None:
+                    checker.feed(text)
         target.bulk_load(path=str(nt_path), format=ox.RdfFormat.N_TRIPLES)
     with phase("shapes"):
-        problems = validate.shapes_problems(target, project.shapes_path, data, full=full_shacl)
+        problems = validate.shapes_problems(target, project.shapes_path, data, full=full_shacl, checker=checker)
     if problems:
         raise ValidationError(problems)
     return {"sources": len(data.sources), "entities": len(data.entities),

@@ -192,15 +192,18 @@ def _domain_range(st: Statement, rel, data: Curated, onto: Ontology) -> list[Pro
     return out
 
 
-def shapes_problems(store: ox.Store, shapes_path, data: Curated, full: bool = False) -> list[Problem]:
+def shapes_problems(store: ox.Store, shapes_path, data: Curated, full: bool = False, checker=None) -> list[Problem]:
     """Check the assembled graph in `store` against the SHACL shapes; locate each violation.
 
-    By default the shapes run as SPARQL on Oxigraph (kg.shacl); `full` runs pySHACL instead.
+    By default kg.builder.shacl checks them (`checker`: one that has read the graph's lines as
+    they were written); `full` runs pySHACL instead.
     """
     from .assemble import locations
 
     if full:
         violations = _pyshacl_violations(store, shapes_path)
+    elif checker is not None:
+        violations = checker.finish(store)
     else:
         from . import shacl
 
