@@ -25,6 +25,8 @@ class Checked:
     data: curated.Curated
     counts: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    #: CPU seconds of each phase, every thread of the process (the bulk load's too).
+    cpu: dict[str, float] = field(default_factory=dict)
 
     @property
     def seconds(self) -> float:
@@ -42,12 +44,14 @@ class _Phases:
 
     def __init__(self):
         self.timings: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
 
     @contextlib.contextmanager
     def __call__(self, name: str):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         yield
         self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - started
+        self.cpu[name] = self.cpu.get(name, 0.0) + time.process_time() - cpu
 
 
 def _project(project: Project | str | None, store_dir=None) -> Project:
@@ -105,7 +109,7 @@ def check(project: Project | str | None = None, *, full_shacl: bool = False) -> 
     data, onto = _read(project, phase, write_cache=False)
     with tempfile.TemporaryDirectory(prefix="kg-check-") as tmp:
         counts = _load(ox.Store(), Path(tmp) / "graph.nt", data, onto, project, phase, full_shacl)
-    return Checked(data, counts, phase.timings)
+    return Checked(data, counts, phase.timings, phase.cpu)
 
 
 def build(project: Project | str | None = None, store_dir=None, *, full_shacl: bool = False) -> Built:
@@ -123,4 +127,4 @@ def build(project: Project | str | None = None, store_dir=None, *, full_shacl: b
             snapshot.write(stage.analysis_dir, stage.build_id, data, onto)
         with phase("write"):
             store_path, dump_path = stage.publish()
-    return Built(data, counts, phase.timings, store_path, dump_path)
+    return Built(data, counts, phase.timings, phase.cpu, store_path, dump_path)

@@ -1,4 +1,4 @@
-"""The SPARQL-compiled shapes find exactly what pySHACL finds, on a valid and on broken graphs."""
+"""The fast shape checks (kg.builder.shacl) find exactly what pySHACL finds, on a valid and on broken graphs."""
 
 import pyoxigraph as ox
 import pytest
@@ -75,7 +75,7 @@ def test_broken_graph_same_violations_as_pyshacl(mini, name):
     store = _store(mini)
     BREAKAGES[name](store)
     fast, full = _both(store)
-    assert fast, f"{name}: the compiled shapes found nothing"
+    assert fast, f"{name}: the fast shape checks found nothing"
     assert fast == full
 
 
