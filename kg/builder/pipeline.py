@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import itertools
 import tempfile
 import time
@@ -54,6 +55,19 @@ class _Phases:
         self.cpu[name] = self.cpu.get(name, 0.0) + time.process_time() - cpu
 
 
+@contextlib.contextmanager
+def _gc_paused():
+    """Pause the cycle collector while the lines are written and checked: they make many small
+    objects, none in a cycle, and each full collection would walk every record read so far."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _project(project: Project | str | None, store_dir=None) -> Project:
     return project if isinstance(project, Project) else projects.find(project, store_dir)
 
@@ -82,7 +96,7 @@ def _load(target: ox.Store, nt_path: Path, data: curated.Curated, onto: ontology
     # Unless pySHACL is asked for, the shapes are checked on the lines as they are written
     # (kg.builder.shacl.Checker): the graph is not read back from the store.
     checker = None if full_shacl else shacl.Checker(project.shapes_path)
-    with phase("load"):
+    with phase("load"), _gc_paused():
         with open(nt_path, "w", encoding="utf-8") as out:
             for text in itertools.chain([ox.serialize(onto.store.quads_for_pattern(None, None, None, ox.DefaultGraph()),
                                                       format=ox.RdfFormat.N_TRIPLES).decode("utf-8")],

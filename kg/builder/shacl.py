@@ -191,11 +191,14 @@ def _at_least(low: ox.Term) -> Test:
 
 def _datatype(want: ox.NamedNode) -> Test:
     lexical, iri = _LEXICAL.get(want.value), want.value
-
-    def test(v: str) -> bool:
-        found = _literal(v)
-        return found is not None and found[1] == iri and (lexical is None or lexical.fullmatch(found[0]) is not None)
-    return test
+    if iri == str(XSD.string):  # a simple literal: "..." (a typed one ends in >, a tagged one in its tag)
+        return lambda v: v[0] == '"' and v[-1] == '"'
+    # Oxigraph and kg write a typed literal as "lexical"^^<datatype>: its end says the type.
+    suffix = f'"^^<{iri}>'
+    if lexical is None:
+        return lambda v: v[0] == '"' and v.endswith(suffix)
+    cut = len(suffix)
+    return lambda v: v[0] == '"' and v.endswith(suffix) and lexical.fullmatch(v[1:-cut]) is not None
 
 
 _KIND_OF = {"<": ox.NamedNode, "_": ox.BlankNode, '"': ox.Literal}

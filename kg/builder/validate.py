@@ -208,6 +208,8 @@ def shapes_problems(store: ox.Store, shapes_path, data: Curated, full: bool = Fa
         from . import shacl
 
         violations = shacl.validate(store, shapes_path)
+    if not violations:
+        return []
     where = locations(data)
     problems = []
     for v in sorted(set(violations), key=lambda v: (v.focus, v.path or "")):
