@@ -281,7 +281,10 @@ class Graph:
         >>> bool(g.query("ASK { ?who kg:sued ent:TrumpAdministration }"))
         True
         """
-        return self._from_snapshot(query, params) or self.backend.select(*self._prepare(query, params))
+        from_snapshot = self._from_snapshot(query, params)
+        if from_snapshot is not None:  # not `or`: a table of no rows is falsy
+            return from_snapshot
+        return self.backend.select(*self._prepare(query, params))
 
     #: Catalog queries whose rows the analysis snapshot holds: query -> (table, numbers column).
     SNAPSHOT_QUERIES = {"nodes": ("entities", None), "edges": ("statements", None),

@@ -196,7 +196,7 @@ def test_a_fault_of_every_constraint_found_as_pyshacl_finds_it(graph, seeds_proj
     expected["ill-typed"] = (offset.value, str(KG.startOffset), str(SH.DatatypeConstraintComponent))
 
     fast, full = _found(shacl.validate(store, SHAPES)), _found(validate._pyshacl_violations(store, SHAPES))
-    assert len(expected) >= 40  # every constraint of the shapes file, one fault each
+    assert len(expected) >= 60  # every constraint of the shapes file (62 today), one fault each
     fast_keys, full_keys = {f[:3] for f in fast}, {f[:3] for f in full}
     for constraint, want in expected.items():
         assert want in full_keys, f"the fault for {constraint} is not one pySHACL reports: {want}"
