@@ -11,10 +11,10 @@ import pytest
 import rdflib
 from rdflib.namespace import RDF, SH, XSD
 
+from conftest import REPO
 from kg import ontology
 from kg.builder import assemble, curated, shacl, validate
 from kg.namespace import ENT, KG, STMT
-from conftest import REPO
 
 SHAPES = REPO / "ontology" / "shapes.ttl"
 A = ox.NamedNode(str(RDF.type))

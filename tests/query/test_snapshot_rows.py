@@ -8,9 +8,9 @@ import sys
 import pytest
 
 import kg
+from conftest import REPO, run_kg
 from kg.builder import snapshot
 from kg.query.graph import Graph, Result, TableResult
-from conftest import REPO, run_kg
 
 QUERIES = sorted(Graph.SNAPSHOT_QUERIES)
 
