@@ -63,9 +63,10 @@ class Violation:
 
 @dataclass(frozen=True)
 class _Sparql:
-    """A SHACL-SPARQL constraint: a query whose rows are the violating focus nodes."""
+    """A SHACL-SPARQL constraint: its SELECT with ``$this`` as ``?focus``, to be joined to its
+    shape's targets once the class hierarchy has been read."""
 
-    query: str
+    select: str
     message: str
 
 
@@ -261,7 +262,7 @@ def _target_pattern(shapes: _Shapes, shape, subclasses) -> str:
     return " UNION ".join(parts)
 
 
-def _sparql(shapes: _Shapes, constraint, targets: str, origin: Path) -> _Sparql:
+def _sparql(shapes: _Shapes, constraint, origin: Path) -> _Sparql:
     """A SHACL-SPARQL constraint: its SELECT, whose rows are the violating ``$this``, joined to
     the shape's targets (evaluated once for all of them, not once per focus node)."""
     select = shapes.value(constraint, "select")
@@ -270,9 +271,7 @@ def _sparql(shapes: _Shapes, constraint, targets: str, origin: Path) -> _Sparql:
     if "$this" not in head or "PREFIX" in head.upper() or "$" in text.replace("$this", ""):
         raise KGError(f"{origin}: a sh:select must project $this, with full IRIs and no other "
                       "pre-bound variable", hint="use 'kg check --full-shacl' (pySHACL)")
-    inner = text.replace("$this", "?focus")
-    return _Sparql(f"SELECT DISTINCT ?focus WHERE {{ {targets} {{ {inner} }} }}",
-                   _message(shapes, constraint, "the node breaks a SPARQL constraint"))
+    return _Sparql(text.replace("$this", "?focus"), _message(shapes, constraint, "the node breaks a SPARQL constraint"))
 
 
 @dataclass
@@ -296,6 +295,8 @@ class _Rule:
     node_message: str
     properties: list[_Property]
     sparql: list[_Sparql] = field(default_factory=list)
+    #: A group pattern binding ?focus to the targets, for the SHACL-SPARQL constraints.
+    pattern: Callable[[], str] = lambda: ""
 
 
 def compile_shapes(shapes_path: Path, classes: _Classes | None = None) -> list[_Rule]:
@@ -320,10 +321,11 @@ def compile_shapes(shapes_path: Path, classes: _Classes | None = None) -> list[_
                 str(path), _message(shapes, prop, f"values of {path.value} break the shape"),
                 int(low.value) if low is not None else 0, int(high.value) if high is not None else None,
                 _value_tests(shapes, prop, classes)))
-        pattern = _target_pattern(shapes, shape, classes.subclasses)
         rules.append(_Rule(*targets, _value_tests(shapes, shape, classes),
                            _message(shapes, shape, "the node breaks its shape"), properties,
-                           [_sparql(shapes, c, pattern, shapes_path) for c in shapes.values(shape, "sparql")]))
+                           [_sparql(shapes, c, shapes_path) for c in shapes.values(shape, "sparql")],
+                           # Made when the checks run: the subclasses are known only then.
+                           lambda shape=shape: _target_pattern(shapes, shape, classes.subclasses)))
     return rules
 
 
@@ -436,13 +438,14 @@ class Checker:
 
     def finish(self, store: ox.Store) -> list[Violation]:
         """Every violation, with the SHACL-SPARQL constraints run on `store` (the same graph)."""
-        def run(check: _Sparql) -> list[Violation]:
+        def run(rule: _Rule, check: _Sparql) -> list[Violation]:
+            query = f"SELECT DISTINCT ?focus WHERE {{ {rule.pattern()} {{ {check.select} }} }}"
             return [Violation(row["focus"].value, None, check.message, _component("SPARQL"))
-                    for row in store.query(check.query)]
+                    for row in store.query(query)]
 
         # Oxigraph releases the GIL while it evaluates: the queries run beside the Python checks.
         with ThreadPoolExecutor(max_workers=2) as pool:
-            pending = [pool.submit(run, c) for rule in self.rules for c in rule.sparql]
+            pending = [pool.submit(run, rule, c) for rule in self.rules for c in rule.sparql]
             found = [v for rule in self.rules for v in self._check(rule)]
             return found + [v for job in pending for v in job.result()]
 

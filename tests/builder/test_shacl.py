@@ -89,3 +89,18 @@ kgsh:Extra a sh:NodeShape ; sh:targetClass kg:Person ;
 """)
     with pytest.raises(KGError, match="pattern"):
         shacl.compile_shapes(shapes)
+
+
+def test_sparql_constraint_targets_instances_of_subclasses(mini, tmp_path):
+    # The class hierarchy is read with the data: a SHACL-SPARQL constraint on kg:Entity reaches
+    # a kg:Person, as pySHACL's does.
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(SHAPES.read_text() + """
+kgsh:NoJane a sh:NodeShape ; sh:targetClass kg:Entity ;
+    sh:sparql [ sh:message "no Jane" ; sh:select \"\"\"SELECT $this WHERE {
+        $this <http://www.w3.org/2000/01/rdf-schema#label> ?label FILTER(STRSTARTS(?label, "Jane")) }\"\"\" ] .
+""")
+    store = _store(mini)
+    fast = {(v.focus, v.message) for v in shacl.validate(store, shapes)}
+    assert fast == {(v.focus, v.message) for v in validate._pyshacl_violations(store, shapes)}
+    assert (str(ENT.JaneRoe), "no Jane") in fast
