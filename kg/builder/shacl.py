@@ -6,10 +6,11 @@ terms back from the store decodes every string. The build writes the graph as N-
 anyway: the Checker reads those lines as they are written (one split per line), counts each
 path's values per node and tests them as plain Python on the terms' text: cardinality, datatype
 (with the lexical form of the types kg writes), class, node kind, sh:in, lengths, bounds,
-sh:node and sh:or. A SHACL-SPARQL constraint (sh:sparql, whose SELECT projects $this) is already a query; it
-is joined to its shape's targets and runs in the engine, beside the Python checks. A shape using
-anything else is refused rather than skipped, so no check is lost silently; `kg check
---full-shacl` runs pySHACL instead, and the tests compare the two on broken graphs.
+sh:node and sh:or. A SHACL-SPARQL constraint (sh:sparql, whose SELECT projects $this) is already
+a query: it is joined to its shape's targets and runs on the loaded store, beside the Python
+checks. A shape using anything else is refused rather than skipped, so no check is lost
+silently; `kg check --full-shacl` runs pySHACL instead, and the tests compare the two with a
+fault of every constraint injected (tests/builder/test_shape_faults.py).
 """
 
 from __future__ import annotations
