@@ -323,13 +323,14 @@ def _write_answer(result, fmt: str | None, limit, exact: bool = False) -> None:
     if isinstance(limit, int) and fmt != "table":  # asked for: the first N rows, in any format
         import itertools
 
-        result = type(result)(result.variables, itertools.islice(result.terms, limit))
+        result = graph.Result(result.variables, itertools.islice(result.terms, limit))
     if fmt == "table":  # IRIs as prefixed names (ent:DavidChiu): the table is for reading
         rows = ([_short(v) for v in (r[c] for c in result.variables)] for r in result)
     else:
         rows = ([r[v] for v in result.variables] for r in result)
     output.write_rows(result.variables, rows, fmt, terms=result.terms if fmt == "json" else None,
-                      limit=limit, more="--limit N shows N, --all every row", exact=exact)
+                      limit=limit, more="--limit N shows N, --all every row", exact=exact,
+                      total=result.count())
 
 
 def _short(value):

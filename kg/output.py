@@ -86,17 +86,18 @@ MORE = "--format csv writes every row"
 def write_rows(columns: list[str], rows: Iterable[list[Any]], fmt: str, *, title: str | None = None,
                stream: IO[str] = sys.stdout, terms: Iterable[list[ox.Term | None]] | None = None,
                limit: int | str | None = SCREEN, more: str = MORE, exact: bool = False,
-               unbroken: Iterable[str] = ()) -> None:
+               unbroken: Iterable[str] = (), total: int | None = None) -> None:
     """Write `rows` under `columns`. With `terms`, JSON is SPARQL 1.1 Query Results JSON.
     CSV and TSV cells are neutralised for spreadsheets (`spreadsheet_cell`) unless `exact`.
 
     CSV, TSV and JSON are written row by row as `rows` (or `terms`) come: memory stays flat
     whatever the size. A table shows the first `limit` rows (SCREEN: a screenful, in a
     terminal; None: all) and says how many there are and how to get the rest (`more`); the
-    `unbroken` columns (ids a reader copies) are never wrapped.
+    `unbroken` columns (ids a reader copies) are never wrapped; the rows it does not show are
+    counted after it is shown, unless `total` says how many there are.
     """
     if fmt == "table":
-        _write_table(columns, rows, title, stream, limit, more, set(unbroken))
+        _write_table(columns, rows, title, stream, limit, more, set(unbroken), total)
     elif fmt in ("csv", "tsv"):
         writer = csv.writer(stream, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
         safe = (lambda v: v) if exact else spreadsheet_cell
@@ -121,7 +122,8 @@ def write_rows(columns: list[str], rows: Iterable[list[Any]], fmt: str, *, title
 
 
 def _write_table(columns: list[str], rows: Iterable[list[Any]], title: str | None, stream: IO[str],
-                 limit: int | str | None, more: str, unbroken: set[str] = frozenset()) -> None:
+                 limit: int | str | None, more: str, unbroken: set[str] = frozenset(),
+                 total: int | None = None) -> None:
     from rich.console import Console
 
     console = Console(file=stream, soft_wrap=False)
@@ -130,7 +132,7 @@ def _write_table(columns: list[str], rows: Iterable[list[Any]], title: str | Non
         limit = max(console.size.height - 8, 5) if stream.isatty() else None
     iterator = iter(rows)
     shown = [list(r) for r in itertools.islice(iterator, limit)] if limit is not None else [list(r) for r in iterator]
-    total = len(shown) + sum(1 for _ in iterator)  # counted, not kept: flat memory
+    taken = len(shown)
     widths = column_widths(columns, shown, console.width, unbroken)
     # Columns that cannot fit their longest words would split words: show each row as a record
     # instead (one line per column, as psql's expanded display does).
@@ -141,6 +143,9 @@ def _write_table(columns: list[str], rows: Iterable[list[Any]], title: str | Non
         while len(shown) > 1 and _height(render(shown), console) > console.size.height - 3:
             shown = shown[: max(1, len(shown) * 3 // 4)]
     console.print(render(shown))
+    if total is None:  # counted after the screen is out, not kept: flat memory
+        stream.flush()
+        total = taken + sum(1 for _ in iterator)
     if not total:
         print("(no rows)", file=stream)
     elif len(shown) < total:

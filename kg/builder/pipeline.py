@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import gc
+import itertools
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -10,7 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import assemble, curated, snapshot, store, validate
+from . import assemble, curated, shacl, snapshot, store, validate
 from .. import ontology, project as projects
 from ..errors import ValidationError
 from ..project import Project
@@ -24,6 +26,8 @@ class Checked:
     data: curated.Curated
     counts: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    #: CPU seconds of each phase, every thread of the process (the bulk load's too).
+    cpu: dict[str, float] = field(default_factory=dict)
 
     @property
     def seconds(self) -> float:
@@ -41,12 +45,27 @@ class _Phases:
 
     def __init__(self):
         self.timings: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
 
     @contextlib.contextmanager
     def __call__(self, name: str):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         yield
         self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - started
+        self.cpu[name] = self.cpu.get(name, 0.0) + time.process_time() - cpu
+
+
+@contextlib.contextmanager
+def _gc_paused():
+    """Pause the cycle collector while the lines are written and checked: they make many small
+    objects, none in a cycle, and each full collection would walk every record read so far."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _project(project: Project | str | None, store_dir=None) -> Project:
@@ -74,14 +93,20 @@ def _load(target: ox.Store, nt_path: Path, data: curated.Curated, onto: ontology
           project: Project, phase: _Phases, full_shacl: bool) -> dict[str, int]:
     """Write ontology and data as N-Triples to `nt_path`, bulk-load that into `target`, then
     check the shapes there; raise ValidationError on violations."""
-    with phase("load"):
+    # Unless pySHACL is asked for, the shapes are checked on the lines as they are written
+    # (kg.builder.shacl.Checker): the graph is not read back from the store.
+    checker = None if full_shacl else shacl.Checker(project.shapes_path)
+    with phase("load"), _gc_paused():
         with open(nt_path, "w", encoding="utf-8") as out:
-            out.write(ox.serialize(onto.store.quads_for_pattern(None, None, None, ox.DefaultGraph()),
-                                   format=ox.RdfFormat.N_TRIPLES).decode("utf-8"))
-            out.writelines(assemble.ntriples(data))
+            for text in itertools.chain([ox.serialize(onto.store.quads_for_pattern(None, None, None, ox.DefaultGraph()),
+                                                      format=ox.RdfFormat.N_TRIPLES).decode("utf-8")],
+                                        assemble.ntriples(data)):
+                out.write(text)
+                if checker is not None:
+                    checker.feed(text)
         target.bulk_load(path=str(nt_path), format=ox.RdfFormat.N_TRIPLES)
     with phase("shapes"):
-        problems = validate.shapes_problems(target, project.shapes_path, data, full=full_shacl)
+        problems = validate.shapes_problems(target, project.shapes_path, data, full=full_shacl, checker=checker)
     if problems:
         raise ValidationError(problems)
     return {"sources": len(data.sources), "entities": len(data.entities),
@@ -98,7 +123,7 @@ def check(project: Project | str | None = None, *, full_shacl: bool = False) -> 
     data, onto = _read(project, phase, write_cache=False)
     with tempfile.TemporaryDirectory(prefix="kg-check-") as tmp:
         counts = _load(ox.Store(), Path(tmp) / "graph.nt", data, onto, project, phase, full_shacl)
-    return Checked(data, counts, phase.timings)
+    return Checked(data, counts, phase.timings, phase.cpu)
 
 
 def build(project: Project | str | None = None, store_dir=None, *, full_shacl: bool = False) -> Built:
@@ -117,4 +142,4 @@ def build(project: Project | str | None = None, store_dir=None, *, full_shacl: b
             snapshot.write(stage.analysis_dir, stage.build_id, data, onto)
         with phase("write"):
             store_path, dump_path = stage.publish()
-    return Built(data, counts, phase.timings, store_path, dump_path)
+    return Built(data, counts, phase.timings, phase.cpu, store_path, dump_path)

@@ -196,19 +196,24 @@ def _domain_range(st: Statement, rel, data: Curated, onto: Ontology) -> list[Pro
     return out
 
 
-def shapes_problems(store: ox.Store, shapes_path, data: Curated, full: bool = False) -> list[Problem]:
+def shapes_problems(store: ox.Store, shapes_path, data: Curated, full: bool = False, checker=None) -> list[Problem]:
     """Check the assembled graph in `store` against the SHACL shapes; locate each violation.
 
-    By default the shapes run as SPARQL on Oxigraph (kg.shacl); `full` runs pySHACL instead.
+    By default kg.builder.shacl checks them (`checker`: one that has read the graph's lines as
+    they were written); `full` runs pySHACL instead.
     """
     from .assemble import locations
 
     if full:
         violations = _pyshacl_violations(store, shapes_path)
+    elif checker is not None:
+        violations = checker.finish(store)
     else:
         from . import shacl
 
         violations = shacl.validate(store, shapes_path)
+    if not violations:
+        return []
     where = locations(data)
     problems = []
     for v in sorted(set(violations), key=lambda v: (v.focus, v.path or "")):
@@ -239,5 +244,6 @@ def _pyshacl_violations(store: ox.Store, shapes_path):
     for result in results.objects(None, SH.result):
         path = results.value(result, SH.resultPath)
         out.append(Violation(str(results.value(result, SH.focusNode)), str(path) if path else None,
-                             str(results.value(result, SH.resultMessage) or "shape violated")))
+                             str(results.value(result, SH.resultMessage) or "shape violated"),
+                             str(results.value(result, SH.sourceConstraintComponent))))
     return out

@@ -92,6 +92,10 @@ class Result:
     def __len__(self) -> int:
         return len(self.terms)
 
+    def count(self) -> int | None:
+        """How many rows there are, when that is known without reading them (else None)."""
+        return len(self.terms) if isinstance(self.terms, list) else None
+
     def rows(self) -> list[dict[str, Any]]:
         with gc_paused():
             return list(self)
@@ -128,6 +132,54 @@ class Result:
             raise KGError("to_dataframe needs pandas, which is not installed",
                           hint="pip install pandas; or use .rows() for a list of dicts") from None
         return pd.DataFrame(self.rows(), columns=self.variables)
+
+
+class TableResult(Result):
+    """The rows of a catalog query read from the build's analysis snapshot (an Arrow table)
+    instead of the engine: the same columns, rows and values. Rows are converted a slice at a
+    time, so the first screen of a table costs what it shows."""
+
+    _SLICE = 1024
+
+    def __init__(self, table, numbers: str | None = None):
+        self.variables = list(table.column_names)
+        self.table = table
+        #: The column that holds numbers as their lexical form (kg.builder.snapshot.VALUE_COLUMNS).
+        self.numbers = numbers
+
+    def __len__(self) -> int:
+        return self.table.num_rows
+
+    def count(self) -> int:
+        return self.table.num_rows
+
+    def _rows(self) -> Iterator[tuple]:
+        from ..builder.snapshot import number
+
+        at = self.variables.index(self.numbers) if self.numbers else None
+        for start in range(0, self.table.num_rows, self._SLICE):
+            columns = [c.to_pylist() for c in self.table.slice(start, self._SLICE).columns]
+            if at is not None:
+                columns[at] = [None if v is None else number(v) for v in columns[at]]
+            yield from zip(*columns)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        names = self.variables
+        for row in self._rows():
+            yield dict(zip(names, row))
+
+    @property
+    def terms(self) -> Iterator[list[ox.Term | None]]:
+        """The rows as RDF terms, as the engine gives them (SPARQL JSON is written from these)."""
+        integer, decimal = ox.NamedNode(_XSD + "integer"), ox.NamedNode(_XSD + "decimal")
+
+        def term(value) -> ox.Term | None:
+            if value is None:
+                return None
+            if isinstance(value, str):
+                return ox.Literal(value)
+            return ox.Literal(repr(value), datatype=integer if isinstance(value, int) else decimal)
+        return ([term(v) for v in row] for row in self._rows())
 
 
 class LocalStore:
@@ -229,7 +281,32 @@ class Graph:
         >>> bool(g.query("ASK { ?who kg:sued ent:TrumpAdministration }"))
         True
         """
+        from_snapshot = self._from_snapshot(query, params)
+        if from_snapshot is not None:  # not `or`: a table of no rows is falsy
+            return from_snapshot
         return self.backend.select(*self._prepare(query, params))
+
+    #: Catalog queries whose rows the analysis snapshot holds: query -> (table, numbers column).
+    SNAPSHOT_QUERIES = {"nodes": ("entities", None), "edges": ("statements", None),
+                        "network-values": ("values", "value"), "network-terms": ("terms", None)}
+
+    def _from_snapshot(self, query: str, params: dict[str, Any]) -> TableResult | None:
+        """The rows of a catalog query the build's snapshot answers, when it belongs to this
+        graph's store (same build id) and has the query's columns; else None (ask the engine)."""
+        found = self.SNAPSHOT_QUERIES.get(query)
+        if found is None or params or self.store_path is None or query not in self.catalog:
+            return None
+        from ..builder import snapshot
+
+        tables = snapshot.read(self.store_path)
+        if tables is None:
+            return None
+        table = tables[found[0]]
+        # A project may have rewritten the query: then its columns are not the snapshot's.
+        head = re.search(r"^SELECT\s+(.*?)\s*(?:WHERE|\{)", self.catalog[query].text, re.M | re.S)
+        if head is None or head[1].split() != [f"?{c}" for c in table.column_names]:
+            return None
+        return TableResult(table, found[1])
 
     def stream(self, query: str, **params: Any) -> Result | forms.Boolean | forms.Triples:
         """As `query`, but rows (and triples) come from the engine as it finds them, to be read
@@ -238,6 +315,9 @@ class Graph:
         >>> sum(1 for _ in load().stream("SELECT * WHERE { ?s ?p ?o }")) > 0
         True
         """
+        from_snapshot = self._from_snapshot(query, params)
+        if from_snapshot is not None:
+            return from_snapshot
         text, bindings = self._prepare(query, params)
         if "stream" not in inspect.signature(self.backend.select).parameters:
             return self.backend.select(text, bindings)  # a backend that cannot stream reads it all
