@@ -216,6 +216,13 @@ class Server:
             if self._ready.wait(0.1) and self.process is not stuck:
                 return
 
+    def died(self, process: subprocess.Popen, wait: float = 1.0) -> bool:
+        """Whether `process` ended (its supervisor reaps it; given `wait` seconds to)."""
+        deadline = time.monotonic() + wait
+        while process.returncode is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return process.returncode is not None
+
     @property
     def url(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
@@ -828,7 +835,13 @@ class _GuardHandler(http.server.BaseHTTPRequestHandler):
                                     limit="time")
             self._refuse(502, "the Oxigraph server behind this endpoint did not answer")
         except (OSError, http.client.HTTPException):
-            if oxigraph is not None and process is not None and process.poll() is not None:
+            if oxigraph is not None and process is not None and oxigraph.died(process):
+                # Out of memory, Rust aborts (SIGABRT) saying "memory allocation of N bytes failed".
+                if oxigraph.memory_mb and (process.returncode == -signal.SIGABRT
+                                           or "memory allocation" in oxigraph.last_error()):
+                    return self._refuse(503, "the request needed more memory than the server may use "
+                                             f"({oxigraph.memory_mb} MB) and was stopped (hint: raise the limit with "
+                                             "kg serve --memory MB)", limit="memory")
                 return self._refuse(503, "the Oxigraph server behind this endpoint stopped (it is being started "
                                          "again); try again shortly", retry=2)
             self._refuse(502, "the Oxigraph server behind this endpoint did not answer in full")

@@ -290,3 +290,21 @@ def test_sigterm_and_sighup_stop_kg_serve_cleanly(seed_build, sig, code):
     assert process.wait(timeout=20) == code
     assert "stopping the server" in process.stdout.read()
     assert wait_gone(oxigraph | workers, 5)
+
+
+# --- --writable is under limits too ---
+
+def test_a_writable_servers_greedy_query_meets_the_memory_limit_and_it_goes_on(seed_build):
+    greedy = "SELECT ?a ?b ?c ?d WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i"
+    process, port, announced = start_kg_serve(seed_build, "--writable", "--memory", "256")
+    try:
+        assert any("256 MB" in line for line in announced)
+        status, headers, body = request(port, greedy, timeout=120)
+        assert status == 503 and headers.get(serve.LIMIT_HEADER) == "memory", body
+        deadline = time.monotonic() + 30
+        while (status := request(port, COUNT)[0]) != 200 and time.monotonic() < deadline:
+            time.sleep(0.2)  # Oxigraph is started again on the same copy
+        assert status == 200 and process.poll() is None
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=15) == 0
