@@ -487,8 +487,9 @@ class Worker:
         self._checkpoint: tuple[float, Callable[[], None]] | None = None
         #: True while an answer is being read: a worker left half-way cannot take a new query.
         self.busy = False
-        #: Set when it should not take another query (kg serve lowered its priority).
+        #: Set when it should not take another query (kg serve lowered its priority for good).
         self.retire = False
+        self.cpu_at_start: float | None = None
 
     def __del__(self) -> None:
         with contextlib.suppress(Exception):
@@ -505,6 +506,15 @@ class Worker:
         with contextlib.suppress(OSError):
             os.close(self._errors)
         return status
+
+    def cpu_seconds(self) -> float | None:
+        """The processor time the worker has used so far (Linux's /proc), or None."""
+        try:
+            with open(f"/proc/{self.pid}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            return None
 
     def last_words(self) -> str:
         """What the worker wrote to its standard error (the engine's message if it aborted)."""
@@ -527,9 +537,11 @@ class Worker:
         """Send `request`; return the answer's (kind, media type) and an iterator of its body's
         chunks. The deadline runs from now over both. `watch` is a file descriptor (a client's
         socket) whose readability means `cancelled()` should be asked. `checkpoint` is (seconds,
-        call): `call()` is made once if the query is still running after that many seconds (it
-        may raise to stop the query; the worker is then killed)."""
+        call): `call()` is made if the query is still running after that many seconds; it may
+        raise to stop the query (the worker is then killed), or return seconds after which to be
+        called again."""
         deadline = None if self.limits.timeout is None else time.monotonic() + self.limits.timeout
+        self.cpu_at_start = self.cpu_seconds()
         self._watch, self._cancelled = watch, cancelled
         self._checkpoint = None if checkpoint is None else (time.monotonic() + checkpoint[0], checkpoint[1])
         self.busy = True
@@ -585,10 +597,12 @@ class Worker:
             if until <= 0:
                 call, self._checkpoint = self._checkpoint[1], None
                 try:
-                    call()
+                    again = call()
                 except BaseException:
                     self.kill()
                     raise
+                if again:  # it asks to be called again later
+                    self._checkpoint = (time.monotonic() + again, call)
                 return []
             wait = until if wait is None else min(wait, until)
         poller = select.poll()

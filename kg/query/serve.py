@@ -115,9 +115,9 @@ class Fairness:
     its client already has `per_client_long` there. So a long query holds a short slot for at
     most `promote_after` seconds, and short queries never wait behind long ones."""
 
-    short_slots: int = 4  # queries running in the short lane at once
+    short_slots: int = 8  # queries running in the short lane at once
     long_slots: int = 2  # queries running past `promote_after`
-    promote_after: float = 1.0  # seconds
+    promote_after: float = 0.5  # seconds
     per_client_long: int = 1
     per_client_queries: int = 64  # running or waiting, per address; beyond: 429
     max_waiting: int = 4096  # queries waiting for a short slot, in all; beyond: 503
@@ -138,7 +138,7 @@ class Fairness:
     @classmethod
     def for_machine(cls) -> Fairness:
         cores = os.cpu_count() or 2
-        return cls(short_slots=max(4, 2 * cores), long_slots=max(2, cores), per_client_long=max(1, cores // 2))
+        return cls(short_slots=max(8, 4 * cores), long_slots=max(2, cores), per_client_long=max(1, cores // 2))
 
 
 class Server:
@@ -440,22 +440,28 @@ class _Counted:
         self.total, self.each = total, each
         self.used = 0
         self.by_address: collections.Counter = collections.Counter()
-        self._lock = threading.Lock()
+        self._freed = threading.Condition()
 
-    def take(self, address: str, amount: int = 1) -> bool:
-        with self._lock:
-            if self.used + amount > self.total or self.by_address[address] + amount > self.each:
-                return False
+    def take(self, address: str, amount: int = 1, wait: float = 0.0) -> bool:
+        """Take `amount` for `address` if both counts allow it, waiting up to `wait` seconds."""
+        deadline = time.monotonic() + wait
+        with self._freed:
+            while self.used + amount > self.total or self.by_address[address] + amount > self.each:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._freed.wait(left)
             self.used += amount
             self.by_address[address] += amount
             return True
 
     def give(self, address: str, amount: int = 1) -> None:
-        with self._lock:
+        with self._freed:
             self.used -= amount
             self.by_address[address] -= amount
             if self.by_address[address] <= 0:
                 del self.by_address[address]
+            self._freed.notify_all()
 
 
 class _Reaper:
@@ -532,10 +538,18 @@ class _Ticket:
     def __init__(self, lanes: _Lanes, address: str):
         self.lanes, self.address = lanes, address
         self.lane: str | None = None
+        self.worker: limits.Worker | None = None
 
-    def promote(self, worker: limits.Worker) -> None:
-        """The query outlived the short lane: move it to the long lane, at lower priority."""
+    def promote(self, worker: limits.Worker) -> float | None:
+        """The query outlived the short lane: move it to the long lane, at lower priority. Its
+        time is counted in processor time where the system tells it: on a busy machine a short
+        query may wait for a processor longer than `promote_after`, and stays short."""
         lanes = self.lanes
+        used = worker.cpu_seconds()
+        if used is not None and worker.cpu_at_start is not None:
+            left = lanes.fairness.promote_after - (used - worker.cpu_at_start)
+            if left > 0.01:
+                return left  # ask again once it may have used that much
         if not lanes._long.take(self.address):
             fair = lanes.fairness
             raise Busy(503, f"the query ran past {fair.promote_after:g} s and the lane for long queries is full "
@@ -543,11 +557,23 @@ class _Ticket:
                        retry=5)
         self.lane = "long"
         lanes._short.release()
-        worker.retire = True  # a worker at lower priority is not given a short query again
+        self.worker = worker
         with contextlib.suppress(OSError):
             os.setpriority(os.PRIO_PROCESS, worker.pid, 10)
+        return None
+
+    def _restore(self) -> None:
+        """A long query's worker goes back to the normal priority, or is not used again (only
+        a privileged process may raise a priority back)."""
+        worker, self.worker = self.worker, None
+        if worker is not None and worker.alive:
+            try:
+                os.setpriority(os.PRIO_PROCESS, worker.pid, 0)
+            except OSError:
+                worker.retire = True
 
     def leave(self) -> None:
+        self._restore()
         if self.lane == "short":
             self.lanes._short.release()
         elif self.lane == "long":
@@ -755,7 +781,10 @@ class _GuardHandler(http.server.BaseHTTPRequestHandler):
             return self._refuse(413, f"the request is {length:,} bytes long; at most {most:,} are allowed")
         address = self.client_address[0]
         admitted = length if length > self.server.fairness.free_body else 0
-        if admitted and not self.server.bodies.take(address, admitted):
+        # A large body waits, unread (the kernel's buffers hold what it sent), until the budget
+        # has room or its time to send the request is over: no churn of refused slow clients.
+        wait = self.accepted + self.server.fairness.request_seconds - time.monotonic()
+        if admitted and not self.server.bodies.take(address, admitted, wait=max(0.0, wait)):
             return self._refuse(503, "too many large requests are being received at once; try again shortly",
                                 retry=2)
         try:

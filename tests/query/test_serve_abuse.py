@@ -147,29 +147,30 @@ def test_open_connections_are_bounded_per_address_and_others_still_get_answers(s
 
 
 def test_half_sent_large_bodies_cannot_hold_the_guards_memory(seed_build):
-    fairness = serve.Fairness(per_client_body=8 * 1024 * 1024, body_budget=16 * 1024 * 1024)
+    """Bodies over 64 KB are read only within a budget (here 8 MB per address): the others wait
+    unread until their time to send the request is over, then get a 503; those being read are
+    cut off at that time."""
+    fairness = serve.Fairness(per_client_body=8 * 1024 * 1024, body_budget=16 * 1024 * 1024, request_seconds=3)
     with serve.start(_store(seed_build), fairness=fairness) as server:
         held, answers = [], []
         try:
             for index in range(4):
-                client = socket.create_connection(("127.0.0.1", server.port), timeout=10,
+                client = socket.create_connection(("127.0.0.1", server.port), timeout=15,
                                                   source_address=("127.0.0.11", 0))
                 client.sendall(b"POST /query HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-"
                                b"urlencoded\r\nContent-Length: 3000000\r\n\r\nquery=")
                 held.append(client)
-            time.sleep(1)
-            for client in held:  # 3 MB each: two fit this address's 8 MB, the others are refused at once
-                client.settimeout(0.5)
+            assert request(server.port, COUNT, source="127.0.0.12")[0] == 200  # others are served meanwhile
+            for client in held:
                 try:
                     answers.append(client.recv(300))
-                except TimeoutError:
-                    answers.append(b"still receiving")
+                except ConnectionResetError:
+                    answers.append(b"")
         finally:
             for client in held:
                 client.close()
         refused = [a for a in answers if a.startswith(b"HTTP/1.0 503") and b"Retry-After" in a]
-        assert len(refused) == 2 and answers.count(b"still receiving") == 2, answers
-        assert request(server.port, COUNT, source="127.0.0.12")[0] == 200
+        assert len(refused) == 2 and answers.count(b"") == 2, answers
 
 
 # --- fairness: short queries never wait behind long ones ---
@@ -198,7 +199,9 @@ def test_a_short_query_does_not_wait_behind_six_long_ones(guarded):
     refused = [seconds for status, headers, seconds in outcomes if status == 503 and headers.get("Retry-After")]
     stopped = [seconds for status, headers, seconds in outcomes if headers.get(serve.LIMIT_HEADER) == "time"]
     assert len(refused) + len(stopped) == 6 and refused and stopped, outcomes
-    assert max(refused) < 10
+    # Refused once they used half a second of processor time (seconds on an idle machine, more on
+    # a loaded one), well before their time limit.
+    assert max(refused) < 19 and min(stopped) >= 19
 
 
 def test_one_client_gets_429_beyond_its_share(seed_build):
