@@ -105,6 +105,7 @@ SHORT_QUERIES = [FULL_QUERY,
                  "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
                  "PREFIX kg: <https://w3id.org/conflict-kg/ontology/> "
                  "SELECT ?type (COUNT(?s) AS ?n) WHERE { ?s a ?type } GROUP BY ?type ORDER BY DESC(?n) LIMIT 10"]
+SLOW_KIND = int(os.environ.get("KG_SLOW_KIND", "2"))
 LONG_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
@@ -151,7 +152,7 @@ def _slow_connections(port: int, count: int, stop: threading.Event, seen: Soak) 
         try:
             client = socket.create_connection(("127.0.0.1", port), timeout=5,
                                               source_address=(f"127.0.9.{index % 10 + 1}", 0))
-            client.sendall(heads[index % 2])
+            client.sendall(heads[index % 2 if SLOW_KIND == 2 else SLOW_KIND])
         except OSError:
             reopen.append((time.monotonic() + 1, index))
             return
