@@ -105,7 +105,6 @@ SHORT_QUERIES = [FULL_QUERY,
                  "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
                  "PREFIX kg: <https://w3id.org/conflict-kg/ontology/> "
                  "SELECT ?type (COUNT(?s) AS ?n) WHERE { ?s a ?type } GROUP BY ?type ORDER BY DESC(?n) LIMIT 10"]
-SLOW_KIND = int(os.environ.get("KG_SLOW_KIND", "2"))
 LONG_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
@@ -132,8 +131,6 @@ def _ask(port: int, text: str, source: str, timeout: float) -> tuple[int, bool]:
         if answer.status == 200:
             json.loads(body)  # a whole answer, not a cut one
         told = answer.getheader("Retry-After") is not None or answer.getheader("Kg-Query-Limit") is not None
-        if answer.status != 200 and text != LONG_QUERY:
-            print(answer.status, body[:120], file=sys.stderr)
         return answer.status, told
     finally:
         connection.close()
@@ -152,7 +149,7 @@ def _slow_connections(port: int, count: int, stop: threading.Event, seen: Soak) 
         try:
             client = socket.create_connection(("127.0.0.1", port), timeout=5,
                                               source_address=(f"127.0.9.{index % 10 + 1}", 0))
-            client.sendall(heads[index % 2 if SLOW_KIND == 2 else SLOW_KIND])
+            client.sendall(heads[index % 2])
         except OSError:
             reopen.append((time.monotonic() + 1, index))
             return
@@ -283,6 +280,62 @@ def record(results: Path, runs: list[dict]) -> None:
     results.write_text(text)
 
 
+def throughput(port: int, clients: int = 8, seconds: float = 20.0, query: str = FULL_QUERY) -> dict:
+    """Answers per second: `clients` threads each send `query` (one connection per request, as
+    kg serve's HTTP/1.0 guard takes them) one after another for `seconds`."""
+    done, failed = [0] * clients, [0] * clients
+    end = time.monotonic() + seconds
+    body = urllib.parse.urlencode({"query": query})
+
+    def client(index: int) -> None:
+        while time.monotonic() < end:
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                connection.request("POST", "/query", body, {"Content-Type": "application/x-www-form-urlencoded",
+                                                            "Accept": "application/sparql-results+json"})
+                answer = connection.getresponse()
+                ok = answer.status == 200 and json.loads(answer.read())["results"]["bindings"]
+                connection.close()
+                done[index] += bool(ok)
+                failed[index] += not ok
+            except Exception:
+                failed[index] += 1
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {"per_second": sum(done) / seconds, "failed": sum(failed)}
+
+
+def compare_with_oxigraph(store: Path | None, rounds: int = 3, seconds: float = 15.0) -> dict:
+    """kg serve against the bare `oxigraph serve-read-only` on the same store, in turns."""
+    sys.path.insert(0, str(REPO))
+    from kg.builder.store import current_path
+    from kg.project import find
+
+    location = current_path(store or find(str(REPO)).build_dir)
+    kg_process, kg_port = start_server(store)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        bare_port = probe.getsockname()[1]
+    bare = subprocess.Popen([str(Path(sys.executable).parent / "oxigraph"), "serve-read-only", "--location",
+                             str(location), "--bind", f"127.0.0.1:{bare_port}"], stderr=subprocess.DEVNULL)
+    time.sleep(2)
+    figures: dict[str, list[float]] = {"kg serve": [], "oxigraph": []}
+    try:
+        for _ in range(rounds):
+            figures["kg serve"].append(throughput(kg_port, seconds=seconds)["per_second"])
+            figures["oxigraph"].append(throughput(bare_port, seconds=seconds)["per_second"])
+    finally:
+        bare.terminate()
+        bare.wait()
+        kg_process.send_signal(signal.SIGINT)
+        kg_process.wait(timeout=15)
+    return {name: statistics.median(values) for name, values in figures.items()}
+
+
 def record_soak(results: Path, seconds: float, outcome: dict, load: str) -> None:
     """Replace the "Issue 24" soak section of RESULTS.md with this run."""
     failed = ", ".join(f"{k}: {v}" for k, v in outcome["failed"].items()) or "none"
@@ -318,7 +371,12 @@ def main() -> None:
     parser.add_argument("--soak", type=float, metavar="SECONDS", help="run the soak for this long instead")
     parser.add_argument("--soak-clients", type=int, default=500)
     parser.add_argument("--slow", type=int, default=1000, help="slow connections held open in the soak")
+    parser.add_argument("--throughput", action="store_true", help="answers per second, kg serve against "
+                        "the bare Oxigraph server on the same store")
     args = parser.parse_args()
+    if args.throughput:
+        print(json.dumps(compare_with_oxigraph(args.store)))
+        return
     if args.soak:
         process, port = start_server(args.store, "--timeout", "10")
         try:

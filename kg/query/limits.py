@@ -1,22 +1,26 @@
 """Limits on every query: its text is checked before the engine sees it, and it runs in a worker
 process under a time and a memory limit.
 
-Oxigraph's engine cannot be interrupted from Python: it holds the interpreter until it is done,
-does not look at Ctrl-C, and a query nested thousands of groups deep overflows its stack (a
-segmentation fault). So:
+Oxigraph's engine cannot be interrupted from Python: it does not look at Ctrl-C, and a query
+nested thousands of groups deep, or with ten thousand triple patterns in one group, overflows
+its stack (a segmentation fault). So:
 
 - `check` refuses a text longer than MAX_BYTES, nested deeper than MAX_DEPTH (brackets of any
-  kind, outside strings, IRIs and comments) or chaining more than MAX_OPERATORS operators (a
-  chain nests in the engine as deep as it is long) with one line, before any engine parses it.
+  kind, outside strings, IRIs and comments), chaining more than MAX_OPERATORS operators (a
+  chain nests in the engine as deep as it is long), or larger than MAX_TRIPLES, MAX_LIST or
+  MAX_TERMS (see `sizes`) with one line, before any engine parses it.
 - `Worker` runs queries in a child process forked from the one holding the store (the child
   shares the open read-only store, so a query costs no new store opening), with the address
   space limited by `setrlimit(RLIMIT_AS)`. The parent waits for the answer with a deadline and
   kills the child (SIGKILL) at the deadline, on Ctrl-C or when `cancelled()` says its client
   went away: the engine's work really stops and its memory is given back. A child that runs
-  out of memory or crashes dies alone; the next query gets a fresh child.
+  out of memory or crashes dies alone; the next query gets a fresh child. It also dies with its
+  parent, however the parent ended (`_die_with`). The parent waits with poll(), not select(),
+  which cannot take a descriptor above 1,024.
 
-Answers cross the pipe serialized, whatever the query form: solutions as SPARQL TSV (or the
-format a server's client asked for), a boolean as one byte, triples as N-Triples.
+Requests and answer headers cross the pipe as JSON (data, never code); answers as serialized
+bytes, whatever the query form: solutions as SPARQL TSV (or the format a server's client asked
+for), a boolean, triples as N-Triples.
 
 >>> check("SELECT * WHERE " + "{ " * 500 + "?s ?p ?o" + " }" * 500)
 Traceback (most recent call last):
@@ -61,10 +65,14 @@ MAX_BYTES = 1_000_000
 #: Chains (a UNION b UNION c ..., 1 + 1 + ..., !!!x, p/p/p) nest as deep as they are long in
 #: the engine: 10,000 links overflow its stack, with no bracket at all.
 MAX_OPERATORS = 1000
-#: Size as well as depth: the engine's parser and planner crash (signal 11) on a basic graph
-#: pattern of 20,000 triples or an object list of 100,000 terms. Measured on pyoxigraph 0.4
-#: (MEASURED below); the limits keep a wide margin and stay far above real queries (the
-#: catalog's largest group holds 12 triples, its largest list 8 terms).
+#: Size as well as depth. Measured on pyoxigraph 0.5.13, each shape and size alone in a fresh
+#: process (4 GB address space, 20-60 s): parsing never crashed (50,000 triple patterns parse in
+#: 6.5 s); evaluating a group of 10,000 triple patterns, objects of one subject, or subgroups
+#: crashes at once (signal 11, the join tree as deep as the group is long); 3,000 to 8,000 were
+#: still being planned after 60 s, without a crash. VALUES of 500,000 terms (15 s) and IN lists
+#: of 300,000 (22 s) ran. So: a tenth of the crashing size per group, and lists and totals
+#: bounded where they stay quick. The catalog's largest group holds 28 patterns and subgroups,
+#: its largest list 40 terms, its longest query 495 terms.
 MAX_TRIPLES = 1000  # triple patterns in one group { }
 MAX_LIST = 50_000  # terms directly inside one group or list: VALUES, IN ( ), a SELECT clause
 MAX_TERMS = 200_000  # terms in the whole text (data of INSERT DATA aside)
