@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 import kg
+from conftest import REPO, run_kg
 from kg.errors import KGError
 from kg.query import limits
-from conftest import REPO, run_kg
 
 from .test_limits import CARTESIAN, COUNT, alive, children
 

@@ -17,10 +17,10 @@ import urllib.parse
 
 import pytest
 
-from kg.query import serve
 from conftest import start_kg_serve
+from kg.query import serve
 
-from .test_limits import CARTESIAN, COUNT, alive, children, post
+from .test_limits import CARTESIAN, COUNT, alive, children
 
 #: A query that streams rows at once and goes on for minutes: its answer passes 1 MB long
 #: before its time limit.
@@ -154,7 +154,7 @@ def test_half_sent_large_bodies_cannot_hold_the_guards_memory(seed_build):
     with serve.start(_store(seed_build), fairness=fairness) as server:
         held, answers = [], []
         try:
-            for index in range(4):
+            for _ in range(4):
                 client = socket.create_connection(("127.0.0.1", server.port), timeout=15,
                                                   source_address=("127.0.0.11", 0))
                 client.sendall(b"POST /query HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-"
