@@ -497,6 +497,8 @@ class Worker:
         self.busy = False
         #: Set when it should not take another query (kg serve lowered its priority for good).
         self.retire = False
+        #: When the current query was sent, and the processor time used until then.
+        self.started, self.cpu_at_start = 0.0, None
 
     def __del__(self) -> None:
         with contextlib.suppress(Exception):
@@ -513,6 +515,15 @@ class Worker:
         with contextlib.suppress(OSError):
             os.close(self._errors)
         return status
+
+    def cpu_seconds(self) -> float | None:
+        """The processor time the worker has used so far (Linux's /proc), or None."""
+        try:
+            with open(f"/proc/{self.pid}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            return None
 
     def last_words(self) -> str:
         """What the worker wrote to its standard error (the engine's message if it aborted)."""
@@ -539,6 +550,7 @@ class Worker:
         raise to stop the query (the worker is then killed), or return seconds after which to be
         called again."""
         deadline = None if self.limits.timeout is None else time.monotonic() + self.limits.timeout
+        self.started, self.cpu_at_start = time.monotonic(), self.cpu_seconds()
         self._watch, self._cancelled = watch, cancelled
         self._checkpoint = None if checkpoint is None else (time.monotonic() + checkpoint[0], checkpoint[1])
         self.busy = True
