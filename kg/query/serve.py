@@ -125,7 +125,7 @@ class Fairness:
     queue_wait: float = 10.0  # the longest a query waits for a short slot; then 503
     max_connections: int = 4096  # open at once, in all (the guard raises its open-file limit)
     per_client_connections: int = 1024
-    header_seconds: float = 10.0  # to send the request line and headers
+    header_seconds: float = 20.0  # to send the request line and headers
     request_seconds: float = 30.0  # to send the whole request, body included
     #: Bodies larger than `free_body` are admitted only within these budgets of bytes being
     #: received at once: 1,500 half-sent 3 MB bodies would otherwise hold 4.5 GB.
