@@ -246,13 +246,16 @@ _RDF_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml")
 @click.option("--limit", type=click.IntRange(1), metavar="N",
               help="Write the first N rows only [default: all; a table in a terminal shows a screenful].")
 @click.option("--all", "all_", is_flag=True, help="A table shows every row.")
+@click.option("--exact", is_flag=True,
+              help="CSV and TSV cells exactly as stored [default: a cell starting with = + - @ tab or CR gets a "
+                   "leading ' so that a spreadsheet shows it as text and never runs it].")
 @_ENDPOINT
 @_TIMEOUT
 @_MEMORY
 @click.pass_obj
 def query(obj: _Context, query: str | None, expression: str | None, params: tuple[str, ...],
           list_: bool, fmt: str | None, limit: int | None, all_: bool, endpoint: str | None,
-          timeout: float, memory: int) -> None:
+          timeout: float, memory: int, exact: bool = False) -> None:
     """Run a named query (see --list), a .rq FILE, or SPARQL text with -e.
 
     \b
@@ -286,7 +289,7 @@ def query(obj: _Context, query: str | None, expression: str | None, params: tupl
     if limit and all_:
         raise click.UsageError("give --limit N or --all, not both")
     result = obj.graph(endpoint, timeout, memory).stream(query or expression, **_parse_params(params))
-    _write_answer(result, fmt, None if all_ else (limit or output.SCREEN))
+    _write_answer(result, fmt, None if all_ else (limit or output.SCREEN), exact)
 
 
 def _row_format(fmt: str | None) -> str:
@@ -296,7 +299,7 @@ def _row_format(fmt: str | None) -> str:
     return output.pick_format(fmt)
 
 
-def _write_answer(result, fmt: str | None, limit) -> None:
+def _write_answer(result, fmt: str | None, limit, exact: bool = False) -> None:
     """Write the answer of any query form as `fmt` asks, or as suits where it goes."""
     from .query import forms
 
@@ -327,7 +330,7 @@ def _write_answer(result, fmt: str | None, limit) -> None:
     else:
         rows = ([r[v] for v in result.variables] for r in result)
     output.write_rows(result.variables, rows, fmt, terms=result.terms if fmt == "json" else None,
-                      limit=limit, more="--limit N shows N, --all every row")
+                      limit=limit, more="--limit N shows N, --all every row", exact=exact)
 
 
 def _short(value):
@@ -386,6 +389,25 @@ def viz(obj: _Context, out: str | None, focus: str | None, depth: int, top: int,
     click.echo(f"open {views.index}", err=True)
 
 
+@cli.command()
+@click.argument("story_file", metavar="FILE.yaml")
+@click.option("--out", metavar="DIR",
+              help="Folder to write the story into [default: stories/NAME/ in the project's build folder].")
+@click.pass_obj
+def story(obj: _Context, story_file: str, out: str | None) -> None:
+    """Build a publishable page from a story file: headline, dek, the part of the graph to show,
+    numbered annotations, credit and sources (outlet, date, link to the quote), with story.svg
+    and story.png of its opening frame beside it.
+
+    \b
+    Example:
+      kg story examples/homan-story.yaml --out story
+    """
+    page = obj.analysis().story(story_file, out)
+    click.echo(f"wrote {page}, {page.parent / 'story.svg'} and {page.parent / 'story.png'}", err=True)
+    click.echo(f"open {page}", err=True)
+
+
 # --- network analysis: kg metrics, kg path, kg export (kg/network/) ---
 
 def _network_filters(command):
@@ -401,6 +423,9 @@ def _network_filters(command):
                      "a source's date is not a date the fact held."),
         click.option("--since", type=DATE, help="With --as-of or alone: keep what happened or held "
                      "on or after DATE (undated acts have no place in such a window)."),
+        click.option("--possible", is_flag=True, default=False,
+                     help="With --as-of or --since: keep too what held or happened there only by some reading "
+                          "of a rough date (a month, a year, a bound), marked 'possible'."),
         click.option("--confidence", type=click.Choice(("explicit", "implied")),
                      help="explicit: drop edges the sources only imply."),
         click.option("--deprecated", is_flag=True, default=False,
@@ -411,10 +436,10 @@ def _network_filters(command):
     return command
 
 
-def _filters(families, types, as_of, since, confidence, deprecated=False) -> dict:
+def _filters(families, types, as_of, since, confidence, deprecated=False, possible=False) -> dict:
     return {"families": families or None, "types": types or None,
             "as_of": (since, as_of) if since else as_of, "confidence": confidence,
-            **({"deprecated": True} if deprecated else {})}
+            **({"deprecated": True} if deprecated else {}), **({"possible": True} if possible else {})}
 
 
 @cli.command()
@@ -422,16 +447,19 @@ def _filters(families, types, as_of, since, confidence, deprecated=False) -> dic
 @click.option("--by", default="degree", show_default=True,
               type=click.Choice(("degree", "pagerank", "betweenness", "hub", "authority")),
               help="Order of the centrality table.")
+@click.option("--communities", "method", default="louvain", show_default=True,
+              type=click.Choice(("louvain", "leiden")),  # metrics.COMMUNITY_METHODS (networkx not imported here)
+              help="Community search: louvain, or leiden (better-connected communities).")
 @_network_filters
 @_FORMAT
 @click.pass_obj
-def metrics(obj: _Context, top: int, by: str, fmt: str | None, **filters) -> None:
+def metrics(obj: _Context, top: int, by: str, method: str, fmt: str | None, **filters) -> None:
     """Who is central, who brokers, which camps and communities exist, and how it changed.
 
     \b
     Tables: summary; centrality (in/out degree, PageRank, betweenness, HITS hubs = who acts
     and authorities = who is acted upon, k-core, community); degree by relation family;
-    Louvain communities; articulation points; the two camps of the signed network
+    communities (Louvain, or Leiden); articulation points; the two camps of the signed network
     (hostile vs cooperative) and the edges that break them; actors invoking the same
     provisions; co-plaintiffs; the most active actors year by year.
     \b
@@ -439,9 +467,13 @@ def metrics(obj: _Context, top: int, by: str, fmt: str | None, **filters) -> Non
       kg metrics --top 5
       kg metrics --family opposes --by pagerank
       kg metrics --as-of 2018 --format json
+      kg metrics --communities leiden
+    \b
+    The heavy measures run on igraph (C); KG_METRICS_ENGINE=networkx runs them all on networkx,
+    the reference they are tested against.
     """
     fmt = output.pick_format(fmt)
-    tables = obj.analysis().metrics(top=top, by=by, **_filters(**filters))
+    tables = obj.analysis().metrics(top=top, by=by, communities=method, **_filters(**filters))
     if fmt == "json":
         output.write_rows([t.name for t in tables],
                           [[[dict(zip(t.columns, row)) for row in t.rows] for t in tables]], "json")
@@ -758,7 +790,7 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except ValidationError as exc:
         for problem in exc.problems:
-            click.echo(str(problem), err=True)
+            click.echo(output.terminal_safe(str(problem)), err=True)
         click.echo(f"kg: {exc}", err=True)
         return exc.exit_code
     except KGError as exc:

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import json
 import math
 import os
 import re
@@ -42,6 +41,7 @@ from .. import project as projects
 from .. import values
 from ..errors import EXIT_ENVIRONMENT, KGError, Problem, ValidationError
 from .mentions import norm
+from . import yamledit
 from .writer import HEADER, atomic_write
 from ..project import Project
 from ..namespace import K
@@ -77,6 +77,9 @@ def load(path: str | Path) -> dict:
         doc = curated.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise KGError(f"{path}: no such review file", hint="run 'kg ingest ARTICLE' first") from None
+    except curated.DuplicateKey as exc:
+        raise ValidationError([Problem("duplicate-key", exc.problem, str(path), exc.problem_mark.line + 1,
+                                       hint=curated.DUPLICATE_HINT)]) from None
     except curated.YAMLBound as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else 1
         raise ValidationError([Problem("yaml-limit", f"YAML over a safety bound: {exc.problem}", str(path), line,
@@ -99,8 +102,61 @@ def load(path: str | Path) -> dict:
         if not isinstance(doc[key], list) or not all(isinstance(x, dict) and "id" in x for x in doc[key]):
             raise KGError(f"{path}: '{key}:' must be a list of items with an id",
                           hint="keep the shape 'kg ingest' wrote")
+    _check_types(path, doc)
     _check_values(path, doc)
     return doc
+
+
+_TEXT, _NUMBER = (str,), (int, float)
+_DATE = (str, int, datetime.date)
+#: The kind of value each field of a review file takes (other fields are checked on apply).
+_FIELD_KINDS = {
+    "entities": {"id": _TEXT, "type": _TEXT, "label": _TEXT, "description": _TEXT, "wikidata": _TEXT,
+                 "status": _TEXT, "rule": _TEXT, "score": _NUMBER, "known": (bool,)},
+    "statements": {"id": _TEXT, "subject": _TEXT, "relation": _TEXT, "object": _TEXT, "via": _TEXT,
+                   "judge": _TEXT, "quote": _TEXT, "display_quote": _TEXT, "date": _DATE, "start": _DATE,
+                   "end": _DATE, "latest_end": _DATE, "confidence": _TEXT, "mode": _TEXT, "manner": _TEXT,
+                   "title": _TEXT, "note": _TEXT, "unit": _TEXT, "value": _NUMBER, "status": _TEXT,
+                   "reason": _TEXT, "rule": _TEXT, "score": _NUMBER, "occurrence": (int,)},
+}
+_KIND_NAMES = {_TEXT: "text", _NUMBER: "a number", _DATE: "a date", (bool,): "true or false", (int,): "a whole number"}
+
+
+def _type_problems(path: Path, kind: str, index: int, item: dict) -> list[Problem]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    ident = item.get("id") if isinstance(item.get("id"), str) else f"item {index + 1} of {kind}"
+
+    def line_of(key: str) -> int:
+        start = next((i for i, text in enumerate(lines) if re.match(r"\s*- id:\s*", text)
+                      and str(item.get("id")) in text), 0)
+        return next((i + 1 for i in range(start, len(lines)) if re.match(rf"\s*(?:- )?{re.escape(key)}:", lines[i])),
+                    start + 1)
+
+    out = []
+    for key, kinds in _FIELD_KINDS[kind].items():
+        value = item.get(key)
+        wrong = value is not None and (not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds))
+        if wrong:
+            out.append(Problem("bad-type", f"'{key}' must be {_KIND_NAMES[kinds]}, not {type(value).__name__}",
+                               str(path), line_of(key), ident, hint="keep the shape 'kg ingest' wrote"))
+    for key in ("aliases", "ambiguous") if kind == "entities" else ("offsets",):
+        value = item.get(key)
+        if value is not None and (not isinstance(value, list) or not all(
+                isinstance(v, (int,) if key == "offsets" else (str, int, float)) and not isinstance(v, bool)
+                for v in value)):
+            what = "a list of whole numbers" if key == "offsets" else "a list of names"
+            out.append(Problem("bad-type", f"'{key}' must be {what}", str(path), line_of(key), ident,
+                               hint="write it as [a, b] or as lines starting with '- '"))
+    return out
+
+
+def _check_types(path: Path, doc: dict) -> None:
+    """Refuse, one line per problem, a review file whose fields hold the wrong kind of value
+    (a list where an id belongs, a number for aliases)."""
+    problems = [p for kind in _FIELD_KINDS for index, item in enumerate(doc[kind])
+                for p in _type_problems(path, kind, index, item)]
+    if problems:
+        raise ValidationError(problems)
 
 
 def _line(path: Path, key: str, after: str | None = None, value: object = None) -> int:
@@ -450,7 +506,8 @@ def apply(path: str | Path, project: Project | str | None = None) -> Applied:
     if not plan.statements and not plan.entities and not plan.aliases:
         raise KGError(f"nothing in {path} is accepted",
                       hint="set 'status: accepted' on the items to keep, or use --accept ID|all")
-    staging = Path(tempfile.mkdtemp(prefix=".kg-review-", dir=project.root))
+    staging = Path(tempfile.mkdtemp(prefix=projects.REVIEW_STAGING, dir=project.root))
+    lock = _lock_staging(staging)
     try:
         staged = staging / "data"
         shutil.copytree(project.data_dir, staged, symlinks=True)
@@ -459,9 +516,11 @@ def apply(path: str | Path, project: Project | str | None = None) -> Applied:
             builder.check(_Staged(project.root, project.build_dir, staged))
         except ValidationError as exc:
             raise ValidationError([_relocate(p, staged, project) for p in exc.problems]) from None
+        _verify(staged, project.root, data, plan, source_id)
         _swap(project.data_dir, staged, staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        os.close(lock)
     return Applied(source_id, [e["id"] for e in plan.entities], plan.aliases,
                    [s["id"] for s in plan.statements])
 
@@ -570,35 +629,61 @@ def _write(staged: Path, data: curated.Curated, article: dict, source_id: str, t
 
 
 def _add_aliases(staged: Path, ent: curated.Entity, aliases: list[str], rel_file: Path) -> None:
-    """Add `aliases` to the entity's definition in its file, changing only those lines."""
+    """Add `aliases` to the entity's definition in its file, changing only the end of its list
+    (comments, quoting and list styles stay as the curator wrote them)."""
     path = staged / Path(*rel_file.parts[1:]) if rel_file.parts[0] == "data" else staged / rel_file
-    lines = path.read_text(encoding="utf-8").splitlines(True)
-    first = ent.loc.line - 1
-    item_indent = len(lines[first]) - len(lines[first].lstrip(" "))
-    key_indent = item_indent + 2
-    end = first + 1
-    while end < len(lines) and (not lines[end].strip() or lines[end].startswith(" " * (key_indent))
-                                and not lines[end].startswith(" " * item_indent + "- ")):
-        end += 1
-    quoted = [json.dumps(a, ensure_ascii=False) for a in aliases]
-    for i in range(first, end):
-        m = re.match(r"^(\s*(?:- )?)aliases:\s*(\[.*\])\s*$", lines[i])
-        if m:
-            inner = m.group(2)[1:-1].strip()
-            lines[i] = f"{m.group(1)}aliases: [{inner + ', ' if inner else ''}{', '.join(quoted)}]\n"
-            break
-        if re.match(r"^\s*(?:- )?aliases:\s*$", lines[i]):
-            last = i
-            while last + 1 < end and re.match(r"^\s*- ", lines[last + 1]):
-                last += 1
-            indent = re.match(r"^(\s*)", lines[last + 1] if last > i else lines[i]).group(1)
-            if last == i:
-                indent = " " * (key_indent + 2)
-            lines[last + 1:last + 1] = [f"{indent}- {q}\n" for q in quoted]
-            break
-    else:
-        lines.insert(end if end > first + 1 else first + 1, f"{' ' * key_indent}aliases: [{', '.join(quoted)}]\n")
-    path.write_text("".join(lines), encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    try:
+        edited = yamledit.add_aliases(text, ent.id, aliases)
+    except (yamledit.EditRefused, yaml.YAMLError) as exc:
+        raise KGError(f"{rel_file}:{ent.loc.line}: cannot add aliases to entity '{ent.id}': {exc}",
+                      hint="add them by hand; data/ is unchanged") from None
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        handle.write(edited)
+
+
+def _verify(staged: Path, root: Path, data: curated.Curated, plan: _Plan, source_id: str) -> None:
+    """Re-read the staged data/ and compare it, record by record and field by field, with what
+    the apply meant to write: data/'s records as they were, the new aliases at the end of their
+    lists, the new entities and statements as planned. Any difference refuses the apply."""
+    after = curated.read(staged, root)
+    wrong: list[str] = []
+
+    def same(kind: str, ident: str, was: dict, now) -> None:
+        if now is None:
+            wrong.append(f"{kind} '{ident}' is missing")
+            return
+        for name, value in was.items():
+            if getattr(now, name, None) != value:
+                wrong.append(f"{kind} '{ident}': {name} would be {getattr(now, name, None)!r}, not {value!r}")
+
+    def fields(record) -> dict:
+        return {k: v for k, v in vars(record).items() if k not in ("loc", "start_offset", "end_offset")}
+
+    for ident, ent in data.entities.items():
+        want = fields(ent)
+        new = [a for a in plan.aliases.get(ident, []) if a not in want["aliases"]]
+        want["aliases"] = [*want["aliases"], *new]
+        same("entity", ident, want, after.entities.get(ident))
+    for record in plan.entities:
+        same("entity", record["id"], {k: v for k, v in record.items() if k != "aliases"},
+             after.entities.get(record["id"]))
+    for ident, st in data.statements.items():
+        same("statement", ident, fields(st), after.statements.get(ident))
+    for record in plan.statements:
+        same("statement", record["id"], {k: v for k, v in record.items() if k in ("subject", "relation", "object",
+                                                                                   "quote")},
+             after.statements.get(record["id"]))
+    for ident, src in data.sources.items():
+        same("source", ident, fields(src), after.sources.get(ident))
+    if source_id not in after.sources:
+        wrong.append(f"source '{source_id}' is missing")
+    extra = set(after.entities) - set(data.entities) - {e["id"] for e in plan.entities}
+    wrong += [f"entity '{e}' appeared" for e in sorted(extra)]
+    if wrong or after.problems:
+        raise KGError("the edited data/ does not read back as intended (" + "; ".join(
+            wrong[:3] or [p.message for p in after.problems[:3]]) + "); data/ is unchanged",
+            hint="this is a bug of kg review; please report it with the entity's YAML")
 
 
 def _relocate(problem: Problem, staged: Path, project: Project) -> Problem:
@@ -613,15 +698,55 @@ def _relocate(problem: Problem, staged: Path, project: Project) -> Problem:
 
 
 def _swap(data_dir: Path, staged: Path, staging: Path) -> None:
-    """Put the staged copy in place of data/ with two renames; undo the first if the second fails."""
+    """Put the staged copy in place of data/ in one step: the two folders are exchanged by one
+    rename (renameat2 RENAME_EXCHANGE), so no kill leaves data/ missing. Where the file system
+    cannot exchange, two renames, and a kill between them is completed by the next kg command
+    (kg.project.recover: the staging folder is locked while the apply runs)."""
+    projects.pause_for_tests("review-swap")
+    forced = os.environ.get("KG_TEST_PAUSE") == "review-swap-fallback"  # the test of the fallback
+    try:
+        if not forced and _exchange(staged, data_dir):
+            return  # the staged path now holds the old data/, removed with the staging folder
+    except OSError as exc:
+        raise KGError(f"cannot replace {data_dir}: {exc.strerror}; it is unchanged",
+                      exit_code=EXIT_ENVIRONMENT) from None
     old = staging / "previous"
     try:
         os.replace(data_dir, old)
     except OSError as exc:
         raise KGError(f"cannot replace {data_dir}: {exc.strerror}", exit_code=EXIT_ENVIRONMENT) from None
+    projects.pause_for_tests("review-swap-fallback")
     try:
         os.replace(staged, data_dir)
     except OSError as exc:
         os.replace(old, data_dir)
         raise KGError(f"cannot replace {data_dir}: {exc.strerror}; it is unchanged",
                       exit_code=EXIT_ENVIRONMENT) from None
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Exchange two paths atomically; False where the system or file system cannot."""
+    import ctypes
+    import errno
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code))
+
+
+def _lock_staging(staging: Path) -> int:
+    """Lock the staging folder for as long as the apply runs (see kg.project.recover)."""
+    import fcntl
+
+    fd = os.open(staging, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    (staging / projects.REVIEW_MARK).write_text("a copy of data/ staged by kg review --apply\n", encoding="utf-8")
+    return fd
