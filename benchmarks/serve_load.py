@@ -241,6 +241,14 @@ def soak_summary(seen: Soak) -> dict:
             "slow_opened": seen.slow_opened, "slow_cut": seen.slow_cut, "slow_most_open": seen.slow_most_open}
 
 
+def _die_with_us() -> None:
+    """The server under test ends with this script, even one killed (by `timeout`, say)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+
+
 def start_server(store: Path | None, *flags: str) -> tuple[subprocess.Popen, int]:
     import socket
 
@@ -250,8 +258,8 @@ def start_server(store: Path | None, *flags: str) -> tuple[subprocess.Popen, int
     command = [sys.executable, "-m", "kg", "--root", str(REPO)]
     if store:
         command += ["--store", str(store)]
-    process = subprocess.Popen(command + ["serve", "--port", str(port), *flags],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command + ["serve", "--port", str(port), *flags], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, preexec_fn=_die_with_us)
     for line in process.stdout:
         if line.startswith("press Ctrl-C"):
             return process, port
