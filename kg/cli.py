@@ -47,6 +47,8 @@ def _as_id(text: str) -> str:
 
 
 DATE = _Value("date", lambda text: values.parse_date(text).text, values.DATE_HINT)
+SECONDS = _Value("seconds", values.parse_seconds, values.LIMIT_HINT)
+MEGABYTES = _Value("mb", values.parse_megabytes, values.LIMIT_HINT)
 ID = _Value("id", _as_id, values.ID_HINT)
 
 
@@ -73,12 +75,11 @@ class _Context:
 _ENDPOINT = click.option("--endpoint", metavar="URL",
                          help="A SPARQL 1.1 server's query URL (e.g. http://localhost:3030/ds/query); "
                               "credentials may go in the URL (http://user:password@host/...).")
-_TIMEOUT = click.option("--timeout", default=60.0, show_default=True, metavar="SECONDS",
-                        type=click.FloatRange(0, min_open=True),
+_TIMEOUT = click.option("--timeout", default=60.0, show_default=True, metavar="SECONDS", type=SECONDS,
                         help="How long a query may run before it is stopped (with --endpoint: how long "
                              "to wait for each answer of the server).")
 _MEMORY = click.option("--memory", default=graph.limits.DEFAULT_MEMORY_MB, show_default=True, metavar="MB",
-                       type=click.IntRange(64),
+                       type=MEGABYTES,
                        help="How much memory a query may use before it is stopped.")
 
 
@@ -607,7 +608,7 @@ def _progress(description: str, quiet: bool):
 @click.option("--allow-service", is_flag=True,
               help="Let queries call other endpoints with SERVICE (and updates fetch with LOAD); "
                    "off by default, as anyone who can query could make the server fetch any URL.")
-@click.option("--timeout", default=60.0, show_default=True, metavar="SECONDS", type=click.FloatRange(0, min_open=True),
+@click.option("--timeout", default=60.0, show_default=True, metavar="SECONDS", type=SECONDS,
               help="How long a query may run before it is stopped (HTTP 503).")
 @_MEMORY
 @click.pass_obj
@@ -859,8 +860,14 @@ def evaluate(obj: _Context, full_gazetteer: bool, fixtures: str | None, misses: 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; turns errors into one line and an exit code."""
+    from .signals import Stopped, stopping
+
     try:
-        cli.main(args=argv, prog_name="kg", standalone_mode=False)
+        with stopping():  # SIGTERM and SIGHUP stop as Ctrl-C does
+            cli.main(args=argv, prog_name="kg", standalone_mode=False)
+    except Stopped as exc:  # raised outside click's own handling (kg serve re-raises it)
+        click.echo(f"kg: stopped by {exc}", err=True)
+        return exc.exit_code
     except ValidationError as exc:
         for problem in exc.problems:
             click.echo(output.terminal_safe(str(problem)), err=True)
@@ -869,7 +876,10 @@ def main(argv: list[str] | None = None) -> int:
     except KGError as exc:
         click.echo(f"kg: error: {exc.for_cli()}", err=True)
         return exc.exit_code
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as exc:
+        if isinstance(exc.__context__, Stopped):  # click turns a KeyboardInterrupt into Abort
+            click.echo(f"kg: stopped by {exc.__context__}", err=True)
+            return exc.__context__.exit_code
         click.echo("kg: aborted", err=True)
         return 130
     except click.ClickException as exc:

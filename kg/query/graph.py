@@ -477,12 +477,13 @@ def load(root: str | os.PathLike | None = None, store_dir: str | os.PathLike | N
     `kind` is the class to return: kg.load() asks for kg.api.KnowledgeGraph, which adds the
     network and view methods of the stages above this one.
     """
+    bounds = limits.Limits(timeout, memory)  # NaN, infinities, absurd values: refused first
     project = projects.find(root, store_dir)
     if endpoint:
         from .remote import Endpoint
 
-        return kind(Endpoint(endpoint, timeout=timeout), None, project)
+        return kind(Endpoint(endpoint, timeout=bounds.timeout), None, project)
     oxstore, path, lock = store.open_read_only(project.build_dir)
-    graph = kind(LocalStore(oxstore, path, limits.Limits(timeout, memory), read_only=True), path, project)
+    graph = kind(LocalStore(oxstore, path, bounds, read_only=True), path, project)
     graph._reader_lock = lock  # kept for the graph's lifetime: builds leave its store in place
     return graph

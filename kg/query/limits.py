@@ -1,22 +1,26 @@
 """Limits on every query: its text is checked before the engine sees it, and it runs in a worker
 process under a time and a memory limit.
 
-Oxigraph's engine cannot be interrupted from Python: it holds the interpreter until it is done,
-does not look at Ctrl-C, and a query nested thousands of groups deep overflows its stack (a
-segmentation fault). So:
+Oxigraph's engine cannot be interrupted from Python: it does not look at Ctrl-C, and a query
+nested thousands of groups deep, or with ten thousand triple patterns in one group, overflows
+its stack (a segmentation fault). So:
 
 - `check` refuses a text longer than MAX_BYTES, nested deeper than MAX_DEPTH (brackets of any
-  kind, outside strings, IRIs and comments) or chaining more than MAX_OPERATORS operators (a
-  chain nests in the engine as deep as it is long) with one line, before any engine parses it.
+  kind, outside strings, IRIs and comments), chaining more than MAX_OPERATORS operators (a
+  chain nests in the engine as deep as it is long), or larger than MAX_TRIPLES, MAX_LIST or
+  MAX_TERMS (see `sizes`) with one line, before any engine parses it.
 - `Worker` runs queries in a child process forked from the one holding the store (the child
   shares the open read-only store, so a query costs no new store opening), with the address
   space limited by `setrlimit(RLIMIT_AS)`. The parent waits for the answer with a deadline and
   kills the child (SIGKILL) at the deadline, on Ctrl-C or when `cancelled()` says its client
   went away: the engine's work really stops and its memory is given back. A child that runs
-  out of memory or crashes dies alone; the next query gets a fresh child.
+  out of memory or crashes dies alone; the next query gets a fresh child. It also dies with its
+  parent, however the parent ended (`_die_with`). The parent waits with poll(), not select(),
+  which cannot take a descriptor above 1,024.
 
-Answers cross the pipe serialized, whatever the query form: solutions as SPARQL TSV (or the
-format a server's client asked for), a boolean as one byte, triples as N-Triples.
+Requests and answer headers cross the pipe as JSON (data, never code); answers as serialized
+bytes, whatever the query form: solutions as SPARQL TSV (or the format a server's client asked
+for), a boolean, triples as N-Triples.
 
 >>> check("SELECT * WHERE " + "{ " * 500 + "?s ?p ?o" + " }" * 500)
 Traceback (most recent call last):
@@ -26,22 +30,28 @@ kg.query.limits.QueryRefused: the query is nested 500 deep; at most 100 levels a
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import faulthandler
 import io
+import json
+import math
 import os
-import pickle
 import re
 import resource
 import select
 import signal
 import stat
 import struct
+import sys
+import threading
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pyoxigraph as ox
 
+from .. import values
 from ..errors import EXIT_ENVIRONMENT, EXIT_INVALID, KGError
 
 #: Defaults that suit a laptop; `kg query --timeout/--memory`, `kg serve --timeout/--memory`
@@ -55,6 +65,17 @@ MAX_BYTES = 1_000_000
 #: Chains (a UNION b UNION c ..., 1 + 1 + ..., !!!x, p/p/p) nest as deep as they are long in
 #: the engine: 10,000 links overflow its stack, with no bracket at all.
 MAX_OPERATORS = 1000
+#: Size as well as depth. Measured on pyoxigraph 0.5.13, each shape and size alone in a fresh
+#: process (4 GB address space, 20-60 s): parsing never crashed (50,000 triple patterns parse in
+#: 6.5 s); evaluating a group of 10,000 triple patterns, objects of one subject, or subgroups
+#: crashes at once (signal 11, the join tree as deep as the group is long); 3,000 to 8,000 were
+#: still being planned after 60 s, without a crash. VALUES of 500,000 terms (15 s) and IN lists
+#: of 300,000 (22 s) ran. So: a tenth of the crashing size per group, and lists and totals
+#: bounded where they stay quick. The catalog's largest group holds 28 patterns and subgroups,
+#: its largest list 40 terms, its longest query 495 terms.
+MAX_TRIPLES = 1000  # triple patterns in one group { }
+MAX_LIST = 50_000  # terms directly inside one group or list: VALUES, IN ( ), a SELECT clause
+MAX_TERMS = 200_000  # terms in the whole text (data of INSERT DATA aside)
 
 # What may hide a bracket: strings, IRIs and comments, in the order SPARQL reads them (as
 # kg.query.remote reads them to find the WHERE group).
@@ -62,6 +83,11 @@ _HIDDEN = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\
                      r'|"(?:[^"\\\n\r]|\\.)*"|\'(?:[^\'\\\n\r]|\\.)*\''
                      r'|<(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>|#[^\n\r]*', re.S)
 _BRACKETS = re.compile(r"[{}()\[\]]")
+# After strings and IRIs became \x00: the tokens that count in the size of a query. A number, a
+# variable, a blank node, a prefixed name or keyword, a string or IRI: a term; '.', ';' and ','
+# end a triple; brackets open and close groups and lists.
+_TOKENS = re.compile(r"(?P<term>\x00|[?$]\w+|_:[\w.-]*|[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+                     r"|[^\W\d]?[\w.-]*:[\w.:%-]*|[^\W\d][\w-]*)|(?P<end>[.;,])|(?P<open>[{(\[])|(?P<close>[})\]])")
 _OPERATORS = re.compile(r"\|\||&&|!=|<=|>=|[-+*/|!^=<>]|\b(?:UNION|MINUS|OPTIONAL)\b", re.IGNORECASE)
 
 
@@ -97,6 +123,40 @@ def operators(text: str) -> int:
     return sum(1 for _ in _OPERATORS.finditer(_HIDDEN.sub(" ", text)))
 
 
+def sizes(text: str) -> tuple[int, int, int]:
+    """(terms in all, the most terms directly inside one group or list, the most triple patterns
+    and subgroups in one group) of the SPARQL `text`: what the engine's planner grows with. The
+    data of INSERT DATA / DELETE DATA is no pattern and is not counted (its bytes are).
+
+    >>> sizes('SELECT * { ?s <urn:p> 1, 2, "3" . ?s ?q ?o VALUES ?v { 1 2 3 4 } }')  # keywords count
+    (15, 10, 5)
+    """
+    code = _HIDDEN.sub(lambda m: " " if m.group().startswith("#") else " \x00 ", text)
+    total = widest = longest = 0
+    groups = [[0, 1, False]]  # for each open group: [terms in it, triples in it, holds data]
+    previous = ""
+    for match in _TOKENS.finditer(code):
+        kind, group = match.lastgroup, groups[-1]
+        if kind == "term":
+            if not group[2]:
+                total += 1
+                group[0] += 1
+        elif kind == "end":
+            group[1] += 1
+        elif kind == "open":
+            groups.append([0, 1, group[2] or (match.group() == "{" and previous.upper() == "DATA")])
+        elif len(groups) > 1:
+            terms, triples, data = groups.pop()
+            groups[-1][1] += 1  # a subgroup joins its siblings as a triple pattern does
+            if not data:
+                widest, longest = max(widest, terms), max(longest, triples)
+        previous = match.group()
+    for terms, triples, data in groups:
+        if not data:
+            widest, longest = max(widest, terms), max(longest, triples)
+    return total, widest, longest
+
+
 def check(text: str, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH,
           max_operators: int = MAX_OPERATORS) -> None:
     """Refuse (QueryRefused) a SPARQL query or update too long or too deeply nested to be a real one."""
@@ -112,6 +172,16 @@ def check(text: str, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH,
     if chained > max_operators:
         raise QueryRefused(f"the query chains {chained} operators (UNION, ||, +, /, ...); at most "
                            f"{max_operators} are allowed", hint="use VALUES for long lists of alternatives")
+    total, widest, longest = sizes(text)
+    if longest > MAX_TRIPLES:
+        raise QueryRefused(f"the query has {longest:,} triple patterns in one group; at most {MAX_TRIPLES:,} "
+                           "are allowed", hint="split the query, or match with fewer, more general patterns")
+    if widest > MAX_LIST:
+        raise QueryRefused(f"the query lists {widest:,} terms in one group or list (VALUES, IN, objects); at "
+                           f"most {MAX_LIST:,} are allowed", hint="split the list over several queries")
+    if total > MAX_TERMS:
+        raise QueryRefused(f"the query has {total:,} terms in all; at most {MAX_TERMS:,} are allowed",
+                           hint="split the query into smaller ones")
 
 
 @dataclass
@@ -120,6 +190,15 @@ class Limits:
 
     timeout: float | None = DEFAULT_TIMEOUT
     memory_mb: int | None = DEFAULT_MEMORY_MB
+
+    def __post_init__(self) -> None:
+        # The one parser of kg.values, as on the command line: NaN, infinities and absurd values
+        # are refused in one line, never added to a clock or an address space.
+        try:
+            self.timeout = None if self.timeout is None else values.parse_seconds(self.timeout)
+            self.memory_mb = None if self.memory_mb is None else values.parse_megabytes(self.memory_mb)
+        except ValueError as exc:
+            raise KGError(f"bad limit: {exc}", hint=values.LIMIT_HINT + "; None for no limit") from None
 
 
 @dataclass
@@ -185,8 +264,60 @@ class _FrameWriter(io.RawIOBase):
 
 
 def _send(fd: int, obj: Any) -> None:
-    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    # JSON: what crosses the pipe is data, and reading it runs no code.
+    data = json.dumps(obj, ensure_ascii=False).encode("utf-8", "surrogatepass")
     _write_all(fd, _LEN.pack(len(data)) + data)
+
+
+def _received(data: bytes | None) -> list:
+    """A header or an error sent by `_send`: a list of three strings."""
+    try:
+        message = json.loads(data or b"")
+    except ValueError:
+        message = None
+    if not (isinstance(message, list) and len(message) == 3 and all(isinstance(m, str) for m in message)):
+        return ["error", "RuntimeError", "the query worker sent an unreadable answer"]
+    return message
+
+
+def _term_to_json(term: ox.Term) -> list:
+    if isinstance(term, ox.NamedNode):
+        return ["iri", term.value]
+    if isinstance(term, ox.BlankNode):
+        return ["bnode", term.value]
+    if isinstance(term, ox.Literal):
+        return ["literal", term.value, term.language or "", term.datatype.value]
+    if isinstance(term, ox.Triple):
+        return ["triple", *(_term_to_json(t) for t in (term.subject, term.predicate, term.object))]
+    raise TypeError(f"{term!r} is not an RDF term")
+
+
+def _term_from_json(data: list) -> ox.Term:
+    kind = data[0]
+    if kind == "iri":
+        return ox.NamedNode(data[1])
+    if kind == "bnode":
+        return ox.BlankNode(data[1])
+    if kind == "literal":
+        value, language, datatype = data[1:]
+        return ox.Literal(value, language=language) if language else ox.Literal(value, datatype=ox.NamedNode(datatype))
+    if kind == "triple":
+        return ox.Triple(*(_term_from_json(t) for t in data[1:]))
+    raise ValueError(f"unknown term kind {kind!r}")
+
+
+def _request_to_json(request: Request) -> dict:
+    fields = dict(vars(request))
+    fields["substitutions"] = {k: _term_to_json(v) for k, v in (request.substitutions or {}).items()}
+    fields["accept"] = list(request.accept)
+    return fields
+
+
+def _request_from_json(data: bytes) -> Request:
+    fields = json.loads(data)
+    fields["substitutions"] = {k: _term_from_json(v) for k, v in fields["substitutions"].items()} or None
+    fields["accept"] = tuple(fields["accept"])
+    return Request(**fields)
 
 
 def _graph(name: str) -> ox.NamedNode | ox.DefaultGraph:
@@ -212,12 +343,12 @@ def _run(store: ox.Store, request: Request, out: int) -> None:
             fmt = ox.QueryResultsFormat.JSON if request.accept else ox.QueryResultsFormat.TSV
         fmt = next(filter(None, map(formats.from_media_type, request.accept)), fmt)
     except (SyntaxError, RuntimeError, OSError, ValueError, TypeError) as exc:
-        _send(out, ("error", type(exc).__name__, str(exc)))
+        _send(out, ["error", type(exc).__name__, str(exc)])
         return
     except MemoryError:
-        _send(out, ("memory", "", ""))
+        _send(out, ["memory", "", ""])
         return
-    _send(out, (kind, fmt.media_type, ""))
+    _send(out, [kind, fmt.media_type, ""])
     writer = _FrameWriter(out)
     try:
         if kind == "triples":
@@ -231,7 +362,7 @@ def _run(store: ox.Store, request: Request, out: int) -> None:
     except (RuntimeError, OSError, ValueError) as exc:  # an error met while streaming solutions
         writer.buffer.clear()
         _write_all(out, _LEN.pack(0xFFFFFFFF))
-        _send(out, ("error", type(exc).__name__, str(exc)))
+        _send(out, ["error", type(exc).__name__, str(exc)])
 
 
 _OUT_OF_MEMORY = 86  # the worker's exit code when Python itself ran out of memory
@@ -273,9 +404,37 @@ def _cpu_backstop(timeout: float | None) -> None:
         resource.setrlimit(resource.RLIMIT_CPU, (soft, resource.getrlimit(resource.RLIMIT_CPU)[1]))
 
 
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with(parent: int, requests: int, main_thread: bool) -> None:
+    """In a fresh worker: end when the parent ends, however it ended (kill -9 too).
+
+    Linux's parent-death signal (prctl PR_SET_PDEATHSIG) is sent when the *thread* that forked
+    us ends, so it is asked for only when the main thread forked. Everywhere, a thread watches
+    the request pipe, whose writing end only the parent holds: it hangs up when the parent is
+    gone, and the thread kills this process (the engine lets other threads run meanwhile)."""
+    if main_thread and sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # it ended before we could ask
+        os._exit(70)
+
+    def watch() -> None:
+        poller = select.poll()
+        poller.register(requests, 0)  # no events asked: poll still says when the writer hung up
+        while True:
+            for _, event in poller.poll():
+                if event & (select.POLLHUP | select.POLLERR | select.POLLNVAL):
+                    os.kill(os.getpid(), signal.SIGKILL)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def _worker_main(store: ox.Store, requests: int, answers: int, errors: int, limits: Limits) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it kills us
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    for stop in (signal.SIGTERM, signal.SIGHUP):  # the parent's handlers are not ours
+        signal.signal(stop, signal.SIG_DFL)
     # The engine's last words ("memory allocation failed", "stack overflow") go to a file the
     # parent reads if we die, not onto the user's terminal.
     os.dup2(errors, 2)
@@ -293,7 +452,11 @@ def _worker_main(store: ox.Store, requests: int, answers: int, errors: int, limi
         head = reader.read(_LEN.size)
         if len(head) < _LEN.size:
             return  # the parent is gone or closed us
-        request = pickle.loads(reader.read(_LEN.unpack(head)[0]))
+        try:
+            request = _request_from_json(reader.read(_LEN.unpack(head)[0]))
+        except (ValueError, TypeError, KeyError, IndexError) as exc:
+            _send(answers, ["error", "ValueError", f"the query worker got an unreadable request: {exc}"])
+            continue
         _cpu_backstop(limits.timeout)
         _run(store, request, answers)
 
@@ -306,12 +469,14 @@ class Worker:
         requests_r, requests_w = os.pipe()
         answers_r, answers_w = os.pipe()
         self._errors = os.memfd_create("kg-query-worker-stderr")
+        parent, main_thread = os.getpid(), threading.current_thread() is threading.main_thread()
         pid = os.fork()
         if pid == 0:  # the worker
             code = 0
             try:
                 os.close(requests_w)
                 os.close(answers_r)
+                _die_with(parent, requests_r, main_thread)
                 _worker_main(store, requests_r, answers_w, self._errors, limits)
             except MemoryError:
                 code = _OUT_OF_MEMORY
@@ -327,8 +492,13 @@ class Worker:
         self.alive = True
         self._watch: int | None = None
         self._cancelled: Callable[[], bool] | None = None
+        self._checkpoint: tuple[float, Callable[[], None]] | None = None
         #: True while an answer is being read: a worker left half-way cannot take a new query.
         self.busy = False
+        #: Set when it should not take another query (kg serve lowered its priority for good).
+        self.retire = False
+        #: When the current query was sent, and the processor time used until then.
+        self.started, self.cpu_at_start = 0.0, None
 
     def __del__(self) -> None:
         with contextlib.suppress(Exception):
@@ -346,6 +516,15 @@ class Worker:
             os.close(self._errors)
         return status
 
+    def cpu_seconds(self) -> float | None:
+        """The processor time the worker has used so far (Linux's /proc), or None."""
+        try:
+            with open(f"/proc/{self.pid}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            return None
+
     def last_words(self) -> str:
         """What the worker wrote to its standard error (the engine's message if it aborted)."""
         with contextlib.suppress(OSError):
@@ -362,31 +541,37 @@ class Worker:
             return None
 
     def stream(self, request: Request, cancelled: Callable[[], bool] | None = None,
-               watch: int | None = None) -> tuple[tuple[str, str], Iterator[bytes]]:
+               watch: int | None = None, checkpoint: tuple[float, Callable[[], None]] | None = None,
+               ) -> tuple[tuple[str, str], Iterator[bytes]]:
         """Send `request`; return the answer's (kind, media type) and an iterator of its body's
         chunks. The deadline runs from now over both. `watch` is a file descriptor (a client's
-        socket) whose readability means `cancelled()` should be asked."""
+        socket) whose readability means `cancelled()` should be asked. `checkpoint` is (seconds,
+        call): `call()` is made if the query is still running after that many seconds; it may
+        raise to stop the query (the worker is then killed), or return seconds after which to be
+        called again."""
         deadline = None if self.limits.timeout is None else time.monotonic() + self.limits.timeout
+        self.started, self.cpu_at_start = time.monotonic(), self.cpu_seconds()
         self._watch, self._cancelled = watch, cancelled
+        self._checkpoint = None if checkpoint is None else (time.monotonic() + checkpoint[0], checkpoint[1])
         self.busy = True
         try:
-            _send(self._requests, request)
+            _send(self._requests, _request_to_json(request))
         except OSError:
             raise self._died(self._reap_dead()) from None
-        header = pickle.loads(self._frame(deadline))
+        header = _received(self._frame(deadline))
         if header[0] == "error":
             self.busy = False
             raise _engine_error(header[1], header[2])
         if header[0] == "memory":
             self.kill()
             raise self._over_memory()
-        return header[:2], self._body(deadline)
+        return (header[0], header[1]), self._body(deadline)
 
     def _body(self, deadline) -> Iterator[bytes]:
         while True:
             chunk = self._frame(deadline)
             if chunk is None:
-                header = pickle.loads(self._frame(deadline))
+                header = _received(self._frame(deadline))
                 self.busy = False
                 raise _engine_error(header[1], header[2])
             if not chunk:
@@ -406,21 +591,43 @@ class Worker:
             return None
         return self._read(size, deadline) if size else b""
 
+    def _wait(self, deadline) -> list[int]:
+        """The descriptors ready among the answer pipe and the watched socket, waiting at most
+        until the deadline or the checkpoint. poll, not select: a process with more than 1,024
+        open files has descriptors select cannot take."""
+        wait = None if deadline is None else deadline - time.monotonic()
+        if wait is not None and wait <= 0:
+            self.kill()
+            raise QueryRefused(f"the query ran longer than the time limit ({self.limits.timeout:g} s) "
+                               "and was stopped", hint="raise the limit with --timeout SECONDS, "
+                               "or narrow the query (LIMIT, more specific patterns)")
+        if self._checkpoint is not None:
+            until = self._checkpoint[0] - time.monotonic()
+            if until <= 0:
+                call, self._checkpoint = self._checkpoint[1], None
+                try:
+                    again = call()
+                except BaseException:
+                    self.kill()
+                    raise
+                if again:  # it asks to be called again later
+                    self._checkpoint = (time.monotonic() + again, call)
+                return []
+            wait = until if wait is None else min(wait, until)
+        poller = select.poll()
+        poller.register(self._answers, select.POLLIN)
+        if self._watch is not None:
+            poller.register(self._watch, select.POLLIN)
+        try:
+            return [fd for fd, _ in poller.poll(None if wait is None else max(1, math.ceil(wait * 1000)))]
+        except BaseException:  # Ctrl-C (KeyboardInterrupt), SIGTERM while waiting: stop the query
+            self.kill()
+            raise
+
     def _read(self, size: int, deadline) -> bytes:
         parts, missing = [], size
         while missing:
-            wait = None if deadline is None else deadline - time.monotonic()
-            if wait is not None and wait <= 0:
-                self.kill()
-                raise QueryRefused(f"the query ran longer than the time limit ({self.limits.timeout:g} s) "
-                                   "and was stopped", hint="raise the limit with --timeout SECONDS, "
-                                   "or narrow the query (LIMIT, more specific patterns)")
-            watched = [self._answers] + ([self._watch] if self._watch is not None else [])
-            try:
-                ready, _, _ = select.select(watched, [], [], wait)
-            except BaseException:  # Ctrl-C (KeyboardInterrupt) while waiting: stop the query
-                self.kill()
-                raise
+            ready = self._wait(deadline)
             if self._watch is not None and self._watch in ready:
                 if self._cancelled is not None and self._cancelled():
                     self.kill()
@@ -537,7 +744,7 @@ class Pool:
             try:
                 yield worker
             finally:
-                if worker.busy:  # its answer was left half-read (the client went away)
+                if worker.busy or worker.retire:  # its answer was left half-read (the client went away)
                     worker.kill()
                 if worker.alive:
                     with self._lock:

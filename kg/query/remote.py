@@ -30,7 +30,7 @@ from typing import Callable, Iterable
 
 import pyoxigraph as ox
 
-from .. import __version__
+from .. import __version__, values
 from ..errors import EXIT_ENVIRONMENT, EXIT_INVALID, KGError
 from . import forms
 from .graph import Result
@@ -166,7 +166,10 @@ class Endpoint:
         self.url, self._auth = _split_credentials(url)
         self.update_url, self._update_auth = _split_credentials(update_url or _update_url(url))
         self.graph = graph
-        self.timeout = timeout
+        try:  # the one parser of limits (kg.values): no NaN, no infinity, nothing absurd
+            self.timeout = None if timeout is None else values.parse_seconds(timeout)
+        except ValueError as exc:
+            raise KGError(f"bad timeout: {exc}", hint=values.LIMIT_HINT) from None
         self.retries = retries
         self.backoff = backoff
 
