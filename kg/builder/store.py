@@ -328,7 +328,7 @@ class Stage:
         gc.collect()
         current = _current_name(self.build_dir)
         for name in (self.tmp_dir.name, self.analysis_dir.name, self.dump_path.name, self.final_dir.name,
-                     f"{_ANALYSIS}{self.build_id}"):
+                     f"{_ANALYSIS}{self.build_id}", f"{_TMP}{CURRENT}"):
             if current in (name, _PREFIX + name.removeprefix(_ANALYSIS)):
                 continue  # published after all: `current` names it
             with contextlib.suppress(OSError):

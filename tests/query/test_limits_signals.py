@@ -205,9 +205,12 @@ def test_sigterm_stops_kg_build_and_the_published_store_stays(tmp_path):
     published = sorted(p.name for p in store_dir.iterdir())
     current = os.readlink(store_dir / "current") if (store_dir / "current").is_symlink() else \
         (store_dir / "current").read_text()
+    # Stopped where it would do the most harm: the new store written, the switch to it not yet
+    # made (the test seam pauses there; a build of the seed graph is over in about a second).
     process = subprocess.Popen([sys.executable, "-m", "kg", "--store", str(store_dir), "build", "-q"], cwd=REPO,
-                               stderr=subprocess.PIPE, text=True)
-    time.sleep(1.5)
+                               stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "KG_TEST_PAUSE": "publish", "KG_TEST_PAUSE_SECONDS": "60"})
+    assert "paused at publish" in process.stderr.readline()
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=30) == 143
     assert "stopped by SIGTERM" in process.stderr.read()
