@@ -1,0 +1,189 @@
+"""The `frames` step: who did what to whom, read from a verb's subject, object and clauses.
+
+The `frames:` rules name a trigger and the dependency paths to its subject and object; this step
+turns the tokens a rule matched into entities: a mention's entity; each member of a coordination
+('A and B sued'); the noun a relative pronoun stands for ('the county, which sued'); the owner of
+a possessive when the rule asks for it ('blocked the agency's plan': the agency). The `modality:`
+rules give an act its mode (threatened, planned, attempted, denied, hypothetical) or drop it
+(negation); a frame with `negated:` reads its negation as another relation ('would not cooperate'
+is refusedToCooperate). The `attribution:` rules give a speaker and what was said: the claim is
+the clause said, never the attribution around it.
+"""
+
+from __future__ import annotations
+
+from ..namespace import K
+from .forms import camel_id
+from .model import EntityCandidate, Sentence, StatementCandidate
+from .rules import compiled
+
+
+def sentence_of(state, token) -> Sentence:
+    sent = token.sent
+    index = next((s.index for s in state.sentences if s.start == sent.start_char), 0)
+    return Sentence(index, sent.start_char, sent.end_char, sent.text)
+
+
+def resolve(state, tok, owner: bool = False, depth: int = 0) -> list[str]:
+    """The entities token `tok` stands for (several when coordinated)."""
+    if depth > 4:
+        return []
+    out: list[str] = []
+    mention = state.token_mention.get(tok.i)
+    if mention is not None:
+        out.append(mention.entity)
+    elif tok.tag_ in ("WDT", "WP") and tok.head.dep_ == "relcl":
+        out += resolve(state, tok.head.head, owner, depth + 1)
+    else:
+        for child in tok.children:
+            if child.dep_ == "compound" and child.i in state.token_mention:
+                out.append(state.token_mention[child.i].entity)
+                break
+        else:
+            if owner:
+                for child in tok.children:
+                    if child.dep_ == "poss":
+                        out += resolve(state, child, False, depth + 1)
+    for child in tok.children:
+        if child.dep_ == "conj":
+            out += resolve(state, child, owner, depth + 1)
+    return list(dict.fromkeys(out))
+
+
+def _is_a(state, ident: str, types: list[str] | None) -> bool:
+    if not types:
+        return True
+    ent = state.entities.get(ident)
+    if ent is None:
+        return False
+    return any(ent.type == t or (state.onto is not None and state.onto.is_a(ent.type, t)) for t in types)
+
+
+def _modes(doc, comp) -> dict[int, str]:
+    """Token index of an act -> its mode, from the modality rules."""
+    modes: dict[int, str] = {}
+    for match_id, tokens in comp.dependency(doc):
+        key = doc.vocab.strings[match_id]
+        if not key.startswith("modality:"):
+            continue
+        rule = comp.keys[key][0]
+        act = tokens[-1]
+        mode = rule.data["mode"]
+        # a negated threat is not a threat; 'drop' wins over any other mode
+        if modes.get(act) != "drop":
+            modes[act] = mode
+    # an act coordinated with a qualified one shares its mode ('vowed to sue and to cut')
+    for tok in doc:
+        if tok.dep_ == "conj" and tok.head.i in modes and tok.i not in modes:
+            modes[tok.i] = modes[tok.head.i]
+    return modes
+
+
+def _add(state, seen, st: StatementCandidate) -> None:
+    key = (st.subject, st.relation, st.object, st.sentence.start)
+    if st.subject == st.object or key in seen:
+        return
+    seen.add(key)
+    state.statements.append(st)
+
+
+def _frame(state, seen, doc, rule, tokens, n_sub, n_obj, modes) -> None:
+    trigger = doc[tokens[0]]
+    subj_tok = doc[tokens[n_sub]] if n_sub else None
+    obj_tok = doc[tokens[n_sub + n_obj]] if n_obj else None
+    if subj_tok is None or obj_tok is None:
+        return
+    relation = rule.data["relation"]
+    mode = modes.get(trigger.i)
+    if mode in ("drop", "denied"):
+        if not rule.get("negated"):
+            return
+        relation, mode = rule.data["negated"], None
+    if mode and relation == K.threatened:
+        return  # 'may threaten': not even a threat
+    subjects = [s for s in resolve(state, subj_tok) if _is_a(state, s, rule.get("subject_types"))]
+    if rule.get("subject_titles"):
+        subjects = [s for s in subjects if state.entities[s].type != K.Person
+                    or state.titles.get(s, (None,))[0] in rule.data["subject_titles"]]
+    objects = [o for o in resolve(state, obj_tok, owner=bool(rule.get("object_owner")))
+               if _is_a(state, o, rule.get("object_types"))]
+    sentence = sentence_of(state, trigger)
+    for s in subjects:
+        if state.entities[s].type == K.Person and relation in (K.ruledAgainst, K.ruledFor):
+            court = state.titles.get(s, (None, None))[1]
+            s = court if court and state.entities.get(court) and state.entities[court].type == K.Court else s
+        for o in objects:
+            _add(state, seen, StatementCandidate(s, relation, o, sentence, f"frames:{rule.name}", 0.7,
+                                                 mode=None if mode == "drop" else mode, token=trigger.i))
+
+
+def _claim_tokens(trigger, clause) -> list:
+    skip = {t.i for t in trigger.subtree} if trigger.i in {t.i for t in clause.subtree} else set()
+    skip.discard(clause.i)
+    for t in clause.subtree:  # asides: relative clauses and appositions ('which the law assigns to ...')
+        if t.dep_ in ("relcl", "appos", "parataxis") and t.i != clause.i:
+            skip.update(x.i for x in t.subtree)
+    tokens = [t for t in clause.subtree if t.i not in skip]
+    while tokens and (tokens[0].is_punct or tokens[0].dep_ == "mark"):
+        tokens.pop(0)
+    while tokens and tokens[-1].is_punct:
+        tokens.pop()
+    return tokens
+
+
+def _attribution(state, seen, doc, rule, tokens, n_sub, n_obj) -> None:
+    trigger = doc[tokens[0]]
+    speaker_tok = doc[tokens[n_sub]]
+    clause = doc[tokens[n_sub + n_obj]]
+    if clause.pos_ not in ("VERB", "AUX"):
+        return
+    speakers = resolve(state, speaker_tok)
+    if not speakers:
+        return
+    claim = _claim_tokens(trigger, clause)
+    if len(claim) < 3:
+        return
+    text = "".join(t.text_with_ws for t in claim[:14]).strip()
+    label = text[:1].upper() + text[1:]
+    ident = camel_id(label)
+    sentence = sentence_of(state, trigger)
+    if ident not in state.entities:
+        state.entities[ident] = EntityCandidate(ident, K.Claim, label, f"attribution:{rule.name}", score=0.5,
+                                                evidence=(sentence.start, sentence.end))
+    for s in speakers:
+        if _is_a(state, s, [K.Lawsuit]):
+            _add(state, seen, StatementCandidate(ident, K.assertedIn, s, sentence, f"attribution:{rule.name}", 0.6,
+                                                 token=trigger.i))
+        else:
+            _add(state, seen, StatementCandidate(s, K.asserts, ident, sentence, f"attribution:{rule.name}", 0.6,
+                                                 token=trigger.i))
+
+
+def _lawsuit_parties(state, seen) -> None:
+    """A suit named in the sentence of a 'sued' statement: its plaintiff and its defendant."""
+    suits = {m.entity: m for m in state.mentions if _is_a(state, m.entity, [K.Lawsuit])}
+    for st in list(state.statements):
+        if st.relation != K.sued or st.mode:
+            continue
+        for ident, m in suits.items():
+            if st.sentence.start <= m.start < st.sentence.end:
+                _add(state, seen, StatementCandidate(st.subject, K.plaintiffIn, ident, st.sentence, st.rule, 0.6,
+                                                     token=st.token))
+                _add(state, seen, StatementCandidate(st.object, K.defendantIn, ident, st.sentence, st.rule, 0.6,
+                                                     token=st.token))
+
+
+def run(state) -> None:
+    comp = compiled()
+    doc = state.doc
+    modes = _modes(doc, comp)
+    seen = {(s.subject, s.relation, s.object, s.sentence.start) for s in state.statements}
+    for match_id, tokens in sorted(comp.dependency(doc), key=lambda m: m[1][0]):
+        key = doc.vocab.strings[match_id]
+        rule, n_sub, n_obj = comp.keys[key]
+        if rule.section == "frames":
+            _frame(state, seen, doc, rule, tokens, n_sub, n_obj, modes)
+        elif rule.section == "attribution":
+            _attribution(state, seen, doc, rule, tokens, n_sub, n_obj)
+    _lawsuit_parties(state, seen)
+    state.statements.sort(key=lambda s: (s.sentence.start, s.token or 0))

