@@ -101,6 +101,12 @@ def _frame(state, seen, doc, rule, tokens, n_sub, n_obj, modes) -> None:
         relation, mode = rule.data["negated"], None
     if mode and relation == K.threatened:
         return  # 'may threaten': not even a threat
+    if mode in ("threatened", "planned", "hypothetical") and _hostile(state, relation):
+        # a hostile act announced, planned or held out as a possibility is a threat, never the act
+        relation, mode = K.threatened, None
+        manner = _phrase(trigger)
+    else:
+        manner = _phrase(doc[tokens[n_sub + 1]]) if relation == K.threatened and n_obj > 1 else None
     subjects = [s for s in resolve(state, subj_tok) if _is_a(state, s, rule.get("subject_types"))]
     if rule.get("subject_titles"):
         subjects = [s for s in subjects if state.entities[s].type != K.Person
@@ -109,12 +115,29 @@ def _frame(state, seen, doc, rule, tokens, n_sub, n_obj, modes) -> None:
                if _is_a(state, o, rule.get("object_types"))]
     sentence = sentence_of(state, trigger)
     for s in subjects:
-        if state.entities[s].type == K.Person and relation in (K.ruledAgainst, K.ruledFor):
+        judge = None
+        if state.entities[s].type == K.Person and relation in (K.ruledAgainst, K.ruledFor, K.ruledOn):
             court = state.titles.get(s, (None, None))[1]
-            s = court if court and state.entities.get(court) and state.entities[court].type == K.Court else s
+            if court and state.entities.get(court) and state.entities[court].type == K.Court:
+                judge, s = s, court
         for o in objects:
             _add(state, seen, StatementCandidate(s, relation, o, sentence, f"frames:{rule.name}", 0.7,
-                                                 mode=None if mode == "drop" else mode, token=trigger.i))
+                                                 mode=None if mode == "drop" else mode, token=trigger.i, manner=manner))
+            if judge and relation == K.ruledAgainst:  # the judge who rules against a party opposes it
+                _add(state, seen, StatementCandidate(judge, K.opposed, o, sentence, f"frames:{rule.name}", 0.6,
+                                                     token=trigger.i, confidence="implied"))
+
+
+def _hostile(state, relation: str) -> bool:
+    info = state.onto.relations.get(relation) if state.onto is not None else None
+    return bool(info and info.polarity == "hostile")
+
+
+def _phrase(tok) -> str:
+    """The words of the clause headed by `tok` ('cut all federal funding to the city')."""
+    words = [t for t in tok.subtree if t.dep_ not in ("mark", "advcl") or t.i == tok.i]
+    words = [t for t in words if not (t.dep_ == "aux" and t.head.i == tok.i and t.i < tok.i)]
+    return "".join(t.text_with_ws for t in words).strip()
 
 
 def _claim_tokens(trigger, clause) -> list:
@@ -160,17 +183,48 @@ def _attribution(state, seen, doc, rule, tokens, n_sub, n_obj) -> None:
 
 
 def _lawsuit_parties(state, seen) -> None:
-    """A suit named in the sentence of a 'sued' statement: its plaintiff and its defendant."""
+    """A suit named in the sentence of a 'sued' statement: its plaintiff and its defendant, and a
+    label naming them ('Lakeview lawsuit against Harbor County') when it had none of its own."""
     suits = {m.entity: m for m in state.mentions if _is_a(state, m.entity, [K.Lawsuit])}
     for st in list(state.statements):
         if st.relation != K.sued or st.mode:
             continue
         for ident, m in suits.items():
             if st.sentence.start <= m.start < st.sentence.end:
+                suit = state.entities[ident]
+                if len(suit.label.split()) == 1:
+                    suit.aliases.append(suit.label)
+                    suit.label = f"{state.entities[st.subject].label} lawsuit against {state.entities[st.object].label}"
                 _add(state, seen, StatementCandidate(st.subject, K.plaintiffIn, ident, st.sentence, st.rule, 0.6,
                                                      token=st.token))
                 _add(state, seen, StatementCandidate(st.object, K.defendantIn, ident, st.sentence, st.rule, 0.6,
                                                      token=st.token))
+
+
+def _owners(state, seen) -> None:
+    """'the city's ordinance': a place or a legislature that owns a policy enacted it; 'the Lakeview
+    police', 'the Lakeview City Council': a body named after a place is part of it."""
+    doc = state.doc
+    places = {i: e for i, e in state.entities.items() if _is_a(state, i, [K.Jurisdiction])}
+    for m in state.mentions:
+        ent = state.entities.get(m.entity)
+        if ent is None:
+            continue
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if _is_a(state, m.entity, [K.Policy]):
+            for child in span.root.children:
+                owner = resolve(state, child) if child.dep_ == "poss" else []
+                for o in owner:
+                    if _is_a(state, o, [K.Jurisdiction, K.LegislativeBody]):
+                        _add(state, seen, StatementCandidate(o, K.enacted, m.entity, sentence_of(state, span.root),
+                                                             "frames:owner-enacted", 0.6, token=span.root.i,
+                                                             confidence="implied"))
+        elif _is_a(state, m.entity, [K.Organization]) and m.rule != "pronoun":
+            for ident, place in places.items():
+                if ident != m.entity and m.text.startswith(place.label + " ") and m.text != place.label:
+                    _add(state, seen, StatementCandidate(m.entity, K.partOf, ident, sentence_of(state, span.root),
+                                                         "frames:named-after-place", 0.6, token=span.root.i))
+                    break
 
 
 def run(state) -> None:
@@ -186,4 +240,5 @@ def run(state) -> None:
         elif rule.section == "attribution":
             _attribution(state, seen, doc, rule, tokens, n_sub, n_obj)
     _lawsuit_parties(state, seen)
+    _owners(state, seen)
     state.statements.sort(key=lambda s: (s.sentence.start, s.token or 0))

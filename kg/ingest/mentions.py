@@ -135,10 +135,9 @@ def _entity_for(b: _Builder, span: _Span, text: str) -> tuple[str, float]:
     form = norm(text)
     if form in b.by_form:
         return b.by_form[form], 1.0
+    if len(text.split()) == 1 and text in b.people:  # 'Roe' after 'Jane Roe', whatever the model's label
+        return b.people[text], 1.0
     if span.type == K.Person:
-        parts = text.split()
-        if len(parts) == 1 and parts[0] in b.people:
-            return b.people[parts[0]], 1.0
         link = b.linker.person(text)
     elif span.rule.startswith("entity-"):
         if span.rule in b.heads:  # 'the order' after 'an executive order': one referent

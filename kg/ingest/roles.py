@@ -76,6 +76,14 @@ def _fits(state, rule, body: str | None) -> str | None:
     return body
 
 
+def _only_court(state, rule) -> str | None:
+    """A judge's court, when the article names one court only."""
+    if rule.data["org"] != K.Court:
+        return None
+    found = {m.entity for m in state.mentions if state.entities[m.entity].type == K.Court}
+    return found.pop() if len(found) == 1 else None
+
+
 def run(state) -> None:
     rules = load()
     doc = state.doc
@@ -100,6 +108,12 @@ def run(state) -> None:
             body = next((state.token_mention[t.i].entity for t in left[:len(left) - n] if t.i in state.token_mention), None)
             body = _fits(state, rule, body) or _fits(state, rule, _body_after(head, state))
             title = " ".join(t.text for t in left if t.i >= title_words[0].i and t.i not in state.token_mention)
+        elif head.dep_ == "appos" and (found := _title_rule(
+                [t.lower_ for t in head.head.subtree if t.i <= head.head.i and t.dep_ not in ("det", "punct")], rules)):
+            rule, n = found  # 'the attorney general, Pam Bondi'
+            title_tok = head.head
+            body = _fits(state, rule, _body_after(head.head, state))
+            title = None
         else:
             appos = next((c for c in head.children if c.dep_ == "appos"), None)
             if appos is None:
@@ -115,7 +129,7 @@ def run(state) -> None:
             title = " ".join(words[-n:]).title() if appos.i > head.i else None
         if rule.name == "spokesperson" and body is None:
             continue
-        body = body or _default(rule, state, linker)
+        body = body or _only_court(state, rule) or _default(rule, state, linker)
         state.titles[mention.entity] = (rule.name, body)
         by_entity.setdefault(mention.entity, (rule.name, body))
         if body is None or body == mention.entity or (mention.entity, body) in seen:
