@@ -74,6 +74,9 @@ def _names(doc, rules) -> list[_Span]:
         if not _has_verb(ent.sent) or not any(c.isupper() for c in ent.text):
             continue  # a byline or dateline line, or lower-case noise
         start, end = ent.start, ent.end
+        dashes = [t.i for t in ent if t.is_punct and t.text in "-–—"]
+        if dashes:  # a dateline run into a name: 'DENVER - Homeland Security'
+            start = dashes[-1] + 1
         while start < end and doc[start].pos_ in ("DET", "PUNCT"):
             start += 1
         while end > start and doc[end - 1].pos_ == "PART":  # "'s"
@@ -133,6 +136,9 @@ def _entity_for(b: _Builder, span: _Span, text: str) -> tuple[str, float]:
     """The id of the entity `span` names: known, met earlier in the article, or new."""
     state = b.state
     form = norm(text)
+    for prefix in b.rules.words("place-prefixes"):  # 'the City of Lakeview' is Lakeview
+        if form.startswith(prefix + " ") and form[len(prefix) + 1:] in b.by_form:
+            form = form[len(prefix) + 1:]
     if form in b.by_form:
         return b.by_form[form], 1.0
     if len(text.split()) == 1 and text in b.people:  # 'Roe' after 'Jane Roe', whatever the model's label
@@ -193,6 +199,9 @@ def run(state) -> None:
         text = doc[span.start:span.end].text
         ident, score = _entity_for(b, span, text)
         b.by_form.setdefault(norm(text), ident)
+        for prefix in rules.words("place-prefixes"):
+            if norm(text).startswith(prefix + " "):
+                b.by_form.setdefault(norm(text)[len(prefix) + 1:], ident)
         if span.type == K.Person and len(text.split()) > 1:
             b.people.setdefault(text.split()[-1], ident)
         if span.rule.startswith("entity-"):

@@ -7,6 +7,7 @@ step that what it needs is there, so a step can be run and tested alone on a sta
     parse     text                  -> doc, sentences        (the model: tokens, lemmas, dependencies, entities)
     mentions  doc, known            -> mentions, entities    (names linked to the graph before a new one is made)
     roles     doc, mentions         -> statements            (titles: holdsRole)
+    anaphora  doc, mentions          -> mentions              ("the city": the entity named before)
     frames    doc, mentions         -> statements            (acts, rulings, stances, attribution, with their mode)
     dates     doc, statements, date -> statements            (each act's date, against the article's)
 """
@@ -71,6 +72,11 @@ def _roles(state: State) -> None:
     roles.run(state)
 
 
+def _anaphora(state: State) -> None:
+    from . import anaphora
+    anaphora.run(state)
+
+
 def _frames(state: State) -> None:
     from . import frames
     frames.run(state)
@@ -86,6 +92,7 @@ STEPS: tuple[Step, ...] = (
     Step("parse", ("text",), ("doc", "sentences"), _parse),
     Step("mentions", ("doc", "known"), ("mentions", "entities", "token_mention"), _mentions),
     Step("roles", ("doc", "mentions", "entities"), ("statements", "titles"), _roles),
+    Step("anaphora", ("doc", "mentions", "titles"), ("mentions",), _anaphora),
     Step("frames", ("doc", "mentions", "statements", "titles"), ("statements",), _frames),
     Step("dates", ("doc", "statements"), ("statements",), _dates),
 )
