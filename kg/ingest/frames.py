@@ -12,10 +12,12 @@ the clause said, never the attribution around it.
 
 from __future__ import annotations
 
+from functools import cache
+
 from ..namespace import K
 from .forms import camel_id
 from .model import EntityCandidate, Sentence, StatementCandidate
-from .rules import compiled
+from .rules import compiled, load
 
 
 def sentence_of(state, token) -> Sentence:
@@ -34,6 +36,8 @@ def resolve(state, tok, owner: bool = False, depth: int = 0) -> list[str]:
         out.append(mention.entity)
     elif tok.tag_ in ("WDT", "WP") and tok.head.dep_ == "relcl":
         out += resolve(state, tok.head.head, owner, depth + 1)
+    elif (named := _named_by_of(state, tok)) is not None:
+        out.append(named)
     else:
         for child in tok.children:
             if child.dep_ == "compound" and child.i in state.token_mention:
@@ -48,6 +52,23 @@ def resolve(state, tok, owner: bool = False, depth: int = 0) -> list[str]:
         if child.dep_ == "conj":
             out += resolve(state, child, owner, depth + 1)
     return list(dict.fromkeys(out))
+
+
+def _named_by_of(state, tok) -> str | None:
+    """'the city of Lakeview': a place noun (the `anaphor` type rules) named by its 'of' phrase."""
+    if tok.lemma_.lower() not in _place_nouns():
+        return None
+    for prep in tok.children:
+        if prep.dep_ == "prep" and prep.i == tok.i + 1:
+            for pobj in prep.children:
+                if pobj.dep_ == "pobj" and pobj.i in state.token_mention:
+                    return state.token_mention[pobj.i].entity
+    return None
+
+
+@cache
+def _place_nouns() -> set[str]:
+    return {w.lower() for r in load()["types"] if r.data.get("position") == "anaphor" for w in r.data["words"]}
 
 
 def _is_a(state, ident: str, types: list[str] | None) -> bool:

@@ -65,9 +65,10 @@ def _names(doc, rules) -> list[_Span]:
     """Named entities of the model, with the common noun that makes some of them a body."""
     furniture = {w.lower() for w in rules.words("furniture")}
     heads = {w.lower() for r in rules["types"] if r.data.get("position") == "head" for w in r.data["words"]}
+    title_words = {w.lower() for r in rules["titles"] for w in r.data["words"] if " " not in w}
     out = []
     for ent in doc.ents:
-        ner_type = _type_by_rules(rules, ent.text, ent.label_)
+        ner_type = _type_by_rules(rules, ent.text, "GPE" if ent.label_ == "FAC" else ent.label_)
         if ner_type is None or not any(c.isalpha() for c in ent.text) or ent.text.lower() in furniture \
                 or "\n" in ent.text:
             continue
@@ -77,6 +78,13 @@ def _names(doc, rules) -> list[_Span]:
         dashes = [t.i for t in ent if t.is_punct and t.text in "-–—"]
         if dashes:  # a dateline run into a name: 'DENVER - Homeland Security'
             start = dashes[-1] + 1
+        titled = [t.i for t in doc[start:end] if t.lower_ in title_words and t.is_title and t.i > start]
+        if titled:  # 'Riverdale Mayor Jo Lane' read as one name: the place, and the person after the title
+            place = doc[start:titled[0]]
+            out.append(_Span(start, titled[0], _type_by_rules(rules, place.text, "GPE") or K.City, "ner-gpe"))
+            if end - titled[-1] > 2:
+                out.append(_Span(titled[-1] + 1, end, K.Person, "ner-person"))
+            continue
         while start < end and doc[start].pos_ in ("DET", "PUNCT"):
             start += 1
         while end > start and doc[end - 1].pos_ == "PART":  # "'s"

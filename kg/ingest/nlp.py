@@ -36,10 +36,17 @@ def load():
 
 
 def _paragraphs(doc):
+    starts = [0]
     for tok in doc[1:]:
         before = doc[tok.i - 1]
         if "\n" in before.whitespace_ or (before.is_space and "\n" in before.text):
             tok.is_sent_start = True
+            starts.append(tok.i)
+    for start in starts:  # a dateline ('RIVERDALE, Ohio (AP) -') is no part of the first sentence
+        if start < len(doc) and doc[start].is_upper and len(doc[start]) > 1:
+            dash = next((t for t in doc[start:start + 10] if t.text in ("-", "–", "—")), None)
+            if dash is not None and dash.i + 1 < len(doc):
+                doc[dash.i + 1].is_sent_start = True
     return doc
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ..namespace import K
 from .forms import camel_id, norm
-from .linking import Linker
+from .linking import Linker, _key
 from .model import EntityCandidate, StatementCandidate
 from .rules import load
 
@@ -51,6 +51,10 @@ def _default(rule, state, linker: Linker) -> str | None:
     label = rule.get("default")
     if not label:
         return None
+    key = set(_key(label).split())
+    for ident, cand in state.entities.items():  # named in the article ('the Justice Department')
+        if any(set(_key(form).split()) == key for form in (cand.label, *cand.aliases)):
+            return ident
     link = linker.other(label, rule.data["org"], threshold=85)
     if link and len(link.ids) == 1:
         ident = link.ids[0]
