@@ -37,7 +37,7 @@ def resolve(state, tok, owner: bool = False, depth: int = 0) -> list[str]:
     elif tok.tag_ in ("WDT", "WP") and tok.head.dep_ == "relcl":
         out += resolve(state, tok.head.head, owner, depth + 1)
     elif (named := _named_by_of(state, tok)) is not None:
-        out.append(named)
+        out += resolve(state, named, owner, depth + 1)
     else:
         for child in tok.children:
             if child.dep_ == "compound" and child.i in state.token_mention:
@@ -54,7 +54,7 @@ def resolve(state, tok, owner: bool = False, depth: int = 0) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _named_by_of(state, tok) -> str | None:
+def _named_by_of(state, tok):
     """'the city of Lakeview': a place noun (the `anaphor` type rules) named by its 'of' phrase."""
     if tok.lemma_.lower() not in _place_nouns():
         return None
@@ -62,7 +62,7 @@ def _named_by_of(state, tok) -> str | None:
         if prep.dep_ == "prep" and prep.i == tok.i + 1:
             for pobj in prep.children:
                 if pobj.dep_ == "pobj" and pobj.i in state.token_mention:
-                    return state.token_mention[pobj.i].entity
+                    return pobj
     return None
 
 

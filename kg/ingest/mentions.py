@@ -68,6 +68,10 @@ def _names(doc, rules) -> list[_Span]:
     title_words = {w.lower() for r in rules["titles"] for w in r.data["words"] if " " not in w}
     out = []
     for ent in doc.ents:
+        split = _split_title(doc, rules, ent, title_words)
+        if split:
+            out += split
+            continue
         ner_type = _type_by_rules(rules, ent.text, "GPE" if ent.label_ == "FAC" else ent.label_)
         if ner_type is None or not any(c.isalpha() for c in ent.text) or ent.text.lower() in furniture \
                 or "\n" in ent.text:
@@ -78,13 +82,6 @@ def _names(doc, rules) -> list[_Span]:
         dashes = [t.i for t in ent if t.is_punct and t.text in "-–—"]
         if dashes:  # a dateline run into a name: 'DENVER - Homeland Security'
             start = dashes[-1] + 1
-        titled = [t.i for t in doc[start:end] if t.lower_ in title_words and t.is_title and t.i > start]
-        if titled:  # 'Riverdale Mayor Jo Lane' read as one name: the place, and the person after the title
-            place = doc[start:titled[0]]
-            out.append(_Span(start, titled[0], _type_by_rules(rules, place.text, "GPE") or K.City, "ner-gpe"))
-            if end - titled[-1] > 2:
-                out.append(_Span(titled[-1] + 1, end, K.Person, "ner-person"))
-            continue
         while start < end and doc[start].pos_ in ("DET", "PUNCT"):
             start += 1
         while end > start and doc[end - 1].pos_ == "PART":  # "'s"
@@ -100,6 +97,25 @@ def _names(doc, rules) -> list[_Span]:
             continue
         text = doc[start:end].text
         out.append(_Span(start, end, _type_by_rules(rules, text, None) or ner_type, f"ner-{ent.label_.lower()}"))
+    return out
+
+
+def _split_title(doc, rules, ent, title_words) -> list[_Span]:
+    """'Riverdale Mayor Jo Lane', read by the model as one name of any kind: the place before the
+    title, and the person after it."""
+    start, end = ent.start, ent.end
+    dashes = [t.i for t in ent if t.is_punct and t.text in "-–—"]
+    start = dashes[-1] + 1 if dashes else start
+    titled = [t.i for t in doc[start:end] if t.lower_ in title_words and t.is_title and t.i > start]
+    person = end - titled[-1] > 2 and all(t.is_title for t in doc[titled[-1] + 1:end]) if titled else False
+    if not titled or not (person or titled[-1] == end - 1):  # a name, or a title that ends the span
+        return []
+    out = []
+    place = doc[start:titled[0]]
+    if any(t.pos_ == "PROPN" for t in place):
+        out.append(_Span(start, titled[0], _type_by_rules(rules, place.text, "GPE") or K.City, "ner-gpe"))
+    if person:
+        out.append(_Span(titled[-1] + 1, end, K.Person, "ner-person"))
     return out
 
 
