@@ -204,22 +204,36 @@ def _attribution(state, seen, doc, rule, tokens, n_sub, n_obj) -> None:
 
 
 def _lawsuit_parties(state, seen) -> None:
-    """A suit named in the sentence of a 'sued' statement: its plaintiff and its defendant, and a
-    label naming them ('Lakeview lawsuit against Harbor County') when it had none of its own."""
+    """Suits and their parties. A suit named in the sentence of a 'sued' statement, or the one
+    suit of an article that reports one suing, has the suers as plaintiffs and the sued as
+    defendants, and a label naming them ('Lakeview lawsuit against Harbor County'); the claims a
+    suit makes are its plaintiffs' too."""
     suits = {m.entity: m for m in state.mentions if _is_a(state, m.entity, [K.Lawsuit])}
-    for st in list(state.statements):
-        if st.relation != K.sued or st.mode:
+    sued = [st for st in state.statements if st.relation == K.sued and not st.mode]
+    if not suits or not sued:
+        return
+    for ident, mention in suits.items():
+        here = [st for st in sued if st.sentence.start <= mention.start < st.sentence.end]
+        parties = here or (sued if len(suits) == 1 else [])
+        if not parties:
             continue
-        for ident, m in suits.items():
-            if st.sentence.start <= m.start < st.sentence.end:
-                suit = state.entities[ident]
-                if len(suit.label.split()) == 1:
-                    suit.aliases.append(suit.label)
-                    suit.label = f"{state.entities[st.subject].label} lawsuit against {state.entities[st.object].label}"
-                _add(state, seen, StatementCandidate(st.subject, K.plaintiffIn, ident, st.sentence, st.rule, 0.6,
-                                                     token=st.token))
-                _add(state, seen, StatementCandidate(st.object, K.defendantIn, ident, st.sentence, st.rule, 0.6,
-                                                     token=st.token))
+        suit = state.entities[ident]
+        if len(suit.label.split()) == 1:
+            plaintiffs = list(dict.fromkeys(state.entities[st.subject].label for st in parties))
+            defendant = state.entities[parties[0].object].label
+            suit.aliases.append(suit.label)
+            suit.label = f"{' and '.join(plaintiffs)} lawsuit against {defendant}"
+        for st in parties:
+            _add(state, seen, StatementCandidate(st.subject, K.plaintiffIn, ident, st.sentence, st.rule, 0.6,
+                                                 token=st.token))
+            _add(state, seen, StatementCandidate(st.object, K.defendantIn, ident, st.sentence, st.rule, 0.6,
+                                                 token=st.token))
+        plaintiffs = {st.subject for st in parties}
+        for st in list(state.statements):
+            if st.relation == K.assertedIn and st.object == ident:
+                for p in sorted(plaintiffs):
+                    _add(state, seen, StatementCandidate(p, K.asserts, st.subject, st.sentence, st.rule, 0.5,
+                                                         token=st.token, confidence="implied"))
 
 
 def _owners(state, seen) -> None:
