@@ -66,6 +66,7 @@ def _names(doc, rules) -> list[_Span]:
     furniture = {w.lower() for w in rules.words("furniture")}
     heads = {w.lower() for r in rules["types"] if r.data.get("position") == "head" for w in r.data["words"]}
     title_words = {w.lower() for r in rules["titles"] for w in r.data["words"] if " " not in w}
+    title_pairs = {tuple(w.lower().split()[:2]) for r in rules["titles"] for w in r.data["words"] if " " in w}
     out = []
     for ent in doc.ents:
         split = _split_title(doc, rules, ent, title_words)
@@ -84,6 +85,8 @@ def _names(doc, rules) -> list[_Span]:
             start = dashes[-1] + 1
         while start < end and doc[start].pos_ in ("DET", "PUNCT"):
             start += 1
+        if end < len(doc) and end - start > 1 and (doc[end - 1].lower_, doc[end].lower_) in title_pairs:
+            end -= 1  # 'San Francisco City' + 'Attorney': the title took a word of the name
         while end > start and doc[end - 1].pos_ == "PART":  # "'s"
             end -= 1
         if start >= end:

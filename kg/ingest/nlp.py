@@ -47,6 +47,10 @@ def _paragraphs(doc):
             dash = next((t for t in doc[start:start + 10] if t.text in ("-", "–", "—")), None)
             if dash is not None and dash.i + 1 < len(doc):
                 doc[dash.i + 1].is_sent_start = True
+                for tok in doc[dash.i + 2:dash.i + 8]:  # the name after it opens the sentence, whole
+                    if "\n" in tok.text or "\n" in doc[tok.i - 1].whitespace_ or tok.is_punct:
+                        break
+                    tok.is_sent_start = False
     return doc
 
 

@@ -80,12 +80,39 @@ def _fits(state, rule, body: str | None) -> str | None:
     return body
 
 
-def _only_court(state, rule) -> str | None:
-    """A judge's court, when the article names one court only."""
+def _named_body(state, rule, words) -> str | None:
+    """The body named by proper nouns before a title that the model took for no name ('Riverdale'
+    of 'Riverdale Mayor'), as the title's `body` pattern names it ('Transportation' of
+    'Transportation Secretary': the Department of Transportation)."""
+    if not words or not all(t.pos_ == "PROPN" for t in words) or rule.data["org"] == K.Court:
+        return None
+    text = " ".join(t.text for t in words)
+    label = rule.get("body", "{}").format(text)
+    key = set(_key(label).split())
+    for ident, cand in state.entities.items():
+        if any(set(_key(form).split()) == key for form in (cand.label, *cand.aliases)):
+            return ident
+    ident = camel_id(label)
+    if ident in state.known:
+        ent = state.known[ident]
+        state.entities[ident] = EntityCandidate(ident, ent.type, ent.label, "known", known=True, score=1.0)
+        return ident
+    sent = words[0].sent
+    state.entities.setdefault(ident, EntityCandidate(ident, rule.data["org"], label, f"titles:{rule.name}", score=0.5,
+                                                     evidence=(sent.start_char, sent.end_char)))
+    return ident
+
+
+def _nearest_court(state, rule, title: str, at: int) -> str | None:
+    """A judge's court: the court the article names nearest the judge, of the title's kind
+    ('District Judge': a district court)."""
     if rule.data["org"] != K.Court:
         return None
-    found = {m.entity for m in state.mentions if state.entities[m.entity].type == K.Court}
-    return found.pop() if len(found) == 1 else None
+    courts = [m for m in state.mentions if state.entities[m.entity].type == K.Court]
+    words = {w.lower() for w in (title or "").split()}
+    fitting = [m for m in courts if words & {w.lower() for w in state.entities[m.entity].label.split()}]
+    courts = fitting or courts
+    return min(courts, key=lambda m: abs(m.start - at)).entity if courts else None
 
 
 def run(state) -> None:
@@ -109,8 +136,10 @@ def run(state) -> None:
             rule, n = found
             title_words = left[len(left) - n:]
             title_tok = title_words[-1]
-            body = next((state.token_mention[t.i].entity for t in left[:len(left) - n] if t.i in state.token_mention), None)
-            body = _fits(state, rule, body) or _fits(state, rule, _body_after(head, state))
+            before = left[:len(left) - n]
+            body = next((state.token_mention[t.i].entity for t in before if t.i in state.token_mention), None)
+            body = _fits(state, rule, body) or _fits(state, rule, _body_after(head, state)) \
+                or _named_body(state, rule, before)
             title = " ".join(t.text for t in left if t.i >= title_words[0].i and t.i not in state.token_mention)
         elif head.dep_ == "appos" and (found := _title_rule(
                 [t.lower_ for t in head.head.subtree if t.i <= head.head.i and t.dep_ not in ("det", "punct")], rules)):
@@ -133,7 +162,7 @@ def run(state) -> None:
             title = " ".join(words[-n:]).title() if appos.i > head.i else None
         if rule.name == "spokesperson" and body is None:
             continue
-        body = body or _only_court(state, rule) or _default(rule, state, linker)
+        body = body or _nearest_court(state, rule, title, mention.start) or _default(rule, state, linker)
         state.titles[mention.entity] = (rule.name, body)
         by_entity.setdefault(mention.entity, (rule.name, body))
         if body is None or body == mention.entity or (mention.entity, body) in seen:

@@ -39,7 +39,7 @@ _SCHEMA: dict[str, dict[str, type | tuple]] = {
                "note": str},
     "attribution": {"lemmas": list, "pos": list, "speaker": list, "claim": list, "relation": str, "note": str},
     "modality": {"lemmas": list, "pos": list, "path": (str, list), "mode": str, "note": str},
-    "titles": {"words": list, "org": str, "default": str, "note": str},
+    "titles": {"words": list, "org": str, "default": str, "body": str, "note": str},
     "entities": {"label": str, "type": str, "pattern": list, "note": str},
     "types": {"words": list, "type": str, "position": str, "note": str},
     "words": {"words": list, "note": str},
