@@ -230,6 +230,10 @@ def _lawsuit_parties(state, seen) -> None:
                                                  token=st.token))
         plaintiffs = {st.subject for st in parties}
         for st in list(state.statements):
+            if st.relation == K.challenges and st.subject == ident:  # what a suit challenges, its plaintiffs oppose
+                for p in sorted(plaintiffs):
+                    _add(state, seen, StatementCandidate(p, K.opposed, st.object, st.sentence, st.rule, 0.5,
+                                                         token=st.token, confidence="implied"))
             if st.relation == K.assertedIn and st.object == ident:
                 for p in sorted(plaintiffs):
                     _add(state, seen, StatementCandidate(p, K.asserts, st.subject, st.sentence, st.rule, 0.5,
