@@ -40,7 +40,7 @@ def _left_tokens(doc, start: int, end: int) -> list:
 def _body_after(tok, state):
     """The entity named by 'of X' / 'for X' hanging from `tok`."""
     for prep in tok.children:
-        if prep.dep_ == "prep" and prep.lemma_ in ("of", "for", "at"):
+        if prep.dep_ == "prep" and prep.lemma_ in load().words("body-prepositions"):
             for pobj in prep.children:
                 if pobj.dep_ == "pobj" and pobj.i in state.token_mention:
                     return state.token_mention[pobj.i].entity
