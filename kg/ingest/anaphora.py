@@ -27,6 +27,8 @@ def run(state) -> None:
     anaphors = {w.lower(): r.data["type"] for r in rules["types"] if r.data.get("position") == "anaphor"
                 for w in r.data["words"]}
     named = sorted((m for m in state.mentions if m.rule not in ("pronoun", "anaphor")), key=lambda m: m.start)
+    last_of: dict[str, int] = {}  # type or head noun -> index in `named` of its last mention so far
+    cursor = 0
     heads = {}
     for ident, ent in state.entities.items():
         words = ent.label.split()
@@ -35,16 +37,19 @@ def run(state) -> None:
     for tok in doc:
         if tok.pos_ != "NOUN" or tok.i in state.token_mention or tok.dep_ == "compound":
             continue
+        while cursor < len(named) and named[cursor].end <= tok.idx:  # the mentions before the noun, once each
+            m = named[cursor]
+            for key, type_ in anaphors.items():
+                if _is_a(state, m.entity, type_):
+                    last_of[key] = cursor
+            for key, idents in heads.items():
+                if m.entity in idents:
+                    last_of[key] = cursor
+            cursor += 1
         lemma = tok.lemma_.lower()
-        ident = None
-        if not _definite(tok):
+        if not _definite(tok) or lemma not in anaphors and lemma not in heads:
             continue
-        if lemma in anaphors:
-            before = [m for m in named if m.end <= tok.idx and _is_a(state, m.entity, anaphors[lemma])]
-            ident = before[-1].entity if before else None
-        elif lemma in heads:
-            before = [m for m in named if m.end <= tok.idx and m.entity in heads[lemma]]
-            ident = before[-1].entity if before else None
+        ident = named[last_of[lemma]].entity if lemma in last_of else None
         if ident:
             mention = Mention(tok.idx, tok.idx + len(tok), tok.text, ident, "anaphor", 0.6)
             state.mentions.append(mention)

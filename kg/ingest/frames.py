@@ -22,8 +22,7 @@ from .rules import compiled, load
 
 def sentence_of(state, token) -> Sentence:
     sent = token.sent
-    index = next((s.index for s in state.sentences if s.start == sent.start_char), 0)
-    return Sentence(index, sent.start_char, sent.end_char, sent.text)
+    return Sentence(state.sentence_index.get(sent.start_char, 0), sent.start_char, sent.end_char, sent.text)
 
 
 def resolve(state, tok, owner: bool = False, depth: int = 0) -> list[str]:
@@ -244,7 +243,7 @@ def _owners(state, seen) -> None:
     """'the city's ordinance': a place or a legislature that owns a policy enacted it; 'the Lakeview
     police', 'the Lakeview City Council': a body named after a place is part of it."""
     doc = state.doc
-    places = {i: e for i, e in state.entities.items() if _is_a(state, i, [K.Jurisdiction])}
+    places = {e.label: i for i, e in state.entities.items() if _is_a(state, i, [K.Jurisdiction])}
     for m in state.mentions:
         ent = state.entities.get(m.entity)
         if ent is None:
@@ -259,8 +258,10 @@ def _owners(state, seen) -> None:
                                                              "frames:owner-enacted", 0.6, token=span.root.i,
                                                              confidence="implied"))
         elif _is_a(state, m.entity, [K.Organization]) and m.rule != "pronoun":
-            for ident, place in places.items():
-                if ident != m.entity and m.text.startswith(place.label + " ") and m.text != place.label:
+            words = m.text.split()
+            for n in range(len(words) - 1, 0, -1):  # the longest place name the body's name begins with
+                ident = places.get(" ".join(words[:n]))
+                if ident and ident != m.entity:
                     _add(state, seen, StatementCandidate(m.entity, K.partOf, ident, sentence_of(state, span.root),
                                                          "frames:named-after-place", 0.6, token=span.root.i))
                     break

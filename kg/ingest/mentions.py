@@ -10,6 +10,7 @@ nothing.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 from ..namespace import K
@@ -257,15 +258,15 @@ def _pronouns(state, rules) -> None:
     doc = state.doc
     people = [m for m in sorted(state.mentions, key=lambda m: m.start)
               if state.entities.get(m.entity) and state.entities[m.entity].type == K.Person]
-    sents = list(doc.sents)
-    sent_of = {s.start: n for n, s in enumerate(sents)}
+    sent_of = {s.start: n for n, s in enumerate(doc.sents)}
+    starts = [m.start for m in people]
     for tok in doc:
         if tok.lower_ not in pronouns or tok.i in state.token_mention:
             continue
-        before = [m for m in people if m.start < tok.idx]
-        if not before:
+        at = bisect.bisect_left(starts, tok.idx)
+        if not at:
             continue
-        last = before[-1]
+        last = people[at - 1]
         here = sent_of[tok.sent.start]
         there = sent_of[doc.char_span(last.start, last.end, alignment_mode="expand").sent.start]
         if here - there <= 3:

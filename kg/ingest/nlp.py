@@ -54,11 +54,29 @@ def _paragraphs(doc):
     return doc
 
 
+#: Past this many characters a text is parsed in pieces of whole paragraphs through nlp.pipe
+#: (spaCy's parser needs memory in proportion to a document's length).
+PIECE = 20_000
+
+
+def _pieces(text: str) -> list[str]:
+    out, start = [], 0
+    while start < len(text):
+        end = text.find("\n\n", start + PIECE)
+        end = len(text) if end < 0 else end + 2
+        out.append(text[start:end])
+        start = end
+    return out
+
+
 def parse(text: str):
-    """The parsed text."""
-    return load()(text)
+    """The parsed text: one Doc whose characters are exactly `text`'s."""
+    from spacy.tokens import Doc
 
-
-def parse_many(texts, batch_size: int = 8):
-    """Parsed texts, in order, through nlp.pipe."""
-    return load().pipe(texts, batch_size=batch_size)
+    nlp = load()
+    if len(text) <= PIECE:
+        return nlp(text)
+    nlp.max_length = max(nlp.max_length, len(text) + 1)
+    doc = Doc.from_docs(list(nlp.pipe(_pieces(text), batch_size=4)), ensure_whitespace=False)
+    assert doc.text == text
+    return doc

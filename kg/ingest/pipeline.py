@@ -33,6 +33,8 @@ class State:
     original_span: Callable | None = None
     doc: Any = None
     sentences: list[Sentence] | None = None
+    #: sentence start (character) -> its index in `sentences`
+    sentence_index: dict[int, int] | None = None
     mentions: list[Mention] | None = None
     entities: dict[str, EntityCandidate] | None = None
     #: token index -> the mention it belongs to (filled by `mentions`)
@@ -60,6 +62,7 @@ def _parse(state: State) -> None:
     from . import nlp
     state.doc = nlp.parse(state.text)
     state.sentences = [Sentence(i, s.start_char, s.end_char, s.text) for i, s in enumerate(state.doc.sents)]
+    state.sentence_index = {s.start: s.index for s in state.sentences}
 
 
 def _mentions(state: State) -> None:
@@ -89,7 +92,7 @@ def _dates(state: State) -> None:
 
 STEPS: tuple[Step, ...] = (
     Step("repair", ("article",), ("text", "original_span"), _repair),
-    Step("parse", ("text",), ("doc", "sentences"), _parse),
+    Step("parse", ("text",), ("doc", "sentences", "sentence_index"), _parse),
     Step("mentions", ("doc", "known"), ("mentions", "entities", "token_mention"), _mentions),
     Step("roles", ("doc", "mentions", "entities"), ("statements", "titles"), _roles),
     Step("anaphora", ("doc", "mentions", "titles"), ("mentions",), _anaphora),

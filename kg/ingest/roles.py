@@ -12,6 +12,7 @@ from ..namespace import K
 from .forms import camel_id, norm
 from .linking import Linker, _key
 from .model import EntityCandidate, StatementCandidate
+from .frames import sentence_of
 from .rules import load
 
 
@@ -103,12 +104,11 @@ def _named_body(state, rule, words) -> str | None:
     return ident
 
 
-def _nearest_court(state, rule, title: str, at: int) -> str | None:
+def _nearest_court(state, rule, title: str, at: int, courts: list) -> str | None:
     """A judge's court: the court the article names nearest the judge, of the title's kind
     ('District Judge': a district court)."""
     if rule.data["org"] != K.Court:
         return None
-    courts = [m for m in state.mentions if state.entities[m.entity].type == K.Court]
     words = {w.lower() for w in (title or "").split()}
     fitting = [m for m in courts if words & {w.lower() for w in state.entities[m.entity].label.split()}]
     courts = fitting or courts
@@ -122,7 +122,8 @@ def run(state) -> None:
     state.statements = state.statements or []
     state.titles = {}
     seen = set()
-    by_entity = {}
+
+    courts = [m for m in state.mentions if state.entities[m.entity].type == K.Court]
     for mention in state.mentions:
         ent = state.entities.get(mention.entity)
         if ent is None or ent.type != K.Person or mention.rule == "pronoun":
@@ -162,14 +163,11 @@ def run(state) -> None:
             title = " ".join(words[-n:]).title() if appos.i > head.i else None
         if rule.name == "spokesperson" and body is None:
             continue
-        body = body or _nearest_court(state, rule, title, mention.start) or _default(rule, state, linker)
+        body = body or _nearest_court(state, rule, title, mention.start, courts) or _default(rule, state, linker)
         state.titles[mention.entity] = (rule.name, body)
-        by_entity.setdefault(mention.entity, (rule.name, body))
         if body is None or body == mention.entity or (mention.entity, body) in seen:
             continue
         seen.add((mention.entity, body))
-        sent = doc[span.start].sent
-        from .model import Sentence
-        sentence = Sentence(0, sent.start_char, sent.end_char, sent.text)
+        sentence = sentence_of(state, doc[span.start])
         state.statements.append(StatementCandidate(mention.entity, K.holdsRole, body, sentence, f"titles:{rule.name}",
                                                    0.8, title=title, token=title_tok.i if title_tok is not None else None))
