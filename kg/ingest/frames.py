@@ -79,19 +79,16 @@ def _is_a(state, ident: str, types: list[str] | None) -> bool:
     return any(ent.type == t or (state.onto is not None and state.onto.is_a(ent.type, t)) for t in types)
 
 
-def _modes(doc, comp) -> dict[int, str]:
+def _modes(doc, matches) -> dict[int, str]:
     """Token index of an act -> its mode, from the modality rules."""
     modes: dict[int, str] = {}
-    for match_id, tokens in comp.dependency(doc):
-        key = doc.vocab.strings[match_id]
-        if not key.startswith("modality:"):
+    for m in matches:
+        if m.rule.section != "modality":
             continue
-        rule = comp.keys[key][0]
-        act = tokens[-1]
-        mode = rule.data["mode"]
-        # a negated threat is not a threat; 'drop' wins over any other mode
-        if modes.get(act) != "drop":
-            modes[act] = mode
+        for chain in m.roles["path"]:
+            act = chain[-1].i
+            if modes.get(act) != "drop":  # a negated threat is not a threat; 'drop' wins over any other mode
+                modes[act] = m.rule.data["mode"]
     # an act coordinated with a qualified one shares its mode ('vowed to sue and to cut')
     for tok in doc:
         if tok.dep_ == "conj" and tok.head.i in modes and tok.i not in modes:
@@ -107,12 +104,8 @@ def _add(state, seen, st: StatementCandidate) -> None:
     state.statements.append(st)
 
 
-def _frame(state, seen, doc, rule, tokens, n_sub, n_obj, modes) -> None:
-    trigger = doc[tokens[0]]
-    subj_tok = doc[tokens[n_sub]] if n_sub else None
-    obj_tok = doc[tokens[n_sub + n_obj]] if n_obj else None
-    if subj_tok is None or obj_tok is None:
-        return
+def _frame(state, seen, doc, rule, trigger, subj_chain, obj_chain, modes) -> None:
+    subj_tok, obj_tok = subj_chain[-1], obj_chain[-1]
     relation = rule.data["relation"]
     mode = modes.get(trigger.i)
     if mode in ("drop", "denied"):
@@ -126,7 +119,7 @@ def _frame(state, seen, doc, rule, tokens, n_sub, n_obj, modes) -> None:
         relation, mode = K.threatened, None
         manner = _phrase(trigger)
     else:
-        manner = _phrase(doc[tokens[n_sub + 1]]) if relation == K.threatened and n_obj > 1 else None
+        manner = _phrase(obj_chain[0]) if relation == K.threatened and len(obj_chain) > 1 else None
     subjects = [s for s in resolve(state, subj_tok) if _is_a(state, s, rule.get("subject_types"))]
     if rule.get("subject_titles"):
         subjects = [s for s in subjects if state.entities[s].type != K.Person
@@ -174,10 +167,8 @@ def _claim_tokens(trigger, clause) -> list:
     return tokens
 
 
-def _attribution(state, seen, doc, rule, tokens, n_sub, n_obj) -> None:
-    trigger = doc[tokens[0]]
-    speaker_tok = doc[tokens[n_sub]]
-    clause = doc[tokens[n_sub + n_obj]]
+def _attribution(state, seen, doc, rule, trigger, speaker_chain, claim_chain) -> None:
+    speaker_tok, clause = speaker_chain[-1], claim_chain[-1]
     if clause.pos_ not in ("VERB", "AUX"):
         return
     speakers = resolve(state, speaker_tok)
@@ -268,17 +259,19 @@ def _owners(state, seen) -> None:
 
 
 def run(state) -> None:
-    comp = compiled()
     doc = state.doc
-    modes = _modes(doc, comp)
+    matches = compiled().matches(doc)
+    modes = _modes(doc, matches)
     seen = {(s.subject, s.relation, s.object, s.sentence.start) for s in state.statements}
-    for match_id, tokens in sorted(comp.dependency(doc), key=lambda m: m[1][0]):
-        key = doc.vocab.strings[match_id]
-        rule, n_sub, n_obj = comp.keys[key]
-        if rule.section == "frames":
-            _frame(state, seen, doc, rule, tokens, n_sub, n_obj, modes)
-        elif rule.section == "attribution":
-            _attribution(state, seen, doc, rule, tokens, n_sub, n_obj)
+    for m in matches:
+        if m.rule.section == "frames":
+            for s_chain in m.roles["subject"]:
+                for o_chain in m.roles["object"]:
+                    _frame(state, seen, doc, m.rule, m.trigger, s_chain, o_chain, modes)
+        elif m.rule.section == "attribution":
+            for s_chain in m.roles["speaker"]:
+                for c_chain in m.roles["claim"]:
+                    _attribution(state, seen, doc, m.rule, m.trigger, s_chain, c_chain)
     _lawsuit_parties(state, seen)
     _owners(state, seen)
     state.statements.sort(key=lambda s: (s.sentence.start, s.token or 0))

@@ -1,7 +1,7 @@
 """The rule files of kg/ingest/rules/, read against their schema and compiled to spaCy matchers.
 
-Every rule is data on tokens: a trigger by lemma and part of speech, and dependency paths from it
-to the roles it fills. A path is steps separated by spaces: `dep` goes down to a child by that
+Every rule is data on tokens: a trigger by lemma and part of speech (a spaCy `Matcher` pattern),
+and dependency paths from it to the roles it fills, walked on the parse. A path is steps separated by spaces: `dep` goes down to a child by that
 dependency label, `dep[lemma|lemma]` also asks for the child's lemma, `^` goes up to the head and
 `^dep` up to the head the token hangs from by `dep`. Every key, label, relation and type is
 checked when the file is read: an unknown key (`pasive: true`) or a bad pattern fails at load,
@@ -74,8 +74,6 @@ class Rule:
 @dataclass
 class Rules:
     sections: dict[str, list[Rule]]
-    #: 'frames:sue#0' -> (rule, subject path length, object path length): whose tokens are which
-    keys: dict[str, tuple[Rule, int, int]] = field(default_factory=dict)
 
     def __getitem__(self, section: str) -> list[Rule]:
         return self.sections.get(section, [])
@@ -215,99 +213,95 @@ def _parser_labels() -> set[str]:
     return set(nlp.load().get_pipe("parser").labels) | {"ROOT"}
 
 
-def _node(ident: str, parent: str, up: bool, dep: str | None, lemmas: list[str] | None) -> dict:
-    attrs: dict = {}
-    if lemmas:
-        attrs["LEMMA"] = {"IN": lemmas}
-    if dep and not up:
-        attrs["DEP"] = dep
-    return {"LEFT_ID": parent, "REL_OP": "<" if up else ">", "RIGHT_ID": ident, "RIGHT_ATTRS": attrs}
+_ROLES = {"frames": ("subject", "object"), "attribution": ("speaker", "claim"), "modality": ("path", "")}
 
 
-def path_nodes(prefix: str, path: str, anchor: str = "trigger") -> list[dict]:
-    """DependencyMatcher nodes for a path from the anchor; the last node is the role's token."""
-    nodes, parent = [], anchor
-    for i, (up, dep, lemmas) in enumerate(parse_path(path)):
-        ident = f"{prefix}{i}"
-        node = _node(ident, parent, up, dep, lemmas)
-        if up and dep:  # '^dep': the token itself hangs from its head by `dep`
-            nodes.append({**node, "RIGHT_ATTRS": dict(node["RIGHT_ATTRS"])})
-            nodes[-1]["_dep_of_left"] = dep
-        else:
-            nodes.append(node)
-        parent = ident
-    return nodes
+def role_paths(rule: Rule, role: str) -> list[list[tuple[bool, str | None, list[str] | None]]]:
+    paths = rule.data.get(role) if role else None
+    return [parse_path(p) for p in ([paths] if isinstance(paths, str) else paths or [])]
 
 
-def trigger_node(rule: Rule) -> dict:
-    attrs: dict = {"LEMMA": {"IN": rule.data["lemmas"]}}
-    if rule.get("pos"):
-        attrs["POS"] = {"IN": rule.data["pos"]}
-    return {"RIGHT_ID": "trigger", "RIGHT_ATTRS": attrs}
+def walk(token, steps) -> list[list]:
+    """The chains of tokens a path leads to from `token` (each chain: one token per step)."""
+    chains = [[token]]
+    for up, dep, lemmas in steps:
+        nxt = []
+        for chain in chains:
+            tok = chain[-1]
+            if up:
+                head = tok.head
+                if head.i != tok.i and (dep is None or tok.dep_ == dep) and (not lemmas or head.lemma_ in lemmas):
+                    nxt.append(chain + [head])
+            else:
+                nxt += [chain + [c] for c in tok.children if c.dep_ == dep and (not lemmas or c.lemma_ in lemmas)]
+        chains = nxt
+    return [chain[1:] for chain in chains]
 
 
-def _fix_up_deps(pattern: list[dict]) -> list[dict]:
-    """'^dep' steps: ask the lower token (the left one) for that dependency label."""
-    by_id = {node["RIGHT_ID"]: node for node in pattern}
-    out = []
-    for node in pattern:
-        dep = node.pop("_dep_of_left", None)
-        if dep:
-            by_id[node["LEFT_ID"]]["RIGHT_ATTRS"]["DEP"] = dep
-        out.append(node)
-    return out
+@dataclass
+class Match:
+    """A rule fired on a trigger: for each of its roles, the chains of tokens that fill it."""
 
-
-def frame_patterns(rule: Rule, roles: tuple[str, str]) -> list[tuple[list[dict], int, int]]:
-    """(pattern, subject nodes, object nodes) for each pair of the rule's role paths."""
-    first, second = (rule.data.get(role) for role in roles)
-    first = [first] if isinstance(first, str) else first or []
-    second = [second] if isinstance(second, str) else second or []
-    out = []
-    for a in first or [""]:
-        for b in second or [""]:
-            head = trigger_node(rule)
-            head = {"RIGHT_ID": head["RIGHT_ID"], "RIGHT_ATTRS": dict(head["RIGHT_ATTRS"])}
-            sub = path_nodes("s", a) if a else []
-            obj = path_nodes("o", b) if b else []
-            out.append((_fix_up_deps([head, *sub, *obj]), len(sub), len(obj)))
-    return out
+    rule: Rule
+    trigger: object  # spacy Token
+    roles: dict[str, list[list]]
 
 
 @dataclass
 class Compiled:
     rules: Rules
-    dependency: object  # spacy.matcher.DependencyMatcher (frames, attribution, modality)
-    tokens: object  # spacy.matcher.Matcher (entities: token patterns)
-    keys: dict[str, tuple[Rule, int, int]]
+    triggers: object  # spacy.matcher.Matcher: the triggers of frames, attribution and modality
+    tokens: object  # spacy.matcher.Matcher: the token patterns of the entity rules
+    by_key: dict[str, Rule]
+    paths: dict[str, dict[str, list]]  # rule key -> role -> parsed paths
+
+    def matches(self, doc, sections: tuple[str, ...] = ("frames", "attribution", "modality")) -> list[Match]:
+        """Every rule of `sections` whose trigger is in `doc` and whose every role is filled."""
+        out = []
+        for match_id, start, _ in self.triggers(doc):
+            key = doc.vocab.strings[match_id]
+            rule = self.by_key[key]
+            if rule.section not in sections:
+                continue
+            roles = {role: [c for steps in paths for c in walk(doc[start], steps)]
+                     for role, paths in self.paths[key].items()}
+            if all(roles.values()):
+                out.append(Match(rule, doc[start], roles))
+        return sorted(out, key=lambda m: m.trigger.i)
 
 
-def compile_rules(rules: Rules, vocab, sections: tuple[str, ...] = ("frames", "attribution", "modality")) -> Compiled:
+def trigger_pattern(rule: Rule) -> list[dict]:
+    attrs: dict = {"LEMMA": {"IN": rule.data["lemmas"]}}
+    if rule.get("pos"):
+        attrs["POS"] = {"IN": rule.data["pos"]}
+    return [attrs]
+
+
+def compile_rules(rules: Rules, vocab) -> Compiled:
     """The spaCy matchers of the rules; a pattern spaCy rejects fails with its rule's file and line."""
-    from spacy.matcher import DependencyMatcher, Matcher
+    from spacy.matcher import Matcher
 
-    dep = DependencyMatcher(vocab, validate=True)
+    triggers = Matcher(vocab, validate=True)
     tok = Matcher(vocab, validate=True)
-    keys: dict[str, tuple[Rule, int, int]] = {}
-    for section in sections:
+    by_key: dict[str, Rule] = {}
+    paths: dict[str, dict[str, list]] = {}
+    for section, roles in _ROLES.items():
         for rule in rules[section]:
-            roles = {"frames": ("subject", "object"), "attribution": ("speaker", "claim"),
-                     "modality": ("path", "")}[section]
-            for i, (pattern, n_sub, n_obj) in enumerate(frame_patterns(rule, roles)):
-                key = f"{section}:{rule.name}#{i}"
-                try:
-                    dep.add(key, [pattern])
-                except (ValueError, KeyError) as exc:
-                    _fail(rule.file, rule.line, rule.name, f"spaCy rejects the pattern: {str(exc).splitlines()[0]}",
-                          "check the lemmas and paths")
-                keys[key] = (rule, n_sub, n_obj)
+            key = f"{section}:{rule.name}"
+            try:
+                triggers.add(key, [trigger_pattern(rule)])
+            except (ValueError, KeyError) as exc:
+                _fail(rule.file, rule.line, rule.name, f"spaCy rejects the trigger: {str(exc).splitlines()[0]}",
+                      "check the lemmas and the part of speech")
+            by_key[key] = rule
+            paths[key] = {role: role_paths(rule, role) for role in roles if role}
     for rule in rules["entities"]:
         try:
             tok.add(f"entities:{rule.name}", [rule.data["pattern"]])
         except (ValueError, KeyError) as exc:
             _fail(rule.file, rule.line, rule.name, f"spaCy rejects the pattern: {str(exc).splitlines()[0]}",
                   "write a spaCy Matcher token pattern: a list of {LOWER: ...} / {LEMMA: ...} / {POS: ...}")
-    return Compiled(rules, dep, tok, keys)
+    return Compiled(rules, triggers, tok, by_key, paths)
 
 
 @cache

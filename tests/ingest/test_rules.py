@@ -30,8 +30,7 @@ def _fires(rule, sentence: str) -> bool:
     doc = nlp.parse(sentence)
     comp = compiled()
     if rule.section in ("frames", "attribution", "modality"):
-        keys = {k for k, (r, _, _) in comp.keys.items() if r is rule}
-        return any(doc.vocab.strings[m] in keys for m, _ in comp.dependency(doc))
+        return any(m.rule is rule for m in comp.matches(doc))
     if rule.section == "entities":
         return any(doc.vocab.strings[m] == f"entities:{rule.name}" for m, _, _ in comp.tokens(doc))
     if rule.section == "titles":
