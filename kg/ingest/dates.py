@@ -54,13 +54,15 @@ def resolve(phrase: str, article_date: str | None) -> str | None:
 
 def run(state) -> None:
     doc = state.doc
+    by_sentence: dict[int, list] = {}  # sentence start -> its dates (asked once, not per statement)
+    for ent in doc.ents:
+        if ent.label_ == "DATE":
+            by_sentence.setdefault(ent.sent.start, []).append(ent)
     for st in state.statements:
         if st.token is None or st.date:
             continue
         trigger = doc[st.token]
-        for ent in trigger.sent.ents:
-            if ent.label_ != "DATE":
-                continue
+        for ent in by_sentence.get(trigger.sent.start, []):
             # the date must belong to the trigger's clause: the first verb above it is the trigger
             head = ent.root.head
             while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
