@@ -62,8 +62,10 @@ PIECE = 20_000
 def _pieces(text: str) -> list[str]:
     out, start = [], 0
     while start < len(text):
-        end = text.find("\n\n", start + PIECE)
-        end = len(text) if end < 0 else end + 2
+        end = text.find("\n\n", start + PIECE, start + 2 * PIECE)
+        if end < 0:  # no paragraph break near: a line break, else any space (a very long line)
+            end = max(text.rfind("\n", start + PIECE, start + 2 * PIECE), text.rfind(" ", start + PIECE, start + 2 * PIECE))
+        end = len(text) if end < 0 else end + 1
         out.append(text[start:end])
         start = end
     return out
