@@ -18,7 +18,7 @@ from pathlib import Path
 from .namespace import ENT
 from .network.convert import to_networkx
 from .network.export import export
-from .network.metrics import report
+from .network.metrics import report, threats_table
 from .network.paths import explained_path
 from .query import graph
 from .query.limits import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
@@ -32,14 +32,17 @@ class KnowledgeGraph(graph.Graph):
     """A built graph (see kg.query.graph.Graph for querying) with its analysis and views."""
 
     def to_networkx(self, *, families=None, types=None, as_of=None, confidence=None, deprecated=False,
-                    modes=False):
-        """The graph as a networkx MultiDiGraph of entities and statements (kg.network.convert)."""
+                    modes=False, possible=False):
+        """The graph as a networkx MultiDiGraph of entities and statements (kg.network.convert);
+        with `as_of`, what certainly held (and with `possible=True` what possibly held, marked)."""
         return to_networkx(self, families=families, types=types, as_of=as_of, confidence=confidence,
-                           deprecated=deprecated, modes=modes)
+                           deprecated=deprecated, modes=modes, possible=possible)
 
-    def metrics(self, top: int = 10, by: str = "degree", **filters):
-        """Centrality, communities, cores, camps, projections and years, as tables (kg.network.metrics)."""
-        return report(self.to_networkx(**filters), top=top, by=by)
+    def metrics(self, top: int = 10, by: str = "degree", communities: str = "louvain", **filters):
+        """Centrality, communities, cores, camps, projections and years, as tables (kg.network.metrics),
+        and the threats each actor made with what followed them (over the whole graph: queries/threat-outcomes.rq)."""
+        return [*report(self.to_networkx(**filters), top=top, by=by, communities=communities),
+                threats_table(self.query("threat-outcomes").rows(), top=top)]
 
     def path(self, a: str, b: str, **filters):
         """The shortest explained path between two entities named by id, label or alias (kg.network.paths)."""
@@ -62,6 +65,15 @@ class KnowledgeGraph(graph.Graph):
         """
         out = self.project.build_dir / "views" if out is None else out
         return write_views(self, out, focus=focus, depth=depth, top=top, limit=limit or LIMIT)
+
+    def story(self, path: str | os.PathLike, out: str | os.PathLike | None = None) -> Path:
+        """Build the story of the story file `path` (headline, dek, what to show, annotations,
+        credit) into `out` (default: stories/<name>/ in the project's build folder): a page, and
+        story.svg and story.png of its opening frame beside it. Returns the page (kg.views.story).
+        """
+        from .views.story import write_story
+
+        return write_story(self, path, out)
 
 
     def chart(self, name: str, path: str | os.PathLike | None = None, *, top: int = 10,

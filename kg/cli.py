@@ -245,13 +245,16 @@ _RDF_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml")
 @click.option("--limit", type=click.IntRange(1), metavar="N",
               help="Write the first N rows only [default: all; a table in a terminal shows a screenful].")
 @click.option("--all", "all_", is_flag=True, help="A table shows every row.")
+@click.option("--exact", is_flag=True,
+              help="CSV and TSV cells exactly as stored [default: a cell starting with = + - @ tab or CR gets a "
+                   "leading ' so that a spreadsheet shows it as text and never runs it].")
 @_ENDPOINT
 @_TIMEOUT
 @_MEMORY
 @click.pass_obj
 def query(obj: _Context, query: str | None, expression: str | None, params: tuple[str, ...],
           list_: bool, fmt: str | None, limit: int | None, all_: bool, endpoint: str | None,
-          timeout: float, memory: int) -> None:
+          timeout: float, memory: int, exact: bool = False) -> None:
     """Run a named query (see --list), a .rq FILE, or SPARQL text with -e.
 
     \b
@@ -285,7 +288,7 @@ def query(obj: _Context, query: str | None, expression: str | None, params: tupl
     if limit and all_:
         raise click.UsageError("give --limit N or --all, not both")
     result = obj.graph(endpoint, timeout, memory).stream(query or expression, **_parse_params(params))
-    _write_answer(result, fmt, None if all_ else (limit or output.SCREEN))
+    _write_answer(result, fmt, None if all_ else (limit or output.SCREEN), exact)
 
 
 def _row_format(fmt: str | None) -> str:
@@ -295,7 +298,7 @@ def _row_format(fmt: str | None) -> str:
     return output.pick_format(fmt)
 
 
-def _write_answer(result, fmt: str | None, limit) -> None:
+def _write_answer(result, fmt: str | None, limit, exact: bool = False) -> None:
     """Write the answer of any query form as `fmt` asks, or as suits where it goes."""
     from .query import forms
 
@@ -326,7 +329,7 @@ def _write_answer(result, fmt: str | None, limit) -> None:
     else:
         rows = ([r[v] for v in result.variables] for r in result)
     output.write_rows(result.variables, rows, fmt, terms=result.terms if fmt == "json" else None,
-                      limit=limit, more="--limit N shows N, --all every row")
+                      limit=limit, more="--limit N shows N, --all every row", exact=exact)
 
 
 def _short(value):
@@ -385,6 +388,25 @@ def viz(obj: _Context, out: str | None, focus: str | None, depth: int, top: int,
     click.echo(f"open {views.index}", err=True)
 
 
+@cli.command()
+@click.argument("story_file", metavar="FILE.yaml")
+@click.option("--out", metavar="DIR",
+              help="Folder to write the story into [default: stories/NAME/ in the project's build folder].")
+@click.pass_obj
+def story(obj: _Context, story_file: str, out: str | None) -> None:
+    """Build a publishable page from a story file: headline, dek, the part of the graph to show,
+    numbered annotations, credit and sources (outlet, date, link to the quote), with story.svg
+    and story.png of its opening frame beside it.
+
+    \b
+    Example:
+      kg story examples/homan-story.yaml --out story
+    """
+    page = obj.analysis().story(story_file, out)
+    click.echo(f"wrote {page}, {page.parent / 'story.svg'} and {page.parent / 'story.png'}", err=True)
+    click.echo(f"open {page}", err=True)
+
+
 # --- network analysis: kg metrics, kg path, kg export (kg/network/) ---
 
 def _network_filters(command):
@@ -400,6 +422,9 @@ def _network_filters(command):
                      "a source's date is not a date the fact held."),
         click.option("--since", type=DATE, help="With --as-of or alone: keep what happened or held "
                      "on or after DATE (undated acts have no place in such a window)."),
+        click.option("--possible", is_flag=True, default=False,
+                     help="With --as-of or --since: keep too what held or happened there only by some reading "
+                          "of a rough date (a month, a year, a bound), marked 'possible'."),
         click.option("--confidence", type=click.Choice(("explicit", "implied")),
                      help="explicit: drop edges the sources only imply."),
         click.option("--deprecated", is_flag=True, default=False,
@@ -410,10 +435,10 @@ def _network_filters(command):
     return command
 
 
-def _filters(families, types, as_of, since, confidence, deprecated=False) -> dict:
+def _filters(families, types, as_of, since, confidence, deprecated=False, possible=False) -> dict:
     return {"families": families or None, "types": types or None,
             "as_of": (since, as_of) if since else as_of, "confidence": confidence,
-            **({"deprecated": True} if deprecated else {})}
+            **({"deprecated": True} if deprecated else {}), **({"possible": True} if possible else {})}
 
 
 @cli.command()
@@ -421,16 +446,19 @@ def _filters(families, types, as_of, since, confidence, deprecated=False) -> dic
 @click.option("--by", default="degree", show_default=True,
               type=click.Choice(("degree", "pagerank", "betweenness", "hub", "authority")),
               help="Order of the centrality table.")
+@click.option("--communities", "method", default="louvain", show_default=True,
+              type=click.Choice(("louvain", "leiden")),  # metrics.COMMUNITY_METHODS (networkx not imported here)
+              help="Community search: louvain, or leiden (better-connected communities).")
 @_network_filters
 @_FORMAT
 @click.pass_obj
-def metrics(obj: _Context, top: int, by: str, fmt: str | None, **filters) -> None:
+def metrics(obj: _Context, top: int, by: str, method: str, fmt: str | None, **filters) -> None:
     """Who is central, who brokers, which camps and communities exist, and how it changed.
 
     \b
     Tables: summary; centrality (in/out degree, PageRank, betweenness, HITS hubs = who acts
     and authorities = who is acted upon, k-core, community); degree by relation family;
-    Louvain communities; articulation points; the two camps of the signed network
+    communities (Louvain, or Leiden); articulation points; the two camps of the signed network
     (hostile vs cooperative) and the edges that break them; actors invoking the same
     provisions; co-plaintiffs; the most active actors year by year.
     \b
@@ -438,9 +466,13 @@ def metrics(obj: _Context, top: int, by: str, fmt: str | None, **filters) -> Non
       kg metrics --top 5
       kg metrics --family opposes --by pagerank
       kg metrics --as-of 2018 --format json
+      kg metrics --communities leiden
+    \b
+    The heavy measures run on igraph (C); KG_METRICS_ENGINE=networkx runs them all on networkx,
+    the reference they are tested against.
     """
     fmt = output.pick_format(fmt)
-    tables = obj.analysis().metrics(top=top, by=by, **_filters(**filters))
+    tables = obj.analysis().metrics(top=top, by=by, communities=method, **_filters(**filters))
     if fmt == "json":
         output.write_rows([t.name for t in tables],
                           [[[dict(zip(t.columns, row)) for row in t.rows] for t in tables]], "json")
@@ -633,9 +665,13 @@ def ingest(obj: _Context, article: str, source_id, title, date, outlet, author, 
       kg review candidates/ID.yaml                list the candidates
       kg review candidates/ID.yaml --merge A=B    a duplicate into entity B
       kg review candidates/ID.yaml --reject S     a wrong statement out
+      kg review candidates/ID.yaml --add "A sued B" --quote "..."
+                                                  a fact ingest missed
       kg review candidates/ID.yaml --accept all   the rest, refused while
                                                   duplicates remain
       kg review candidates/ID.yaml --apply        the accepted ones into data/
+
+    See docs/ingest.md.
     """
     from . import ingest as ingesting
 
@@ -652,60 +688,135 @@ def ingest(obj: _Context, article: str, source_id, title, date, outlet, author, 
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--accept", multiple=True, metavar="ID|all",
               help="Mark a candidate accepted (repeatable); 'all' refuses while duplicates or ambiguities remain.")
-@click.option("--reject", multiple=True, metavar="ID|all", help="Mark a candidate rejected (repeatable).")
+@click.option("--reject", multiple=True, metavar="ID|all",
+              help="Mark a candidate rejected (repeatable); an entity's statements are rejected with it.")
 @click.option("--merge", multiple=True, metavar="ID=TARGET",
               help="Make candidate ID the entity TARGET (in data/ or the file): its names become aliases.")
+@click.option("--merge-duplicates", is_flag=True,
+              help="Merge every candidate that likely duplicates one entity (as listed) into it.")
 @click.option("--rename", multiple=True, metavar="ID=NEWID", help="Give a candidate entity another id.")
 @click.option("--relabel", multiple=True, metavar="ID=LABEL", help="Give a candidate entity another label.")
+@click.option("--drop-aliases", is_flag=True, help="With --merge and --relabel: keep no old name as an alias.")
+@click.option("--remove-alias", nargs=2, multiple=True, metavar="ID ALIAS", help="Drop an alias of a candidate.")
+@click.option("--describe", nargs=2, multiple=True, metavar="ID TEXT", help="Describe a new entity.")
 @click.option("--retype", multiple=True, metavar="ID=TYPE", help="Give a candidate entity another type.")
 @click.option("--relation", "relate", multiple=True, metavar="STMT=RELATION",
               help="Give a candidate statement another relation.")
+@click.option("--add", "add", metavar='"SUBJECT RELATION OBJECT"',
+              help="Add a statement ingest missed (accepted), with --quote or --sentence.")
+@click.option("--quote", metavar="TEXT", help="With --add: words of the article (any quote style and spacing).")
+@click.option("--sentence", type=click.IntRange(1), metavar="N", help="With --add: quote sentence N (see --sentences).")
+@click.option("--date", "when", type=DATE, help="With --add: when it happened, as the text gives it (YYYY[-MM[-DD]]).")
+@click.option("--implied", is_flag=True, help="With --add: the text implies it rather than says it.")
+@click.option("--sentences", is_flag=True, help="List the article's sentences, numbered for --sentence.")
 @click.option("--search", metavar="TEXT", help="Find entities (data/ and the file) by part of a name or alias.")
+@click.option("--all", "all_rows", is_flag=True, help="List every row, not a screenful.")
 @click.option("--apply", "apply_", is_flag=True,
-              help="Move the accepted candidates into data/ (checked first; all or nothing).")
+              help="Move the accepted candidates into data/ (checked first; all or nothing; safe to run again).")
 @_FORMAT
 @click.pass_obj
-def review(obj: _Context, file: str, accept, reject, merge, rename, relabel, retype, relate, search,
-           apply_: bool, fmt: str | None) -> None:
+def review(obj: _Context, file: str, apply_: bool, fmt: str | None, all_rows: bool, search: str | None,
+           sentences: bool, **edits) -> None:
     """List the candidates in FILE (from `kg ingest`), edit and mark them, and apply the accepted ones.
 
-    Each edit is one option and updates every reference in the file: --merge TomHoman=ThomasHoman,
-    --rename OldId=NewId, --relabel, --retype Id=Court, --relation FILE-003=threatened. Accepted
-    entities and statements go to data/entities/ and data/statements/ without the review fields;
-    aliases of entities data/ already has are added to them; the article is stored in data/sources/
-    and listed in data/sources.yaml. The result is validated as `kg check` does before data/ is
-    replaced; if anything is wrong, data/ stays as it was.
+    Each edit is one option, updates every reference in the file and prints what it did:
+    --merge TomHoman=ThomasHoman, --rename OldId=NewId, --relabel, --retype Id=Court,
+    --relation FILE-003=threatened, --remove-alias ID ALIAS, --describe ID TEXT, and
+    --add "SUBJECT RELATION OBJECT" --quote TEXT for a fact ingest missed. Edits run first, then
+    --reject, then --accept, then --apply. Accepted entities and statements go to data/entities/
+    and data/statements/ without the review fields; aliases of entities data/ already has are
+    added to them; the article is stored in data/sources/ and listed in data/sources.yaml. The
+    result is validated as `kg check` does before data/ is replaced; if anything is wrong, data/
+    stays as it was. --apply again adds only what data/ does not have yet.
     """
-    from .builder import curated
     from .ingest import review as reviewing
 
-    if search:
-        doc = reviewing.load(file)
-        data = curated.read(obj.project().data_dir, obj.project().root)
-        output.write_rows(["id", "type", "label", "where", "matched"], reviewing.search(doc, data, search),
-                          output.pick_format(fmt), title=f"Entities matching {search!r}")
+    limit = None if all_rows else output.SCREEN
+    if search or sentences:
+        _review_lookup(obj, file, search, sentences, output.pick_format(fmt), limit)
         return
-    if merge or rename or relabel or retype or relate:
-        for line in reviewing.edit(file, obj.project(), merge=merge, rename=rename, relabel=relabel,
-                                   retype=retype, relate=relate):
-            click.echo(line)
-    doc = reviewing.mark(file, accept, reject, obj.project()) if accept or reject else reviewing.load(file)
+    doc = _review_edit(obj, file, **edits)
     if apply_:
         done = reviewing.apply(file, obj.project())
         aliases = sum(len(v) for v in done.aliases.values())
-        click.echo(f"added source '{done.source}': {len(done.entities)} entities, {aliases} aliases, "
+        if not (done.entities or aliases or done.statements):
+            click.echo(f"nothing new: source '{done.source}' in data/ has all that {file} accepts")
+            return
+        click.echo(f"added {'to ' if done.again else ''}source '{done.source}': {len(done.entities)} entities, "
+                   f"{aliases} aliases, "
                    f"{len(done.statements)} statements (run 'kg build' to publish)")
         return
-    fmt = output.pick_format(fmt)
-    if fmt == "table":  # readable at 80 columns: the rule and the full sentence are in the file
+    _review_list(obj, file, doc, output.pick_format(fmt), limit)
+
+
+def _review_edit(obj: _Context, file: str, *, accept, reject, merge, merge_duplicates, rename, relabel, drop_aliases,
+                 remove_alias, describe, retype, relate, add, quote, sentence, when, implied) -> dict:
+    """Run the edits and marks of `kg review` on FILE, printing what each did; the file as it now is."""
+    from .ingest import additions
+    from .ingest import review as reviewing
+
+    if (quote or sentence or when or implied) and not add:
+        raise KGError("--quote, --sentence, --date and --implied go with --add",
+                      hint='--add "SUBJECT RELATION OBJECT" --quote "..."', exit_code=2)
+    if merge or merge_duplicates or rename or relabel or retype or relate or remove_alias or describe:
+        for line in reviewing.edit(file, obj.project(), merge=merge, rename=rename, relabel=relabel, retype=retype,
+                                   relate=relate, remove_alias=remove_alias, describe=describe,
+                                   drop_aliases=drop_aliases, merge_duplicates=merge_duplicates):
+            click.echo(line)
+    elif drop_aliases:
+        raise KGError("--drop-aliases goes with --merge or --relabel", exit_code=2)
+    if add:
+        click.echo(additions.add_to_file(file, obj.project(), add, quote=quote, number=sentence, date=when,
+                                         implied=implied))
+    if not (accept or reject):
+        return reviewing.load(file)
+    doc, said = reviewing.marks(file, accept, reject, obj.project())
+    for line in said:
+        click.echo(line)
+    return doc
+
+
+def _review_lookup(obj: _Context, file: str, search: str | None, sentences: bool, fmt: str, limit) -> None:
+    from .builder import curated
+    from .ingest import additions
+    from .ingest import review as reviewing
+
+    doc = reviewing.load(file)
+    more = "--all lists every row"
+    if sentences:
+        rows = additions.numbered(additions.article(file, doc))
+        output.write_rows(["n", "sentence"], rows, fmt, title=f"Sentences of {file}", limit=limit, more=more)
+    if search:
+        data = curated.read(obj.project().data_dir, obj.project().root)
+        output.write_rows(["id", "type", "label", "where", "matched"], reviewing.search(doc, data, search, None),
+                          fmt, title=f"Entities matching {search!r}", limit=limit, more=more)
+
+
+def _review_list(obj: _Context, file: str, doc: dict, fmt: str, limit) -> None:
+    from . import ontology
+    from .builder import curated
+    from .ingest import review as reviewing
+
+    if fmt == "table":  # whole quotes, wrapped to the terminal; the rule and offsets are in the file
         output.write_rows(["id", "ok", "candidate", "score"], reviewing.compact(doc), fmt,
-                          title=f"Candidates in {file}")
-        left = reviewing.problems(doc, curated.read(obj.project().data_dir, obj.project().root))
+                          title=f"Candidates in {file}", limit=limit, more="--all lists every row", unbroken=["id"])
+        project = obj.project()
+        left = reviewing.problems(doc, curated.read(project.data_dir, project.root),
+                                  ontology.load(project.ontology_dir))
         if left:
-            click.echo(f"{len(left)} to resolve before --accept all:\n  " + "\n  ".join(left))
+            import shutil
+            import textwrap
+
+            width = shutil.get_terminal_size().columns
+            click.echo("\n".join(textwrap.fill(line, width, initial_indent=indent, subsequent_indent=indent + "    ",
+                                                break_long_words=False, break_on_hyphens=False)
+                                  for line, indent in [(f"{len(left)} to resolve before --accept all "
+                                                        "(--merge-duplicates merges the 'may duplicate' ones):", ""),
+                                                       *((line, "  ") for line in left)]))
         return
     output.write_rows(["kind", "id", "status", "candidate", "score", "rule", "sentence"],
-                      reviewing.items(doc), fmt, title=f"Candidates in {file}")
+                      reviewing.items(doc), fmt, title=f"Candidates in {file}", limit=limit,
+                      more="--all lists every row")
 
 
 @cli.command()
@@ -752,7 +863,7 @@ def main(argv: list[str] | None = None) -> int:
         cli.main(args=argv, prog_name="kg", standalone_mode=False)
     except ValidationError as exc:
         for problem in exc.problems:
-            click.echo(str(problem), err=True)
+            click.echo(output.terminal_safe(str(problem)), err=True)
         click.echo(f"kg: {exc}", err=True)
         return exc.exit_code
     except KGError as exc:

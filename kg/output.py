@@ -26,14 +26,35 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-# Control characters other than tab and newline: in a terminal they move the cursor, recolour,
-# retitle the window or hide text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Control characters other than tab and newline (C0, DEL, C1): in a terminal they move the
+# cursor, recolour, retitle the window or hide text. Bidirectional overrides and isolates
+# (U+202A-U+202E, U+2066-U+2069) reorder what follows them, so a line reads other than it is.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def terminal_safe(text: str) -> str:
-    """`text` with control characters shown as \\xNN, so article text cannot drive the terminal."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """`text` with control characters shown as \\xNN and bidi overrides as \\uNNNN, so article
+    text cannot drive the terminal or reorder a line.
+
+    >>> print(terminal_safe("a\\x1b[2Jb \\u202etxt.exe"))
+    a\\x1b[2Jb \\u202etxt.exe
+    """
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}",
+                        text)
+
+
+#: The first characters with which a spreadsheet reads a cell as a formula (OWASP, CSV Injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet will not run: text starting with = + - @ tab or carriage return
+    gets a leading ' (OWASP's rule; spreadsheets hide it). Numbers stay numbers.
+
+    >>> spreadsheet_cell("=1+1"), spreadsheet_cell("-5 degrees"), spreadsheet_cell(-5), spreadsheet_cell("Trump")
+    ("'=1+1", "'-5 degrees", -5, 'Trump')
+    """
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
 
 
 def _cell(value: Any):
@@ -64,20 +85,24 @@ MORE = "--format csv writes every row"
 
 def write_rows(columns: list[str], rows: Iterable[list[Any]], fmt: str, *, title: str | None = None,
                stream: IO[str] = sys.stdout, terms: Iterable[list[ox.Term | None]] | None = None,
-               limit: int | str | None = SCREEN, more: str = MORE) -> None:
+               limit: int | str | None = SCREEN, more: str = MORE, exact: bool = False,
+               unbroken: Iterable[str] = ()) -> None:
     """Write `rows` under `columns`. With `terms`, JSON is SPARQL 1.1 Query Results JSON.
+    CSV and TSV cells are neutralised for spreadsheets (`spreadsheet_cell`) unless `exact`.
 
     CSV, TSV and JSON are written row by row as `rows` (or `terms`) come: memory stays flat
     whatever the size. A table shows the first `limit` rows (SCREEN: a screenful, in a
-    terminal; None: all) and says how many there are and how to get the rest (`more`).
+    terminal; None: all) and says how many there are and how to get the rest (`more`); the
+    `unbroken` columns (ids a reader copies) are never wrapped.
     """
     if fmt == "table":
-        _write_table(columns, rows, title, stream, limit, more)
+        _write_table(columns, rows, title, stream, limit, more, set(unbroken))
     elif fmt in ("csv", "tsv"):
         writer = csv.writer(stream, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
-        writer.writerow(columns)
+        safe = (lambda v: v) if exact else spreadsheet_cell
+        writer.writerow([safe(c) for c in columns])
         for row in rows:
-            writer.writerow([_text(v) for v in row])
+            writer.writerow([_text(safe(v)) for v in row])
     elif fmt == "json":
         if terms is not None:
             stream.write(json.dumps({"head": {"vars": columns}})[:-1] + ', "results": {"bindings": [')
@@ -96,7 +121,7 @@ def write_rows(columns: list[str], rows: Iterable[list[Any]], fmt: str, *, title
 
 
 def _write_table(columns: list[str], rows: Iterable[list[Any]], title: str | None, stream: IO[str],
-                 limit: int | str | None, more: str) -> None:
+                 limit: int | str | None, more: str, unbroken: set[str] = frozenset()) -> None:
     from rich.console import Console
 
     console = Console(file=stream, soft_wrap=False)
@@ -106,7 +131,7 @@ def _write_table(columns: list[str], rows: Iterable[list[Any]], title: str | Non
     iterator = iter(rows)
     shown = [list(r) for r in itertools.islice(iterator, limit)] if limit is not None else [list(r) for r in iterator]
     total = len(shown) + sum(1 for _ in iterator)  # counted, not kept: flat memory
-    widths = column_widths(columns, shown, console.width)
+    widths = column_widths(columns, shown, console.width, unbroken)
     # Columns that cannot fit their longest words would split words: show each row as a record
     # instead (one line per column, as psql's expanded display does).
     expanded = sum(widths) + 3 * len(columns) + 1 > console.width
@@ -160,7 +185,7 @@ def _height(renderable, console) -> int:
     return probe.file.getvalue().count("\n")
 
 
-def column_widths(columns: list[str], rows: list[list[Any]], width: int) -> list[int]:
+def column_widths(columns: list[str], rows: list[list[Any]], width: int, unbroken=frozenset()) -> list[int]:
     """Widths of the columns of a table `width` cells wide: every column at least as wide as its
     longest word (up to 24 cells) so that text wraps between words, short columns whole where
     there is room, and the room left to the columns of long text (quotes) in proportion to what
@@ -179,7 +204,7 @@ def column_widths(columns: list[str], rows: list[list[Any]], width: int) -> list
         return natural
     words = [max((cell_len(w) for c in column + [name] for w in c.split()), default=1)
              for name, column in zip(columns, cells)]
-    least = [min(w, 24, n) for n, w in zip(natural, words)]
+    least = [n if name in unbroken else min(w, 24, n) for name, n, w in zip(columns, natural, words)]
     widths = [n if n <= 12 else m for n, m in zip(natural, least)]
     if sum(widths) > room:
         widths = least  # short columns wrap too, between their words

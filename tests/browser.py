@@ -4,9 +4,10 @@ It talks CDP through `--remote-debugging-pipe` (NUL-separated JSON on file descr
 and 4), so it needs no port and no client library. It records what a page asks of the
 network and what it logs, takes screenshots and moves the mouse.
 
-Run as a script to screenshot a page:
+Run as a script to screenshot a page (at 1280 x 800, or the size given):
 
     python tests/browser.py out/views/graph.html docs/view-graph.png
+    python tests/browser.py out/views/ego-ThomasHoman.html docs/view-phone.png 390x844
 """
 
 from __future__ import annotations
@@ -277,10 +278,12 @@ def coloured_pixels(png: bytes, box: tuple[int, int, int, int] | None = None,
 if __name__ == "__main__":
     import sys
 
-    # A laptop's window; a '#...' after the page's path is its state (e.g. #sel=ThomasHoman).
+    # A laptop's window unless a size is given (390x844: a phone); a '#...' after the page's
+    # path is its state (e.g. #sel=ThomasHoman).
     page_path, _, state = sys.argv[1].partition("#")
     out_path = sys.argv[2]
-    with Browser(1280, 800) as browser:
+    width, height = (int(v) for v in (sys.argv[3] if len(sys.argv) > 3 else "1280x800").split("x"))
+    with Browser(width, height) as browser:
         tab = browser.page()
         tab.goto(Path(page_path).resolve().as_uri() + (f"#{state}" if state else ""))
         tab.wait_for("window.kgView && window.kgView.stable")

@@ -36,6 +36,11 @@ DISTINCT_EVENTS = {
         "one order, two threats: loss of funding, and investigation or prosecution",
     frozenset({"targeting2025-097", "targeting2025-313"}):
         "two accusations by Habig: the 'sleight of hand', and the bind put on local governments",
+    # As Wikidata keeps a deprecated value beside the preferred one: the source's error, and the
+    # statement without it.
+    frozenset({"arrest2018-045", "arrest2018-055"}): "Harris: 'state senator' (the source's error), and senator",
+    frozenset({"arrest2018-046", "arrest2018-056"}): "Feinstein: 'state senator' (the source's error), and senator",
+    frozenset({"resist2016-041", "resist2016-052"}): "Kim Davis jailed 'In August 2015' (the source's error), and undated",
 }
 
 

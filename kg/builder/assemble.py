@@ -103,7 +103,7 @@ def ntriples(data: Curated) -> Iterator[str]:
              (_iri(KG.latestEnd), "latest_end")]
     texts = [(_iri(KG.title), "title"), (_iri(KG.manner), "manner"), (_iri(KG.unit), "unit"),
              (_iri(KG.note), "note")]
-    p_via, p_mode, p_judge = _iri(KG.via), _iri(KG.mode), _iri(KG.judge)
+    p_via, p_mode, p_judge, p_threatens = _iri(KG.via), _iri(KG.mode), _iri(KG.judge), _iri(KG.threatensAct)
     p_rank, p_reason = _iri(KG.rank), _iri(KG.rankReason)
     ranks = {"preferred": _iri(KG.PreferredRank), "deprecated": _iri(KG.DeprecatedRank)}
     normal = _iri(KG.NormalRank)
@@ -144,6 +144,8 @@ def ntriples(data: Curated) -> Iterator[str]:
             record += f"{node} {p_via} {ent}{st.via}> .\n"
         if st.judge:
             record += f"{node} {p_judge} {ent}{st.judge}> .\n"
+        if st.threatens:
+            record += f"{node} {p_threatens} {kg}{st.threatens}> .\n"
         # Normal is the default and is written too, so that a query can ask for it plainly.
         record += f"{node} {p_rank} {ranks.get(rank, normal)} .\n"
         if st.reason:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import contextlib
 import datetime
 import hashlib
+import hmac
 import math
+import json
 import os
-import pickle
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,10 @@ MAX_YAML_CHARS = 64 * 1024 * 1024
 MAX_YAML_DEPTH = 64
 MAX_YAML_ALIASES = 100
 MAX_SCALAR_CHARS = 1_000_000
+#: Nodes (scalars, lists, mappings, aliases) in one document: each costs ~200 bytes once
+#: composed, so a 15 MB flow list of one-letter items would take 1.4 GB. Real files have a
+#: node per 10 characters or more (86,000 generated entities are 600,000 nodes).
+MAX_YAML_ITEMS = 2_000_000
 
 
 
@@ -36,6 +42,19 @@ class YAMLBound(yaml.YAMLError):
         self.problem = problem
         self.problem_mark = mark
 
+
+class DuplicateKey(yaml.YAMLError):
+    """A mapping with the same key twice (YAML would silently keep the last)."""
+
+    def __init__(self, key: str, first: int, mark):
+        super().__init__(f"key '{key}' appears twice in one mapping")
+        self.key = key
+        self.first = first
+        self.problem = f"key '{key}' is given twice in one mapping (first on line {first})"
+        self.problem_mark = mark
+
+
+DUPLICATE_HINT = "keep one of them: YAML would silently use the last"
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
@@ -97,7 +116,12 @@ class _Walk:
         result = _Map()
         result.line = node.start_mark.line + 1
         result.key_lines = {}
+        seen: dict[str, int] = {}
         for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                if key_node.value in seen:
+                    raise DuplicateKey(key_node.value, seen[key_node.value], key_node.start_mark)
+                seen[key_node.value] = key_node.start_mark.line + 1
             key = self(key_node)
             value = self(value_node)
             if not self.build:
@@ -114,6 +138,33 @@ def _check_size(text: str) -> None:
     if len(text) > MAX_YAML_CHARS:
         raise YAMLBound(f"the file has {len(text):,} characters; at most {MAX_YAML_CHARS:,} are allowed",
                         yaml.Mark("", 0, 0, 0, None, None))
+    _check_items(text)
+
+
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
+
+
+def _check_items(text: str, limit: int | None = None) -> None:
+    """Refuse a document of more than MAX_YAML_ITEMS nodes before it is composed.
+
+    Every node but the first needs one of these characters of its own nearby, so a text with
+    few of them is let through at once; otherwise the parser's events are counted (one at a
+    time, nothing kept) up to the limit."""
+    limit = MAX_YAML_ITEMS if limit is None else limit
+    if 2 * sum(map(text.count, "-:,[{?*")) + 2 <= limit:
+        return
+    parser = getattr(yaml, "CBaseLoader", yaml.BaseLoader)(text)
+    try:
+        count = 0
+        while parser.check_event():
+            event = parser.get_event()
+            if isinstance(event, _NODE_EVENTS):
+                count += 1
+                if count > limit:
+                    raise YAMLBound(f"more than {limit:,} items (values, lists and mappings) in one file",
+                                    event.start_mark)
+    finally:
+        parser.dispose()
 
 
 def safe_load(text: str) -> Any:
@@ -181,6 +232,8 @@ class Statement:
     #: A bound on an undated end: the state had ended by then ('former').
     latest_end: str | None = None
     manner: str | None = None
+    #: Of a threat: the relation of the act threatened (withheldFunding), to find what followed it.
+    threatens: str | None = None
     via: str | None = None
     unit: str | None = None
     note: str | None = None
@@ -237,45 +290,227 @@ def _load(text: str) -> Any:
     return None if node is None else _value(node)
 
 
+#: Bumped when the cache's format changes; with the kg version, part of every entry.
+CACHE_FORMAT = "kg-yaml-cache/2"
+#: An entry larger than this is not read (the YAML it stands for is bounded by MAX_YAML_CHARS).
+_MAX_ENTRY = 8 * MAX_YAML_CHARS
+_ENTRY = re.compile(r"[0-9a-f]{64}\.json")
+
+
+def _kg_version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("kg")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _encode(value: Any) -> Any:
+    """A parsed document as plain JSON: a mapping keeps its line and each key's line."""
+    if isinstance(value, _Map):
+        return {"line": value.line, "keys": [[k, value.key_lines[k], _encode(v)] for k, v in value.items()]}
+    if isinstance(value, list):
+        return [_encode(v) for v in value]
+    return value
+
+
+class _BadEntry(Exception):
+    pass
+
+
+def _decode(value: Any, depth: int = 0) -> Any:
+    """`_encode`'s inverse, refusing anything `_load` could not have made."""
+    if value is None or type(value) is str:
+        return value
+    if depth > MAX_YAML_DEPTH + 1:
+        raise _BadEntry("too deep")
+    if type(value) is list:
+        return [v if type(v) is str else _decode(v, depth + 1) for v in value]
+    if type(value) is not dict or len(value) != 2 or not _line(value.get("line")) \
+            or type(value.get("keys")) is not list:
+        raise _BadEntry("not a mapping")
+    result = _Map()
+    result.line = value["line"]
+    result.key_lines = lines = {}
+    for pair in value["keys"]:
+        if type(pair) is not list or len(pair) != 3:
+            raise _BadEntry("not a key")
+        key, line, item = pair
+        if type(key) is not str or not _line(line) or key in lines:
+            raise _BadEntry("not a key")
+        result[key] = item if type(item) is str else _decode(item, depth + 1)
+        lines[key] = line
+    return result
+
+
+def _line(value: Any) -> bool:
+    return type(value) is int and 1 <= value <= MAX_YAML_CHARS
+
+
 class ParseCache:
     """`_load`, remembered by the text's content hash in `folder`: a file that has not changed
-    since the last build is not parsed again (libyaml and the walk over its nodes are most of
-    reading data/; unpickling is about ten times faster). Only documents that parsed are kept,
-    so a broken file is parsed, and reported, every time. With `write=False` (kg check) the
-    folder is read, never written. Entries no read asked for are removed by `prune`.
+    since the last build is not parsed again. Entries are plain JSON (never code), each holding
+    the cache format, the kg version and the SHA-256 of the text it was parsed from, all
+    checked against the text actually read. An entry that is not a regular file of the user's,
+    or does not decode to what `_load` makes, is ignored and rebuilt; a cache folder that is a
+    link is not used at all. Only documents that parsed are kept, so a broken file is parsed,
+    and reported, every time. With `write=False` (kg check) the folder is read, never written.
+    Entries no read asked for are removed by `prune`, inside the folder only.
     """
 
     def __init__(self, folder: Path, write: bool = True):
         self.folder = Path(folder)
         self.write = write
         self.used: set[str] = set()
+        self.version = f"{CACHE_FORMAT} kg {_kg_version()}"
+        self._secret: bytes | None = None
+
+    def _mac(self, key: str, doc: bytes) -> str:
+        """What proves an entry was written by kg with this cache's secret, for this text."""
+        return hmac.new(self._secret, f"{self.version}\n{key}\n".encode() + doc, "sha256").hexdigest()
+
+    def _load_secret(self, folder: int, create: bool) -> bool:
+        """The cache's secret (`key` beside the entries: 32 random bytes, the user's, mode 0600),
+        made if missing and `create`. A random corruption or a copied entry never carries a valid
+        MAC; only someone who can read the secret, as its owner can, could forge one."""
+        if self._secret is not None:
+            return True
+        try:
+            fd = os.open("key", os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=folder)
+        except FileNotFoundError:
+            if not create:
+                return False
+            secret = os.urandom(32)
+            try:
+                fd = os.open("key", os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600,
+                             dir_fd=folder)
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(secret)
+            except OSError:
+                return False
+            self._secret = secret
+            return True
+        except OSError:
+            return False
+        try:
+            info = os.fstat(fd)
+            if stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid() and not info.st_mode & 0o077 \
+                    and info.st_size == 32:
+                secret = os.read(fd, 33)
+                self._secret = secret if len(secret) == 32 else None
+        finally:
+            os.close(fd)
+        return self._secret is not None
+
+    def _open_folder(self, create: bool) -> int | None:
+        """A descriptor of the cache folder, or None if it is missing or any part of it from
+        the build folder down is not a plain folder (a link is never followed)."""
+        build_dir = self.folder.parent.parent
+        path = build_dir
+        for part in self.folder.relative_to(build_dir).parts:
+            path = path / part
+            try:
+                if not stat.S_ISDIR(os.lstat(path).st_mode):
+                    return None
+            except FileNotFoundError:
+                if not create:
+                    return None
+                with contextlib.suppress(OSError):
+                    os.mkdir(path, 0o700)
+                if not os.path.isdir(path) or os.path.islink(path):
+                    return None
+            except OSError:
+                return None
+        try:
+            return os.open(self.folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except OSError:
+            return None
+
+    def _get(self, folder: int, name: str, key: str) -> Any:
+        try:
+            fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=folder)
+        except OSError:
+            raise _BadEntry("missing") from None
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid() or info.st_size > _MAX_ENTRY:
+                raise _BadEntry("not a regular file of the user's")
+            with os.fdopen(os.dup(fd), "rb") as handle:
+                raw = handle.read(_MAX_ENTRY + 1)
+        finally:
+            os.close(fd)
+        head, _, doc = raw.partition(b"\n")
+        try:
+            entry = json.loads(head)
+        except (ValueError, RecursionError):
+            raise _BadEntry("not JSON") from None
+        if not (isinstance(entry, dict) and entry.get("format") == self.version and entry.get("sha256") == key
+                and isinstance(entry.get("mac"), str) and self._load_secret(folder, create=False)
+                and hmac.compare_digest(entry["mac"], self._mac(key, doc))):
+            raise _BadEntry("another text, version or writer")
+        try:
+            return _decode(json.loads(doc))
+        except (ValueError, RecursionError):
+            raise _BadEntry("not a document") from None
 
     def load(self, text: str) -> Any:
         key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
         self.used.add(key)
-        path = self.folder / f"{key}.pickle"
-        try:
-            with open(path, "rb") as handle:
-                return pickle.load(handle)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError):
-            pass  # not cached yet, or unreadable: parse it
+        name = f"{key}.json"
+        folder = self._open_folder(create=False)
+        if folder is not None:
+            try:
+                return self._get(folder, name, key)
+            except _BadEntry:
+                pass  # not cached yet, or not to be trusted: parse it
+            finally:
+                os.close(folder)
         document = _load(text)
         if self.write:
-            with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
-                self.folder.mkdir(parents=True, exist_ok=True)
-                partial = path.with_suffix(f".{os.getpid()}.tmp")
-                with open(partial, "wb") as handle:
-                    pickle.dump(document, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(partial, path)  # readers see a whole entry or none
+            self._put(name, key, document)
         return document
 
+    def _put(self, name: str, key: str, document: Any) -> None:
+        folder = self._open_folder(create=True)
+        if folder is None:
+            return  # a cache that cannot be used only costs time
+        partial = f".{name}.{os.getpid()}.part"
+        try:
+            if not self._load_secret(folder, create=True):
+                return
+            doc = json.dumps(_encode(document), ensure_ascii=True, separators=(",", ":")).encode()
+            head = json.dumps({"format": self.version, "sha256": key, "mac": self._mac(key, doc)}).encode()
+            data = head + b"\n" + doc
+            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600,
+                         dir_fd=folder)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(partial, name, src_dir_fd=folder, dst_dir_fd=folder)  # a whole entry or none
+        except (OSError, ValueError, RecursionError):
+            with contextlib.suppress(OSError):
+                os.unlink(partial, dir_fd=folder)
+        finally:
+            os.close(folder)
+
     def prune(self) -> None:
-        """Remove the entries of files that are gone or have changed."""
-        if self.write and self.folder.is_dir():
-            for path in self.folder.iterdir():
-                if path.name.split(".")[0] not in self.used:
+        """Remove the entries of files that are gone or have changed: names in the folder
+        only (through its descriptor), never following a link."""
+        if not self.write:
+            return
+        folder = self._open_folder(create=False)
+        if folder is None:
+            return
+        try:
+            for entry in os.scandir(folder):
+                stale = _ENTRY.fullmatch(entry.name) and entry.name.removesuffix(".json") not in self.used
+                partial = entry.name.startswith(".") and entry.name.endswith(".part")
+                old = entry.name.endswith(".pickle")  # the format of an earlier kg
+                if (stale or partial or old) and not entry.is_dir(follow_symlinks=False):
                     with contextlib.suppress(OSError):
-                        path.unlink()
+                        os.unlink(entry.name, dir_fd=folder)
+        finally:
+            os.close(folder)
 
 
 class _Dumper(yaml.SafeDumper):
@@ -316,7 +551,7 @@ _STATEMENT_FIELDS = {
     "end": (False, (str, int)), "manner": (False, str), "via": (False, str),
     "unit": (False, str), "note": (False, str), "occurrence": (False, int),
     "judge": (False, str), "status": (False, str), "reason": (False, str),
-    "latest_end": (False, (str, int)),
+    "latest_end": (False, (str, int)), "threatens": (False, str),
 }
 _DATE_FIELDS = ("date", "start", "end", "latest_end")
 
@@ -370,6 +605,9 @@ class _Reader:
             line = exc.problem_mark.line + 1 if exc.problem_mark else 1
             self.problem("yaml-limit", f"YAML over a safety bound: {exc.problem}", Loc(file, line),
                          hint="curated files need no aliases, deep nesting or huge values; write them out plainly")
+            return None, []
+        except DuplicateKey as exc:
+            self.problem("duplicate-key", exc.problem, Loc(file, exc.problem_mark.line + 1), hint=DUPLICATE_HINT)
             return None, []
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)

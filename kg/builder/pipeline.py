@@ -109,6 +109,7 @@ def build(project: Project | str | None = None, store_dir=None, *, full_shacl: b
     valid: a failed build leaves the previous store as it was.
     """
     project, phase = _project(project, store_dir), _Phases()
+    store.claim(project.build_dir)  # before anything is written there, the cache included
     data, onto = _read(project, phase, write_cache=True)
     with store.staging(project.build_dir) as stage:
         counts = _load(stage.store, stage.dump_path, data, onto, project, phase, full_shacl)

@@ -16,9 +16,15 @@ remote endpoint, where there is no snapshot) asks SPARQL. The directory is compl
 build switches `current` to the new store, and it is removed with that store.
 
 Arrow IPC rather than Parquet: the snapshot is a cache of one build, read by this program on
-every analysis, not an archive. An uncompressed IPC file is memory-mapped and read without
-decoding (Parquet decodes and decompresses every column each time), and it still opens in
-pandas, polars or DuckDB (`pyarrow.feather.read_table`).
+every analysis, not an archive. An uncompressed IPC file is read without decoding (Parquet
+decodes and decompresses every column each time), and it still opens in pandas, polars or
+DuckDB (`pyarrow.feather.read_table`).
+
+Nothing on disk is trusted: `manifest.json` beside the tables holds the build id and each
+file's size and SHA-256, written by the build. A reader opens regular files only (no link, FIFO
+or device; never blocking), reads each into memory (a mapped file that shrinks under a reader
+kills it with SIGBUS) and checks its hash before Arrow sees a byte; on any mismatch it warns in
+one line and the caller asks SPARQL instead.
 
 >>> tables = read(kg.load().store_path)
 >>> tables["statements"].column_names[:4]
@@ -27,7 +33,11 @@ pandas, polars or DuckDB (`pyarrow.feather.read_table`).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import stat
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -41,7 +51,9 @@ if TYPE_CHECKING:
 
 PREFIX = "analysis-"
 #: Bump when the tables change shape: a snapshot of another version is not read.
-VERSION = "2"
+VERSION = "4"  # 3 was two shapes on two branches (latest_end; the hash manifest): both are 4
+MANIFEST = "manifest.json"
+TABLES = ("entities", "statements", "values", "terms")
 _BUILD_KEY, _VERSION_KEY = b"kg.build", b"kg.snapshot"
 _KG = PREFIXES["kg"]
 
@@ -127,6 +139,7 @@ STATEMENT_COLUMNS: dict[str, tuple[str, Row]] = {
     "title": ("string", lambda s, c: s.title),
     "start": ("string", lambda s, c: s.start),
     "end": ("string", lambda s, c: s.end),
+    "latestEnd": ("string", lambda s, c: s.latest_end),
     "rank": ("string", lambda s, c: s.status or "normal"),
     "reason": ("string", lambda s, c: s.reason),
     "judge": ("string", lambda s, c: s.judge),
@@ -173,6 +186,7 @@ def write(directory: Path, build: str, data: Curated, onto: Ontology) -> None:
     }
     directory.mkdir(parents=True, exist_ok=True)
     metadata = {_BUILD_KEY: build.encode(), _VERSION_KEY: VERSION.encode()}
+    files = {}
     for name, (columns, records) in tables.items():
         arrays = [pa.array([get(r, ctx) for r in records], type=getattr(pa, kind)())
                   for kind, get in columns.values()]
@@ -183,30 +197,104 @@ def write(directory: Path, build: str, data: Curated, onto: Ontology) -> None:
         # The store is flushed before the switch; so is the snapshot.
         with open(directory / f"{name}.arrow", "rb") as handle:
             os.fsync(handle.fileno())
+            handle.seek(0)
+            digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        files[f"{name}.arrow"] = {"size": (directory / f"{name}.arrow").stat().st_size, "sha256": digest}
+    with open(directory / MANIFEST, "w", encoding="utf-8") as handle:
+        json.dump({"build": build, "version": VERSION, "files": files}, handle, indent=1)
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
-def read(store_path: Path | None) -> dict[str, Any] | None:
-    """The snapshot tables of the store at `store_path` (pyarrow Tables, memory-mapped), or None
-    when there is none, or it belongs to another build or version."""
-    if store_path is None:
-        return None
-    directory = path_for(store_path)
-    if not directory.is_dir():
-        return None
+class Untrusted(Exception):
+    """A snapshot file that is not what its build wrote."""
+
+
+_WARNED: set[str] = set()
+
+
+def _read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of `path` if it is a regular file of at most `limit` bytes: never a link
+    (O_NOFOLLOW), never waiting on a FIFO or device (O_NONBLOCK, then fstat)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise Untrusted(f"{path.name} cannot be opened ({exc.strerror})") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise Untrusted(f"{path.name} is not a regular file")
+        if info.st_size > limit:
+            raise Untrusted(f"{path.name} is larger than its build wrote it")
+        chunks, left = [], limit + 1
+        while left > 0 and (chunk := os.read(fd, min(left, 1 << 24))):
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise Untrusted(f"{path.name} cannot be read ({exc.strerror})") from None
+    finally:
+        os.close(fd)
+
+
+def _manifest(directory: Path, build: str) -> dict[str, dict]:
+    try:
+        doc = json.loads(_read_regular(directory / MANIFEST, 1 << 20))
+    except ValueError:
+        raise Untrusted(f"{MANIFEST} is not what the build wrote") from None
+    if not isinstance(doc, dict):
+        raise Untrusted(f"{MANIFEST} is not what the build wrote")
+    files = doc.get("files")
+    if doc.get("build") != build or doc.get("version") != VERSION or not isinstance(files, dict):
+        raise Untrusted(f"{MANIFEST} belongs to another build")
+    for name in TABLES:
+        entry = files.get(f"{name}.arrow")
+        if not (isinstance(entry, dict) and isinstance(entry.get("size"), int) and entry["size"] >= 0
+                and isinstance(entry.get("sha256"), str)):
+            raise Untrusted(f"{MANIFEST} does not list {name}.arrow")
+    return files
+
+
+def _table(directory: Path, name: str, entry: dict, build: str):
     import pyarrow as pa
     import pyarrow.ipc
 
-    tables = {}
-    for name in ("entities", "statements", "values", "terms"):
-        try:
-            table = pa.ipc.open_file(pa.memory_map(str(directory / f"{name}.arrow"))).read_all()
-        except (OSError, pa.ArrowInvalid):
-            return None
-        meta = table.schema.metadata or {}
-        if meta.get(_BUILD_KEY) != build_id(store_path).encode() or meta.get(_VERSION_KEY) != VERSION.encode():
-            return None
-        tables[name] = table
-    return tables
+    data = _read_regular(directory / f"{name}.arrow", entry["size"])
+    if len(data) != entry["size"] or hashlib.sha256(data).hexdigest() != entry["sha256"]:
+        raise Untrusted(f"{name}.arrow is not what the build wrote (its hash differs)")
+    try:
+        table = pa.ipc.open_file(pa.py_buffer(data)).read_all()
+    except Exception as exc:  # noqa: BLE001 (hash-checked: only a bug of Arrow's gets here)
+        raise Untrusted(f"{name}.arrow cannot be read ({type(exc).__name__})") from None
+    meta = table.schema.metadata or {}
+    if meta.get(_BUILD_KEY) != build.encode() or meta.get(_VERSION_KEY) != VERSION.encode():
+        raise Untrusted(f"{name}.arrow belongs to another build")
+    return table
+
+
+def read(store_path: Path | None) -> dict[str, Any] | None:
+    """The snapshot tables of the store at `store_path` (pyarrow Tables in memory), or None
+    when there is none, or it belongs to another build or version, or any file of it is not
+    what the build wrote (then with one warning line on stderr)."""
+    if store_path is None:
+        return None
+    directory = path_for(store_path)
+    try:
+        mode = os.lstat(directory).st_mode
+    except OSError:
+        return None  # no snapshot: an older build, or one written elsewhere
+    build = build_id(store_path)
+    try:
+        if not stat.S_ISDIR(mode):
+            raise Untrusted("it is not a folder")
+        files = _manifest(directory, build)
+        return {name: _table(directory, name, files[f"{name}.arrow"], build) for name in TABLES}
+    except Untrusted as exc:
+        if str(directory) not in _WARNED:
+            _WARNED.add(str(directory))
+            print(f"kg: warning: the analysis snapshot {directory.name} is not trusted ({exc}); "
+                  "reading the store with SPARQL instead (hint: run 'kg build' again)", file=sys.stderr)
+        return None
 
 
 def rows(table) -> tuple[list[str], list[list[Any]]]:

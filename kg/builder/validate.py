@@ -85,6 +85,10 @@ def check(data: Curated, onto: Ontology) -> list[Problem]:
         if st.mode is not None and st.mode not in MODES:
             problems.append(_problem("schema", f"mode '{st.mode}' is not one of {', '.join(MODES)}",
                                      st.loc, st.id, "leave mode out when the act was done"))
+        if st.threatens is not None and (st.relation != "threatened" or st.threatens not in relations):
+            problems.append(_problem("schema", f"threatens '{st.threatens}' must name a relation of the ontology, "
+                                     "on a 'threatened' statement", st.loc, st.id,
+                                     _did_you_mean(st.threatens, relations) or "e.g. threatens: withheldFunding"))
         if st.confidence not in ("explicit", "implied"):
             problems.append(_problem("schema", f"confidence '{st.confidence}' is not explicit or implied",
                                      st.loc, st.id, "use 'explicit' or 'implied'"))

@@ -22,7 +22,8 @@ import networkx as nx
 from ..builder import snapshot
 from ..errors import KGError
 from ..query.graph import gc_paused
-from ..validtime import DateLike, Window, date_span, holds, valid_date, window as _window  # noqa: F401
+from ..validtime import (NOT_HELD, POSSIBLE, DateLike, Window, date_span, holds, standing,  # noqa: F401
+                         valid_date, window as _window)
 from ..namespace import K
 
 if TYPE_CHECKING:
@@ -46,9 +47,10 @@ NODE_ATTRIBUTES = ("label", "type", "classes", "aliases", "description", "wikida
 #: lists; role dates are `start_date`/`end_date`, as GEXF reads `start`/`end` as time spans.
 EDGE_ATTRIBUTES = ("relation", "statement", "document", "kind", "date", "published", "quote", "polarity",
                    "sign", "families", "confidence", "cameo", "manner", "via", "title", "start_date",
-                   "end_date", "rank", "rank_reason", "judge", "mode")
+                   "end_date", "latest_end", "rank", "rank_reason", "judge", "mode", "certainty")
 #: The column of queries/edges.rq each edge attribute comes from, where the names differ.
-_EDGE_COLUMNS = {"document": "doc", "start_date": "start", "end_date": "end", "rank_reason": "reason"}
+_EDGE_COLUMNS = {"document": "doc", "start_date": "start", "end_date": "end", "latest_end": "latestEnd",
+                 "rank_reason": "reason"}
 
 
 @gc_paused()  # a graph of many small dicts, without cycles: see gc_paused
@@ -56,7 +58,7 @@ def to_networkx(g: Graph, *, families: Iterable[str] | None = None,
                 types: Iterable[str] | None = None,
                 as_of: DateLike | tuple[DateLike | None, DateLike | None] | None = None,
                 confidence: str | None = None, deprecated: bool = False,
-                modes: bool = False) -> nx.MultiDiGraph:
+                modes: bool = False, possible: bool = False) -> nx.MultiDiGraph:
     """The graph as a MultiDiGraph: one node per entity, one edge per statement.
 
     Nodes are entity ids ('DavidChiu') with ``label``, ``type``, ``classes`` (the type and its
@@ -68,14 +70,16 @@ def to_networkx(g: Graph, *, families: Iterable[str] | None = None,
     ``document`` (the source), ``quote`` (repaired for display), ``confidence``, ``kind`` ('act',
     or 'state' for a relation that holds over a span), ``rank`` (preferred, normal, deprecated),
     and where known ``date`` (valid time: when the act happened, or a time the state held),
-    ``start_date`` and ``end_date`` (of a state), ``published`` (the source's date: when it was
+    ``start_date``, ``end_date`` and ``latest_end`` (of a state), ``published`` (the source's date: when it was
     attested, never when it held), ``rank_reason``, ``mode``, ``cameo``, ``manner``, ``via``, ``title``,
     ``judge``. Two sources for one edge give two parallel edges.
 
     Filters: ``families`` keeps edges whose relation is one of these or a sub-relation of one;
     ``types`` keeps entities of these classes or their subclasses; ``as_of`` keeps, by valid
-    time (`kg.validtime.holds`), the acts that happened by a date and the states that held on
-    it, or what happened or held within a ``(since, until)`` window; ``confidence='explicit'``
+    time (`kg.validtime.standing`), the acts that happened by a date and the states that held on
+    it, or what happened or held within a ``(since, until)`` window: those certain by every
+    reading of their dates' precision, and with ``possible=True`` those possible by some reading
+    too, each edge marked ``certainty`` ('certain' or 'possible'); ``confidence='explicit'``
     drops implied edges; deprecated statements are left out unless ``deprecated=True``, and acts
     that were only threatened, planned, attempted, denied or imagined (``mode``) unless ``modes=True``. An
     edge filter also drops the entities it leaves without an edge.
@@ -121,7 +125,9 @@ def to_networkx(g: Graph, *, families: Iterable[str] | None = None,
     at = {column: i for i, column in enumerate(variables)}
     source, target, families, polarity, confidence = (
         at[c] for c in ("source", "target", "families", "polarity", "confidence"))
-    cells = [(a, len(at) if a == "sign" else at[_EDGE_COLUMNS.get(a, a)]) for a in EDGE_ATTRIBUTES]
+    # The sign is computed (in the cell after the last column); certainty is decided below.
+    cells = [(a, len(at) if a == "sign" else at[_EDGE_COLUMNS.get(a, a)]) for a in EDGE_ATTRIBUTES
+             if a != "certainty"]
     lineages: dict[str, tuple[set[str], list[str]]] = {}
     touched, unranked = set(), set()
     for row in edge_rows:
@@ -142,8 +148,11 @@ def to_networkx(g: Graph, *, families: Iterable[str] | None = None,
         if (not deprecated and data.get("rank") == "deprecated") or (not modes and data.get("mode")):
             unranked.update((u, v))  # not facts: a source's known error, an act that did not happen
             continue
-        if not holds(data, window):
-            continue
+        if window is not None:
+            answer = standing(data, window)
+            if answer == NOT_HELD or (answer == POSSIBLE and not possible):
+                continue
+            data["certainty"] = answer
         G.add_edge(u, v, data["statement"], **data)
         touched.update((u, v))
     if wanted_families is not None or window is not None or accepted is not None:

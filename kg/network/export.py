@@ -120,32 +120,22 @@ def write_nodelink(G: nx.Graph, out: IO[str]) -> None:
     out.write("\n")
 
 
-#: The first characters with which a spreadsheet reads a cell as a formula (OWASP, CSV Injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def cell(value: Any) -> Any:
-    """A CSV cell a spreadsheet will not run: text starting with = + - @ tab or carriage return
-    gets a leading ' (OWASP's rule; spreadsheets hide it). Numbers stay numbers.
-
-    >>> cell("=1+1"), cell("-5 degrees"), cell(-5), cell("Trump")
-    ("'=1+1", "'-5 degrees", -5, 'Trump')
-    """
-    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+#: A CSV cell a spreadsheet will not run (kg.output.spreadsheet_cell), as every CSV kg writes.
+cell = output.spreadsheet_cell
 
 
 def write_csv(G: nx.Graph, nodes_out: IO[str], edges_out: IO[str]) -> None:
     """A node table (id, then attributes) and an edge table (source, target, key, then
-    attributes); text cells are neutralised against formula injection (see `cell`)."""
+    attributes); text cells are neutralised against formula injection (write_rows does it)."""
     H = flatten(G)
     columns = _columns((d for _, d in H.nodes(data=True)), NODE_ATTRIBUTES)
-    output.write_rows(["id", *columns], ([cell(n), *(cell(d.get(c)) for c in columns)] for n, d in H.nodes(data=True)),
+    output.write_rows(["id", *columns], ([n, *(d.get(c) for c in columns)] for n, d in H.nodes(data=True)),
                       "csv", stream=nodes_out)
     edges = list(H.edges(keys=True, data=True)) if H.is_multigraph() else [
         (u, v, None, d) for u, v, d in H.edges(data=True)]
     columns = _columns((d for *_, d in edges), EDGE_ATTRIBUTES)
     output.write_rows(["source", "target", "key", *columns],
-                      ([cell(u), cell(v), cell(k), *(cell(d.get(c)) for c in columns)] for u, v, k, d in edges),
+                      ([u, v, k, *(d.get(c) for c in columns)] for u, v, k, d in edges),
                       "csv", stream=edges_out)
 
 

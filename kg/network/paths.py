@@ -38,20 +38,24 @@ class Hop:
     subject_label: str
     object_label: str
     others: int = 0  # further statements linking the same two entities
+    #: With an as-of date: 'certain', or 'possible' (asked for, and only some reading of a rough date says so).
+    certainty: str | None = None
 
     def as_row(self) -> dict:
-        return {"subject": self.subject_label, "relation": self.relation, "object": self.object_label,
-                "walked": "forward" if self.forward else "backward", "date": self.date, "quote": self.quote,
-                "source": self.document, "statement": self.statement, "more": self.others}
+        row = {"subject": self.subject_label, "relation": self.relation, "object": self.object_label,
+               "walked": "forward" if self.forward else "backward", "date": self.date, "quote": self.quote,
+               "source": self.document, "statement": self.statement, "more": self.others}
+        return row if self.certainty is None else {**row, "certainty": self.certainty}
 
 
 def _best(statements: list[tuple[Node, Node, str, dict]]) -> tuple[Node, Node, str, dict]:
-    # Prefer explicit over implied, hostile or cooperative over neutral, quoted, dated, then the
-    # statement id for a stable pick.
+    # Prefer certain over possible, explicit over implied, hostile or cooperative over neutral,
+    # quoted, dated, then the statement id for a stable pick.
     def rank(item):
         _, _, key, d = item
         level = CONFIDENCE.index(d["confidence"]) if d.get("confidence") in CONFIDENCE else len(CONFIDENCE)
-        return (level, not d.get("sign"), not d.get("quote"), not edge_date(d), str(key))
+        return (d.get("certainty") == "possible", level, not d.get("sign"), not d.get("quote"), not edge_date(d),
+                str(key))
 
     return min(statements, key=rank)
 
@@ -88,7 +92,7 @@ def explained_path(G: nx.MultiDiGraph, a: Node, b: Node) -> list[Hop]:
         hops.append(Hop(subject=s, relation=d.get("relation", ""), object=o, forward=(s == u),
                         statement=d.get("statement", str(key)), quote=d.get("quote"), date=edge_date(d),
                         document=d.get("document"), subject_label=label(s), object_label=label(o),
-                        others=len(statements) - 1))
+                        others=len(statements) - 1, certainty=d.get("certainty")))
     return hops
 
 
@@ -102,6 +106,7 @@ def describe(hops: list[Hop]) -> str:
     lines = []
     for hop in hops:
         when = f" ({hop.date})" if hop.date else ""
+        when += " (possibly)" if hop.certainty == "possible" else ""
         more = f" (+{hop.others} more statement{'s' if hop.others > 1 else ''})" if hop.others else ""
         lines.append(f"{hop.subject_label} —{hop.relation}→ {hop.object_label}{when}{more}")
         lines.append(f"    “{hop.quote}” [{hop.document}, {hop.statement}]")

@@ -219,7 +219,7 @@ def _fit(nodes: list[Node], pos: np.ndarray, radius: np.ndarray, width: float = 
 
 
 def rings(focus: Node, first: Sequence[tuple[Node, str]], second: Sequence[tuple[Node, Node]],
-          sizes: dict[Node, float]) -> Pos:
+          sizes: dict[Node, float], aspect: float = 1.2) -> Pos:
     """The focus at the centre; `first` (neighbour, family) on a ring (an ellipse, wider than
     high like the screen), each family one arc in the order given; `second` (node, the neighbour it is reached through) on an outer ring,
     beside that neighbour.
@@ -252,7 +252,7 @@ def rings(focus: Node, first: Sequence[tuple[Node, str]], second: Sequence[tuple
             continue
         angle = -math.pi / 2 + 2 * math.pi * i / count
         angle_of[node] = angle
-        pos[node] = (round(inner * math.cos(angle) * 1.2, 1), round(inner * math.sin(angle), 1))
+        pos[node] = (round(inner * math.cos(angle) * aspect, 1), round(inner * math.sin(angle), 1))
     if second:
         by_parent: dict[Node, list[Node]] = defaultdict(list)
         for node, parent in second:
@@ -266,7 +266,7 @@ def rings(focus: Node, first: Sequence[tuple[Node, str]], second: Sequence[tuple
         start = min(angle_of.get(p, 0.0) for p in by_parent) if by_parent else start
         for i, node in enumerate(order):
             angle = start + 2 * math.pi * i / len(order)
-            pos[node] = (round(outer * math.cos(angle) * 1.2, 1), round(outer * math.sin(angle), 1))
+            pos[node] = (round(outer * math.cos(angle) * aspect, 1), round(outer * math.sin(angle), 1))
     return pos
 
 
@@ -350,30 +350,85 @@ def _grid(pos: Pos, nodes: list[Node], heights: dict[Node, float], top: float,
     return y if nodes else top
 
 
-def timeline(nodes: Sequence[Node], first_date: dict[Node, str | None], lanes: dict[Node, int],
-             rows: int = 14, row_height: float = 46.0, column: float = 150.0) -> tuple[Pos, list[tuple[str, float]]]:
-    """Entities along one axis by their first date, left to right: one slot per year that has
-    any (so a lone early date does not squeeze the rest), as wide as its entities need, each
-    slot filled column by column in date order (then by kind, `lanes`); undated entities in a
-    last slot. Returns the positions and the axis ticks (year, x of the slot's left edge).
+#: A run of this many years or more without a date is drawn as a break in the time axis.
+GAP_YEARS = 2
+#: The width of such a break, in canvas units.
+BREAK = 70.0
+MONTH_NAMES = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
-    >>> pos, ticks = timeline(["a", "b", "c"], {"a": "2017-01-25", "b": "2025-02"}, {})
-    >>> pos["a"][0] < pos["b"][0] < pos["c"][0], ticks
-    (True, [('2017', 0.0), ('2025', 150.0), ('no date', 300.0)])
+
+def _years(date: str) -> float:
+    """A date as a number of years (2017-07-01 -> about 2017.5), by the middle of its span."""
+    parts = [int(p) for p in date.split("-")]
+    year = parts[0]
+    if len(parts) == 1:
+        return year + 0.5
+    month = min(max(parts[1], 1), 12)
+    day = (min(parts[2], 28) - 1) / 28 if len(parts) > 2 else 0.5
+    return year + (month - 1 + day) / 12
+
+
+def timeline(nodes: Sequence[Node], first_date: dict[Node, str | None], lanes: dict[Node, int],
+             rows: int = 14, row_height: float = 42.0, spacing: float = 30.0):
+    """Entities along a time axis in proportion to real time, each at its first date: a year is
+    as wide everywhere (as wide as the most crowded year needs), and a run of GAP_YEARS empty
+    years or more is cut out and drawn as a break. Entities of one time share rows, kind by kind
+    (`lanes`); undated entities go after a last break. Returns the positions, the ticks (text, x,
+    whether it is a year) and the breaks (x where each starts and ends).
+
+    >>> pos, ticks, breaks = timeline(["a", "b", "c"], {"a": "2017-01-25", "b": "2018-02"}, {})
+    >>> pos["a"][0] < pos["b"][0] < pos["c"][0], [t[0] for t in ticks if t[2]], len(breaks)
+    (True, ['2017', '2018', '2019', 'no date'], 1)
     """
-    by_year: dict[str, list[Node]] = defaultdict(list)
-    for node in nodes:
-        when = first_date.get(node)
-        by_year[when[:4] if when else "no date"].append(node)
-    order = sorted(y for y in by_year if y != "no date") + (["no date"] if "no date" in by_year else [])
-    pos: Pos = {}
-    ticks = []
+    dated = sorted((n for n in nodes if first_date.get(n)), key=lambda n: (first_date[n], lanes.get(n, 0), str(n)))
+    undated = [n for n in nodes if not first_date.get(n)]
+    per_year: dict[int, int] = defaultdict(int)
+    per_month: dict[str, int] = defaultdict(int)
+    for n in dated:
+        per_year[int(first_date[n][:4])] += 1
+        per_month[first_date[n][:7]] += 1
+    # A year as wide as its most crowded month needs, twelve times over.
+    year_width = max(150.0, 12 * max((math.ceil(c / rows) * spacing for c in per_month.values()), default=0))
+    years = sorted(per_year)
+    # Segments of years with no long gap inside; each maps a year to x.
+    segments: list[list[int]] = []
+    for y in years:
+        if segments and y - segments[-1][1] <= GAP_YEARS:
+            segments[-1][1] = y
+        else:
+            segments.append([y, y])
+    offsets, breaks, ticks = [], [], []
     x = 0.0
-    for year in order:
-        members = sorted(by_year[year], key=lambda n: (first_date.get(n) or "", lanes.get(n, 0), str(n)))
-        ticks.append((year, round(x, 1)))
-        for i, node in enumerate(members):
-            pos[node] = (round(x + column / 2 + (i // rows) * column, 1),
-                         round((i % rows) * row_height, 1))
-        x += column * max(1, math.ceil(len(members) / rows))
-    return pos, ticks
+    for i, (lo, hi) in enumerate(segments):
+        if i:
+            breaks.append((round(x, 1), round(x + BREAK, 1)))
+            x += BREAK
+        offsets.append(x - lo * year_width)
+        for y in range(lo, hi + 2):
+            ticks.append((str(y), round(x + (y - lo) * year_width, 1), True))
+            if y <= hi and per_year.get(y, 0) > rows:  # a crowded year is marked by month too
+                ticks.extend((f"{MONTH_NAMES[m]} {y}", round(x + (y - lo + m / 12) * year_width, 1), False)
+                             for m in (3, 6, 9))
+        x += (hi + 1 - lo) * year_width
+    ticks = [t for t in ticks if not (t[2] and any(t[1] == b[0] for b in breaks))]
+
+    def at(date: str) -> float:
+        y = int(date[:4])
+        k = next(i for i, (lo, hi) in enumerate(segments) if lo <= y <= hi)
+        return offsets[k] + _years(date) * year_width
+
+    pos: Pos = {}
+    ends = [-math.inf] * rows
+    for n in dated:
+        target = at(first_date[n])
+        row = min(range(rows), key=lambda r: (max(0.0, ends[r] + spacing - target), r))
+        px = max(target, ends[row] + spacing)
+        ends[row] = px
+        pos[n] = (round(px, 1), round(row * row_height, 1))
+    if undated:
+        breaks.append((round(x, 1), round(x + BREAK, 1)))
+        x += BREAK
+        ticks.append(("no date", round(x, 1), True))
+        for i, n in enumerate(undated):
+            pos[n] = (round(x + spacing / 2 + (i // rows) * spacing * 3, 1), round((i % rows) * row_height, 1))
+    return pos, ticks, breaks

@@ -34,12 +34,12 @@ import jinja2
 import networkx as nx
 from markupsafe import Markup
 
-from . import labels, layouts
+from . import labels, layouts, texts
 from ..errors import EXIT_ENVIRONMENT, KGError
 from ..namespace import K, ENT
 from ..network import metrics
 from ..network.convert import to_networkx
-from ..validtime import date_span, state_span
+from ..validtime import date_span, readings
 
 if TYPE_CHECKING:
     from ..query.graph import Graph
@@ -51,6 +51,8 @@ LIMIT = 500
 STATEMENTS_PER_ENTITY = 4
 #: Up to this many entities, every entity gets a focus view of its own (linked from its panel).
 FOCUS_ALL = 300
+#: A focus view of fewer entities than this is not written (the entity's panel says as much).
+MIN_FOCUS = 5
 #: Relation families with a view of their own: (family, file stem, title, what it answers).
 FAMILY_VIEWS = [
     (K.legalAction, "lawsuits", "Lawsuits and legal action",
@@ -96,25 +98,58 @@ def words(name: str) -> str:
 
 
 def valid_time(d: dict[str, Any]) -> tuple[str, str] | None:
-    """When a statement held, as (first day, last day) ISO strings, for the date slider: an act
-    by its date, a state (a role, a membership, a case's status) over the span the texts give
-    (kg.validtime); None when the source gives no time (the date it was reported is not when it
-    held).
+    """When a statement may have held, as (first day, last day) ISO strings, for the date slider:
+    an act over the days its date may mean, a state (a role, a membership, a case's status) from
+    the first day its start may fall on to the last its end may (kg.validtime.readings); None
+    when the source gives no time (the date it was reported is not when it held).
 
-    The one place the views read valid time from the export's attributes.
+    The one place the views read valid time from the export's attributes; `certain_time` gives
+    the other bound of the same decision.
 
     >>> valid_time({"date": "2017-01"}), valid_time({"kind": "state", "start_date": "2025-01-20"})
     (('2017-01-01', '2017-01-31'), ('2025-01-20', '2025-01-20'))
     """
-    state = d.get("kind") == "state" or bool(d.get("start_date") or d.get("end_date"))
-    return _span(state, d.get("date"), d.get("start_date"), d.get("end_date"))
+    found = _readings(d)
+    return None if found is None else (found[0], found[3])
+
+
+def certain_time(d: dict[str, Any]) -> tuple[str, str] | None:
+    """What a window must hold for a statement to be certainly in it (kg.validtime.standing): for
+    an act, every day its date may mean (a window holding both days holds the act); for a state,
+    the last day its start may fall on and the first its end may (a window reaching the first and
+    starting by the second meets every reading). None when the source gives no time.
+
+    >>> certain_time({"date": "2017-01"}), certain_time({"kind": "state", "start_date": "2025", "date": "2025-02"})
+    (('2017-01-01', '2017-01-31'), ('2025-02-31', '2025-02-01'))
+    """
+    found = _readings(d)
+    return None if found is None else (found[1], found[2])
+
+
+def _is_state(d: dict[str, Any]) -> bool:
+    return d.get("kind") == "state" or bool(d.get("start_date") or d.get("end_date"))
+
+
+def _readings(d: dict[str, Any]) -> tuple[str, str, str, str] | None:
+    return _span(_is_state(d), d.get("date"), d.get("start_date"), d.get("end_date"), d.get("latest_end"))
 
 
 @functools.lru_cache(maxsize=65536)  # a graph has far fewer distinct dates than statements
-def _span(state: bool, date: str | None, start: str | None, end: str | None) -> tuple[str, str] | None:
+def _span(state: bool, date: str | None, start: str | None, end: str | None,
+          latest_end: str | None) -> tuple[str, str, str, str] | None:
+    """(first, certain from, certain to, last): an act's are its date's first and last days twice."""
     if state:
-        return state_span(date, start, end)
-    return date_span(date) if date else None
+        found = readings(date, start, end, latest_end)
+        return None if found is None else tuple(found)
+    if not date:
+        return None
+    first, last = date_span(date)
+    return first, first, last, last
+
+
+def _certain_cells(d: dict[str, Any]) -> dict[str, Any]:
+    certain = certain_time(d)
+    return {"c0": certain[0] if certain else None, "c1": certain[1] if certain else None, "act": not _is_state(d)}
 
 
 @dataclass
@@ -125,6 +160,8 @@ class Style:
     relation_colours: dict[str, str]
     relation_family: dict[str, str | None]
     sources: dict[str, str] = field(default_factory=dict)
+    outlets: dict[str, str] = field(default_factory=dict)
+    source_pages: dict[str, str] = field(default_factory=dict)
     roles: dict[Hashable, list[str]] = field(default_factory=dict)
     ego_pages: dict[Hashable, str] = field(default_factory=dict)
     relation_dashes: dict[str, Any] = field(default_factory=dict)
@@ -366,13 +403,37 @@ def _case_roles(G: nx.MultiDiGraph, part: Part) -> tuple[list, dict, list]:
             roles[case].append((v, "target"))
     # The newest case first, as a story leads with the news; undated cases last.
     cases.sort(key=lambda c: (c not in when, "".join(chr(0x10FFFF - ord(ch)) for ch in when.get(c, "")), str(c)))
+    _case_roles.filed = when  # read by page_data for each case's card
     return cases, roles, [n for n in part.nodes if n not in cases]
+
+
+def case_details(G: nx.MultiDiGraph, case: Hashable, filed: str | None) -> list[str]:
+    """What a case's box says under its name: when it was filed (by the earliest date its
+    parties' statements give) and its status as the sources last state it.
+
+    >>> G = nx.MultiDiGraph(); G.add_node("L", status=[{"value": "pending", "date": "2025-02"}])
+    >>> case_details(G, "L", "2025-02-07")
+    ['filed 7 Feb 2025', 'STATUS: PENDING (Feb 2025)']
+    """
+    out = []
+    if filed:
+        parts = filed.split("-")
+        day = f"{int(parts[2])} " if len(parts) > 2 and not filed.endswith("-01-01") else ""
+        out.append(f"filed {day}{when_text(filed)}".replace("filed  ", "filed "))
+    states = [s for s in G.nodes[case].get("status", []) or [] if isinstance(s, dict) and s.get("value")]
+    if states:
+        last = max(states, key=lambda s: str(s.get("date") or ""))
+        date = f" ({when_text(last.get('date'))})" if last.get("date") else ""
+        out.append(f"STATUS: {str(last['value']).upper()}{date}")
+    else:
+        out.append("status not reported")
+    return out
 
 
 def page_data(G: nx.MultiDiGraph, part: Part, look: Style, *, kind: str = "force",
               focus: Hashable | None = None, colours: dict[Hashable, str] | None = None,
               groups: dict[Hashable, int] | None = None, link_ego: bool = True,
-              cache: dict | None = None) -> dict[str, Any]:
+              cache: dict | None = None, aspect: float = 1.2) -> dict[str, Any]:
     """The nodes (with their positions) and statements of one page as JSON-ready data; linear in
     the size of the part (the layouts aside: the force layout is quadratic up to
     :data:`kg.views.layouts.DENSE_LIMIT` entities)."""
@@ -384,41 +445,38 @@ def page_data(G: nx.MultiDiGraph, part: Part, look: Style, *, kind: str = "force
         sizes[focus] = 24.0
     names = {n: attrs[n].get("label", str(n)) for n in part.nodes}
     order = labels.ranked(part.nodes, scores, focus)
-    # Few names, more room: a focus view or a small view shows longer names.
-    width = labels.WIDTH + 10 if kind == "focus" or len(part.nodes) <= 30 else labels.WIDTH
-    shorts = {n: labels.shorten(names[n], width) for n in part.nodes}
+    wrapped = {n: labels.wrap(names[n]) for n in part.nodes}
     pairs = [(u, v) for u, v, _, _ in part.edges]
     ticks: list = []
     arcs: list = []
     captions: list = []
+    breaks: list = []
+    sides: list = []
+    cards: list = []
+    details: dict = {}
     shape = "dot"
     if kind == "focus" and focus is not None:
-        pos, arcs = _focus_layout(G, part, focus, scores, sizes)
+        pos, arcs = _focus_layout(G, part, focus, scores, sizes, aspect)
     elif kind == "cases":
         shape = "box"
         cases, case_roles, others = _case_roles(G, part)
-        heights = {n: _box_height(names[n]) for n in part.nodes}
+        heights = {n: _box_height(names[n]) + (2 * labels.FONT * 1.25 if n in cases else 0) for n in part.nodes}
         pos, captions = layouts.case_map(cases, case_roles, heights,
                                          [n for n in labels.ranked(others, scores)])
+        colours, sides, cards = _case_sides(cases, case_roles, part, pos, heights)
+        details = {c: case_details(G, c, _case_roles.filed.get(c)) for c in cases}
     elif kind == "timeline":
-        first: dict[Hashable, str] = {}
-        for u, v, _, d in part.edges:
-            span = valid_time(d)
-            if span and span[0] > "0000":
-                for n in (u, v):
-                    if n not in first or span[0] < first[n]:
-                        first[n] = span[0]
-        lane_of = {name: i for i, name in enumerate(LANES)}
-        lanes = {n: lane_of[type_colour(attrs[n].get("classes", ()))[0]] for n in part.nodes}
-        pos, ticks = layouts.timeline(order, first, lanes)
+        pos, ticks, breaks = _timeline_layout(G, part, order)
     elif cache is not None and (id(part), kind) in cache:
         pos = cache[id(part), kind]
     else:
         pos = layouts.force(order, pairs, sizes, groups)
         if cache is not None:
             cache[id(part), kind] = pos
-    drawn = (dict.fromkeys(part.nodes, "below") if shape == "box"
-             else labels.place(pos, sizes, shorts, order))
+    must = must_name(part, G, order, kind, focus)
+    if shape == "dot" and kind != "focus":
+        pos = labels.make_room(pos, sizes, wrapped, must, font=labels.FONT / 0.8)  # at the opening zoom
+    drawn = ({} if shape == "box" else labels.place(pos, sizes, wrapped, order, must=must))
     rank = {n: i for i, n in enumerate(order)}
     nodes = []
     for n in part.nodes:
@@ -426,13 +484,11 @@ def page_data(G: nx.MultiDiGraph, part: Part, look: Style, *, kind: str = "force
         group, colour = type_colour(d.get("classes", [d.get("type", "")]))
         x, y = pos.get(n, (0.0, 0.0))
         nodes.append({
-            "id": n, "name": names[n], "short": shorts[n] if shape == "dot" else labels.shorten(names[n], 90),
-            "label": drawn.get(n), "rank": rank[n], "x": x, "y": y, "size": sizes[n],
+            "id": n, "name": names[n], "lines": wrapped[n], "label": drawn.get(n), "rank": rank[n],
+            "must": n in must, "x": x, "y": y, "size": sizes[n],
             "type": words(d.get("type", "entity")).capitalize(), "group": group,
-            "roles": look.roles.get(n, []), "aliases": d.get("aliases", []),
-            "description": d.get("description"), "wikidata": d.get("wikidata"),
-            "score": f"{scores.get(n, 0.0):.4f}", "focus": n == focus,
-            "color": (colours or {}).get(n) or colour,
+            "aliases": d.get("aliases", []), "description": d.get("description"), "wikidata": d.get("wikidata"),
+            "focus": n == focus, "color": (colours or {}).get(n) or colour, "detail": details.get(n),
             "ego": look.ego_pages.get(n) if link_ego else None})
     curves = _curves(part.edges) if len(part.edges) <= 3000 else {}
     sources: dict[str, int] = {}
@@ -449,30 +505,138 @@ def page_data(G: nx.MultiDiGraph, part: Part, look: Style, *, kind: str = "force
         edges.append({
             # Statement ids are unique; the keys of another multigraph may repeat across pairs.
             "id": d.get("statement", f"{u}→{v}#{k}"), "from": u, "to": v, "relation": words(relation),
+            "text": line_text(d), "title": d.get("title"),
             "family": look.relation_family.get(relation) or "other",
             "date": when, "t0": span[0] if span else None, "t1": span[1] if span else None,
-            "quote": d.get("quote"), "doc": sources.get(document),
-            "confidence": d.get("confidence"), "statement": d.get("statement", k),
-            "color": look.relation_colours.get(relation, "#888888"),
-            "dashes": look.relation_dashes.get(relation, False), "curve": curves.get(i)})
-    source_list = [{"id": s, "title": look.sources.get(s, s), "published": look.published.get(s)}
-                   for s in sources]
+            # What a date range must hold for the statement to be in it certainly, not possibly.
+            **_certain_cells(d),
+            "reported": None if span else (d.get("published") or "")[:4] or None,
+            "between": kind == "focus" and focus is not None and focus not in (u, v),
+            "quote": d.get("quote"), "doc": sources.get(document), "statement": d.get("statement", k),
+            "confidence": d.get("confidence"), "role": relation == K.holdsRole,
+            # A case map says its relations in words: its lines are all one grey.
+            "color": CASE_LINE if kind == "cases" else look.relation_colours.get(relation, "#888888"),
+            "dashes": False if kind == "cases" else look.relation_dashes.get(relation, False),
+            "curve": curves.get(i)})
+    source_list = [{"id": s, "title": look.sources.get(s, s), "published": look.published.get(s),
+                    "outlet": look.outlets.get(s), "page": look.source_pages.get(s)} for s in sources]
     heads = {"plaintiff": "Plaintiffs", "case": "Case", "defendant": "Defendants, targets",
              "court": "Courts that ruled"}
     columns = [[heads[role], x] for role, x in layouts.CASE_COLUMNS.items()] if kind == "cases" else []
+    families = _family_legend(part, look)
+    if kind == "cases":  # grey lines, told apart by their words
+        for f in families:
+            f["colour"] = CASE_LINE
+            for r in f["relations"]:
+                r["colour"], r["dashes"] = CASE_LINE, False
     return {"kind": kind, "shape": shape, "focus": focus, "nodes": nodes, "edges": edges, "columns": columns,
-            "arcs": arcs, "captions": captions,
+            "arcs": arcs, "captions": captions, "breaks": breaks, "lineFont": labels.LINE_FONT,
+            "sides": sides, "cards": cards,
+            "lineLabels": "all" if kind in ("focus", "cases") else "selected",
             "sources": source_list, "ticks": ticks, "font": labels.FONT,
-            "families": _family_legend(part, look), "types": _type_legend(G, part, colours, groups)}
+            "families": families, "types": _type_legend(G, part, colours, groups)}
+
+
+#: A case map's colours: one per side, and grey lines that say their relation.
+SIDE_COLOURS = {"plaintiff": ("Plaintiffs", "#2c7bb6"), "case": ("Cases", "#555555"),
+                "defendant": ("Defendants and what is challenged", "#d7191c"), "target": None,
+                "court": ("Courts", "#9c755f"), "claim": ("Claims", "#1a9641"),
+                "provision": ("Provisions invoked", "#b07aa1")}
+CASE_LINE = "#7a7a7a"
+
+
+def _case_sides(cases: list, case_roles: dict, part: Part, pos: dict, heights: dict):
+    """The colour of each box of a case map by its side (plaintiffs, defendants, ...), the
+    legend of those sides, and each case's card (its band of the map: case, top, bottom)."""
+    side: dict[Hashable, str] = {}
+    for case in cases:
+        side.setdefault(case, "case")
+        for node, role in case_roles.get(case, ()):
+            side.setdefault(node, "defendant" if role == "target" else role)
+    colours = {n: SIDE_COLOURS[side[n]][1] for n in part.nodes if n in side}
+    counts = Counter(side[n] for n in part.nodes if n in side)
+    legend = [{"name": SIDE_COLOURS[r][0], "colour": SIDE_COLOURS[r][1], "count": counts[r]}
+              for r in SIDE_COLOURS if SIDE_COLOURS[r] and counts[r]]
+    tops = [pos[c][1] - heights.get(c, 40.0) / 2 - 40 for c in cases if c in pos]
+    bottom = max((y + heights.get(n, 40.0) / 2 for n, (_, y) in pos.items()), default=0.0) + 20
+    cards = [[str(c), round(t, 1), round((tops[i + 1] - 14) if i + 1 < len(tops) else bottom, 1)]
+             for i, (c, t) in enumerate(zip(cases, tops))]
+    return colours, legend, cards
 
 
 def _box_height(name: str) -> float:
     """The drawn height of a name wrapped in a case-map box (at most 200 units wide)."""
-    lines = max(1, math.ceil(len(labels.shorten(name, 90)) * labels.CHAR * labels.FONT / 170))
+    lines = max(1, math.ceil(len(name) * labels.CHAR * labels.FONT / 165))
     return lines * labels.FONT * 1.25 + 14
 
 
-def _focus_layout(G: nx.MultiDiGraph, part: Part, focus: Hashable, scores: dict, sizes: dict):
+MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+
+
+def when_text(date: str | None) -> str:
+    """A date as a line label says it: 'Feb 2025', '2017'.
+
+    >>> when_text("2025-02-14"), when_text("2017"), when_text(None)
+    ('Feb 2025', '2017', '')
+    """
+    if not date:
+        return ""
+    parts = str(date).split("-")
+    return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}" if len(parts) > 1 and parts[1].isdigit() else parts[0]
+
+
+def line_text(d: dict[str, Any]) -> str:
+    """What a line says: its relation in words and when it held or happened, or, for a fact the
+    sources do not date, when it was reported.
+
+    >>> line_text({"relation": "sued", "date": "2025-02-07"})
+    'sued · Feb 2025'
+    >>> line_text({"relation": "holdsRole", "title": "acting director", "kind": "state", "published": "2018-01"})
+    'holds role: acting director · reported 2018'
+    """
+    relation = d.get("relation", K.relatedTo)
+    text = words(relation)
+    if relation == K.holdsRole and d.get("title"):
+        text = f"holds role: {d['title']}"
+    if d.get("judge"):
+        text += f" (Judge {d['judge']})" if not str(d["judge"]).lower().startswith("judge") else f" ({d['judge']})"
+    start, end = d.get("start_date"), d.get("end_date")
+    if start or end:
+        when = f"{when_text(start)}–{when_text(end)}" if start != end else when_text(start)
+    elif d.get("date"):
+        when = when_text(d["date"])
+    elif d.get("published"):
+        when = f"reported {str(d['published'])[:4]}"
+    else:
+        when = ""
+    return f"{text} · {when}" if when else text
+
+
+def must_name(part: Part, G: nx.MultiDiGraph, order: list[Hashable], kind: str,
+              focus: Hashable | None) -> list[Hashable]:
+    """The entities a view always names: the focus and its neighbours in a focus view, the ten
+    most central otherwise (the case map names every box)."""
+    if kind == "focus" and focus is not None:
+        near = {v if u == focus else u for u, v, _, _ in part.edges if focus in (u, v)}
+        return [n for n in order if n == focus or n in near]
+    return order[:10] if kind != "cases" else []
+
+
+def _timeline_layout(G: nx.MultiDiGraph, part: Part, order: list[Hashable]):
+    first: dict[Hashable, str] = {}
+    for u, v, _, d in part.edges:
+        span = valid_time(d)
+        if span and span[0] > "0000":
+            for n in (u, v):
+                if n not in first or span[0] < first[n]:
+                    first[n] = span[0]
+    lane_of = {name: i for i, name in enumerate(LANES)}
+    lanes = {n: lane_of[type_colour(G.nodes[n].get("classes", ()))[0]] for n in part.nodes}
+    return layouts.timeline(order, first, lanes)
+
+
+def _focus_layout(G: nx.MultiDiGraph, part: Part, focus: Hashable, scores: dict, sizes: dict,
+                  aspect: float = 1.2):
     """Rings round the focus: each neighbour in the family of its strongest tie to the focus."""
     inside = set(part.nodes)
     ties: dict[Hashable, Counter] = defaultdict(Counter)
@@ -492,18 +656,18 @@ def _focus_layout(G: nx.MultiDiGraph, part: Part, focus: Hashable, scores: dict,
                 if b not in parent or scores.get(a, 0.0) > scores.get(parent[b], 0.0):
                     parent[b] = a
     second = sorted(parent.items(), key=lambda bp: (-scores.get(bp[0], 0.0), str(bp[0])))
-    pos = layouts.rings(focus, first, second, sizes)
+    pos = layouts.rings(focus, first, second, sizes, aspect)
     # Each family's arc of the ring, for the page to name: from its first to its last member.
     arcs = []
     members: dict[str | None, list[float]] = defaultdict(list)
     for n, family in first:
         x, y = pos[n]
-        members[family].append(math.atan2(y, x / 1.2))
-    radius = math.hypot(pos[first[0][0]][0] / 1.2, pos[first[0][0]][1]) if first else 0.0
+        members[family].append(math.atan2(y, x / aspect))
+    radius = math.hypot(pos[first[0][0]][0] / aspect, pos[first[0][0]][1]) if first else 0.0
     if len(members) > 1:
         for family, angles in members.items():
             arcs.append({"name": FAMILY_NAMES[family], "colour": FAMILY_COLOURS.get(family, "#888888"),
-                         "angles": sorted(angles), "radius": round(radius, 1)})
+                         "angles": sorted(angles), "radius": round(radius, 1), "aspect": aspect})
     return pos, arcs
 
 
@@ -591,22 +755,25 @@ def render_part(G: nx.MultiDiGraph, part: Part, *, title: str, look: Style, kind
                 summary: str | None = None, note: str | None = None, focus: Hashable | None = None,
                 groups: list[tuple[str, set]] | None = None, clusters: dict[Hashable, int] | None = None,
                 inline: bool = False, lib: str = "lib", index: str | None = "index.html",
-                cache: dict | None = None) -> str:
+                cache: dict | None = None, keep: dict | None = None) -> str:
     """One view of a part of `G` as an HTML page (see :func:`render`); `clusters` (a group
-    number per node) start the force layout apart, `cache` keeps layouts for pages of one part."""
-    look = _distinct_colours(part, look)
+    number per node) start the force layout apart, `cache` keeps layouts for pages of one part,
+    `keep` receives the page's data (for its thumbnail)."""
+    look = _distinct_colours(part, look) if kind != "cases" else look
     colours, number, group_legend = (_group_colours(part, G, look, groups) if groups is not None
                                      else (None, None, None))
     data = page_data(G, part, look, kind=kind, focus=focus, colours=colours,
                      groups=clusters if clusters is not None else number, link_ego=not inline, cache=cache)
-    data["groups"] = group_legend
+    data["groups"] = group_legend or data.get("sides") or None
+    if keep is not None:
+        keep.update(data)
     documents = {d.get("document") for _, _, _, d in part.edges} - {None}
     summary = summary or (f"{len(part.nodes)} entities, {len(part.edges)} statements "
                           f"from {len(documents)} source{'s' if len(documents) != 1 else ''}.")
     note = " ".join(filter(None, (note, part.note))) or None
     return _templates().get_template("view.html").render(
         title=title, summary=summary, note=note, data=_json(data), lib=lib, index=index,
-        inline=_inline_assets() if inline else None)
+        inline=_inline_assets() if inline else None, story=None)
 
 
 def render(G: nx.MultiDiGraph, *, title: str, look: Style | None = None, summary: str | None = None,
@@ -666,6 +833,42 @@ class Page:
     edges: int
     note: str = ""
     about: str = ""
+    thumbnail: str = ""
+    person: bool = False
+    score: float = 0.0
+    name: str = ""
+    kind: str = ""
+
+
+def thumbnail(data: dict, width: int = 150, height: int = 96) -> Markup:
+    """A small SVG of a page's opening picture: its dots and the lines drawn at first (no text,
+    so nothing from an article is in it)."""
+    nodes = {n["id"]: n for n in data.get("nodes", [])}
+    if not nodes:
+        return Markup("")
+    xs = [n["x"] for n in nodes.values()]
+    ys = [n["y"] for n in nodes.values()]
+    span = max(max(xs) - min(xs), (max(ys) - min(ys)) * width / height, 1.0)
+    k = (width - 10) / span
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+
+    def at(n):
+        return round(width / 2 + (n["x"] - cx) * k, 1), round(height / 2 + (n["y"] - cy) * k, 1)
+
+    parts = [f'<svg class="kg-thumb" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+             'aria-hidden="true">']
+    for e in data.get("edges", [])[:600]:
+        if e.get("between"):
+            continue
+        (x0, y0), (x1, y1) = at(nodes[e["from"]]), at(nodes[e["to"]])
+        parts.append(f'<line x1="{x0}" y1="{y0}" x2="{x1}" y2="{y1}" stroke="{html.escape(e["color"])}" '
+                     'stroke-width="0.7" stroke-opacity="0.6"/>')
+    for n in sorted(nodes.values(), key=lambda n: -n["rank"])[-400:]:
+        x, y = at(n)
+        r = max(1.2, min(5.0, n["size"] * k * 0.8))
+        parts.append(f'<circle cx="{x}" cy="{y}" r="{r:.1f}" fill="{html.escape(n["color"])}"/>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
 
 
 @dataclass
@@ -724,13 +927,22 @@ def write_views(g: Graph, out: str | Path, *, focus: str | None = None, depth: i
                       hint="choose another folder with --out", exit_code=EXIT_ENVIRONMENT) from exc
 
     G = to_networkx(g)
-    sources = {r["source"]: r["title"] for r in g.query("stats-sources")}
+    stored = list(g.query("view-sources"))
+    sources = {r["source"]: r["title"] for r in stored}
     look = style(G, sources)
+    look.outlets = {r["source"]: r["outlet"] for r in stored if r.get("outlet")}
+    look.source_pages = texts.write_sources(folder, stored, list(g.query("view-spans")))
     everything = Part.of(G)
     actors = [n for n, _ in metrics.ranked(look.scores) if K.Actor in G.nodes[n].get("classes", ())]
     listed = ([focus_id] if focus_id else []) + [n for n in actors[:top] if n != focus_id]
     linked = [n for n in G if n not in set(listed) and G.degree(n)] if len(G) <= FOCUS_ALL else []
-    look.ego_pages = {n: f"ego-{_safe_stem(n)}.html" for n in [*listed, *linked]}
+    # A focus view of fewer than MIN_FOCUS entities says less than the entity's panel: none is
+    # written (but the one asked for with --focus).
+    egos = {n: ego(G, n, depth, limit, look.scores) for n in [*listed, *linked]}
+    egos = {n: p for n, p in egos.items() if n == focus_id or len(p.nodes) >= MIN_FOCUS}
+    listed = [n for n in listed if n in egos]
+    linked = [n for n in linked if n in egos]
+    look.ego_pages = {n: f"ego-{_safe_stem(n)}.html" for n in egos}
 
     sections: dict[str, list[Page]] = defaultdict(list)
     inline: dict[str, Callable[[], str]] = {}
@@ -741,11 +953,19 @@ def write_views(g: Graph, out: str | Path, *, focus: str | None = None, depth: i
              note: str | None = None, **kwargs) -> None:
         keep = [kwargs["focus"]] if kwargs.get("focus") is not None else ()
         shown = bound(part, look.scores, limit, keep)
-        write(folder / file, render_part(G, shown, title=title, look=look, note=note, cache=cache, **kwargs))
+        drawn: dict = {}
+        write(folder / file, render_part(G, shown, title=title, look=look, note=note, cache=cache, keep=drawn,
+                                         **kwargs))
         inline[file] = functools.partial(render_part, G, shown, title=title, look=look, note=note,
                                          inline=True, index=None, cache=cache, **kwargs)
         page = Page(file, title, len(shown.nodes), len(shown.edges),
-                    " ".join(filter(None, (note, shown.note))), about)
+                    " ".join(filter(None, (note, shown.note))), about, thumbnail(drawn))
+        if kwargs.get("focus") is not None:
+            focus_node = G.nodes[kwargs["focus"]]
+            page.person = K.Person in focus_node.get("classes", ())
+            page.score = look.scores.get(kwargs["focus"], 0.0)
+            page.name = focus_node.get("label", str(kwargs["focus"]))
+            page.kind = words(focus_node.get("type", "entity")).capitalize()
         (sections[section] if section else more).append(page)
 
     whole = bound(everything, look.scores, limit)
@@ -758,7 +978,7 @@ def write_views(g: Graph, out: str | Path, *, focus: str | None = None, depth: i
     for n in [*listed, *linked]:
         label = G.nodes[n].get("label", n)
         emit("Neighbourhoods" if n in listed else None, look.ego_pages[n],
-             f"Around {label} ({depth} link{'s' if depth > 1 else ''})", ego(G, n, depth, limit, look.scores),
+             f"Around {label} ({depth} link{'s' if depth > 1 else ''})", egos[n],
              f"Everything {label} did or had done to them, grouped by kind of relation.",
              focus=n, kind="focus")
     by_family: dict[str, list[Edge]] = defaultdict(list)
@@ -792,7 +1012,7 @@ def write_views(g: Graph, out: str | Path, *, focus: str | None = None, depth: i
          kind="timeline", note=f"Only the {len(dated.edges)} statements the sources date (events by "
                                f"their date, roles by their term), and the entities they link.")
 
-    _write_index(folder, G, sections, len(more), len(sources))
+    _write_index(folder, G, sections, more, len(sources))
     main = look.ego_pages[focus_id] if focus_id else "graph.html"
     pages = [p for section in sections.values() for p in section]
     return Views(folder=folder, pages=pages, main=main, _inline=inline[main], more=more)
@@ -806,14 +1026,18 @@ def _simple(part: Part, signed: bool = False, G: nx.MultiDiGraph | None = None) 
     return H
 
 
-def _write_index(folder: Path, G: nx.MultiDiGraph, sections: dict[str, list[Page]], more: int = 0,
+def _write_index(folder: Path, G: nx.MultiDiGraph, sections: dict[str, list[Page]], more: list[Page] = (),
                  documents: int | None = None) -> None:
     if documents is None:
         documents = len({d.get("document") for _, _, d in G.edges(data=True)} - {None})
+    focus = [p for p in [*sections.get("Neighbourhoods", []), *more] if p.name]
+    focus.sort(key=lambda p: (not p.person, -p.score, p.name))  # people first, the most central first
+    others = {name: pages for name, pages in sections.items() if name != "Neighbourhoods"}
     text = _templates().get_template("index.html").render(
         title="Views of the graph", lib="lib",
         summary=f"{len(G)} entities and {G.number_of_edges()} statements from {documents} sources. "
                 f"Each view opens offline: search for a name, filter by relation, type, source and "
                 f"date, and click an entity for its statements and their quotes.",
-        more=more, sections=[{"name": name, "pages": pages} for name, pages in sections.items()])
+        focus=focus, min_focus=MIN_FOCUS,
+        sections=[{"name": name, "pages": pages} for name, pages in others.items()])
     write(folder / "index.html", text)

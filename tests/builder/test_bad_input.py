@@ -70,6 +70,9 @@ CASES = [
     # Only a ruling has a judge.
     (STATEMENTS, "    relation: sued\n", "    relation: sued\n    judge: JaneRoe\n", "schema", "memo-001",
      "- id: memo-001"),
+    # Only a threat names the act it threatens, and that is a relation of the ontology.
+    (STATEMENTS, "    relation: sued\n", "    relation: sued\n    threatens: withheldFunding\n", "schema", "memo-001",
+     "- id: memo-001"),
 ]
 
 

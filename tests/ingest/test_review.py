@@ -17,7 +17,8 @@ from kg.ingest.review import apply, edit, load, mark, save, search
 ARTICLE = """\
 Springfield fights agency over grants
 
-On March 3, the city of Springfield sued the Federal Agency, arguing that its grant condition violates the Tenth Amendment.
+On March 3, the city of Springfield sued the Federal Agency, arguing that its grant condition \
+violates the Tenth Amendment.
 Springfield Mayor Jane Roe criticized the Federal Agency. Budget Director Sam Pike said the city would lose $2 million.
 """
 
@@ -31,7 +32,7 @@ def candidates(mini, tmp_path) -> Path:
 
 
 def test_accepted_candidates_enter_data_and_pass_check(mini, candidates):
-    doc = mark(candidates, accept=["all"])
+    doc = mark(candidates, accept=["all"], project=mini)
     applied = apply(candidates, mini)
     data = curated.read(mini / "data", mini)
     assert "grants" in data.sources
@@ -56,7 +57,7 @@ def test_a_known_id_merges_aliases_instead_of_duplicating(mini, candidates):
             if st[role] == "SamPike":
                 st[role] = "JaneRoe"
     candidates.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    mark(candidates, accept=["all"])
+    mark(candidates, accept=["all"], project=mini)
     applied = apply(candidates, mini)
     assert applied.aliases["JaneRoe"] == ["Sam Pike"]
     roe = curated.read(mini / "data", mini).entities["JaneRoe"]
@@ -65,7 +66,7 @@ def test_a_known_id_merges_aliases_instead_of_duplicating(mini, candidates):
 
 
 def test_an_invalid_review_leaves_data_unchanged(mini, candidates):
-    doc = mark(candidates, accept=["all"])
+    doc = mark(candidates, accept=["all"], project=mini)
     doc["statements"][0]["relation"] = "sues"
     candidates.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
     before = tree_hash(mini / "data")
@@ -77,19 +78,73 @@ def test_an_invalid_review_leaves_data_unchanged(mini, candidates):
     assert not list(mini.glob(".kg-review-*"))
 
 
-def test_nothing_accepted_or_applied_twice_is_refused(mini, candidates):
-    with pytest.raises(KGError, match="nothing .* is accepted"):
+def test_a_source_with_no_accepted_statement_is_never_written(mini, candidates):
+    before = tree_hash(mini / "data")
+    with pytest.raises(KGError, match="no statement .* is accepted"):
         apply(candidates, mini)
-    mark(candidates, accept=["all"])
+    known = next(e["id"] for e in load(candidates)["entities"] if e["id"] == "SamPike")
+    mark(candidates, accept=[known], project=mini)  # an entity alone: still no source to write
+    with pytest.raises(KGError, match="no statement .* is accepted"):
+        apply(candidates, mini)
+    assert tree_hash(mini / "data") == before
+    assert "grants" not in curated.read(mini / "data", mini).sources
+
+
+def test_applying_again_adds_only_what_data_lacks(mini, candidates):
+    doc = load(candidates)
+    first = doc["statements"][0]["id"]
+    mark(candidates, accept=[first], project=mini)
+    applied = apply(candidates, mini)
+    assert applied.statements == [first] and not applied.again
+    unchanged = tree_hash(mini / "data")
+    assert apply(candidates, mini) == type(applied)("grants", again=True)  # nothing new, not an error
+    assert tree_hash(mini / "data") == unchanged
+    mark(candidates, accept=["all"], project=mini)
+    more = apply(candidates, mini)
+    assert more.again and first not in more.statements
+    assert set(more.statements) == {s["id"] for s in doc["statements"]} - {first}
+    data = curated.read(mini / "data", mini)
+    assert {s.id for s in data.statements.values() if s.source == "grants"} == {s["id"] for s in doc["statements"]}
+    assert kg.check(mini).counts["sources"] == 2
+    assert apply(candidates, mini).again and not apply(candidates, mini).statements
+
+
+def test_another_article_under_an_applied_id_is_refused(mini, candidates):
+    mark(candidates, accept=["all"], project=mini)
     apply(candidates, mini)
-    with pytest.raises(KGError, match="already in data/sources.yaml"):
+    before = tree_hash(mini / "data")
+    doc = load(candidates)
+    text = candidates.with_suffix(".txt")
+    text.write_text(ARTICLE + "More.\n", encoding="utf-8")
+    doc["article"]["sha256"] = __import__("hashlib").sha256(text.read_bytes()).hexdigest()
+    save(candidates, doc)
+    with pytest.raises(KGError, match="another text"):
         apply(candidates, mini)
+    assert tree_hash(mini / "data") == before
 
 
-def test_rejected_entity_used_by_an_accepted_statement_is_refused(mini, candidates):
+def test_rejecting_an_entity_rejects_its_statements_and_apply_then_succeeds(mini, candidates):
+    from kg.ingest.review import marks
+
+    doc = load(candidates)
+    uses = {s["id"] for s in doc["statements"] if "SamPike" in (s["subject"], s["object"])}
+    assert uses
+    _, said = marks(candidates, reject=["SamPike"], project=mini)
+    assert said == [f"rejected SamPike and the {len(uses)} statement(s) that use it: " + ", ".join(sorted(uses))]
+    doc, said = marks(candidates, accept=["all"], project=mini)
+    assert all(s["status"] == ("rejected" if s["id"] in uses else "accepted") for s in doc["statements"])
+    with pytest.raises(KGError, match=f"{sorted(uses)[0]} uses rejected entity SamPike"):
+        mark(candidates, accept=[sorted(uses)[0]], project=mini)  # one clear line, nothing marked
+    applied = apply(candidates, mini)
+    assert not uses & set(applied.statements) and "SamPike" not in curated.read(mini / "data", mini).entities
+
+
+def test_a_hand_edited_file_accepting_a_statement_of_a_rejected_entity_is_refused(mini, candidates):
     doc = load(candidates)
     st = next(s for s in doc["statements"] if s["subject"] == "SamPike" or s["object"] == "SamPike")
-    mark(candidates, accept=[st["id"]], reject=["SamPike"])
+    st["status"] = "accepted"
+    next(e for e in doc["entities"] if e["id"] == "SamPike")["status"] = "rejected"
+    save(candidates, doc)
     before = tree_hash(mini / "data")
     with pytest.raises(KGError, match="rejected"):
         apply(candidates, mini)
@@ -97,7 +152,7 @@ def test_rejected_entity_used_by_an_accepted_statement_is_refused(mini, candidat
 
 
 def test_edited_article_copy_is_refused(mini, candidates):
-    mark(candidates, accept=["all"])
+    mark(candidates, accept=["all"], project=mini)
     candidates.with_suffix(".txt").write_text(ARTICLE + "more", encoding="utf-8")
     with pytest.raises(KGError, match="changed since"):
         apply(candidates, mini)
@@ -111,7 +166,7 @@ def test_review_command_lists_marks_and_applies(mini, candidates):
     assert "added source 'grants'" in done.stdout
     assert run_kg("--root", str(mini), "check").returncode == 0
     again = run_kg("--root", str(mini), "review", str(candidates), "--apply")
-    assert again.returncode == 1 and len(again.stderr.strip().splitlines()) == 1
+    assert again.returncode == 0 and again.stdout.startswith("nothing new: source 'grants'"), again.stderr
 
 
 # --- review in one command each --------------------------------------------------------------

@@ -127,7 +127,9 @@ def test_types_include_subclasses(town):
 def test_as_of_keeps_what_was_dated_by_then(town):
     # letter-002 has no event date: it is known to have happened by its source's date, 2024-06.
     assert [k for *_, k in edges(town.to_networkx(as_of="2024"))] == ["letter-001", "letter-002"]
-    assert [k for *_, k in edges(town.to_networkx(as_of="2024-05-31"))] == ["letter-001"]
+    # letter-001 is dated 2024: by May 31 it had only possibly happened.
+    assert [k for *_, k in edges(town.to_networkx(as_of="2024-05-31"))] == []
+    assert [k for *_, k in edges(town.to_networkx(as_of="2024-05-31", possible=True))] == ["letter-001"]
     # In a window with a start, an undated act (memo-003, memo-005) has no place: it may be older.
     later = town.to_networkx(as_of=("2025", None))
     assert {k for *_, k in edges(later)} == {"memo-001", "memo-002", "memo-004"}
@@ -157,12 +159,14 @@ def test_date_span_covers_partial_dates():
 
 def test_seed_graph_has_one_edge_per_entity_to_entity_statement(seed_graph):
     G = to_networkx(seed_graph)
-    # Not a case status (a value, not an entity) nor a deprecated statement (not a fact).
+    # Not a case status (a value, not an entity), a deprecated statement (not a fact) nor an act
+    # only threatened, planned or imagined (a mode).
     expected = seed_graph.query("""SELECT (COUNT(?st) AS ?n) WHERE {
         ?st a kg:Statement ; rdf:object ?o . FILTER(STRSTARTS(STR(?o), STR(ent:)))
-        FILTER NOT EXISTS { ?st kg:rank kg:DeprecatedRank } }""").rows()[0]["n"]
+        FILTER NOT EXISTS { ?st kg:rank kg:DeprecatedRank } FILTER NOT EXISTS { ?st kg:mode [] } }""").rows()[0]["n"]
     assert G.number_of_edges() == expected
-    assert to_networkx(seed_graph, deprecated=True).number_of_edges() == expected + 2
+    assert to_networkx(seed_graph, deprecated=True).number_of_edges() == expected + 3
+    assert to_networkx(seed_graph, modes=True).number_of_edges() == expected + 3
     assert all(d["quote"] and d["document"] for _, _, d in G.edges(data=True))
     chiu = G.nodes["DavidChiu"]
     assert chiu["label"] == "David Chiu" and "Chiu" in chiu["aliases"]

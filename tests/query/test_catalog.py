@@ -126,13 +126,21 @@ def test_every_lawsuit_answers_its_course(seed_graph):
 def test_as_of_lists_what_held_on_the_day(seed_graph):
     rows = seed_graph.query("as-of", date="2018-01-16").rows()
     held = {(r["subject"], r["title"]) for r in rows if r["relation"] == "holds role"}
-    assert ("Kirstjen Nielsen", "Secretary") in held and ("Jeff Sessions", "Attorney General") in held
-    assert not {p for p, _ in held} & {"Ross Mirkarimi", "Ed Lee", "Kamala Harris", "Pam Bondi"}
+    # Nielsen 'On January 16' is certain; Sessions, attested in the article's month, only possible.
+    assert ("Kirstjen Nielsen", "Secretary") in held and ("Jeff Sessions", "Attorney General") not in held
+    maybe = {(r["subject"], r["title"]): r["certainty"] for r in seed_graph.query("as-of-possible", date="2018-01-16")}
+    assert maybe[("Jeff Sessions", "Attorney General")] == "possible"
+    assert maybe[("Kirstjen Nielsen", "Secretary")] == "certain"
+    assert not {p for p, _ in maybe} & {"Ross Mirkarimi", "Ed Lee", "Pam Bondi"}
+    assert ("Kamala Harris", "state senator") not in maybe  # deprecated: the source's error
     assert {(r["subject"], r["object"]) for r in seed_graph.query("as-of", date="2025-02")
             if r["relation"] == "case status"} == {
         ("San Francisco-led lawsuit against the Trump Administration (Feb. 7, 2025)", "pending"),
-        ("San Francisco's first-term lawsuit against Trump over sanctuary policies", "decided"),
-        ("Denver Public Schools lawsuit over ICE presence in schools", "pending")}  # 2025 meets 2025-02
+        ("San Francisco's first-term lawsuit against Trump over sanctuary policies", "decided")}
+    # Denver's, said to be pending in 2025, may or may not be in February.
+    assert {(r["subject"], r["certainty"]) for r in seed_graph.query("as-of-possible", date="2025-02")
+            if r["relation"] == "case status" and r["subject"].startswith("Denver")} == {
+        ("Denver Public Schools lawsuit over ICE presence in schools", "possible")}
 
 
 # --- provisions ---

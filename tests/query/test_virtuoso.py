@@ -102,6 +102,7 @@ def test_every_catalog_query_gives_the_same_rows_on_virtuoso(virtuoso, loaded, s
 
 @pytest.mark.parametrize(("name", "param", "values"), [
     ("as-of", "date", ["2017", "2017-03", "2018-01-15", "2025", "2025-02", "2026"]),
+    ("as-of-possible", "date", ["2017-01-10", "2018-01-16", "2020-01-01", "2025-02-03", "2025-02-10"]),
     ("case", "lawsuit", ["SanFranciscoLawsuitAgainstTrumpAdministration2025", "DOJLawsuitAgainstIllinoisAndChicago",
                          "DenverPublicSchoolsICELawsuit", "SanctuaryFundingLawsuits2017"]),
 ])
@@ -112,6 +113,29 @@ def test_every_precision_and_every_case_agree_on_virtuoso(virtuoso, loaded, seed
     for value in values:
         near_rows, far_rows = seed_graph.query(name, **{param: value}), far.query(name, **{param: value})
         assert comparable(far_rows, text) == comparable(near_rows, text), value
+
+
+@pytest.mark.virtuoso
+@pytest.mark.parametrize("day", ["2016-12-31", "2017-01-10", "2017-06-01", "2018-01", "2018-01-16", "2020-01-01",
+                                 "2025-01-10", "2025-02-03", "2025-02-07", "2025-02-10", "2025"])
+def test_the_as_of_queries_on_virtuoso_decide_as_kg_validtime(virtuoso, loaded, seed_graph, day):
+    """Virtuoso's answer to as-of and as-of-possible is the Python decision, date by date."""
+    from kg.validtime import state_on
+
+    far = kg.load(REPO, endpoint=virtuoso.query_url)
+    G = seed_graph.to_networkx(families={"affiliation"})
+    decided = {d["statement"]: state_on(d, day) for _, _, d in G.edges(data=True) if d["kind"] == "state"}
+    certain = {r["statement"] for r in far.query("as-of", date=day) if r["statement"] in decided}
+    maybe = {r["statement"]: r["certainty"] for r in far.query("as-of-possible", date=day) if r["statement"] in decided}
+    assert certain == {s for s, answer in decided.items() if answer == "certain"}
+    assert maybe == {s: answer for s, answer in decided.items() if answer != "not held"}
+    if day == "2025-02-03":
+        assert not [s for s in maybe if s in {"targeting2025-259", "targeting2025-275", "targeting2025-324"}]
+    if day == "2025-02-10":
+        assert {"targeting2025-259", "targeting2025-275"} <= set(maybe)
+    if day == "2017-01-10":
+        titles = {r["title"] for r in far.query("as-of", date=day) if r["subject"] == "Donald Trump"}
+        assert not {"President", "President-elect"} <= titles
 
 
 def test_query_command_and_network_on_virtuoso(virtuoso, loaded, seed_graph):

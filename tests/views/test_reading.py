@@ -13,6 +13,8 @@ from kg.views import pages as views
 import browser
 from .probes import NODE_AT
 
+pytestmark = pytest.mark.browser
+
 PAGES = ["graph.html", "ego-ThomasHoman.html", "family-lawsuits.html"]
 VISIBLE_EDGES = "kgView.edges.get({filter: e => !e.hidden}).map(e => e.id)"
 VISIBLE_NODES = "kgView.nodes.get({filter: n => !n.hidden}).map(n => n.id)"
@@ -51,7 +53,7 @@ def test_drawn_names_never_overlap_and_are_readable(chromium, seed_views, file):
             assert not (a["left"] < b["right"] and b["left"] < a["right"] and
                         a["top"] < b["bottom"] and b["top"] < a["bottom"]), (a, b)
     # Type of at least 12 pixels on the screen, whatever the zoom the page opened at.
-    sizes = page.evaluate("kgView.labelBoxes().map(b => network.body.nodes[b.id].options.font.size * network.getScale())")
+    sizes = page.evaluate("kgView.labelBoxes().map(b => b.font)")  # screen pixels
     assert min(sizes) >= 11.9, sizes
     # Zooming in shows more names, still none over another.
     page.evaluate("network.moveTo({scale: network.getScale() * 2.5}); network.emit('zoom', {}); 0")
@@ -80,9 +82,16 @@ def test_the_focus_is_at_the_centre_labelled_and_marked(chromium, seed_views):
     assert len(radii) == 1
 
 
+def type_in(page, text):
+    """Type into the search box as a reader does (the page hears each input)."""
+    page.evaluate("(function (s) { s.value = ''; s.focus(); })(document.getElementById('kg-search'))")
+    page.send("Input.insertText", {"text": text})
+    return page.evaluate("[...document.querySelectorAll('#kg-hits .kg-hit-name')].map(li => li.textContent)")
+
+
 def choose(page, text):
-    page.evaluate(f"(function (s) {{ s.value = {json.dumps(text)}; s.dispatchEvent(new Event('change')); }})"
-                  f"(document.getElementById('kg-search'))")
+    type_in(page, text)
+    page.evaluate("document.getElementById('kg-search').dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter'}))")
 
 
 @pytest.mark.parametrize("file", PAGES)
@@ -93,8 +102,7 @@ def test_search_by_name_or_alias_centres_highlights_and_dims(chromium, seed_view
     n = max((n for n in data["nodes"] if [a for a in n["aliases"] if a.lower() != n["name"].lower()]),
             key=lambda n: -n["rank"])
     alias = next(a for a in n["aliases"] if a.lower() != n["name"].lower())
-    options = page.evaluate("[...document.querySelectorAll('#kg-names option')].map(o => o.value)")
-    assert n["name"] in options and alias in options  # type-ahead over names and aliases
+    assert n["name"] in type_in(page, n["name"][:5]) and n["name"] in type_in(page, alias)  # as one types
     choose(page, alias)
     assert page.evaluate("kgView.state.sel") == n["id"]
     assert f"sel={n['id']}" in page.evaluate("location.hash")
@@ -137,25 +145,53 @@ def test_each_filter_hides_what_it_should(chromium, seed_views):
 def test_the_date_range_hides_what_falls_outside(chromium, seed_views, seed_graph):
     page = load(chromium, seed_views, "graph.html")
     periods = page.evaluate("kgView.periods")
-    assert periods[0] < "2017" < periods[-1]
-    # 2017 alone: events dated in 2017, roles valid then, and the undated.
-    at = periods.index("2017")
-    for slider in ("kg-from", "kg-to"):
-        page.evaluate(f"(function (s) {{ s.value = {at}; s.dispatchEvent(new Event('input')); }})"
-                      f"(document.getElementById('{slider}'))")
+    # Every year from the first to the last, gaps included.
+    assert periods == [str(y) for y in range(int(periods[0]), int(periods[-1]) + 1)] and "2019" in periods
+    assert page.evaluate("document.getElementById('kg-undated').checked") is True  # no range yet: all in
+    # 2017 alone: events dated in 2017 and roles valid then; the undated are out once a range is set.
+    set_range(page, "2017", "2017")
     G = seed_graph.to_networkx()
-    expected = set()
-    for _, _, d in G.edges(data=True):
-        span = views.valid_time(d)
-        if span is None or (span[0] <= "2017-12-31" and span[1] >= "2017-01-01"):
-            expected.add(d["statement"])
-    shown = set(page.evaluate(VISIBLE_EDGES))
-    assert shown == expected
+    spans = {d["statement"]: views.valid_time(d) for _, _, d in G.edges(data=True)}
+    dated = {s for s, span in spans.items() if span and span[0] <= "2017-12-31" and span[1] >= "2017-01-01"}
+    undated = {s for s, span in spans.items() if span is None}
+    assert set(page.evaluate(VISIBLE_EDGES)) == dated
+    assert page.evaluate("document.getElementById('kg-undated').checked") is False
     assert "from=2017" in page.evaluate("location.hash") and "to=2017" in page.evaluate("location.hash")
+    # Asked for, the undated come back, each marked: dotted, and labelled with when it was reported.
     page.evaluate("document.getElementById('kg-undated').click()")
-    dated = set(page.evaluate(VISIBLE_EDGES))
-    assert dated and dated == {s for s in expected if views.valid_time(G.edges[next(
-        (u, v, k) for u, v, k in G.edges(keys=True) if k == s)]) is not None}
+    assert set(page.evaluate(VISIBLE_EDGES)) == dated | undated
+    marks = page.evaluate("kgView.edges.get({filter: e => !e.hidden}).filter(e => !kgView.data.edges.find("
+                          "d => d.id === e.id).t0).map(e => [e.dashes, kgView.data.edges.find(d => d.id === e.id).text])")
+    assert marks and all(dashes == [2, 4] and "reported" in text for dashes, text in marks)
+
+
+def set_range(page, first, last):
+    periods = page.evaluate("kgView.periods")
+    for slider, value in (("kg-from", first), ("kg-to", last)):
+        page.evaluate(f"(function (s) {{ s.value = {periods.index(value)}; s.dispatchEvent(new Event('input')); }})"
+                      f"(document.getElementById('{slider}'))")
+
+
+@pytest.mark.parametrize("file", ["graph.html", "ego-RossMirkarimi.html", "timeline.html"])
+def test_with_the_range_on_2017_no_role_outside_its_time_is_drawn_or_listed(chromium, seed_views, seed_graph, file):
+    page = load(chromium, seed_views, file)
+    if "2017" not in page.evaluate("kgView.periods"):
+        pytest.skip("no 2017 in this view")
+    set_range(page, "2017", "2017")
+    G = seed_graph.to_networkx()
+    roles = {d["statement"]: views.valid_time(d) for _, _, d in G.edges(data=True) if d["relation"] == "holdsRole"}
+    outside = {s for s, span in roles.items() if not span or span[0] > "2017-12-31" or span[1] < "2017-01-01"}
+    assert not outside & set(page.evaluate(VISIBLE_EDGES))
+    if "RossMirkarimi" not in {n["id"] for n in page_data(page)["nodes"]}:
+        return
+    # Mirkarimi's panel lists no role: the source does not date his term as sheriff.
+    page.evaluate("kgView.select('RossMirkarimi', true)")
+    card = page.evaluate("document.querySelector('#kg-details .kg-card').innerText")
+    assert "Ross Mirkarimi" in card and "Roles:" not in card and "Sheriff of" not in card
+    # With the undated asked for, the role shows, marked as reported, not as held in 2017.
+    page.evaluate("document.getElementById('kg-undated').click()")
+    card = page.evaluate("document.querySelector('#kg-details .kg-card').innerText")
+    assert "Sheriff of San Francisco (not dated; reported 2017)" in card
 
 
 @pytest.mark.parametrize("file", PAGES)
@@ -205,14 +241,26 @@ def test_the_url_holds_the_state_and_restores_it(chromium, seed_views):
 def test_the_index_describes_each_view_with_its_counts(chromium, seed_views):
     page = chromium.page()
     page.goto(seed_views.index.as_uri())
-    rows = page.evaluate("[...document.querySelectorAll('tr')].filter(r => r.querySelector('a'))"
-                         ".map(r => [...r.children].map(c => c.innerText))")
-    by_file = {p.title: p for p in seed_views.pages}
-    assert len(rows) == len(seed_views.pages)
-    for title, nodes, edges, about in rows:
-        assert int(nodes) == by_file[title].nodes and int(edges) == by_file[title].edges
-        assert about.strip()
-    assert "more neighbourhood views" in page.evaluate("document.body.innerText")
+    cards = page.evaluate("[...document.querySelectorAll('.kg-view')].map(li => ({title: li.querySelector("
+                          "'.kg-view-title').innerText, href: li.querySelector('a').getAttribute('href'), "
+                          "counts: li.querySelector('.kg-view-counts').innerText, thumb: !!li.querySelector('svg')}))")
+    by_file = {p.file: p for p in seed_views.pages + seed_views.more}
+    assert {c["href"] for c in cards} == set(by_file)  # every view written, each once
+    for card in cards:
+        page_ = by_file[card["href"]]
+        assert f"{page_.nodes} entities, {page_.edges} statements" in card["counts"] and card["thumb"]
+        assert page_.nodes >= views.MIN_FOCUS or not page_.name or page_.file == "ego-ThomasHoman.html"
+    # Focus views: people first, the most central first; Homan and Chiu among them.
+    focus = [c["title"] for c in cards if c["href"].startswith("ego-")]
+    people = [p for p in seed_views.pages + seed_views.more if p.name and p.person]
+    assert focus[:len(people)] == [p.name for p in sorted(people, key=lambda p: (-p.score, p.name))]
+    assert "Thomas Homan" in focus and "David Chiu" in focus
+    # The list is searchable as one types.
+    page.evaluate("(function (s) { s.value = 'chiu'; s.dispatchEvent(new Event('input')); })"
+                  "(document.getElementById('kg-index-search'))")
+    shown = page.evaluate("[...document.querySelectorAll('.kg-focus-view')].filter(li => !li.hidden)"
+                          ".map(li => li.dataset.name)")
+    assert shown == ["David Chiu"]
 
 
 def test_a_large_view_draws_entities_first_then_its_lines_and_still_filters(chromium, tmp_path):

@@ -7,7 +7,7 @@ from typing import Iterable
 
 import networkx as nx
 
-from .simple import Node
+from .simple import Node, by_relation
 from ...namespace import K
 
 __all__ = ["shared_provisions", "co_plaintiffs"]
@@ -60,27 +60,23 @@ def shared_provisions(G: nx.MultiDiGraph) -> nx.Graph:
 
 def _invoked_provisions(G: nx.MultiDiGraph) -> set[tuple[Node, Node]]:
     """(actor, provision) for each provision an actor invokes (see shared_provisions)."""
+    edges = by_relation(G)
     invoked, argued = defaultdict(set), defaultdict(set)
-    for claim, target, rel in G.edges(data="relation"):
-        if rel == K.invokes:
-            invoked[claim].add(target)
-    for claim, lawsuit, rel in G.edges(data="relation"):
-        if rel == K.assertedIn:
-            argued[lawsuit] |= invoked[claim]
-    pairs = set()
-    for actor, target, rel in G.edges(data="relation"):
-        if rel == K.cited and _is(G, target, K.LegalProvision):
-            pairs.add((actor, target))
-        elif rel == K.asserts:
-            pairs.update((actor, p) for p in invoked[target])
+    for claim, target in edges.get(K.invokes, ()):
+        invoked[claim].add(target)
+    for claim, lawsuit in edges.get(K.assertedIn, ()):
+        argued[lawsuit] |= invoked[claim]
+    pairs = {(actor, target) for actor, target in edges.get(K.cited, ()) if _is(G, target, K.LegalProvision)}
+    for actor, claim in edges.get(K.asserts, ()):
+        pairs.update((actor, p) for p in invoked[claim])
     pairs.update((actor, p) for actor, lawsuit in _plaintiffs(G) for p in argued[lawsuit])
     return {(a, p) for a, p in pairs if _is(G, a, K.Actor)}
 
 
 def _plaintiffs(G: nx.MultiDiGraph) -> set[tuple[Node, Node]]:
     """(actor, lawsuit) for each plaintiffIn edge and each hasPlaintiff edge turned around."""
-    return {(u, v) if rel == K.plaintiffIn else (v, u) for u, v, rel in G.edges(data="relation")
-            if rel in (K.plaintiffIn, K.hasPlaintiff)}
+    edges = by_relation(G)
+    return {*edges.get(K.plaintiffIn, ()), *((actor, lawsuit) for lawsuit, actor in edges.get(K.hasPlaintiff, ()))}
 
 
 def co_plaintiffs(G: nx.MultiDiGraph) -> nx.Graph:
@@ -97,18 +93,37 @@ def _strongest(pairs: Iterable[tuple[Node, Node]], top: int) -> list[tuple[Node,
     """The `top` edges of ``_project(pairs)`` by weight, then by the actors' names, as
     (actor, actor, weight, things shared): without building the whole projection, which holds
     n²/2 pairs for a thing that n actors share (minutes and gigabytes on large graphs).
-    """
-    import numpy as np
-    import scipy.sparse as sparse
 
+    Two actors share at most as many things as the one with fewer has. So the pairs sharing at
+    least t things are all among the actors holding at least t: the product is taken over those
+    only, lowering t until it yields `top` pairs, and ties at the last weight come whole.
+
+    >>> _strongest([("a", "x"), ("b", "x"), ("a", "y"), ("b", "y"), ("c", "y")], 2)
+    [('a', 'b', 2, ['x', 'y']), ('a', 'c', 1, ['y'])]
+    """
     held: dict[Node, set[Node]] = defaultdict(set)
     for actor, thing in pairs:
         held[actor].add(thing)
     actors = sorted(held, key=str)  # so that in each pair (i < j) the first has the first name
-    column = {thing: i for i, thing in enumerate({t for things in held.values() for t in things})}
-    rows, cols = zip(*((i, column[t]) for i, a in enumerate(actors) for t in held[a])) if held else ((), ())
+    t = max(map(len, held.values()), default=0)
+    while True:
+        found = _pairs_sharing(held, [a for a in actors if len(held[a]) >= t], t)
+        if len(found) >= top or t <= 1:
+            break
+        t = max(1, t // 2)
+    best = sorted(found, key=lambda p: (-p[2], str(p[0]), str(p[1])))[:top]
+    return [(a, b, w, sorted(held[a] & held[b], key=str)) for a, b, w in best]
+
+
+def _pairs_sharing(held: dict[Node, set[Node]], actors: list[Node], least: int) -> list[tuple[Node, Node, int]]:
+    """(a, b, things shared) for the pairs of `actors` (a before b) sharing at least `least`."""
+    import numpy as np
+    import scipy.sparse as sparse
+
+    column = {thing: i for i, thing in enumerate({t for a in actors for t in held[a]})}
+    rows, cols = zip(*((i, column[t]) for i, a in enumerate(actors) for t in held[a])) if actors else ((), ())
     X = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(actors), len(column)))
     shared = sparse.triu(X @ X.T, k=1).tocoo()  # things shared, per pair of actors
-    best = np.lexsort((shared.col, shared.row, -shared.data))[:top]
-    return [(actors[i], actors[j], int(w), sorted(held[actors[i]] & held[actors[j]], key=str))
-            for i, j, w in zip(shared.row[best].tolist(), shared.col[best].tolist(), shared.data[best].tolist())]
+    keep = shared.data >= least
+    return [(actors[i], actors[j], int(w)) for i, j, w in
+            zip(shared.row[keep].tolist(), shared.col[keep].tolist(), shared.data[keep].tolist())]

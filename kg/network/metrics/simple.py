@@ -11,16 +11,17 @@ import networkx as nx
 
 Node = Hashable
 
-__all__ = ["collapse", "ranked", "collapsed_once"]
+__all__ = ["collapse", "ranked", "collapsed_once", "by_relation"]
 
-# Within `collapsed_once`, the simple graphs made so far, by (id of the multigraph, directed).
+# Within `collapsed_once`, what was made from a multigraph so far, by (id of the multigraph, kind).
 _MADE: contextvars.ContextVar[dict | None] = contextvars.ContextVar("collapsed", default=None)
 
 
 @contextlib.contextmanager
 def collapsed_once() -> Iterator[None]:
-    """Within this block, `collapse` makes each simple graph once and gives it again: for a
-    report, whose measures each need it (0.7 s a time at 1M triples) and change neither graph."""
+    """Within this block, `collapse` makes each simple graph once and gives it again (and the
+    igraph copy of it, `engine`): for a report, whose measures each need it (0.7 s a time at 1M
+    triples) and change neither graph."""
     token = _MADE.set({})
     try:
         yield
@@ -35,20 +36,62 @@ def collapse(G: nx.Graph, *, directed: bool = False) -> nx.Graph:
     >>> collapse(G)["a"]["b"]["weight"]
     3
     """
+    return remembered(G, ("nx", directed), lambda: _collapse(G, directed))
+
+
+def remembered(G: nx.Graph, kind: Hashable, make):
+    """`make()`, or within `collapsed_once` what it gave for this `G` and `kind` already."""
     made = _MADE.get()
-    if made is not None and (id(G), directed) in made:
-        return made[id(G), directed][1]
+    if made is None:
+        return make()
+    if (id(G), kind) not in made:
+        made[id(G), kind] = (G, make())  # G kept alive, so its id is not reused within the block
+    return made[id(G), kind][1]
+
+
+def _collapse(G: nx.Graph, directed: bool) -> nx.Graph:
     H = nx.DiGraph() if directed else nx.Graph()
-    if made is not None:
-        made[id(G), directed] = (G, H)  # G kept alive, so its id is not reused within the block
     H.add_nodes_from(G.nodes(data=True))
     weight: dict[tuple[Node, Node], int] = {}  # counted in a plain dict: H[u][v] is slow to reach
-    for u, v in G.edges():
+    for u, v, count in pair_counts(G):
         if u != v:
             pair = (u, v) if directed or (v, u) not in weight else (v, u)
-            weight[pair] = weight.get(pair, 0) + 1
+            weight[pair] = weight.get(pair, 0) + count
     H.add_edges_from((u, v, {"weight": w}) for (u, v), w in weight.items())
     return H
+
+
+def pair_counts(G: nx.Graph) -> Iterator[tuple[Node, Node, int]]:
+    """(u, v, edges from u to v) for each linked ordered pair (each unordered pair once, if
+    `G` is undirected), loops included: read from the adjacency, as networkx's own algorithms
+    do, not edge by edge (8x faster on a multigraph).
+
+    >>> sorted(pair_counts(nx.MultiDiGraph([("a", "b"), ("a", "b"), ("b", "b")])))
+    [('a', 'b', 2), ('b', 'b', 1)]
+    """
+    seen = set()
+    for u, neighbours in G._adj.items():
+        for v, keys in neighbours.items():
+            if not G.is_directed():
+                if (v, u) in seen:
+                    continue
+                seen.add((u, v))
+            yield u, v, len(keys) if G.is_multigraph() else 1
+
+
+def by_relation(G: nx.Graph) -> dict[str, list[tuple[Node, Node]]]:
+    """The (subject, object) pairs of each relation, one per edge, in one pass over `G`.
+
+    >>> by_relation(nx.MultiDiGraph([("a", "b", {"relation": "sued"})]))
+    {'sued': [('a', 'b')]}
+    """
+    def make() -> dict[str, list[tuple[Node, Node]]]:
+        pairs: dict[str, list[tuple[Node, Node]]] = {}
+        for u, v, relation in G.edges(data="relation"):
+            pairs.setdefault(relation, []).append((u, v))
+        return pairs
+
+    return remembered(G, "by relation", make)
 
 
 def ranked(scores: dict[Node, float], top: int | None = None) -> list[tuple[Node, float]]:

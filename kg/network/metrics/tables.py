@@ -13,11 +13,11 @@ from .balance import Camps, camps
 from .bipartite import _invoked_provisions, _is, _plaintiffs, _strongest
 from .centrality import betweenness, degrees, family_degrees, hits, pagerank
 from .simple import collapse, collapsed_once, ranked
-from .structure import articulation_points, communities, core_numbers
-from .temporal import by_year
+from .structure import articulation_points, communities, components, core_numbers
+from .temporal import by_year, threats_made_good
 from ...namespace import K
 
-__all__ = ["Table", "report", "SORT_KEYS"]
+__all__ = ["Table", "report", "threats_table", "SORT_KEYS"]
 
 
 @dataclass
@@ -34,9 +34,9 @@ class Table:
 SORT_KEYS = ("degree", "pagerank", "betweenness", "hub", "authority")
 
 
-def report(G: nx.MultiDiGraph, top: int = 10, by: str = "degree") -> list[Table]:
+def report(G: nx.MultiDiGraph, top: int = 10, by: str = "degree", communities: str = "louvain") -> list[Table]:
     """Every measure of this module on `G`, as tables of the `top` rows; `by` orders the
-    centrality table (one of SORT_KEYS).
+    centrality table (one of SORT_KEYS), `communities` names the search (COMMUNITY_METHODS).
 
     >>> [t.name for t in report(nx.MultiDiGraph([("a", "b")]), top=1)][:3]
     ['summary', 'centrality', 'families']
@@ -44,10 +44,10 @@ def report(G: nx.MultiDiGraph, top: int = 10, by: str = "degree") -> list[Table]
     # The measures share the simple graphs under G, each made once; they build many small
     # objects and no cycles, so the cycle collector is paused (see gc_paused).
     with collapsed_once(), gc_paused():
-        return _report(G, top, by)
+        return _report(G, top, by, communities)
 
 
-def _report(G: nx.MultiDiGraph, top: int, by: str) -> list[Table]:
+def _report(G: nx.MultiDiGraph, top: int, by: str, method: str) -> list[Table]:
     label = lambda n: G.nodes[n].get("label", n)  # noqa: E731
     names = lambda nodes: JOIN.join(label(n) for n in nodes)  # noqa: E731
     degree = degrees(G)
@@ -55,7 +55,7 @@ def _report(G: nx.MultiDiGraph, top: int, by: str) -> list[Table]:
     bc = betweenness(G, k=500 if len(G) > 2000 else None)  # sampled on large graphs
     hubs, authorities = hits(G)
     cores = core_numbers(G)
-    groups = communities(G)
+    groups = communities(G, method=method)
     balance = camps(G)
     by_pagerank = lambda nodes: [n for n, _ in ranked({n: pr.get(n, 0) for n in nodes}, top)]  # noqa: E731
     score = {"degree": {n: i + o for n, (i, o) in degree.items()}, "pagerank": pr, "betweenness": bc,
@@ -75,7 +75,8 @@ def _report(G: nx.MultiDiGraph, top: int, by: str) -> list[Table]:
         rows += [[family, n, label(n), *per[n]] for n, s in ranked({n: sum(io) for n, io in per.items()}, top) if s]
     tables.append(Table("families", "Degree by relation family", ["family", "id", "label", "in", "out"], rows))
 
-    tables.append(Table("communities", "Communities (Louvain, undirected)", ["community", "size", "members"],
+    tables.append(Table("communities", f"Communities ({method.capitalize()}, undirected)",
+                        ["community", "size", "members"],
                         [[number, len(c), names(by_pagerank(c))] for number, c in enumerate(groups[:top], 1)]))
     tables.append(Table("articulation", "Articulation points (removing one disconnects the graph)",
                         ["id", "label", "components added"],
@@ -112,7 +113,7 @@ def _summary(G: nx.MultiDiGraph, cores: dict, groups: list, balance: list[Camps]
     k_max = max(cores.values(), default=0)
     rows = [["entities", len(G)], ["statements (edges)", G.number_of_edges()],
             ["linked pairs", U.number_of_edges()],
-            ["connected components", nx.number_connected_components(U) if len(U) else 0],
+            ["connected components", components(G)],
             ["communities", len(groups)],
             ["innermost k-core", f"k={k_max}, {sum(1 for c in cores.values() if c == k_max)} entities"]]
     if balance:
@@ -120,3 +121,14 @@ def _summary(G: nx.MultiDiGraph, cores: dict, groups: list, balance: list[Camps]
         rows += [["signed edges (main signed component)", main.signed_edges],
                  ["frustrated edges", f"{len(main.frustrated)} ({'exact' if main.exact else 'heuristic'} split)"]]
     return Table("summary", "Summary", ["measure", "value"], rows)
+
+
+def threats_table(rows, top: int = 10) -> Table:
+    """Threats made good, per threatener (`threats_made_good` of the ``threat-outcomes`` rows),
+    the most threatening first."""
+    counts = threats_made_good(rows)
+    order = sorted(counts, key=lambda actor: (-counts[actor]["threats"], actor))[:top]
+    columns = ["actor", "threats", "carried out", "challenged in court", "stopped in court", "nothing reported"]
+    return Table("threats", "Threats and what followed them (carried out, challenged or stopped in court, nothing reported)",
+                 columns, [[actor, *(counts[actor][c] for c in columns[1:])] for actor in order])
+

@@ -10,7 +10,7 @@ import networkx as nx
 from ..convert import edge_date
 from .simple import Node, ranked
 
-__all__ = ["by_year"]
+__all__ = ["by_year", "threats_made_good"]
 
 
 def by_year(G: nx.MultiDiGraph, measure: Callable[[nx.Graph], dict[Node, float]] = None,
@@ -37,3 +37,25 @@ def by_year(G: nx.MultiDiGraph, measure: Callable[[nx.Graph], dict[Node, float]]
             scores = measure(G.edge_subgraph(years[year]))
         out[year] = ranked({n: s for n, s in scores.items() if keep is None or keep(n)}, top)
     return out
+
+
+def threats_made_good(rows) -> dict[str, dict[str, int]]:
+    """Per threatener, how many of its threats (and plans) were carried out, challenged in court,
+    stopped in court, or followed by nothing reported, from the rows of the catalog query
+    ``threat-outcomes`` (the one place that links a threat to what followed it). A threat with
+    several outcomes counts once under each; 'threats' counts each threat once.
+
+    >>> rows = [{"threat": "t1", "actor": "A", "outcome": "carried out"},
+    ...         {"threat": "t1", "actor": "A", "outcome": "stopped in court"},
+    ...         {"threat": "t2", "actor": "A", "outcome": "nothing reported by 2025-02"}]
+    >>> threats_made_good(rows)["A"]
+    {'threats': 2, 'carried out': 1, 'challenged in court': 0, 'stopped in court': 1, 'nothing reported': 1}
+    """
+    seen: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
+    for row in rows:
+        outcome = "nothing reported" if row["outcome"].startswith("nothing") else row["outcome"]
+        seen[row["actor"]]["threats"].add(row["threat"])
+        seen[row["actor"]][outcome].add(row["threat"])
+    kinds = ("threats", "carried out", "challenged in court", "stopped in court", "nothing reported")
+    return {actor: {kind: len(found[kind]) for kind in kinds} for actor, found in seen.items()}
+

@@ -1,7 +1,9 @@
 // Draws one kg view with vis-network, at the positions computed in Python (physics off, so the
-// first frame comes at once), and adds search, filters, a date range, a side panel and state in
-// the URL. Every string from an article reaches the page through textContent (never innerHTML),
-// so a label or quote holding markup shows as text.
+// first frame comes at once), and adds what vis-network lacks: names wrapped whole and placed
+// where they cover no other name, line label or dot; lines that say their relation and date;
+// search that forgives typing; filters, a date range that says what it cannot place, a side
+// panel (a drawer on a phone), and state in the URL. Every string from an article reaches the
+// page through textContent or the canvas (never innerHTML), so markup in it shows as text.
 (function () {
   "use strict";
 
@@ -9,9 +11,13 @@
   var WIKIDATA = /^Q[0-9]+$/;
   var FACE = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
   var PX = data.font || 14;          // names on the canvas, in screen pixels at any zoom
-  var MOST = 70;                     // names drawn at once, at most
+  var LX = data.lineFont || 11;      // line labels, in screen pixels
+  var MOST = 70;                     // names drawn at once, besides those always named
   var FADED = "#e4e4e4";
   var BIG = data.edges.length > 3000;
+  var WHERE = ["below", "above", "right", "left", "below-right", "below-left", "above-right", "above-left"];
+  var ALONG = [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78];
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -38,32 +44,70 @@
     if (e.to !== e.from) touching[e.to].push(e);
   });
   var sources = data.sources || [];
+  function when(date) {  // "2025-02-07" -> "7 Feb 2025"
+    if (!date) return "";
+    var p = String(date).split("-");
+    if (p.length === 1 || !/^[0-9]+$/.test(p[1])) return p[0];
+    return (p.length > 2 ? Number(p[2]) + " " : "") + MONTHS[Number(p[1]) - 1] + " " + p[0];
+  }
+  // A source as a reader cites it: outlet, date and title, linked to its stored text at the quote.
+  function sourceLink(e) {
+    var s = sources[e.doc];
+    if (!s) return null;
+    var box = el("div", "kg-source");
+    var head = [s.outlet || "Outlet not given", s.published ? when(s.published) : "undated"].join(", ");
+    box.appendChild(el("span", "kg-key", "Source: "));
+    box.appendChild(el("span", "kg-outlet", head + " — "));
+    if (s.page) {
+      var a = el("a", "kg-source-link", s.title);
+      a.href = s.page + "#s-" + String(e.statement).replace(/[^A-Za-z0-9_.-]/g, "_");
+      a.target = "_blank";
+      box.appendChild(a);
+    } else {
+      box.appendChild(el("span", null, s.title));
+    }
+    return box;
+  }
   function sourceText(e) {
     var s = sources[e.doc];
     if (!s) return null;
-    return s.published ? s.title + " (" + s.published + ")" : s.title;
+    return (s.outlet ? s.outlet + ", " : "") + s.title + (s.published ? " (" + s.published + ")" : "");
+  }
+  // When a statement held or happened, or, when the sources do not say, when it was reported.
+  function timeText(e) {
+    if (e.date) return String(e.date).split(" – ").map(function (d) { return d === "…" ? "…" : when(d); }).join(" – ");
+    return e.reported ? "not dated; reported " + e.reported : "not dated";
   }
 
   function nodeCard(n) {
     var card = el("div", "kg-card");
     card.appendChild(el("div", "kg-title", n.name));
     field(card, "Type", n.type);
-    field(card, "Roles", n.roles);
+    field(card, "Roles", roles(n));
     field(card, "Also called", n.aliases);
     field(card, "About", n.description);
-    field(card, "Centrality", n.score);
     return card;
+  }
+  // Roles as the statements shown say them (so the panel follows the filters).
+  function roles(n) {
+    var out = [];
+    touching[n.id].forEach(function (e) {
+      if (!e.role || e.from !== n.id || !visibleEdge(e)) return;
+      var text = (e.title || "Role") + " of " + byNode[e.to].name + " (" + timeText(e) + ")";
+      if (out.indexOf(text) < 0) out.push(text);
+    });
+    return out;
   }
 
   function edgeCard(e) {
     var card = el("div", "kg-card");
-    card.appendChild(el("div", "kg-title", e.relation));
+    card.appendChild(el("div", "kg-title", e.text || e.relation));
     card.appendChild(el("div", "kg-ends", byNode[e.from].name + " → " + byNode[e.to].name));
-    field(card, "Date", e.date);
+    field(card, "When", timeText(e));
     if (e.quote) card.appendChild(el("blockquote", "kg-quote", e.quote));
-    field(card, "Source", sourceText(e));
-    field(card, "Confidence", e.confidence);
-    field(card, "Statement", e.statement);
+    var s = sourceLink(e);
+    if (s) card.appendChild(s);
+    if (e.confidence === "implied") field(card, "Confidence", "implied by the text, not said outright");
     return card;
   }
 
@@ -95,15 +139,18 @@
         var head = el("div", "kg-rel");
         var out = e.from === n.id;
         var other = byNode[out ? e.to : e.from];
-        head.appendChild(el("span", null, out ? e.relation + " → " : "← " + e.relation + " by "));
+        var verb = e.role && e.title ? "holds role: " + e.title + " of" : e.relation;
+        head.appendChild(el("span", null, out ? verb + " → " : "← " + verb + " by "));
         var go = el("button", "kg-other", other.name);
         go.type = "button";
         go.addEventListener("click", function () { select(other.id, true); });
         head.appendChild(go);
         li.appendChild(head);
-        field(li, "Date", e.date);
+        var t = el("div", "kg-when" + (e.t0 ? "" : " kg-undated"), timeText(e));
+        li.appendChild(t);
         if (e.quote) li.appendChild(el("blockquote", "kg-quote", e.quote));
-        field(li, "Source", sourceText(e));
+        var s = sourceLink(e);
+        if (s) li.appendChild(s);
         if (e.confidence === "implied") field(li, "Confidence", "implied");
         ul.appendChild(li);
       });
@@ -111,7 +158,7 @@
     details.replaceChildren(card);
   }
 
-  // --- the time axis: years (months when the statements span two years or less) ---
+  // --- the time axis: every year from the first to the last (every month within two years) ---
   function finite(t) { return t && t > "0000-01-01" && t < "9999-12-31"; }
   var dated = [];
   data.edges.forEach(function (e) {
@@ -119,19 +166,28 @@
     if (finite(e.t1)) dated.push(e.t1);
   });
   dated.sort();
-  var years = dated.length ? Number(dated[dated.length - 1].slice(0, 4)) - Number(dated[0].slice(0, 4)) : 0;
-  var width = years > 2 ? 4 : 7;
   var periods = [];
-  dated.forEach(function (t) {
-    var p = t.slice(0, width);
-    if (periods[periods.length - 1] !== p) periods.push(p);
-  });
+  if (dated.length) {
+    var y0 = Number(dated[0].slice(0, 4)), y1 = Number(dated[dated.length - 1].slice(0, 4));
+    if (y1 - y0 > 1) {
+      for (var y = y0; y <= y1; y++) periods.push(String(y));
+    } else {
+      var m0 = y0 * 12 + Number(dated[0].slice(5, 7)) - 1, m1 = y1 * 12 + Number(dated[dated.length - 1].slice(5, 7)) - 1;
+      for (var m = m0; m <= m1; m++) {
+        var mm = m % 12 + 1;
+        periods.push(Math.floor(m / 12) + "-" + (mm < 10 ? "0" : "") + mm);
+      }
+    }
+  }
   function firstDay(p) { return p.length === 4 ? p + "-01-01" : p + "-01"; }
   function lastDay(p) { return p.length === 4 ? p + "-12-31" : p + "-31"; }
 
   // --- state, kept in the URL hash so a filtered view can be shared ---
+  // undated: null follows the range (in while the range is whole, out once one is set).
   var state = {sel: null, fam: {}, type: {}, conf: {}, src: "", from: 0, to: Math.max(periods.length - 1, 0),
-               undated: true, relax: false};
+               undated: null, possible: false, nb: false, relax: false};
+  function ranged() { return periods.length > 0 && (state.from > 0 || state.to < periods.length - 1); }
+  function undatedOn() { return state.undated === null ? !ranged() : state.undated; }
   function readHash() {
     var h = new URLSearchParams(location.hash.replace(/^#/, ""));
     function set(name) {
@@ -147,9 +203,11 @@
     var from = periods.indexOf(h.get("from")), to = periods.indexOf(h.get("to"));
     state.from = from >= 0 ? from : 0;
     state.to = to >= 0 ? to : Math.max(periods.length - 1, 0);
-    state.undated = h.get("undated") !== "0";
+    state.undated = h.get("undated") === "0" ? false : h.get("undated") === "1" ? true : null;
+    state.nb = h.get("nb") === "1";
+    state.possible = h.get("possible") === "1";
   }
-  function writeHash() {
+  function hashText() {
     var h = new URLSearchParams();
     if (state.sel !== null) h.set("sel", state.sel);
     [["nofam", state.fam], ["notype", state.type], ["noconf", state.conf]].forEach(function (p) {
@@ -159,23 +217,45 @@
     if (state.src !== "") h.set("src", state.src);
     if (periods.length && state.from > 0) h.set("from", periods[state.from]);
     if (periods.length && state.to < periods.length - 1) h.set("to", periods[state.to]);
-    if (!state.undated) h.set("undated", "0");
-    var text = h.toString();
-    if (text !== location.hash.replace(/^#/, "")) history.replaceState(null, "", text ? "#" + text : location.pathname + location.search);
+    if (state.undated !== null) h.set("undated", state.undated ? "1" : "0");
+    if (state.nb) h.set("nb", "1");
+    if (state.possible) h.set("possible", "1");
+    return h.toString();
+  }
+  var lastSel = null;
+  function writeHash() {
+    var text = hashText();
+    if (text === location.hash.replace(/^#/, "")) return;
+    var url = text ? "#" + text : location.pathname + location.search;
+    // A new selection is a step Back can undo; a filter changes the step in place.
+    if (state.sel !== lastSel) history.pushState(null, "", url); else history.replaceState(null, "", url);
+    lastSel = state.sel;
   }
 
   // --- what passes the filters ---
+  // kg.validtime's three answers, from the days the page was given: certain (every reading of
+  // the statement's dates puts it in the range), possible (some reading does), or not held.
+  function standing(e) {
+    if (!e.t0) return "undated";
+    if (!ranged()) return "certain";
+    var first = firstDay(periods[state.from]), last = lastDay(periods[state.to]);
+    if (e.t0 > last || e.t1 < first) return "not held";
+    var certain = e.act ? e.c0 >= first && e.c1 <= last : e.c0 <= last && e.c1 >= first;
+    return certain ? "certain" : "possible";
+  }
   function timeOk(e) {
-    if (!e.t0) return state.undated;
-    if (!periods.length) return true;
-    return e.t0 <= lastDay(periods[state.to]) && e.t1 >= firstDay(periods[state.from]);
+    var s = standing(e);
+    return s === "undated" ? undatedOn() : s === "certain" || (s === "possible" && state.possible);
   }
   function nodeOk(n) { return !state.type[n.group]; }
-  function visibleEdge(e) {
+  function filtersOk(e) {
     return !state.fam[e.family] && !state.conf[e.confidence] &&
       (state.src === "" || String(e.doc) === state.src) && timeOk(e) &&
       nodeOk(byNode[e.from]) && nodeOk(byNode[e.to]);
   }
+  // What is drawn: what passes the filters and, in a focus view, the focus's own lines unless
+  // the lines between its neighbours are asked for.
+  function visibleEdge(e) { return filtersOk(e) && (!e.between || state.nb); }
 
   // --- the network ---
   var container = document.getElementById("kg-graph");
@@ -197,29 +277,30 @@
       font: {color: faded ? "#b5b5b5" : "#1a1a1a"}
     };
   }
-  var shownLabel = {};  // id -> true when its name is drawn
   // What all nodes and edges share goes in the network's options, not on each item: vis-network
   // merges each item's options on creation, which on a large view costs seconds.
   var nodes = new vis.DataSet(data.nodes.map(function (n) {
-    // A large view gives each dot its colour as a string (vis-network derives the rest),
-    // cheaper to build than a colour object per node.
     var node = {id: n.id, x: n.x, y: n.y, size: n.size, color: BIG ? n.color : nodeLook(n, false).color};
-    if (data.shape === "box" || n.label) node.label = n.short;
-    if (data.shape !== "box" && n.label) shownLabel[n.id] = true;
-    if (n.focus) { node.borderWidth = 5; node.font = {size: PX + 3}; }
+    // Names of dots are drawn by this script (wrapped, placed round the dot); a box holds its name.
+    if (data.shape === "box") node.label = n.name + (n.detail ? "\n" + n.detail.join("\n") : "");
+    if (n.focus) { node.borderWidth = 5; }
     return node;
   }));
+  function edgeColour(e, fade) {
+    if (fade) return FADED;
+    return tint(e.color, e.confidence === "implied" || !e.t0 ? 0.55 : 0.2);
+  }
   var edgeItems = data.edges.map(function (e) {
     // Colours mixed with white here, not by opacity: vis-network would re-parse a colour with
     // an opacity on every frame.
-    var edge = {id: e.id, from: e.from, to: e.to, color: tint(e.color, 0.2)};
-    // Dashes cost much canvas time: a large view tells relations apart by colour only.
-    if (!BIG && e.dashes) edge.dashes = e.dashes;
-    if (e.confidence === "implied") { edge.width = 1; edge.color = tint(e.color, 0.55); }
+    var edge = {id: e.id, from: e.from, to: e.to, color: edgeColour(e, false)};
+    // Dashes cost much canvas time: a large view tells relations apart by colour only. A fact
+    // the sources do not date is drawn dotted, whatever its relation.
+    if (!BIG && !e.t0) edge.dashes = [2, 4];
+    else if (!BIG && e.dashes) edge.dashes = e.dashes;
+    if (e.confidence === "implied") edge.width = 1;
     if (e.curve) edge.smooth = {enabled: true, type: e.curve[0], roundness: e.curve[1]};
-    // On a case map, columns and colours say who sued whom over what; lines name the rulings.
-    if (data.shape === "box" && /^ruled/.test(e.relation))
-      edge.label = e.relation + (e.date ? " · " + e.date : "");
+    if (e.between && !state.nb) edge.hidden = true;
     return edge;
   });
   // A large view draws its entities and their names first and its lines in the next frame:
@@ -242,103 +323,227 @@
               stabilization: {enabled: false}},
     layout: {improvedLayout: false, randomSeed: 7},
     nodes: {shape: data.shape, scaling: {label: {enabled: false}}, borderWidth: data.shape === "box" ? 2 : 1.5,
-            font: {size: PX, face: FACE, color: "#1a1a1a", strokeWidth: data.shape === "box" ? 0 : 4, strokeColor: "#ffffff"},
+            font: {size: PX, face: FACE, color: "#1a1a1a", strokeWidth: 0},
             widthConstraint: data.shape === "box" ? {maximum: 200} : false, margin: 7,
             shapeProperties: {borderRadius: 3}},
     edges: {smooth: {enabled: false}, arrows: {to: {enabled: !BIG, scaleFactor: 0.45}}, hoverWidth: 0.6,
-            selectionWidth: 1.5, width: 1.6, color: {inherit: false},
-            font: {size: 12, face: FACE, color: "#555", strokeWidth: 4, strokeColor: "#fff", align: "middle"}},
+            selectionWidth: 1.5, width: 1.6, color: {inherit: false}},
     interaction: {hover: true, tooltipDelay: 100, hideEdgesOnDrag: BIG, hideEdgesOnZoom: BIG,
-                  navigationButtons: false, keyboard: false}
+                  navigationButtons: false, keyboard: {enabled: true, bindToWindow: false,
+                                                       speed: {x: 10, y: 10, zoom: 0.03}}}
   };
   var network = view.network = window.network = new vis.Network(container, {nodes: nodes, edges: edges}, options);
   network.once("afterDrawing", function () { view.firstFrame = performance.now(); });  // ms since navigation
+  container.tabIndex = 0;  // the canvas takes arrow keys and +/- when focused
+  container.setAttribute("aria-label", "The graph: arrow keys move, + and - zoom");
 
-  // --- names: the most important that fit, none over another, at a constant screen size ---
+  // --- names and line labels: placed greedily, none over another, no name over a dot ---
   var measure = document.createElement("canvas").getContext("2d");
-  function textWidth(text, size) {
-    measure.font = size + "px " + FACE;
+  function textWidth(text, size, weight) {
+    measure.font = (weight || "") + " " + size + "px " + FACE;
     return measure.measureText(text).width;
   }
   function overlaps(a, b) {
     return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
   }
+  // Boxes by grid cell, so a view of thousands of dots asks only its neighbourhood.
+  function Grid(cell) { this.cell = cell; this.cells = {}; }
+  Grid.prototype.keys = function (b) {
+    var out = [], c = this.cell;
+    for (var i = Math.floor(b[0] / c); i <= Math.floor(b[2] / c); i++)
+      for (var j = Math.floor(b[1] / c); j <= Math.floor(b[3] / c); j++) out.push(i + "," + j);
+    return out;
+  };
+  Grid.prototype.add = function (b, owner, poly) {
+    var self = this;
+    this.keys(b).forEach(function (k) { (self.cells[k] = self.cells[k] || []).push([b, owner, poly]); });
+  };
+  Grid.prototype.hits = function (b, poly, ignore) {
+    var keys = this.keys(b);
+    for (var i = 0; i < keys.length; i++) {
+      var list = this.cells[keys[i]] || [];
+      for (var j = 0; j < list.length; j++) {
+        var o = list[j];
+        if (ignore && ignore.indexOf(o[1]) >= 0) continue;
+        if (!overlaps(b, o[0])) continue;
+        if (!poly && !o[2]) return true;
+        if (polygonsMeet(poly || rect(b), o[2] || rect(o[0]))) return true;
+      }
+    }
+    return false;
+  };
+  function rect(b) { return [[b[0], b[1]], [b[2], b[1]], [b[2], b[3]], [b[0], b[3]]]; }
+  function polygonsMeet(a, b) {  // the separating axis test, for convex polygons
+    var polys = [a, b];
+    for (var p = 0; p < 2; p++) {
+      var poly = polys[p];
+      for (var i = 0; i < poly.length; i++) {
+        var q = poly[(i + 1) % poly.length], ax = poly[i][1] - q[1], ay = q[0] - poly[i][0];
+        var pa = a.map(function (v) { return v[0] * ax + v[1] * ay; });
+        var pb = b.map(function (v) { return v[0] * ax + v[1] * ay; });
+        if (Math.max.apply(null, pa) <= Math.min.apply(null, pb) || Math.max.apply(null, pb) <= Math.min.apply(null, pa)) return false;
+      }
+    }
+    return true;
+  }
+  function bounds(poly) {
+    var xs = poly.map(function (p) { return p[0]; }), ys = poly.map(function (p) { return p[1]; });
+    return [Math.min.apply(null, xs), Math.min.apply(null, ys), Math.max.apply(null, xs), Math.max.apply(null, ys)];
+  }
+  function nameBox(x, y, r, w, h, where, pad) {
+    var gap = r + 3 / pad, d = gap * 0.75, left, top;
+    if (where === "below") { left = x - w / 2; top = y + gap; }
+    else if (where === "above") { left = x - w / 2; top = y - gap - h; }
+    else if (where === "right") { left = x + gap; top = y - h / 2; }
+    else if (where === "left") { left = x - gap - w; top = y - h / 2; }
+    else {
+      var parts = where.split("-");
+      top = parts[0] === "below" ? y + d : y - d - h;
+      left = parts[1] === "right" ? x + d : x - d - w;
+    }
+    return [left, top, left + w, top + h];
+  }
+  // Round a focus, a name goes first on the side away from it, leaving the ring's inside to
+  // the labels of the lines.
+  var ROUND = ["right", "below-right", "below", "below-left", "left", "above-left", "above", "above-right"];
+  function outward(n, b) {
+    var f = data.kind === "focus" && data.focus !== null && network.body.nodes[data.focus];
+    if (!f || n.focus) return WHERE;
+    var k = ((Math.round(Math.atan2(b.y - f.y, b.x - f.x) / (Math.PI / 4)) % 8) + 8) % 8;
+    return [0, 1, 7, 2, 6, 3, 5, 4].map(function (d) { return ROUND[(k + d) % 8]; });
+  }
+  var placed = {names: {}, lines: {}};
+  view.placed = placed;
+  function lineText(e) { return e.text || e.relation; }
+  // Which lines carry their label: every drawn line of a focus view and a case map; elsewhere
+  // those of the selected entity.
+  function labelledLines() {
+    return data.edges.filter(function (e) {
+      if (!e._on || pendingEdges) return false;
+      if (data.lineLabels === "all") return true;
+      return state.sel !== null && (e.from === state.sel || e.to === state.sel);
+    });
+  }
   function placeLabels() {
-    if (data.shape === "box") return;
     var scale = network.getScale();
-    var size = PX / scale, pad = 2 / scale;
+    var size = PX / scale, lsize = LX / scale, pad = scale;
     var body = network.body.nodes;
     var hl = highlighted();
-    var order = data.nodes.filter(function (n) { return !hidden[n.id]; });
-    order.sort(function (a, b) {
-      var ka = (a.focus || a.id === state.sel) ? 0 : hl && hl[a.id] ? 1 : 2;
-      var kb = (b.focus || b.id === state.sel) ? 0 : hl && hl[b.id] ? 1 : 2;
-      return ka - kb || a.rank - b.rank;
-    });
     var box = network.getViewPosition(), w = container.clientWidth / scale, h = container.clientHeight / scale;
     var area = [box.x - w / 2, box.y - h / 2, box.x + w / 2, box.y + h / 2];
-    var taken = [], chosen = {};
-    // The most important few hundred are tried; on a large view the rest would not fit anyway.
-    for (var i = 0; i < order.length && taken.length < MOST && i < 8 * MOST; i++) {
-      var n = order[i], b = body[n.id];
-      if (!b) continue;
-      var special = n.focus || n.id === state.sel;
-      if (!special && (b.x < area[0] || b.x > area[2] || b.y < area[1] || b.y > area[3])) continue;
-      var fs = n.focus ? size * (PX + 3) / PX : size;
-      var tw = textWidth(n.short, fs) / 2 + pad, th = fs * 1.15 + pad;
-      var r = b.options.size;
-      var below = [b.x - tw, b.y + r + 3 - pad, b.x + tw, b.y + r + 3 + th];
-      // A name cut by the edge of the canvas is not drawn (unless it is the focus's).
-      if (!special && (below[0] < area[0] || below[2] > area[2] || below[3] > area[3])) continue;
-      if (!taken.some(function (t) { return overlaps(below, t); })) { taken.push(below); chosen[n.id] = fs; }
-    }
-    var updates = [];
+    var dots = new Grid(80 / scale), taken = new Grid(80 / scale);
     data.nodes.forEach(function (n) {
-      var c = chosen[n.id], was = shownLabel[n.id];
-      if (c) {
-        updates.push({id: n.id, label: n.short, font: {size: c}});
-        shownLabel[n.id] = true;
-      } else if (was) {
-        updates.push({id: n.id, label: ""});
-        delete shownLabel[n.id];
+      var b = body[n.id];
+      if (!b || hidden[n.id]) return;
+      if (data.shape === "box") {
+        var bb = b.shape.boundingBox;
+        if (bb) taken.add([bb.left, bb.top, bb.right, bb.bottom], n.id);
+        return;
+      }
+      var r = b.options.size;
+      // Names always drawn may lie off screen: on all but the largest views every dot counts.
+      if (BIG && (b.x + r < area[0] || b.x - r > area[2] || b.y + r < area[1] || b.y - r > area[3])) return;
+      dots.add([b.x - r, b.y - r, b.x + r, b.y + r], n.id);
+    });
+    var names = {};
+    if (data.shape !== "box") {
+      var order = data.nodes.filter(function (n) { return !hidden[n.id]; });
+      function key(n) {
+        return (n.focus || n.id === state.sel) ? 0 : (hl && hl[n.id]) ? 1 : n.must && !hl ? 2 : 3;
+      }
+      order.sort(function (a, b) { return key(a) - key(b) || a.rank - b.rank; });
+      var count = 0;
+      for (var i = 0; i < order.length && count < MOST && i < 8 * MOST; i++) {
+        var n = order[i], b = body[n.id];
+        if (!b) continue;
+        var special = key(n) < 2 || n.must;
+        if (!special && (b.x < area[0] || b.x > area[2] || b.y < area[1] || b.y > area[3])) continue;
+        var bold = n.focus || n.id === state.sel;
+        var fs = n.focus ? size * (PX + 3) / PX : size;
+        var tw = Math.max.apply(null, n.lines.map(function (t) { return textWidth(t, fs, bold ? "600" : ""); })) + 4 / scale;
+        var th = n.lines.length * fs * 1.15;
+        var where = outward(n, b);
+        for (var k = 0; k < where.length; k++) {
+          var nb = nameBox(b.x, b.y, b.options.size, tw, th, where[k], pad);
+          // A name cut by the edge of the canvas is not drawn (unless it is always named).
+          if (!special && (nb[0] < area[0] || nb[2] > area[2] || nb[1] < area[1] || nb[3] > area[3])) continue;
+          if (taken.hits(nb) || dots.hits(nb, null, [n.id])) continue;
+          taken.add(nb, n.id);
+          names[n.id] = {box: nb, size: fs, bold: bold, where: where[k]};
+          if (!special) count++;
+          break;
+        }
+      }
+    }
+    var lines = {};
+    var owners = new Grid(80 / scale);
+    labelledLines().forEach(function (e) {
+      var edge = network.body.edges[e.id];
+      if (!edge || !edge.edgeType || !body[e.from] || !body[e.to]) return;
+      var text = lineText(e);
+      var fs = lsize, tw, th;
+      var a = body[e.from], z = body[e.to];
+      var length = Math.hypot(z.x - a.x, z.y - a.y) - a.options.size - z.options.size;
+      if (length < textWidth(text, lsize) * 1.05 && data.lineLabels !== "all") return;
+      // Clear of every dot first; then, if need be, over the line's own ends.
+      // Then, where every line is labelled, in smaller type.
+      var tries = data.lineLabels === "all" ? 3 : 2;
+      for (var k = 0; k < tries * ALONG.length; k++) {
+        var t = ALONG[k % ALONG.length], ignore = k < ALONG.length ? [] : [e.from, e.to];
+        fs = k < 2 * ALONG.length ? lsize : lsize * 0.85;
+        tw = textWidth(text, fs) / 2 + 2 / scale; th = fs * 0.65;
+        var p = edge.edgeType.getPoint(t), p0 = edge.edgeType.getPoint(Math.max(t - 0.02, 0)),
+            p1 = edge.edgeType.getPoint(Math.min(t + 0.02, 1));
+        var angle = Math.atan2(p1.y - p0.y, p1.x - p0.x);
+        if (angle > Math.PI / 2) angle -= Math.PI; else if (angle < -Math.PI / 2) angle += Math.PI;
+        var c = Math.cos(angle), s = Math.sin(angle);
+        var poly = [[-tw, -th], [tw, -th], [tw, th], [-tw, th]].map(function (d) {
+          return [p.x + d[0] * c - d[1] * s, p.y + d[0] * s + d[1] * c];
+        });
+        var bb = bounds(poly);
+        if (taken.hits(bb, poly) || owners.hits(bb, poly) || dots.hits(bb, poly, ignore)) continue;
+        owners.add(bb, e.id, poly);
+        lines[e.id] = {x: p.x, y: p.y, angle: angle, text: text, size: fs, poly: poly, box: bb};
+        break;
       }
     });
-    nodes.update(updates);
+    placed.names = names;
+    placed.lines = lines;
   }
-  // The boxes of the names as drawn, from the network's own label geometry (after a frame).
+  // The boxes of the names as drawn, in canvas units.
   function labelBoxes() {
-    var out = [];
-    var a = network.DOMtoCanvas({x: 0, y: 0}), z = network.DOMtoCanvas({x: container.clientWidth, y: container.clientHeight});
-    data.nodes.forEach(function (n) {
-      var b = network.body.nodes[n.id];
-      if (!b || hidden[n.id] || !b.options.label) return;
-      // Only what is on screen is drawn (and has its label measured).
-      var bb = b.shape.boundingBox;
-      if (bb.right < a.x || bb.left > z.x || bb.bottom < a.y || bb.top > z.y) return;
-      var s = b.labelModule.size;
-      out.push({id: n.id, rank: n.rank, left: s.left, top: s.top, right: s.left + s.width, bottom: s.top + s.height});
+    if (data.shape === "box") {
+      return data.nodes.filter(function (n) { return !hidden[n.id] && network.body.nodes[n.id]; }).map(function (n) {
+        var bb = network.body.nodes[n.id].shape.boundingBox;
+        return {id: n.id, rank: n.rank, left: bb.left, top: bb.top, right: bb.right, bottom: bb.bottom,
+                text: n.name, font: PX * network.getScale()};
+      });
+    }
+    var scale = network.getScale();
+    return Object.keys(placed.names).map(function (id) {
+      var p = placed.names[id];
+      return {id: byNode[id].id, rank: byNode[id].rank, left: p.box[0], top: p.box[1], right: p.box[2], bottom: p.box[3],
+              text: byNode[id].lines.join(" "), font: p.size * scale};
     });
-    return out;
-  }
-  // A last check with the drawn geometry: a name the estimate let through that meets a more
-  // important one is dropped.
-  function declutter() {
-    if (data.shape === "box") return 0;  // a case map places its boxes apart
-    var boxes = labelBoxes().sort(function (a, b) { return a.rank - b.rank; });
-    var kept = [], drop = [];
-    boxes.forEach(function (b) {
-      var r = [b.left, b.top, b.right, b.bottom];
-      if (kept.some(function (k) { return overlaps(r, k); })) { drop.push({id: b.id, label: ""}); delete shownLabel[b.id]; }
-      else kept.push(r);
-    });
-    if (drop.length) nodes.update(drop);
-    return drop.length;
   }
   view.labelBoxes = labelBoxes;
+  view.lineLabels = function () {
+    return Object.keys(placed.lines).map(function (id) {
+      var l = placed.lines[id];
+      return {id: id, text: l.text, poly: l.poly, font: l.size * network.getScale()};
+    });
+  };
+  view.dots = function () {
+    return data.nodes.filter(function (n) { return !hidden[n.id] && network.body.nodes[n.id]; }).map(function (n) {
+      var b = network.body.nodes[n.id];
+      return {id: n.id, x: b.x, y: b.y, r: b.options.size};
+    });
+  };
 
   // --- applying the state: hidden, faded, labelled ---
-  var hidden = {}, faded = {};
+  var hidden = {}, faded = {}, matches = null;
   function highlighted() {
+    if (matches) return matches;
     if (state.sel === null || hidden[state.sel]) return null;
     var out = {};
     out[state.sel] = true;
@@ -349,7 +554,6 @@
   }
   function apply() {
     var nodeOn = {};
-    var edgeUpdates = [];
     data.edges.forEach(function (e) {
       var on = visibleEdge(e);
       if (on) { nodeOn[e.from] = true; nodeOn[e.to] = true; }
@@ -357,8 +561,8 @@
     });
     var newHidden = {};
     data.nodes.forEach(function (n) {
-      // An entity stays when a statement of it is shown, or it has none on this page.
-      var on = nodeOk(n) && (nodeOn[n.id] || n.focus || (!touching[n.id].length));
+      // An entity stays when a statement of it passes the filters, or it has none on this page.
+      var on = nodeOk(n) && (nodeOn[n.id] || n.focus || !touching[n.id].length);
       if (!on) newHidden[n.id] = true;
     });
     hidden = newHidden;
@@ -379,15 +583,17 @@
       if (fade) faded[n.id] = true; else delete faded[n.id];
       nodeUpdates.push(u);
     });
+    var edgeUpdates = [];
     data.edges.forEach(function (e) {
       if (pendingEdges) return;  // not in the network yet: applied when they join it
-      var fade = !!(hl && !(e.from === state.sel || e.to === state.sel)), hide = !e._on;
-      if (fade === !!e._faded && hide === !!e._hidden) return;
+      var fade = !!(hl && !(matches ? hl[e.from] && hl[e.to] : e.from === state.sel || e.to === state.sel));
+      var hide = !e._on, maybe = !hide && standing(e) === "possible";
+      if (fade === !!e._faded && hide === !!e._hidden && maybe === !!e._maybe) return;
       var u = {id: e.id, hidden: hide};
-      if (fade !== !!e._faded)
-        u.color = {color: fade ? FADED : tint(e.color, e.confidence === "implied" ? 0.55 : 0.2),
-                   highlight: e.color, hover: e.color};
-      e._faded = fade; e._hidden = hide;
+      if (fade !== !!e._faded) u.color = {color: edgeColour(e, fade), highlight: e.color, hover: e.color};
+      // A statement only possibly in the range is drawn hatched (long dashes), whatever its relation.
+      if (maybe !== !!e._maybe) u.dashes = maybe ? [8, 4] : (!e.t0 ? [2, 4] : (!BIG && e.dashes) || false);
+      e._faded = fade; e._hidden = hide; e._maybe = maybe;
       edgeUpdates.push(u);
     });
     if (nodeUpdates.length) nodes.update(nodeUpdates);
@@ -399,11 +605,11 @@
     view.shown = {nodes: data.nodes.filter(function (n) { return !hidden[n.id]; }).length,
                   edges: data.edges.filter(function (e) { return e._on; }).length};
     network.redraw();
-    network.once("afterDrawing", declutter);
   }
   view.apply = apply;
 
   function select(id, centre) {
+    if (id !== null && !byNode[id]) return;
     state.sel = id;
     if (id === null) {
       details.replaceChildren(el("p", "kg-hint", "Find a name above, or click an entity for its statements and their quotes."));
@@ -412,55 +618,174 @@
       network.selectNodes([id], false);
       if (centre) network.moveTo({position: network.getPositions([id])[id], scale: Math.max(network.getScale(), 1),
                                   animation: false});
+      document.body.classList.add("kg-drawer-open");
     }
     apply();
   }
   view.select = select;
 
-  // --- the controls ---
+  // --- search: as the reader types, forgiving typos ("Homna"), nicknames and missing letters ---
   var search = document.getElementById("kg-search");
-  var names = document.getElementById("kg-names");
-  var lookup = {};
-  var options_ = document.createDocumentFragment();
-  data.nodes.slice().sort(function (a, b) { return a.rank - b.rank; }).forEach(function (n) {
-    [n.name].concat(n.aliases || []).forEach(function (text, i) {
-      var key = String(text).toLowerCase();
-      if (!(key in lookup)) lookup[key] = n.id;
-      var option = el("option");
-      option.value = text;
-      if (i) option.label = text + " — " + n.name;
-      options_.appendChild(option);
+  var hints = document.getElementById("kg-hits");
+  function fold(text) {
+    return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/[^a-z0-9 ]+/g, " ").replace(/\s+/g, " ").trim();
+  }
+  function distance(a, b) {  // edits, a swap of two letters counting one (Damerau, restricted)
+    var d = [], i, j;
+    for (i = 0; i <= a.length; i++) { d.push([i]); }
+    for (j = 1; j <= b.length; j++) d[0][j] = j;
+    for (i = 1; i <= a.length; i++) {
+      for (j = 1; j <= b.length; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+    return d[a.length][b.length];
+  }
+  function tokenCost(q, words) {  // how far a typed word is from the nearest word of a name
+    var best = Infinity;
+    words.forEach(function (w) {
+      var c;
+      if (w.indexOf(q) === 0) c = 0;
+      else if (q.length >= 3 && w[0] === q[0] && subsequence(q, w)) c = 0.5;  // "tom" in "thomas"
+      else c = Math.min(distance(q, w), distance(q, w.slice(0, q.length)) + 0.25);
+      if (c < best) best = c;
+    });
+    return best;
+  }
+  function subsequence(q, w) {
+    var i = 0;
+    for (var j = 0; j < w.length && i < q.length; j++) if (w[j] === q[i]) i++;
+    return i === q.length;
+  }
+  var index = [];
+  data.nodes.forEach(function (n) {
+    [n.name].concat(n.aliases || []).forEach(function (text) {
+      var f = fold(text);
+      if (f) index.push({node: n, text: String(text), folded: f, words: f.split(" ")});
     });
   });
-  // The type-ahead list joins the page after the first frame: on a large view it is thousands
-  // of elements.
-  setTimeout(function () { names.appendChild(options_); }, 0);
-  function find(text) {
-    var key = text.trim().toLowerCase();
-    if (!key) return null;
-    if (key in lookup) return lookup[key];
-    var best = null;
-    data.nodes.forEach(function (n) {
-      var hit = [n.name].concat(n.aliases || []).some(function (t) { return String(t).toLowerCase().indexOf(key) >= 0; });
-      if (hit && (best === null || n.rank < best.rank)) best = n;
+  // The entities whose name or alias matches `text`, best first: [{node, text, cost}].
+  function matchesFor(text) {
+    var key = fold(text);
+    if (!key) return [];
+    var typed = key.split(" ");
+    var best = {};
+    index.forEach(function (entry) {
+      var cost;
+      if (entry.folded === key) cost = -2;
+      else if (entry.folded.indexOf(key) >= 0) cost = entry.folded.indexOf(key) === 0 ? -1.5 : -1;
+      else {
+        cost = 0;
+        for (var i = 0; i < typed.length && cost < Infinity; i++) {
+          var c = tokenCost(typed[i], entry.words);
+          // A typo: one edit in a short word, two in a long one.
+          if (c > (typed[i].length >= 7 ? 2 : 1)) cost = Infinity; else cost += c;
+        }
+      }
+      if (cost === Infinity) return;
+      var id = entry.node.id;
+      if (!best[id] || cost < best[id].cost) best[id] = {node: entry.node, text: entry.text, cost: cost};
     });
-    return best ? best.id : null;
+    return Object.keys(best).map(function (k) { return best[k]; })
+      .sort(function (a, b) { return a.cost - b.cost || a.node.rank - b.node.rank; });
+  }
+  view.matches = function (text) { return matchesFor(text).map(function (m) { return m.node.name; }); };
+  function find(text) {
+    var found = matchesFor(text);
+    return found.length ? found[0].node.id : null;
   }
   view.find = find;
-  function searchNow() {
-    var id = find(search.value);
-    search.classList.toggle("kg-miss", id === null && search.value.trim() !== "");
-    if (id !== null) select(id, true);
+  var active = -1;
+  function showHits() {
+    var found = matchesFor(search.value).slice(0, 8);
+    hints.replaceChildren();
+    active = -1;
+    search.classList.toggle("kg-miss", !found.length && search.value.trim() !== "");
+    if (!found.length) {
+      hints.hidden = search.value.trim() === "";
+      if (!hints.hidden) hints.appendChild(el("li", "kg-hit-none", "No name or alias like that"));
+      matches = null;
+      apply();
+      return;
+    }
+    if (found[0].cost > 0) hints.appendChild(el("li", "kg-hit-head", "Did you mean"));
+    found.forEach(function (m) {
+      var li = el("li", "kg-hit");
+      li.setAttribute("role", "option");
+      li.appendChild(el("span", "kg-hit-name", m.node.name));
+      if (m.text !== m.node.name) li.appendChild(el("span", "kg-hit-alias", " (" + m.text + ")"));
+      li.appendChild(el("span", "kg-hit-type", m.node.type));
+      li.addEventListener("mousedown", function (ev) { ev.preventDefault(); choose(m.node.id); });
+      hints.appendChild(li);
+    });
+    hints.hidden = false;
+    // The matches stand out on the canvas while the reader types.
+    matches = {};
+    found.forEach(function (m) { matches[m.node.id] = true; });
+    apply();
   }
-  search.addEventListener("change", searchNow);
-  search.addEventListener("keydown", function (ev) { if (ev.key === "Enter") searchNow(); });
-  document.getElementById("kg-clear").addEventListener("click", function () {
-    search.value = "";
-    state.fam = {}; state.type = {}; state.conf = {}; state.src = "";
-    state.from = 0; state.to = Math.max(periods.length - 1, 0); state.undated = true;
-    select(null);
-    network.fit({animation: false});
+  function choose(id) {
+    hints.hidden = true;
+    matches = null;
+    search.value = byNode[id].name;
+    search.classList.remove("kg-miss");
+    select(id, true);
+  }
+  search.addEventListener("input", showHits);
+  search.addEventListener("keydown", function (ev) {
+    var items = hints.querySelectorAll(".kg-hit");
+    if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+      if (!items.length) return;
+      active = (active + (ev.key === "ArrowDown" ? 1 : items.length - 1)) % items.length;
+      items.forEach(function (li, i) { li.classList.toggle("kg-hit-active", i === active); });
+      ev.preventDefault();
+    } else if (ev.key === "Enter") {
+      var found = matchesFor(search.value);
+      if (!found.length) { search.classList.add("kg-miss"); return; }
+      var pick = active >= 0 && active < items.length ? found[active] : found[0];
+      choose(pick.node.id);
+    } else if (ev.key === "Escape") {
+      hints.hidden = true; matches = null; apply();
+    }
   });
+  search.addEventListener("blur", function () { setTimeout(function () { hints.hidden = true; }, 150); });
+
+  function clearFilters() {
+    state.fam = {}; state.type = {}; state.conf = {}; state.src = "";
+    state.from = 0; state.to = Math.max(periods.length - 1, 0); state.undated = null; state.nb = false;
+    state.possible = false;
+    apply();
+  }
+  document.getElementById("kg-clear").addEventListener("click", clearFilters);
+  function resetView() {
+    search.value = ""; matches = null;
+    select(null);
+    opening();
+    placeLabels();
+    network.redraw();
+  }
+  document.getElementById("kg-reset").addEventListener("click", resetView);
+  function zoomBy(f) {
+    network.moveTo({scale: network.getScale() * f, animation: false});
+    afterMove();
+  }
+  document.getElementById("kg-zoom-in").addEventListener("click", function () { zoomBy(1.3); });
+  document.getElementById("kg-zoom-out").addEventListener("click", function () { zoomBy(1 / 1.3); });
+  container.addEventListener("keydown", function (ev) {
+    var step = 60 / network.getScale(), p = network.getViewPosition();
+    var moves = {ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step]};
+    if (moves[ev.key]) {
+      network.moveTo({position: {x: p.x + moves[ev.key][0], y: p.y + moves[ev.key][1]}, animation: false});
+      afterMove();
+    } else if (ev.key === "+" || ev.key === "=") zoomBy(1.25);
+    else if (ev.key === "-" || ev.key === "_") zoomBy(1 / 1.25);
+    else return;
+    ev.preventDefault();
+    ev.stopPropagation();
+  }, true);
 
   function lineSample(colour, dashes) {
     var c = el("canvas", "kg-sample");
@@ -526,9 +851,13 @@
     group.appendChild(ul);
     famBox.appendChild(group);
   });
+  var undatedKey = el("li");
+  undatedKey.appendChild(lineSample("#999999", [2, 4]));
+  undatedKey.appendChild(el("span", null, "not dated by the sources (label: when reported)"));
+  famBox.appendChild(el("ul", "kg-legend", null)).appendChild(undatedKey);
   var sourceSelect = document.getElementById("kg-source");
   sources.forEach(function (s, i) {
-    var option = el("option", null, s.published ? s.title + " (" + s.published + ")" : s.title);
+    var option = el("option", null, (s.outlet ? s.outlet + ": " : "") + s.title + (s.published ? " (" + s.published + ")" : ""));
     option.value = String(i);
     sourceSelect.appendChild(option);
   });
@@ -539,9 +868,23 @@
       apply();
     });
   });
+  var neighbours = document.getElementById("kg-nb");
+  if (data.edges.some(function (e) { return e.between; })) {
+    neighbours.hidden = false;
+    neighbours.querySelector("input").addEventListener("change", function (ev) { state.nb = ev.target.checked; apply(); });
+  }
   var from = document.getElementById("kg-from"), to = document.getElementById("kg-to");
   var undated = document.getElementById("kg-undated");
-  if (!periods.length) document.querySelector(".kg-time").hidden = true;
+  // A view with no dates, or all in one month, has no range to choose; it says what is dated.
+  if (periods.length < 2) {
+    document.querySelector(".kg-time").hidden = true;
+    var datedCount = data.edges.filter(function (e) { return e.t0; }).length;
+    var note = document.getElementById("kg-time-note");
+    note.textContent = datedCount ? datedCount + " of " + data.edges.length + " statements dated (" +
+      when(periods[0]) + "); the rest marked with when they were reported" :
+      (data.edges.length ? "No statement here is dated by its source; each is marked with when it was reported" : "");
+    note.hidden = !note.textContent;
+  }
   from.max = to.max = String(Math.max(periods.length - 1, 0));
   from.addEventListener("input", function () {
     state.from = Math.min(Number(from.value), state.to); apply();
@@ -550,6 +893,8 @@
     state.to = Math.max(Number(to.value), state.from); apply();
   });
   undated.addEventListener("change", function () { state.undated = undated.checked; apply(); });
+  var possible = document.getElementById("kg-possible");
+  possible.addEventListener("change", function () { state.possible = possible.checked; apply(); });
   document.getElementById("kg-relax").addEventListener("change", function (ev) {
     network.setOptions({physics: {enabled: ev.target.checked}});
   });
@@ -557,12 +902,21 @@
     from.value = String(state.from); to.value = String(state.to);
     document.getElementById("kg-from-label").textContent = periods[state.from] || "";
     document.getElementById("kg-to-label").textContent = periods[state.to] || "";
-    undated.checked = state.undated;
+    undated.checked = undatedOn();
+    possible.checked = state.possible;
     sourceSelect.value = state.src;
+    neighbours.querySelector("input").checked = state.nb;
     document.querySelectorAll(".kg-fam").forEach(function (b) { b.checked = !state.fam[b.value]; });
     document.querySelectorAll(".kg-type").forEach(function (b) { b.checked = !state.type[b.value]; });
     document.querySelectorAll(".kg-conf").forEach(function (b) { b.checked = !state.conf[b.value]; });
   }
+  document.getElementById("kg-drawer").addEventListener("click", function () {
+    document.body.classList.toggle("kg-drawer-open");
+  });
+  var aside = document.getElementById("kg-panel");
+  aside.addEventListener("click", function (ev) {  // the drawer's handle, on a phone
+    if (ev.target === aside && ev.offsetY < 34) document.body.classList.toggle("kg-drawer-open");
+  });
 
   // --- hover cards ---
   var tip = document.getElementById("kg-tip");
@@ -571,8 +925,8 @@
     tip.hidden = false;
     var box = container.getBoundingClientRect();
     var x = box.left + pointer.x + 14, y = box.top + pointer.y + 14;
-    tip.style.left = Math.min(x, window.innerWidth - 440) + "px";
-    tip.style.top = Math.min(y, window.innerHeight - 200) + "px";
+    tip.style.left = Math.max(0, Math.min(x, window.innerWidth - tip.offsetWidth - 4)) + "px";
+    tip.style.top = Math.max(0, Math.min(y, window.innerHeight - tip.offsetHeight - 4)) + "px";
   }
   network.on("hoverNode", function (p) { showTip(nodeCard(byNode[p.node]), p.pointer.DOM); });
   network.on("hoverEdge", function (p) { showTip(edgeCard(byEdge[p.edge]), p.pointer.DOM); });
@@ -584,12 +938,15 @@
     else if (p.edges.length) details.replaceChildren(edgeCard(byEdge[p.edges[0]]));
   });
   var zoomTimer = null;
-  network.on("zoom", function () {
+  function afterMove() {
     clearTimeout(zoomTimer);
-    zoomTimer = setTimeout(function () { placeLabels(); network.once("afterDrawing", declutter); }, 120);
-  });
-  network.on("dragEnd", function () { placeLabels(); network.once("afterDrawing", declutter); });
-  window.addEventListener("hashchange", function () { readHash(); apply(); });
+    zoomTimer = setTimeout(function () { placeLabels(); network.redraw(); }, 60);
+  }
+  network.on("zoom", afterMove);
+  network.on("dragEnd", function () { placeLabels(); network.redraw(); });
+  window.addEventListener("hashchange", function () { readHash(); lastSel = state.sel; apply(); });
+  window.addEventListener("popstate", function () { readHash(); lastSel = state.sel; apply(); });
+  window.addEventListener("resize", afterMove);
 
   // --- marks drawn under the network: the focus, the selection, the time axis ---
   network.on("beforeDrawing", function (ctx) {
@@ -598,15 +955,26 @@
       var ys = data.nodes.map(function (n) { return n.y; });
       var top = Math.min.apply(null, ys) - 50, bottom = Math.max.apply(null, ys) + 40;
       ctx.save();
-      ctx.strokeStyle = "#e3e3e3"; ctx.lineWidth = 1 / scale;
-      ctx.fillStyle = "#555"; ctx.textAlign = "left"; ctx.textBaseline = "top";
-      ctx.font = "600 " + (14 / scale) + "px " + FACE;
-      var free = -Infinity;  // a year's name is skipped where the one before it still runs
+      ctx.textAlign = "left"; ctx.textBaseline = "top";
+      var free = -Infinity;  // a tick's name is skipped where the one before it still runs
       data.ticks.forEach(function (t) {
+        ctx.strokeStyle = t[2] ? "#d6d6d6" : "#eeeeee"; ctx.lineWidth = 1 / scale;
         ctx.beginPath(); ctx.moveTo(t[1], top); ctx.lineTo(t[1], bottom); ctx.stroke();
+        ctx.font = (t[2] ? "600 " + (14 / scale) : (11 / scale)) + "px " + FACE;
+        ctx.fillStyle = t[2] ? "#444" : "#888";
         if (t[1] < free) return;
-        ctx.fillText(t[0], t[1] + 5 / scale, top + 4 / scale);
-        free = t[1] + 10 / scale + ctx.measureText(t[0]).width;
+        ctx.fillText(t[0], t[1] + 4 / scale, top + (t[2] ? 4 : 22) / scale);
+        if (t[2]) free = t[1] + 10 / scale + ctx.measureText(t[0]).width;
+      });
+      (data.breaks || []).forEach(function (b) {  // a cut in the axis: years left out
+        ctx.fillStyle = "rgba(0, 0, 0, 0.04)";
+        ctx.fillRect(b[0], top, b[1] - b[0], bottom - top);
+        ctx.strokeStyle = "#bbbbbb"; ctx.lineWidth = 1.5 / scale;
+        [b[0] + 8 / scale, b[1] - 8 / scale].forEach(function (x) {
+          ctx.beginPath();
+          for (var yy = top, k = 0; yy <= bottom; yy += 10 / scale, k++) ctx.lineTo(x + (k % 2 ? 4 : -4) / scale, yy);
+          ctx.stroke();
+        });
       });
       ctx.restore();
     }
@@ -615,9 +983,23 @@
       data.arcs.forEach(function (a) {
         var from = a.angles[0], to = a.angles[a.angles.length - 1], pad = 0.12;
         ctx.beginPath();
-        ctx.ellipse(0, 0, a.radius * 1.2, a.radius, 0, from - pad, to + pad);
+        ctx.ellipse(0, 0, a.radius * (a.aspect || 1.2), a.radius, 0, from - pad, to + pad);
         ctx.strokeStyle = a.colour; ctx.globalAlpha = 0.18; ctx.lineWidth = 16 / scale; ctx.lineCap = "round";
         ctx.stroke();
+      });
+      ctx.restore();
+    }
+    if (data.cards && data.cards.length) {  // a case map: one card per case, its band of the map
+      var xs1 = data.columns.map(function (c) { return c[1]; });
+      var l1 = Math.min.apply(null, xs1) - 120, r1 = Math.max.apply(null, xs1) + 120;
+      ctx.save();
+      data.cards.forEach(function (c, i) {
+        ctx.beginPath();
+        if (ctx.roundRect) ctx.roundRect(l1, c[1], r1 - l1, c[2] - c[1], 10 / scale); else ctx.rect(l1, c[1], r1 - l1, c[2] - c[1]);
+        ctx.fillStyle = i % 2 ? "#f6f8fb" : "#fbfaf6"; ctx.fill();
+        ctx.lineWidth = 1 / scale; ctx.strokeStyle = "#d5d5d5"; ctx.stroke();
+        ctx.fillStyle = "#888"; ctx.font = "600 " + (11 / scale) + "px " + FACE; ctx.textAlign = "left"; ctx.textBaseline = "top";
+        ctx.fillText("CASE " + (i + 1) + " OF " + data.cards.length, l1 + 8 / scale, c[1] + 6 / scale);
       });
       ctx.restore();
     }
@@ -627,8 +1009,6 @@
       ctx.fillStyle = "#555"; ctx.textAlign = "center"; ctx.textBaseline = "top";
       ctx.font = "600 " + (13 / scale) + "px " + FACE;
       data.columns.forEach(function (c) { ctx.fillText(c[0].toUpperCase(), c[1], y0); });
-      // The rows that run across the columns (claims, provisions) are named where they start,
-      // under a rule, so that no column head seems to speak for them.
       var xs = data.columns.map(function (c) { return c[1]; });
       var left = Math.min.apply(null, xs) - 110, right = Math.max.apply(null, xs) + 110;
       ctx.textAlign = "left"; ctx.fillStyle = "#777"; ctx.strokeStyle = "#dddddd"; ctx.lineWidth = 1 / scale;
@@ -652,42 +1032,153 @@
       });
   });
 
-  // Names go over everything: vis-network draws each name with its dot, so a later dot could
-  // cover an earlier name; each drawn name is drawn again, in the same place, on top.
+  // Line labels, then names, over everything: each once, where the placer put it.
   network.on("afterDrawing", function (ctx) {
-    if (data.shape === "box") return;
     ctx.save();
-    ctx.textAlign = "center"; ctx.textBaseline = "top";
-    data.nodes.forEach(function (n) {
-      var b = network.body.nodes[n.id];
-      if (!shownLabel[n.id] || hidden[n.id] || !b || !b.options.label) return;
-      var s = b.labelModule.size, fs = b.options.font.size;
-      ctx.font = fs + "px " + FACE;
-      ctx.lineWidth = fs / 3.5; ctx.strokeStyle = "#ffffff"; ctx.lineJoin = "round";
-      ctx.fillStyle = faded[n.id] ? "#b5b5b5" : "#1a1a1a";
-      ctx.strokeText(b.options.label, s.left + s.width / 2, s.top);
-      ctx.fillText(b.options.label, s.left + s.width / 2, s.top);
+    ctx.textAlign = "center"; ctx.textBaseline = "middle"; ctx.lineJoin = "round";
+    Object.keys(placed.lines).forEach(function (id) {
+      var l = placed.lines[id], e = byEdge[id];
+      if (!e || !e._on) return;
+      ctx.save();
+      ctx.translate(l.x, l.y); ctx.rotate(l.angle);
+      ctx.font = l.size + "px " + FACE;
+      ctx.lineWidth = l.size / 3; ctx.strokeStyle = "#ffffff";
+      ctx.fillStyle = e._faded ? "#b5b5b5" : tint(e.color, 0) === "#000000" ? "#333" : shade(e.color);
+      ctx.strokeText(l.text, 0, 0);
+      ctx.fillText(l.text, 0, 0);
+      ctx.restore();
+    });
+    ctx.textAlign = "left"; ctx.textBaseline = "top";
+    Object.keys(placed.names).forEach(function (id) {
+      var p = placed.names[id], n = byNode[id];
+      if (hidden[id]) return;
+      ctx.font = (p.bold ? "600 " : "") + p.size + "px " + FACE;
+      ctx.lineWidth = p.size / 3.5; ctx.strokeStyle = "#ffffff";
+      ctx.fillStyle = faded[id] ? "#b5b5b5" : "#1a1a1a";
+      var w = p.box[2] - p.box[0];
+      ctx.textAlign = p.where.indexOf("left") >= 0 ? "right" : p.where.indexOf("right") >= 0 ? "left" : "center";
+      var x = ctx.textAlign === "right" ? p.box[2] - 2 / network.getScale() : ctx.textAlign === "left" ? p.box[0] + 2 / network.getScale() : p.box[0] + w / 2;
+      n.lines.forEach(function (line, i) {
+        ctx.strokeText(line, x, p.box[1] + i * p.size * 1.15);
+        ctx.fillText(line, x, p.box[1] + i * p.size * 1.15);
+      });
     });
     ctx.restore();
   });
+  // A story's annotations: a numbered pin by the entity or on the line each is about.
+  function pinAt(note) {
+    if (note.node !== undefined) {
+      var b = network.body.nodes[note.node];
+      if (!b || hidden[note.node]) return null;
+      var r = b.options.size, s = network.getScale();
+      return {x: b.x + r * 0.8 + 8 / s, y: b.y - r * 0.8 - 8 / s};
+    }
+    var edge = network.body.edges[note.edge];
+    if (!edge || !byEdge[note.edge]._on) return null;
+    // Beside the line, next to its label, so neither covers the other.
+    var l = placed.lines[note.edge], s2 = network.getScale();
+    var at = l ? {x: l.x, y: l.y} : edge.edgeType.getPoint(0.5), angle = l ? l.angle : 0;
+    return {x: at.x - Math.sin(angle) * 18 / s2, y: at.y + Math.cos(angle) * 18 / s2};
+  }
+  view.pins = function () {
+    return (data.notes || []).map(function (note) { var p = pinAt(note); return p && {n: note.n, x: p.x, y: p.y}; });
+  };
+  network.on("afterDrawing", function (ctx) {
+    if (!data.notes) return;
+    var s = network.getScale();
+    ctx.save();
+    ctx.textAlign = "center"; ctx.textBaseline = "middle";
+    data.notes.forEach(function (note) {
+      var p = pinAt(note);
+      if (!p) return;
+      ctx.beginPath(); ctx.arc(p.x, p.y, 10 / s, 0, 2 * Math.PI);
+      ctx.fillStyle = "#b8002e"; ctx.fill();
+      ctx.lineWidth = 2 / s; ctx.strokeStyle = "#fff"; ctx.stroke();
+      ctx.fillStyle = "#fff"; ctx.font = "700 " + (12 / s) + "px " + FACE;
+      ctx.fillText(String(note.n), p.x, p.y + 0.5 / s);
+    });
+    ctx.restore();
+  });
+  function shade(hex) {  // a line's colour, darker, for its label's text
+    var n = parseInt(hex.slice(1), 16), out = "#";
+    [16, 8, 0].forEach(function (s) {
+      var c = Math.round(((n >> s) & 255) * 0.7);
+      out += (c < 16 ? "0" : "") + c.toString(16);
+    });
+    return out;
+  }
 
   // --- the first frame: fit, then names at the opening zoom; the page is ready after it ---
-  readHash();
-  network.fit({animation: false});
-  if (data.shape === "box") {
-    // A case map opens at a size to read (names at 12 px or more), its first case at the top.
-    var xs = data.nodes.map(function (n) { return n.x; }), ys = data.nodes.map(function (n) { return n.y; });
-    var left = Math.min.apply(null, xs) - 110, right = Math.max.apply(null, xs) + 110;
-    var scale = Math.max(Math.min(1, container.clientWidth / (right - left)), 12 / PX);
-    network.moveTo({position: {x: (left + right) / 2, y: Math.min.apply(null, ys) - 80 + container.clientHeight / scale / 2},
-                    scale: scale, animation: false});
-  } else {
-    network.moveTo({scale: network.getScale() * 0.94, animation: false});
+  function opening() {
+    network.fit({animation: false});
+    if (data.shape === "box") {
+      // A case map opens at a size to read (names at 12 px or more), its first case at the top.
+      var xs = data.nodes.map(function (n) { return n.x; }), ys = data.nodes.map(function (n) { return n.y; });
+      var left = Math.min.apply(null, xs) - 110, right = Math.max.apply(null, xs) + 110;
+      var scale = Math.max(Math.min(1, container.clientWidth / (right - left)), 12 / PX);
+      network.moveTo({position: {x: (left + right) / 2, y: Math.min.apply(null, ys) - 80 + container.clientHeight / scale / 2},
+                      scale: scale, animation: false});
+    } else if (data.kind === "timeline" && network.getScale() < 0.6) {
+      // A long time axis opens at a size to read, where most happened; the reader moves along it.
+      var xs0 = data.nodes.map(function (n) { return n.x; }).sort(function (a, b) { return a - b; });
+      var ys0 = data.nodes.map(function (n) { return n.y; });
+      network.moveTo({scale: 0.6, animation: false, position: {
+        x: xs0[Math.floor(xs0.length / 2)],
+        y: (Math.min.apply(null, ys0) + Math.max.apply(null, ys0)) / 2 - 20}});
+    } else {
+      network.moveTo({scale: network.getScale() * 0.94, animation: false});
+      // The names always drawn must fit too: zoom out until the dots and those names do.
+      for (var i = 0; i < 4; i++) {
+        placeLabels();
+        var bb = extent(), scale = network.getScale();
+        var need = Math.max((bb[2] - bb[0]) * scale / (container.clientWidth - 8),
+                            (bb[3] - bb[1]) * scale / (container.clientHeight - 8));
+        // A large view shrinks a little for its names, not to nothing on a phone.
+        if (data.lineLabels !== "all") need = Math.min(need, 1.25);
+        network.moveTo({position: {x: (bb[0] + bb[2]) / 2, y: (bb[1] + bb[3]) / 2},
+                        scale: need > 1 ? scale / need : scale, animation: false});
+        if (need <= 1) break;
+      }
+      // Then in until every line that should say something does and every name that must be
+      // drawn is: a crowded focus on a small screen opens larger, to be moved round.
+      var best = null;
+      // Centred on the dots and the names always drawn, so what is cut is cut evenly; on a
+      // phone, on the focus.
+      if (container.clientWidth < 700 && data.focus !== null && data.focus !== undefined && byNode[data.focus])
+        network.moveTo({position: network.getPositions([data.focus])[data.focus], animation: false});
+      for (var j = 0; j < (data.lineLabels === "all" ? 80 : 1); j++) {
+        placeLabels();
+        var missing = missingLabels();
+        if (best === null || missing < best[0]) best = [missing, network.getScale(), network.getViewPosition()];
+        if (!missing) break;
+        network.moveTo({scale: network.getScale() * 1.05, animation: false});
+      }
+      network.moveTo({scale: best[1], position: best[2], animation: false});
+    }
   }
+  function missingLabels() {
+    var lines = labelledLines().filter(function (e) { return !placed.lines[e.id]; }).length;
+    var names = data.nodes.filter(function (n) { return (n.must || n.focus) && !hidden[n.id] && !placed.names[n.id]; }).length;
+    return data.lineLabels === "all" ? lines + names : names;
+  }
+  view.missingLabels = missingLabels;
+  function extent() {
+    var bb = [Infinity, Infinity, -Infinity, -Infinity];
+    function grow(b) { bb = [Math.min(bb[0], b[0]), Math.min(bb[1], b[1]), Math.max(bb[2], b[2]), Math.max(bb[3], b[3])]; }
+    view.dots().forEach(function (d) { grow([d.x - d.r, d.y - d.r, d.x + d.r, d.y + d.r]); });
+    Object.keys(placed.names).forEach(function (id) { if (byNode[id].must || byNode[id].focus) grow(placed.names[id].box); });
+    return bb;
+  }
+  view.resetView = resetView;
+  view.clearFilters = clearFilters;
+  readHash();
+  lastSel = state.sel;
+  network.fit({animation: false});
   apply();
+  opening();
+  placeLabels();
   if (state.sel !== null) network.moveTo({position: network.getPositions([state.sel])[state.sel], animation: false});
   network.once("afterDrawing", function () {
-    declutter();
     if (pendingEdges) {
       setTimeout(function () {
         edges.add(pendingEdges);
@@ -697,6 +1188,7 @@
       }, 0);
       return;
     }
+    placeLabels();
     network.once("afterDrawing", function () { view.linesFrame = view.firstFrame; view.stable = true; });
     network.redraw();
   });
