@@ -657,10 +657,11 @@ def ingest(obj: _Context, article: str, source_id, title, date, outlet, author, 
            max_bytes) -> None:
     """Propose entities and statements from a new ARTICLE, for review; data/ is not changed.
 
-    Repairs encoding damage, splits sentences, resolves every name against the graph before
-    proposing a new entity, resolves dates against --date, and proposes statements from the
-    wording (rules in kg/ingest/rules.yaml; a threat or plan is never the act), each quoting its
-    sentence verbatim. Then:
+    Repairs encoding damage, parses the text with spaCy's small English model (sentences,
+    lemmas, dependencies, names), resolves every name against the graph before proposing a new
+    entity, reads who did what to whom from each verb's subject, object and clauses (rules in
+    kg/ingest/rules/; a threat or plan is never the act), dates acts against --date, and quotes
+    each statement's sentence verbatim. See docs/ingest.md. Then:
 
     \b
       kg review candidates/ID.yaml                list the candidates

@@ -1,11 +1,12 @@
 """`kg ingest`: from a new article to candidate entities and statements for review.
 
-One module per step: repair (read the file, repair encoding damage, keep offsets), sentences,
-mentions (known and new entities; with forms, phrases, coreference, courts (courts-db),
-citations (eyecite) and linking (nameparser, nicknames, rapidfuzz): a name is resolved against
-the graph before a new entity is proposed), dates (dateparser for relative days), relations
-(wording rules of rules.yaml, with the mode of each act; with speech and structure), writer (the
-review file). Nothing here writes to data/: `kg review` does, after a person has looked.
+A declared pipeline of named steps (kg.ingest.pipeline): repair (encoding damage, offsets kept),
+parse (spaCy's small English model: sentences, tokens, lemmas, dependencies, entities), mentions
+(names linked to the graph before a new entity is made: courts-db, nameparser, nicknames,
+rapidfuzz), roles (titles), frames (acts, rulings, stances, attribution, each with its mode),
+dates (dateparser, against the article's date); then writer (the review file). The rules are
+data (kg/ingest/rules/*.yaml, checked against their schema). Nothing here writes to data/:
+`kg review` does, after a person has looked.
 
 >>> from kg.ingest import extract
 >>> found = extract("On Feb. 7, the city of Springfield sued the Federal Agency.", date="2025-02")
@@ -21,9 +22,9 @@ from ..builder import curated
 from .. import ontology, project as projects
 from ..builder.curated import Entity
 from ..project import Project
-from . import mentions, relations, sentences
+from . import pipeline
 from .model import EntityCandidate, Extraction, Mention, Sentence, StatementCandidate
-from .repair import MAX_BYTES, read_article, repair
+from .repair import MAX_BYTES, read_article
 from .writer import Written, write
 from ..namespace import K
 
@@ -33,7 +34,8 @@ __all__ = ["extract", "ingest", "Extraction", "EntityCandidate", "Mention", "Sen
 
 def extract(text: str, *, date: str | None = None, known: dict[str, Entity] | None = None,
             onto: ontology.Ontology | None = None, roles: dict[str, set[str]] | None = None) -> Extraction:
-    """Candidates from the article `text` (as stored: damage and all).
+    """Candidates from the article `text` (as stored: damage and all), by the steps of
+    kg.ingest.pipeline.
 
     `date` (YYYY, YYYY-MM or YYYY-MM-DD) anchors 'On Feb. 7' and 'last month'; `known` are the
     curated entities to recognise (id -> Entity); `roles` the titles the graph gives them
@@ -41,18 +43,11 @@ def extract(text: str, *, date: str | None = None, known: dict[str, Entity] | No
     project's).
     """
     onto = onto or ontology.load(projects.find().ontology_dir)
-    repaired = repair(text)
-    split = sentences.split(repaired.text)
-    found = mentions.find(repaired.text, split, known or {}, onto, roles or {})
-    statements = relations.extract(repaired.text, split, found, date, onto)
-    used = {m.entity for m in found.mentions} | {x for s in statements for x in (s.subject, s.object)}
-    for ident in used - set(found.entities):  # a known office named by a bare title ('President X')
-        if ident in (known or {}):
-            ent = known[ident]
-            found.entities[ident] = EntityCandidate(ident, ent.type, ent.label, "known", known=True, score=1.0)
-    entities = {k: v for k, v in found.entities.items() if k in used}
-    return Extraction(repaired.text, text, split, entities, found.mentions, statements,
-                      repaired.original_span)
+    state = pipeline.run(pipeline.State(text, date=date, known=known or {}, roles=roles or {}, onto=onto))
+    used = {m.entity for m in state.mentions} | {x for s in state.statements for x in (s.subject, s.object)}
+    entities = {k: v for k, v in state.entities.items() if k in used}
+    return Extraction(state.text, text, state.sentences, entities, state.mentions, state.statements,
+                      state.original_span)
 
 
 def titles_of(statements) -> dict[str, set[str]]:

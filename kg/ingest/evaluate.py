@@ -42,7 +42,7 @@ import pyoxigraph as ox
 from ..builder import curated
 from .. import ontology, project as projects
 from . import extract, titles_of
-from .mentions import norm
+from .forms import norm
 from ..namespace import K, KG
 from ..project import Project
 from ..text import clean

@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..builder.curated import Entity
-from .forms import article_bound
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from .forms import article_bound, fold
 from ..namespace import K
 
 
@@ -65,14 +67,6 @@ def same_first_name(a: str, b: str) -> str | None:
     if b in namer.nicknames_of(a) or a in namer.nicknames_of(b) or (namer.canonicals_of(a) & ({b} | namer.canonicals_of(b))):
         return "nickname"
     return None
-
-
-@lru_cache(maxsize=4096)
-def is_title(word: str) -> bool:
-    """Whether `word` is a title before a name ('Councilwoman', 'Staff', 'Sen.'), as nameparser
-    knows titles."""
-    from nameparser.config import CONSTANTS
-    return word.lower().rstrip(".") in CONSTANTS.titles or word.lower() in ("councilwoman", "councilman", "czar")
 
 
 def _broad(type_: str, types) -> str:
@@ -143,11 +137,18 @@ class Linker:
 
 
 def _key(form: str) -> str:
-    """A name for comparison: lower case, no 'the', possessive, 'U.S.' or 'federal' before it, no
-    'and' or punctuation ('U.S. Immigration & Customs Enforcement' = 'Immigration and Customs
-    Enforcement')."""
-    text = unicodedata.normalize("NFKD", form.lower())
-    text = re.sub(r"^the\s+|'s\b|’s\b", "", text)
-    text = re.sub(r"^(?:u\.?s\.?|united states|federal)\s+", "", text)
-    text = re.sub(r"\s(?:and|&)\s", " ", text)
-    return " ".join(re.sub(r"[^a-z0-9 ]+", "", text).split())
+    """A name for comparison: lower case, without the words of the rules' `name-prefixes` before
+    it ('the', 'U.S.', 'federal'), possessives, conjunctions or punctuation ('U.S. Immigration &
+    Customs Enforcement' = 'Immigration and Customs Enforcement')."""
+    from .rules import load
+
+    text = unicodedata.normalize("NFKD", fold(form).lower().replace("'s ", " ").removesuffix("'s"))
+    prefixes = sorted(load().words("name-prefixes"), key=len, reverse=True)
+    stripped = True
+    while stripped:
+        stripped = False
+        for prefix in prefixes:
+            if text.startswith(prefix + " "):
+                text, stripped = text[len(prefix) + 1:], True
+    words = re.sub(r"[^a-z0-9 ]+", " ", text).split()
+    return " ".join(w for w in words if w not in STOP_WORDS)

@@ -62,6 +62,8 @@ class StatementCandidate:
     mode: str | None = None
     #: With what, for a threat: the act threatened ('cut all federal funding to Riverton')
     manner: str | None = None
+    #: The token of the trigger in the parsed article (for dates; not written out)
+    token: int | None = None
 
 
 @dataclass

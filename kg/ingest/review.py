@@ -40,7 +40,7 @@ from ..builder import pipeline as builder, curated
 from .. import project as projects
 from .. import values
 from ..errors import EXIT_ENVIRONMENT, KGError, Problem, ValidationError
-from .mentions import norm
+from .forms import norm
 from . import yamledit
 from .writer import HEADER, atomic_write
 from ..project import Project

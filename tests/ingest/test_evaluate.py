@@ -21,9 +21,10 @@ def test_figures_are_computed_for_every_seed_article():
     for score in (total.entities, total.named, total.strict, total.family):
         assert 0 < score.precision <= 1 and 0 < score.recall <= 1
     assert total.family.recall >= total.strict.recall  # family matching only adds matches
-    # Held out, the extractor finds most named entities, and what it proposes is mostly right
-    # (the aim: statement precision of at least 0.7; the README gives the figures).
-    assert total.named.recall > 0.8 and total.strict.precision >= 0.7 and total.family.recall > 0.45
+    # Floors under the spaCy pipeline's figures on the seeds (docs/ingest.md gives them: named
+    # entities 0.78 / 0.51, statements strict 0.60 / 0.08); the regex rules tuned on these articles
+    # scored higher here (0.89 / 0.88, 0.85 / 0.48) and lower on articles they were not written beside.
+    assert total.named.recall > 0.45 and total.strict.precision >= 0.55 and total.family.recall > 0.06
 
 
 def test_full_gazetteer_is_an_upper_bound_on_entities():

@@ -104,13 +104,13 @@ NASTY = {
                     "Agency.\rThe Federal Agency threatened Springfield.\x85Next\u2028line\u2029paragraph.\n",
     "mojibake": "Springfieldâ€™s mayor, Jane Roe, said the Federal Agencyâ€™s order was unlawful. "
                 "The city of Springfield sued the Federal Agency.\n",
-    # Under the 1,000,000-byte limit, and with no names: a sentence naming many entities is slow
-    # (the extraction rules compare every pair of names in a sentence).
+    # Under the 1,000,000-byte limit, and one line: parsed in pieces cut at spaces (about 100 s).
     "one-megabyte-line": '<b>&amp;</b> \u202e"quoted" \\ {{ }} \x1b ' * 28_500,
 }
 
 
-@pytest.mark.parametrize("name", NASTY)
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n == "one-megabyte-line" else n
+                                  for n in NASTY])
 def test_hostile_articles_through_ingest_review_and_apply(mini, tmp_path, name):
     marker = tmp_path / "PWNED"
     article = tmp_path / f"{name}.txt"

@@ -1,0 +1,277 @@
+"""The `frames` step: who did what to whom, read from a verb's subject, object and clauses.
+
+The `frames:` rules name a trigger and the dependency paths to its subject and object; this step
+turns the tokens a rule matched into entities: a mention's entity; each member of a coordination
+('A and B sued'); the noun a relative pronoun stands for ('the county, which sued'); the owner of
+a possessive when the rule asks for it ('blocked the agency's plan': the agency). The `modality:`
+rules give an act its mode (threatened, planned, attempted, denied, hypothetical) or drop it
+(negation); a frame with `negated:` reads its negation as another relation ('would not cooperate'
+is refusedToCooperate). The `attribution:` rules give a speaker and what was said: the claim is
+the clause said, never the attribution around it.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from ..namespace import K
+from .forms import camel_id
+from .model import EntityCandidate, Sentence, StatementCandidate
+from .rules import compiled, load
+
+
+def sentence_of(state, token) -> Sentence:
+    sent = token.sent
+    return Sentence(state.sentence_index.get(sent.start_char, 0), sent.start_char, sent.end_char, sent.text)
+
+
+def resolve(state, tok, owner: bool = False, depth: int = 0) -> list[str]:
+    """The entities token `tok` stands for (several when coordinated)."""
+    if depth > 4:
+        return []
+    out: list[str] = []
+    mention = state.token_mention.get(tok.i)
+    if mention is not None:
+        out.append(mention.entity)
+    elif tok.tag_ in ("WDT", "WP") and tok.head.dep_ == "relcl":
+        out += resolve(state, tok.head.head, owner, depth + 1)
+    elif (named := _named_by_of(state, tok)) is not None:
+        out += resolve(state, named, owner, depth + 1)
+    else:
+        for child in tok.children:
+            if child.dep_ == "compound" and child.i in state.token_mention:
+                out.append(state.token_mention[child.i].entity)
+                break
+        else:
+            if owner:
+                for child in tok.children:
+                    if child.dep_ == "poss":
+                        out += resolve(state, child, False, depth + 1)
+    for child in tok.children:
+        if child.dep_ == "conj":
+            out += resolve(state, child, owner, depth + 1)
+    return list(dict.fromkeys(out))
+
+
+def _named_by_of(state, tok):
+    """'the city of Lakeview': a place noun (the `anaphor` type rules) named by its 'of' phrase."""
+    if tok.lemma_.lower() not in _place_nouns():
+        return None
+    for prep in tok.children:
+        if prep.dep_ == "prep" and prep.i == tok.i + 1:
+            for pobj in prep.children:
+                if pobj.dep_ == "pobj" and pobj.i in state.token_mention:
+                    return pobj
+    return None
+
+
+@cache
+def _place_nouns() -> set[str]:
+    return {w.lower() for r in load()["types"] if r.data.get("position") == "anaphor" for w in r.data["words"]}
+
+
+def _is_a(state, ident: str, types: list[str] | None) -> bool:
+    if not types:
+        return True
+    ent = state.entities.get(ident)
+    if ent is None:
+        return False
+    return any(ent.type == t or (state.onto is not None and state.onto.is_a(ent.type, t)) for t in types)
+
+
+def _modes(doc, matches) -> dict[int, str]:
+    """Token index of an act -> its mode, from the modality rules."""
+    modes: dict[int, str] = {}
+    for m in matches:
+        if m.rule.section != "modality":
+            continue
+        for chain in m.roles["path"]:
+            act = chain[-1].i
+            if modes.get(act) != "drop":  # a negated threat is not a threat; 'drop' wins over any other mode
+                modes[act] = m.rule.data["mode"]
+    # an act coordinated with a qualified one shares its mode ('vowed to sue and to cut')
+    for tok in doc:
+        if tok.dep_ == "conj" and tok.head.i in modes and tok.i not in modes:
+            modes[tok.i] = modes[tok.head.i]
+    return modes
+
+
+def _add(state, seen, st: StatementCandidate) -> None:
+    key = (st.subject, st.relation, st.object, st.sentence.start)
+    if st.subject == st.object or key in seen:
+        return
+    seen.add(key)
+    state.statements.append(st)
+
+
+def _frame(state, seen, doc, rule, trigger, subj_chain, obj_chain, modes) -> None:
+    subj_tok, obj_tok = subj_chain[-1], obj_chain[-1]
+    relation = rule.data["relation"]
+    mode = modes.get(trigger.i)
+    if mode in ("drop", "denied"):
+        if not rule.get("negated"):
+            return
+        relation, mode = rule.data["negated"], None
+    if mode and relation == K.threatened:
+        return  # 'may threaten': not even a threat
+    if mode in ("threatened", "planned", "hypothetical") and _hostile(state, relation):
+        # a hostile act announced, planned or held out as a possibility is a threat, never the act
+        relation, mode = K.threatened, None
+        manner = _phrase(trigger)
+    else:
+        manner = _phrase(obj_chain[0]) if relation == K.threatened and len(obj_chain) > 1 else None
+    subjects = [s for s in resolve(state, subj_tok) if _is_a(state, s, rule.get("subject_types"))]
+    if rule.get("subject_titles"):
+        subjects = [s for s in subjects if state.entities[s].type != K.Person
+                    or state.titles.get(s, (None,))[0] in rule.data["subject_titles"]]
+    objects = [o for o in resolve(state, obj_tok, owner=bool(rule.get("object_owner")))
+               if _is_a(state, o, rule.get("object_types"))]
+    sentence = sentence_of(state, trigger)
+    for s in subjects:
+        judge = None
+        if state.entities[s].type == K.Person and relation in (K.ruledAgainst, K.ruledFor, K.ruledOn):
+            court = state.titles.get(s, (None, None))[1]
+            if court and state.entities.get(court) and state.entities[court].type == K.Court:
+                judge, s = s, court
+        for o in objects:
+            _add(state, seen, StatementCandidate(s, relation, o, sentence, f"frames:{rule.name}", 0.7,
+                                                 mode=None if mode == "drop" else mode, token=trigger.i, manner=manner))
+            if judge and relation == K.ruledAgainst:  # the judge who rules against a party opposes it
+                _add(state, seen, StatementCandidate(judge, K.opposed, o, sentence, f"frames:{rule.name}", 0.6,
+                                                     token=trigger.i, confidence="implied"))
+
+
+def _hostile(state, relation: str) -> bool:
+    info = state.onto.relations.get(relation) if state.onto is not None else None
+    return bool(info and info.polarity == "hostile")
+
+
+def _phrase(tok) -> str:
+    """The words of the clause headed by `tok` ('cut all federal funding to the city')."""
+    words = [t for t in tok.subtree if t.dep_ not in ("mark", "advcl") or t.i == tok.i]
+    words = [t for t in words if not (t.dep_ == "aux" and t.head.i == tok.i and t.i < tok.i)]
+    return "".join(t.text_with_ws for t in words).strip()
+
+
+def _claim_tokens(trigger, clause) -> list:
+    skip = {t.i for t in trigger.subtree} if trigger.i in {t.i for t in clause.subtree} else set()
+    skip.discard(clause.i)
+    for t in clause.subtree:  # asides: relative clauses and appositions ('which the law assigns to ...')
+        if t.dep_ in ("relcl", "appos", "parataxis") and t.i != clause.i:
+            skip.update(x.i for x in t.subtree)
+    tokens = [t for t in clause.subtree if t.i not in skip]
+    while tokens and (tokens[0].is_punct or tokens[0].dep_ == "mark"):
+        tokens.pop(0)
+    while tokens and tokens[-1].is_punct:
+        tokens.pop()
+    return tokens
+
+
+def _attribution(state, seen, doc, rule, trigger, speaker_chain, claim_chain) -> None:
+    speaker_tok, clause = speaker_chain[-1], claim_chain[-1]
+    if clause.pos_ not in ("VERB", "AUX"):
+        return
+    speakers = resolve(state, speaker_tok)
+    if not speakers:
+        return
+    claim = _claim_tokens(trigger, clause)
+    if len(claim) < 3:
+        return
+    text = "".join(t.text_with_ws for t in claim[:14]).strip()
+    label = text[:1].upper() + text[1:]
+    ident = camel_id(label)
+    sentence = sentence_of(state, trigger)
+    if ident not in state.entities:
+        state.entities[ident] = EntityCandidate(ident, K.Claim, label, f"attribution:{rule.name}", score=0.5,
+                                                evidence=(sentence.start, sentence.end))
+    for s in speakers:
+        if _is_a(state, s, [K.Lawsuit]):
+            _add(state, seen, StatementCandidate(ident, K.assertedIn, s, sentence, f"attribution:{rule.name}", 0.6,
+                                                 token=trigger.i))
+        else:
+            _add(state, seen, StatementCandidate(s, K.asserts, ident, sentence, f"attribution:{rule.name}", 0.6,
+                                                 token=trigger.i))
+
+
+def _lawsuit_parties(state, seen) -> None:
+    """Suits and their parties. A suit named in the sentence of a 'sued' statement, or the one
+    suit of an article that reports one suing, has the suers as plaintiffs and the sued as
+    defendants, and a label naming them ('Lakeview lawsuit against Harbor County'); the claims a
+    suit makes are its plaintiffs' too."""
+    suits = {m.entity: m for m in state.mentions if _is_a(state, m.entity, [K.Lawsuit])}
+    sued = [st for st in state.statements if st.relation == K.sued and not st.mode]
+    if not suits or not sued:
+        return
+    for ident, mention in suits.items():
+        here = [st for st in sued if st.sentence.start <= mention.start < st.sentence.end]
+        parties = here or (sued if len(suits) == 1 else [])
+        if not parties:
+            continue
+        suit = state.entities[ident]
+        if len(suit.label.split()) == 1:
+            plaintiffs = list(dict.fromkeys(state.entities[st.subject].label for st in parties))
+            defendant = state.entities[parties[0].object].label
+            suit.aliases.append(suit.label)
+            suit.label = f"{' and '.join(plaintiffs)} lawsuit against {defendant}"
+        for st in parties:
+            _add(state, seen, StatementCandidate(st.subject, K.plaintiffIn, ident, st.sentence, st.rule, 0.6,
+                                                 token=st.token))
+            _add(state, seen, StatementCandidate(st.object, K.defendantIn, ident, st.sentence, st.rule, 0.6,
+                                                 token=st.token))
+        plaintiffs = {st.subject for st in parties}
+        for st in list(state.statements):
+            if st.relation == K.challenges and st.subject == ident:  # what a suit challenges, its plaintiffs oppose
+                for p in sorted(plaintiffs):
+                    _add(state, seen, StatementCandidate(p, K.opposed, st.object, st.sentence, st.rule, 0.5,
+                                                         token=st.token, confidence="implied"))
+            if st.relation == K.assertedIn and st.object == ident:
+                for p in sorted(plaintiffs):
+                    _add(state, seen, StatementCandidate(p, K.asserts, st.subject, st.sentence, st.rule, 0.5,
+                                                         token=st.token, confidence="implied"))
+
+
+def _owners(state, seen) -> None:
+    """'the city's ordinance': a place or a legislature that owns a policy enacted it; 'the Lakeview
+    police', 'the Lakeview City Council': a body named after a place is part of it."""
+    doc = state.doc
+    places = {e.label: i for i, e in state.entities.items() if _is_a(state, i, [K.Jurisdiction])}
+    for m in state.mentions:
+        ent = state.entities.get(m.entity)
+        if ent is None:
+            continue
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if _is_a(state, m.entity, [K.Policy]):
+            for child in span.root.children:
+                owner = resolve(state, child) if child.dep_ == "poss" else []
+                for o in owner:
+                    if _is_a(state, o, [K.Jurisdiction, K.LegislativeBody]):
+                        _add(state, seen, StatementCandidate(o, K.enacted, m.entity, sentence_of(state, span.root),
+                                                             "frames:owner-enacted", 0.6, token=span.root.i,
+                                                             confidence="implied"))
+        elif _is_a(state, m.entity, [K.Organization]) and m.rule != "pronoun":
+            words = m.text.split()
+            for n in range(len(words) - 1, 0, -1):  # the longest place name the body's name begins with
+                ident = places.get(" ".join(words[:n]))
+                if ident and ident != m.entity:
+                    _add(state, seen, StatementCandidate(m.entity, K.partOf, ident, sentence_of(state, span.root),
+                                                         "frames:named-after-place", 0.6, token=span.root.i))
+                    break
+
+
+def run(state) -> None:
+    doc = state.doc
+    matches = compiled().matches(doc)
+    modes = _modes(doc, matches)
+    seen = {(s.subject, s.relation, s.object, s.sentence.start) for s in state.statements}
+    for m in matches:
+        if m.rule.section == "frames":
+            for s_chain in m.roles["subject"]:
+                for o_chain in m.roles["object"]:
+                    _frame(state, seen, doc, m.rule, m.trigger, s_chain, o_chain, modes)
+        elif m.rule.section == "attribution":
+            for s_chain in m.roles["speaker"]:
+                for c_chain in m.roles["claim"]:
+                    _attribution(state, seen, doc, m.rule, m.trigger, s_chain, c_chain)
+    _lawsuit_parties(state, seen)
+    _owners(state, seen)
+    state.statements.sort(key=lambda s: (s.sentence.start, s.token or 0))

@@ -1,0 +1,173 @@
+"""The `roles` step: a person's title, and the body it belongs to, is a role (holdsRole).
+
+The title stands before the name ('Riverdale Mayor Lee Park', 'U.S. District Judge Nora Pike of
+the Southern District of Ohio') or beside it ('Jo Lane, director of the Harbor Food Bank'); the
+body is a name before the title, the object of 'of' or 'for' after it, or the title's default
+(a president's country). Titles are the `titles:` rules.
+"""
+
+from __future__ import annotations
+
+from ..namespace import K
+from .forms import camel_id, norm
+from .linking import Linker, _key
+from .model import EntityCandidate, StatementCandidate
+from .frames import sentence_of
+from .rules import load
+
+
+def _title_rule(words: list[str], rules):
+    """The longest title the words end with: (rule, number of words)."""
+    best = None
+    for rule in rules["titles"]:
+        for title in rule.data["words"]:
+            tw = title.lower().split()
+            if len(tw) <= len(words) and words[-len(tw):] == tw and (best is None or len(tw) > best[1]):
+                best = (rule, len(tw))
+    return best
+
+
+def _left_tokens(doc, start: int, end: int) -> list:
+    """The modifiers before a name within its noun phrase ('Riverdale Mayor' of 'Riverdale Mayor Lee Park')."""
+    out = []
+    i = start - 1
+    while i >= 0 and doc[i].head.i in range(i + 1, end) and doc[i].dep_ in ("compound", "amod", "nmod", "npadvmod") \
+            and doc[i].sent.start == doc[start].sent.start:
+        out.insert(0, doc[i])
+        i -= 1
+    return out
+
+
+def _body_after(tok, state):
+    """The entity named by 'of X' / 'for X' hanging from `tok`."""
+    for prep in tok.children:
+        if prep.dep_ == "prep" and prep.lemma_ in load().words("body-prepositions"):
+            for pobj in prep.children:
+                if pobj.dep_ == "pobj" and pobj.i in state.token_mention:
+                    return state.token_mention[pobj.i].entity
+    return None
+
+
+def _default(rule, state, linker: Linker) -> str | None:
+    label = rule.get("default")
+    if not label:
+        return None
+    key = set(_key(label).split())
+    for ident, cand in state.entities.items():  # named in the article ('the Justice Department')
+        if any(set(_key(form).split()) == key for form in (cand.label, *cand.aliases)):
+            return ident
+    link = linker.other(label, rule.data["org"], threshold=85)
+    if link and len(link.ids) == 1:
+        ident = link.ids[0]
+        if ident not in state.entities:
+            ent = state.known[ident]
+            state.entities[ident] = EntityCandidate(ident, ent.type, ent.label, "known", known=True, score=1.0)
+        return ident
+    for ident, cand in state.entities.items():
+        if norm(cand.label) == norm(label) or norm(label) in map(norm, cand.aliases):
+            return ident
+    ident = camel_id(label)
+    state.entities.setdefault(ident, EntityCandidate(ident, rule.data["org"], label, f"titles:{rule.name}", score=0.5))
+    return ident
+
+
+def _fits(state, rule, body: str | None) -> str | None:
+    """`body` when it can be what the title belongs to (a judge's court is a court)."""
+    if body is None:
+        return None
+    org = rule.data["org"]
+    if org == K.Court and state.entities[body].type != K.Court:
+        return None
+    return body
+
+
+def _named_body(state, rule, words) -> str | None:
+    """The body named by proper nouns before a title that the model took for no name ('Riverdale'
+    of 'Riverdale Mayor'), as the title's `body` pattern names it ('Transportation' of
+    'Transportation Secretary': the Department of Transportation)."""
+    if not words or not all(t.pos_ == "PROPN" for t in words) or rule.data["org"] == K.Court:
+        return None
+    text = " ".join(t.text for t in words)
+    label = rule.get("body", "{}").format(text)
+    key = set(_key(label).split())
+    for ident, cand in state.entities.items():
+        if any(set(_key(form).split()) == key for form in (cand.label, *cand.aliases)):
+            return ident
+    ident = camel_id(label)
+    if ident in state.known:
+        ent = state.known[ident]
+        state.entities[ident] = EntityCandidate(ident, ent.type, ent.label, "known", known=True, score=1.0)
+        return ident
+    sent = words[0].sent
+    state.entities.setdefault(ident, EntityCandidate(ident, rule.data["org"], label, f"titles:{rule.name}", score=0.5,
+                                                     evidence=(sent.start_char, sent.end_char)))
+    return ident
+
+
+def _nearest_court(state, rule, title: str, at: int, courts: list) -> str | None:
+    """A judge's court: the court the article names nearest the judge, of the title's kind
+    ('District Judge': a district court)."""
+    if rule.data["org"] != K.Court:
+        return None
+    words = {w.lower() for w in (title or "").split()}
+    fitting = [m for m in courts if words & {w.lower() for w in state.entities[m.entity].label.split()}]
+    courts = fitting or courts
+    return min(courts, key=lambda m: abs(m.start - at)).entity if courts else None
+
+
+def run(state) -> None:
+    rules = load()
+    doc = state.doc
+    linker = Linker(state.known, state.onto)
+    state.statements = state.statements or []
+    state.titles = {}
+    seen = set()
+
+    courts = [m for m in state.mentions if state.entities[m.entity].type == K.Court]
+    for mention in state.mentions:
+        ent = state.entities.get(mention.entity)
+        if ent is None or ent.type != K.Person or mention.rule == "pronoun":
+            continue
+        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        left = _left_tokens(doc, span.start, span.end)
+        found = _title_rule([t.lower_ for t in left], rules)
+        head = span.root
+        title_tok = None
+        if found:
+            rule, n = found
+            title_words = left[len(left) - n:]
+            title_tok = title_words[-1]
+            before = left[:len(left) - n]
+            body = next((state.token_mention[t.i].entity for t in before if t.i in state.token_mention), None)
+            body = _fits(state, rule, body) or _fits(state, rule, _body_after(head, state)) \
+                or _named_body(state, rule, before)
+            title = " ".join(t.text for t in left if t.i >= title_words[0].i and t.i not in state.token_mention)
+        elif head.dep_ == "appos" and (found := _title_rule(
+                [t.lower_ for t in head.head.subtree if t.i <= head.head.i and t.dep_ not in ("det", "punct")], rules)):
+            rule, n = found  # 'the attorney general, Pam Bondi'
+            title_tok = head.head
+            body = _fits(state, rule, _body_after(head.head, state))
+            title = None
+        else:
+            appos = next((c for c in head.children if c.dep_ == "appos"), None)
+            if appos is None:
+                continue
+            words = [t.lower_ for t in appos.subtree if t.i <= appos.i and t.dep_ not in ("det", "punct")]
+            found = _title_rule(words, rules)
+            if not found:
+                continue
+            rule, n = found
+            title_tok = appos
+            body = _body_after(appos, state) or next(
+                (state.token_mention[t.i].entity for t in appos.subtree if t.i < appos.i and t.i in state.token_mention), None)
+            title = " ".join(words[-n:]).title() if appos.i > head.i else None
+        if rule.name == "spokesperson" and body is None:
+            continue
+        body = body or _nearest_court(state, rule, title, mention.start, courts) or _default(rule, state, linker)
+        state.titles[mention.entity] = (rule.name, body)
+        if body is None or body == mention.entity or (mention.entity, body) in seen:
+            continue
+        seen.add((mention.entity, body))
+        sentence = sentence_of(state, doc[span.start])
+        state.statements.append(StatementCandidate(mention.entity, K.holdsRole, body, sentence, f"titles:{rule.name}",
+                                                   0.8, title=title, token=title_tok.i if title_tok is not None else None))
