@@ -15,11 +15,11 @@ import pyoxigraph as ox
 FORMATS = ("table", "csv", "tsv", "json")
 
 
-def pick_format(requested: str | None, stream: IO[str] = sys.stdout) -> str:
-    """`requested`, else a table on a terminal and CSV in a pipe."""
+def pick_format(requested: str | None, stream: IO[str] | None = None) -> str:
+    """`requested`, else a table on a terminal and CSV in a pipe (`stream`: standard output)."""
     if requested:
         return requested
-    return "table" if stream.isatty() else "csv"
+    return "table" if (stream or sys.stdout).isatty() else "csv"
 
 
 def _text(value: Any) -> str:
@@ -63,14 +63,16 @@ MORE = "--format csv writes every row"
 
 
 def write_rows(columns: list[str], rows: Iterable[list[Any]], fmt: str, *, title: str | None = None,
-               stream: IO[str] = sys.stdout, terms: Iterable[list[ox.Term | None]] | None = None,
+               stream: IO[str] | None = None, terms: Iterable[list[ox.Term | None]] | None = None,
                limit: int | str | None = SCREEN, more: str = MORE) -> None:
     """Write `rows` under `columns`. With `terms`, JSON is SPARQL 1.1 Query Results JSON.
 
     CSV, TSV and JSON are written row by row as `rows` (or `terms`) come: memory stays flat
     whatever the size. A table shows the first `limit` rows (SCREEN: a screenful, in a
     terminal; None: all) and says how many there are and how to get the rest (`more`).
+    `stream` is standard output unless given (looked up at each call, so redirections count).
     """
+    stream = stream or sys.stdout
     if fmt == "table":
         _write_table(columns, rows, title, stream, limit, more)
     elif fmt in ("csv", "tsv"):

@@ -4,6 +4,9 @@ import subprocess
 import sys
 
 from conftest import REPO
+import pytest
+
+pytestmark = [pytest.mark.benchmark, pytest.mark.slow]  # the harness end to end
 
 
 def test_quick_benchmark_fills_every_row(tmp_path):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import run_kg
+from conftest import invoke_kg, run_kg
 from kg.values import is_id, parse_date
 
 
@@ -28,7 +28,7 @@ def test_ids_are_matched_whole():
 
 def test_the_command_line_refuses_an_id_that_data_would_refuse():
     # Dates on the command line: tests/builder/test_bounded_input.py.
-    result = run_kg("ingest", "a.txt", "--id", "no id")
+    result = invoke_kg("ingest", "a.txt", "--id", "no id")
     assert result.returncode == 2 and "'no id' is not an id" in result.stderr, result.stderr
 
 

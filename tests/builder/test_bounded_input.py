@@ -13,7 +13,7 @@ import pytest
 from kg import values
 
 from kg.builder import curated
-from conftest import run_kg
+from conftest import invoke_kg, run_kg
 
 STATEMENTS = "data/statements/memo.yaml"
 ENTITIES = "data/entities/all.yaml"
@@ -117,7 +117,7 @@ def test_is_date_knows_the_calendar():
                                   ["ingest", "README.md", "--date", "2025-02-30"],
                                   ["ingest", "README.md", "--date", "2018\n"]])
 def test_the_command_line_refuses_impossible_dates(args, tmp_path):
-    result = run_kg(*args)
+    result = invoke_kg(*args)
     assert result.returncode == 2 and "Invalid value" in result.stderr and "YYYY" in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
 

@@ -71,6 +71,7 @@ def test_hostile_strings_survive_the_store_exactly(project, tmp_path, text):
     _roundtrip(project, tmp_path / "store", text)
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(min_size=1, max_size=80))
 def test_arbitrary_unicode_survives_or_fails_in_one_line(project, tmp_path_factory, text):
@@ -120,6 +121,7 @@ def test_two_builds_at_once_both_finish_and_the_store_is_whole(mini, tmp_path):
     assert len([p for p in store_dir.glob("store-*") if p.is_dir()]) == 2  # current and previous
 
 
+@pytest.mark.slow
 def test_a_build_killed_half_way_leaves_the_previous_store(tmp_path):
     sys.path.insert(0, str(REPO / "benchmarks"))
     from generate import generate

@@ -7,6 +7,9 @@ import io
 
 from conftest import FIXTURES, REPO, run_kg
 from kg.ingest.evaluate import Evaluation, evaluate
+import pytest
+
+pytestmark = pytest.mark.slow  # ingests every seed and fixture article
 
 SEEDS = FIXTURES / "seeds"  # a copy of the five seed articles: data/ may grow
 EVAL = FIXTURES / "evaluate"  # ten articles in other outlets' voices

@@ -22,6 +22,8 @@ from kg.ingest import extract, read_article
 from kg.ingest.writer import write
 from conftest import MINI, REPO, run_kg
 
+pytestmark = pytest.mark.slow  # hypothesis and large articles: about two minutes
+
 # Words the extraction rules react to, and text that has broken parsers before.
 FRAGMENTS = ["Mayor Jane Roe", "Jane Roe", "Roe", "the city of Springfield", "Springfield", "the city",
              "the Federal Agency", "Federal Agency", "Tenth Amendment", " sued ", " threatened ", " said ",

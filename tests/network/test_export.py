@@ -9,7 +9,7 @@ import pytest
 import rdflib
 
 from kg.network.export import csv_paths, flat, flatten
-from conftest import run_kg
+from conftest import invoke_kg, run_kg
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +121,7 @@ def test_export_cli_to_standard_output(seed_build):
     (["-o", "graph.xyz"], "give --format"),
 ])
 def test_export_cli_usage_errors(seed_build, args, message):
-    result = run_kg("--store", str(seed_build), "export", *args)
+    result = invoke_kg("--store", str(seed_build), "export", *args)
     assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
 
 

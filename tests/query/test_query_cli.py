@@ -15,7 +15,7 @@ import pytest
 
 import kg
 from kg.prefixes import PREFIXES
-from conftest import REPO, run_kg
+from conftest import REPO, invoke_kg, run_kg
 
 INJECTIONS = ['x" } ; DROP ALL ; #', "> . ?s ?p ?o", "x' } DELETE WHERE { ?s ?p ?o } #", 'Chiu"@en . } #']
 
@@ -110,7 +110,10 @@ def test_errors_are_one_line_with_a_hint_and_exit_1(cli, args, message, hint):
     assert message in lines[0] and hint in lines[0]
 
 
-def test_usage_errors_exit_2(cli):
+def test_usage_errors_exit_2(seed_build):
+    def cli(*args):
+        return invoke_kg("--root", str(REPO), "--store", str(seed_build), *args)
+
     assert cli("query").returncode == 2
     assert cli("query", "lawsuits", "-e", "SELECT * {}").returncode == 2
     assert cli("query", "entity", "--param", "novalue").returncode == 2

@@ -21,6 +21,8 @@ from kg.query.forms import Boolean
 from conftest import REPO, feb7_plaintiffs, run_kg
 from virtuoso import ISQL, VIRTUOSO, VirtuosoServer, available
 
+pytestmark = pytest.mark.virtuoso  # a real Virtuoso server
+
 #: A value for each catalog parameter.
 SAMPLES = {"entity": "Chiu", "name": "Homan", "source": "targeting2025", "date": "2025-02-05",
            "lawsuit": "SanFranciscoLawsuitAgainstTrump2017"}

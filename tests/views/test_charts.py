@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from kg.views import charts
-from conftest import REPO, run_kg
+from conftest import REPO, invoke_kg, run_kg
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -76,7 +76,7 @@ def test_python_api_returns_a_figure_or_writes_a_file(seed_graph, tmp_path):
 
 
 def test_bad_chart_requests_are_one_line(kg_args, tmp_path, seed_graph):
-    unknown = run_kg(*kg_args, "chart", "pie")
+    unknown = invoke_kg(*kg_args, "chart", "pie")
     assert unknown.returncode == 2 and "'pie' is not one of 'timeline', 'centrality', 'camps'" in unknown.stderr
     suffix = run_kg(*kg_args, "chart", "camps", "-o", str(tmp_path / "camps.jpg"))
     assert suffix.returncode == 1
