@@ -378,10 +378,11 @@ def viz(obj: _Context, out: str | None, focus: str | None, depth: int, top: int,
                       ([p.file, p.title, p.nodes, p.edges, p.note] for p in views.pages),
                       output.pick_format(fmt), title=f"Views in {views.folder}")
     counts = g.query("stats-statements").rows()[0]
-    click.echo(f"{counts['between']} of the {counts['statements']} statements are drawn as lines; "
-               f"{counts['values']} state a value about one entity (a count, an amount, where a lawsuit "
-               f"stands) and show in its details; {counts['recordsOnly']} are records only, not drawn "
-               "(deprecated, or an act only threatened, planned, attempted, denied or imagined)", err=True)
+    click.echo(output.fit(f"{counts['between']} of the {counts['statements']} statements are drawn as lines; "
+                          f"{counts['values']} state a value about one entity (a count, an amount, where a "
+                          f"lawsuit stands) and show in its details; {counts['recordsOnly']} are records only, "
+                          "not drawn (deprecated, or an act only threatened, planned, attempted, denied or "
+                          "imagined)", sys.stderr), err=True)
     click.echo(f"open {views.index}", err=True)
 
 
@@ -474,7 +475,7 @@ def path(obj: _Context, a: str, b: str, fmt: str | None, **filters) -> None:
     hops = obj.analysis().path(a, b, **_filters(**filters))
     fmt = fmt or ("text" if sys.stdout.isatty() else "csv")
     if fmt == "text":
-        click.echo(output.terminal_safe(describe(hops)))
+        click.echo(output.fit(output.terminal_safe(describe(hops))))
         return
     rows = [hop.as_row() for hop in hops]
     columns = list(rows[0]) if rows else ["subject", "relation", "object"]

@@ -22,6 +22,29 @@ def pick_format(requested: str | None, stream: IO[str] | None = None) -> str:
     return "table" if (stream or sys.stdout).isatty() else "csv"
 
 
+def fit(text: str, stream: IO[str] | None = None) -> str:
+    """`text` with each line wrapped between words to the terminal's width when `stream`
+    (standard output) is a terminal, continuation lines indented under their first; whole
+    otherwise, for programs.
+
+    >>> print(fit("a b c d e f", io.StringIO()))
+    a b c d e f
+    """
+    stream = stream or sys.stdout
+    if not stream.isatty():
+        return text
+    import shutil
+    import textwrap
+
+    width = max(shutil.get_terminal_size().columns, 20)
+    lines = []
+    for line in text.split("\n"):
+        indent = line[: len(line) - len(line.lstrip(" "))]
+        lines.append(textwrap.fill(line, width, subsequent_indent=indent + "  ", break_long_words=False,
+                                   break_on_hyphens=False) if len(line) > width else line)
+    return "\n".join(lines)
+
+
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
