@@ -14,9 +14,10 @@ from pathlib import Path
 
 import click
 
-from . import __version__, output, project as projects, values
-from .query import graph
+from . import __version__, output, values
+from . import project as projects
 from .errors import EXIT_ENVIRONMENT, KGError, ValidationError
+from .query import graph
 
 _FORMAT = click.option("--format", "fmt", type=click.Choice(output.FORMATS),
                        help="Output format [default: table in a terminal, csv when piped].")
@@ -593,10 +594,10 @@ def serve(obj: _Context, port: int, host: str, writable: bool, allow_service: bo
     parse is answered with one line giving the line and column. Each query runs under
     --timeout and --memory.
     """
-    from .query import serve as serving
-    from .query.limits import Limits
     from .builder import store
     from .errors import StoreNotFound
+    from .query import serve as serving
+    from .query.limits import Limits
 
     project = obj.project()
     location = store.current_path(project.build_dir)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib.namespace import OWL, RDF, RDFS
 
-from .namespace import K, KG
+from .namespace import KG, K
 
 _NS = str(KG._NS)
 

@@ -8,7 +8,8 @@ import itertools
 import json
 import re
 import sys
-from typing import IO, Any, Iterable
+from collections.abc import Iterable
+from typing import IO, Any
 
 import pyoxigraph as ox
 

@@ -3,8 +3,9 @@
 import subprocess
 import sys
 
-from conftest import REPO
 import pytest
+
+from conftest import REPO
 
 pytestmark = [pytest.mark.benchmark, pytest.mark.slow]  # the harness end to end
 

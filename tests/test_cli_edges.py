@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 import kg
-from kg import output
 from conftest import REPO, run_kg
+from kg import output
 
 
 def in_terminal(args: list[str], rows: int = 30, columns: int = 100, cwd: Path = REPO) -> str:

@@ -2,9 +2,9 @@ import pytest
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS
 
+from conftest import REPO
 from kg import ontology
 from kg.namespace import KG
-from conftest import REPO
 
 ONTOLOGY = REPO / "ontology" / "kg.ttl"
 

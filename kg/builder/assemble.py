@@ -6,14 +6,14 @@ quad objects, and the same text is the build's dump.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from json.encoder import encode_basestring
-from typing import Iterator
 
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
-from .curated import Curated, Loc
 from ..namespace import ENT, KG, PROV, SRC, STMT, WD
 from ..text import clean
+from .curated import Curated, Loc
 
 _DATE_TYPES = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}
 

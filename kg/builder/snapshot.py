@@ -28,12 +28,13 @@ pandas, polars or DuckDB (`pyarrow.feather.read_table`).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
+from ..namespace import K
 from ..prefixes import PREFIXES
 from ..text import clean
-from ..namespace import K
 
 if TYPE_CHECKING:
     from ..ontology import Ontology

@@ -10,12 +10,12 @@ import re
 
 import pyoxigraph as ox
 
-from .curated import Curated, Loc, Statement
 from ..errors import Problem
+from ..namespace import K
 from ..ontology import Ontology
 from ..text import clean
 from ..validtime import date_span
-from ..namespace import K
+from .curated import Curated, Loc, Statement
 
 RANKS = ("preferred", "normal", "deprecated")
 #: Relations a judge qualifier may go with: a court's rulings.

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
+from ..namespace import K
 from .forms import CONNECTORS, fold, norm
 from .model import Mention
-from ..namespace import K
 
 
 class Coreference:

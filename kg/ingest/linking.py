@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..builder.curated import Entity
-from .forms import article_bound
 from ..namespace import K
+from .forms import article_bound
 
 
 @dataclass

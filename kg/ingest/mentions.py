@@ -17,15 +17,30 @@ import re
 from dataclasses import dataclass, field
 
 from ..builder.curated import Entity
+from ..namespace import K
 from . import courts
 from .coreference import Coreference
-from .forms import (NAME, WORD, article_bound, camel_id, case_fits, chunk_pattern, cited_pieces, fold, inside_name,
-                    name_pieces, norm, only_keywords, ordinal_amendment, typed_as, usable_forms)
+from .forms import (
+    NAME,
+    WORD,
+    article_bound,
+    camel_id,
+    case_fits,
+    chunk_pattern,
+    cited_pieces,
+    fold,
+    inside_name,
+    name_pieces,
+    norm,
+    only_keywords,
+    ordinal_amendment,
+    typed_as,
+    usable_forms,
+)
 from .linking import Linker, is_title
 from .model import EntityCandidate, Mention, Sentence
 from .phrases import Phrases
 from .rules import rules
-from ..namespace import K
 
 __all__ = ["Found", "find", "fold", "norm", "camel_id"]
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from .forms import DAY, count_key
 from ..namespace import K
+from .forms import DAY, count_key
 
 
 class Phrases:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import re
 
+from ..namespace import K
 from .dates import find as find_dates
 from .forms import LIST_SEP, camel_id, fold, norm
 from .mentions import Found
@@ -27,7 +28,6 @@ from .model import EntityCandidate, Mention, Sentence, StatementCandidate
 from .rules import rules
 from .speech import Speech
 from .structure import Structure
-from ..namespace import K
 
 _ASIDE = re.compile(r"—[^—]{0,200}—|\([^()]*\)")  # an aside between dashes or in brackets
 _OBJECT_SEP = re.compile(r"(?:\s|,|\band\b|\bor\b|\bas well as\b)*")

@@ -37,14 +37,15 @@ from pathlib import Path
 
 import yaml
 
-from ..builder import pipeline as builder, curated
 from .. import project as projects
 from .. import values
+from ..builder import curated
+from ..builder import pipeline as builder
 from ..errors import EXIT_ENVIRONMENT, KGError, Problem, ValidationError
+from ..namespace import K
+from ..project import Project
 from .mentions import norm
 from .writer import HEADER, atomic_write
-from ..project import Project
-from ..namespace import K
 
 REVIEW_FIELDS = ("status", "rule", "score", "offsets", "display_quote", "known", "ambiguous")
 ACCEPTED = {"accepted", "accept", "yes"}
@@ -390,6 +391,7 @@ def search(doc: dict, data: curated.Curated, text: str, limit: int = 20) -> list
     """Entities of data/ and of the review file whose label or an alias contains `text` (any
     case and accents), or that are a name variant of it: rows of id, type, label, where, match."""
     from rapidfuzz import fuzz
+
     from .linking import Linker
 
     def _key(form: str) -> str:

@@ -15,9 +15,9 @@ from __future__ import annotations
 import bisect
 import re
 
+from ..namespace import K
 from .forms import fold
 from .model import Mention, Sentence
-from ..namespace import K
 
 
 class Speech:

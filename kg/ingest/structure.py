@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 
+from ..namespace import K
 from .forms import LIST_SEP, fold, norm
 from .model import EntityCandidate, Mention, Sentence
-from ..namespace import K
 
 _TITLE_PHRASE = (r"(?:(?:former|acting|new|interim|deputy|associate|assistant|executive|senior|chief|"
                  r"founding|then|current)[ -])*(?:founder and president|founder|president|executive director|"

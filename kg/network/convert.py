@@ -15,15 +15,17 @@ True
 from __future__ import annotations
 
 import difflib
-from typing import TYPE_CHECKING, Any, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
 from ..builder import snapshot
 from ..errors import KGError
-from ..query.graph import gc_paused
-from ..validtime import DateLike, Window, date_span, holds, valid_date, window as _window  # noqa: F401
 from ..namespace import K
+from ..query.graph import gc_paused
+from ..validtime import DateLike, Window, date_span, holds, valid_date  # noqa: F401
+from ..validtime import window as _window
 
 if TYPE_CHECKING:
     from ..query.graph import Graph

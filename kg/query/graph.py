@@ -8,19 +8,20 @@ import gc
 import inspect
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pyoxigraph as ox
 
-from . import catalog, forms, limits
-from .sparql import error_line, form_of
 from .. import project as projects
 from ..builder import store
 from ..errors import EXIT_ENVIRONMENT, EXIT_INVALID, KGError
 from ..prefixes import PREFIXES
 from ..values import DATE_HINT, is_id, parse_date
+from . import catalog, forms, limits
+from .sparql import error_line, form_of
 
 # Strings, not kg.namespace's rdflib objects: the query path does not import rdflib.
 ENT, SRC = PREFIXES["ent"], PREFIXES["src"]
@@ -98,7 +99,7 @@ class Result:
 
     @classmethod
     def of(cls, solutions: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list[ox.Triple], *,
-           stream: bool = False) -> "Result | forms.Boolean | forms.Triples":
+           stream: bool = False) -> Result | forms.Boolean | forms.Triples:
         """The answer of any query form, from the local store or parsed from a server's answer:
         rows (SELECT), a Boolean (ASK) or Triples (CONSTRUCT, DESCRIBE). With `stream`, rows and
         triples are read from the engine as they come (once)."""

@@ -26,16 +26,16 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 import pyoxigraph as ox
 
 from .. import __version__
 from ..errors import EXIT_ENVIRONMENT, EXIT_INVALID, KGError
+from ..prefixes import BASE
 from . import forms
 from .graph import Result
 from .sparql import _TOKENS, add_prefixes, code_only, error_line, form_of
-from ..prefixes import BASE
 
 #: Where `kg build --endpoint` puts the graph, and where it stages it first.
 MAIN_GRAPH = BASE + "graph/main"

@@ -42,15 +42,15 @@ import tempfile
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pyoxigraph as ox
 
-from . import limits
 from ..builder import store
 from ..errors import EXIT_ENVIRONMENT, KGError
 from ..prefixes import PREFIXES
+from . import limits
 from .sparql import add_prefixes, code_only, error_line
 
 
@@ -159,7 +159,7 @@ class Server:
             self.scratch = None
         return self.process.returncode
 
-    def __enter__(self) -> "Server":
+    def __enter__(self) -> Server:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -12,7 +12,7 @@ whatever the fonts. Long names are shortened on the canvas and shown whole on ho
 
 from __future__ import annotations
 
-from typing import Hashable, Sequence
+from collections.abc import Hashable, Sequence
 
 Node = Hashable
 #: Type size of names on the canvas, in canvas units (pixels at the opening zoom of about 1).

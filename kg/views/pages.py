@@ -25,21 +25,22 @@ import math
 import re
 import shutil
 from collections import Counter, defaultdict
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Hashable, Iterable
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 import networkx as nx
 from markupsafe import Markup
 
-from . import labels, layouts
 from ..errors import EXIT_ENVIRONMENT, KGError
-from ..namespace import K, ENT
+from ..namespace import ENT, K
 from ..network import metrics
 from ..network.convert import to_networkx
 from ..validtime import date_span, state_span
+from . import labels, layouts
 
 if TYPE_CHECKING:
     from ..query.graph import Graph
@@ -213,13 +214,13 @@ class Part:
     note: str | None = None
 
     @classmethod
-    def of(cls, G: nx.MultiDiGraph) -> "Part":
+    def of(cls, G: nx.MultiDiGraph) -> Part:
         # From the adjacency dicts directly: networkx's edge views cost a call per edge.
         return cls(list(G), [(u, v, k, d) for u, nbrs in G._succ.items() for v, keyed in nbrs.items()
                              for k, d in keyed.items()])
 
     @classmethod
-    def from_edges(cls, edges: list[Edge], keep: Iterable[Hashable] = ()) -> "Part":
+    def from_edges(cls, edges: list[Edge], keep: Iterable[Hashable] = ()) -> Part:
         """The edges and the nodes they touch (and `keep`), in order of first appearance."""
         seen = dict.fromkeys(keep)
         for u, v, _, _ in edges:

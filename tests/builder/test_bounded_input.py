@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from kg import values
-
-from kg.builder import curated
 from conftest import invoke_kg, run_kg
+from kg import values
+from kg.builder import curated
 
 STATEMENTS = "data/statements/memo.yaml"
 ENTITIES = "data/entities/all.yaml"

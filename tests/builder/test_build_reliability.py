@@ -9,12 +9,13 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import kg
+from conftest import REPO
 from kg.builder import curated, store
 from kg.errors import ValidationError
-from conftest import REPO
 
 HOSTILE = ["NEL\x85 LS\u2028 PS\u2029 in one line", '<script>alert("x")</script>', '<img src=x onerror=alert(1)>', 'x" } ; DROP ALL ; #',
            '> . ?s ?p ?o', "back\\slash \\u0022", "\u202eRTL override\u202c and עברית",
@@ -26,7 +27,7 @@ def _write_project(root: Path, text: str) -> None:
     (root / "data" / "sources").mkdir(parents=True, exist_ok=True)
     (root / "data" / "entities").mkdir(exist_ok=True)
     (root / "data" / "statements").mkdir(exist_ok=True)
-    (root / "data" / "sources" / "s.txt").write_bytes(f"Before. {text} After.".encode("utf-8"))
+    (root / "data" / "sources" / "s.txt").write_bytes(f"Before. {text} After.".encode())
 
     def dump(obj, path):
         path.write_text(curated.dump(obj), encoding="utf-8")

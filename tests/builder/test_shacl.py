@@ -3,11 +3,10 @@
 import pyoxigraph as ox
 import pytest
 
-from kg.builder import assemble, curated, shacl, validate
-
-from kg import ontology
-from kg.namespace import ENT, KG, SRC, STMT
 from conftest import REPO
+from kg import ontology
+from kg.builder import assemble, curated, shacl, validate
+from kg.namespace import ENT, KG, SRC, STMT
 
 SHAPES = REPO / "ontology" / "shapes.ttl"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
+
 from conftest import FIXTURES, REPO, run_kg
 from kg.ingest.evaluate import Evaluation, evaluate
-import pytest
 
 pytestmark = pytest.mark.slow  # ingests every seed and fixture article
 

@@ -7,16 +7,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import FIXTURES, REPO, run_kg, tree_hash
 import kg
-from kg.builder import curated
+from conftest import FIXTURES, REPO, run_kg, tree_hash
 from kg import ontology
-from kg.values import is_id
-from kg.ingest import extract, ingest
-from kg.ingest import dates, sentences
-from kg.ingest.rules import rules
+from kg.builder import curated
+from kg.ingest import dates, extract, ingest, sentences
 from kg.ingest.review import apply, edit, mark, problems
+from kg.ingest.rules import rules
 from kg.text import clean, repair
+from kg.values import is_id
 
 FIXTURE = FIXTURES / "ingest" / "county_suit.txt"
 #: A local TV station's web story, written before the rules were tuned: a held-out check.

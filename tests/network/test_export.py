@@ -8,8 +8,8 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from kg.network.export import csv_paths, flat, flatten
 from conftest import invoke_kg, run_kg
+from kg.network.export import csv_paths, flat, flatten
 
 
 @pytest.fixture(scope="module")
@@ -126,8 +126,8 @@ def test_export_cli_usage_errors(seed_build, args, message):
 
 
 def test_cli_offers_every_export_format():
-    from kg.network import export
     from kg.cli import cli
+    from kg.network import export
 
     [option] = [p for p in cli.commands["export"].params if p.name == "fmt"]
     assert tuple(option.type.choices) == export.FORMATS

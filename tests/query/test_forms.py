@@ -14,9 +14,9 @@ import pytest
 import rdflib
 
 import kg
+from conftest import REPO, invoke_kg, run_kg
 from kg.prefixes import PREFIXES
 from kg.query import forms
-from conftest import REPO, invoke_kg, run_kg
 
 ENT, KG = PREFIXES["ent"], PREFIXES["kg"]
 ASK_TRUE = "ASK { ?who kg:sued ent:TrumpAdministration }"

@@ -19,8 +19,8 @@ import urllib.request
 import pytest
 
 import kg
-from kg.query import limits
 from conftest import REPO, run_kg, start_kg_serve
+from kg.query import limits
 
 NESTED = "SELECT * WHERE { " + "{ " * 5000 + "?s ?p ?o" + " }" * 5000 + " }"
 CHAINED = "SELECT * WHERE { " + " UNION ".join(["{ ?s ?p ?o }"] * 10000) + " } LIMIT 1"

@@ -14,8 +14,8 @@ import sys
 import pytest
 
 import kg
-from kg.prefixes import PREFIXES
 from conftest import REPO, invoke_kg, run_kg
+from kg.prefixes import PREFIXES
 
 INJECTIONS = ['x" } ; DROP ALL ; #', "> . ?s ?p ?o", "x' } DELETE WHERE { ?s ?p ?o } #", 'Chiu"@en . } #']
 

@@ -7,7 +7,6 @@ import io
 import re
 import subprocess
 
-
 from conftest import REPO
 
 README_URL = "http://127.0.0.1:7878/query"

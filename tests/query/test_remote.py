@@ -17,8 +17,8 @@ import pyoxigraph as ox
 import pytest
 
 import kg
-from kg.query import remote
 from conftest import REPO, feb7_plaintiffs, free_port, run_kg
+from kg.query import remote
 
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 INJECTIONS = ['x" } ; DROP ALL ; #', "> . ?s ?p ?o", "x' } DELETE WHERE { ?s ?p ?o } #",
@@ -32,7 +32,7 @@ class OxigraphServer:
         self.location = location
         self.process = None
 
-    def start(self) -> "OxigraphServer":
+    def start(self) -> OxigraphServer:
         self.port = free_port()
         self.process = subprocess.Popen([str(OXIGRAPH), "serve", "--location", str(self.location),
                                          "--bind", f"127.0.0.1:{self.port}"],

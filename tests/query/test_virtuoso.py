@@ -14,12 +14,12 @@ import subprocess
 
 import pyoxigraph as ox
 import pytest
+from virtuoso import ISQL, VIRTUOSO, VirtuosoServer, available
 
 import kg
+from conftest import REPO, feb7_plaintiffs, run_kg
 from kg.query import remote
 from kg.query.forms import Boolean
-from conftest import REPO, feb7_plaintiffs, run_kg
-from virtuoso import ISQL, VIRTUOSO, VirtuosoServer, available
 
 pytestmark = pytest.mark.virtuoso  # a real Virtuoso server
 

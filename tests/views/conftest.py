@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 
+import browser
 import pytest
 
-import browser
 from kg.views import pages as views
 
 

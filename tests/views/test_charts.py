@@ -8,8 +8,8 @@ import pytest
 from matplotlib.figure import Figure
 from PIL import Image
 
-from kg.views import charts
 from conftest import REPO, invoke_kg, run_kg
+from kg.views import charts
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import json
 
+import browser
 import pytest
 
 from kg.views import pages as views
 
-import browser
 from .probes import NODE_AT
 
 PAGES = ["graph.html", "ego-ThomasHoman.html", "family-lawsuits.html"]

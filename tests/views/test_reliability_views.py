@@ -13,10 +13,12 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import kg
 from kg.views import pages as views
+
 from .probes import NODE_AT, hover, hover_edge, open_view
 
 PWN = "console.error('PWNED');window.pwned=1"

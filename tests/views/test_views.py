@@ -6,14 +6,13 @@ from __future__ import annotations
 import json
 import re
 
+import browser
 import networkx as nx
 import pytest
 
 import kg
-from kg.views import pages as views
 from conftest import run_kg
-
-import browser
+from kg.views import pages as views
 
 from .probes import CLEAR_EDGE, EDGE_AT, NODE_AT, hover, hover_edge, open_view
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import networkx as nx
 
-from .simple import Node
 from ...namespace import K
+from .simple import Node
 
 __all__ = ["Camps", K.signed, "frustration", "camps"]
 

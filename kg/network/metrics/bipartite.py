@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable
+from collections.abc import Iterable
 
 import networkx as nx
 
-from .simple import Node
 from ...namespace import K
+from .simple import Node
 
 __all__ = ["shared_provisions", "co_plaintiffs"]
 

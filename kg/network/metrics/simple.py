@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-from typing import Hashable, Iterator
+from collections.abc import Hashable, Iterator
 
 import networkx as nx
-
 
 Node = Hashable
 

@@ -7,15 +7,15 @@ from typing import Any
 
 import networkx as nx
 
-from ..convert import JOIN
+from ...namespace import K
 from ...query.graph import gc_paused
+from ..convert import JOIN
 from .balance import Camps, camps
 from .bipartite import _invoked_provisions, _is, _plaintiffs, _strongest
 from .centrality import betweenness, degrees, family_degrees, hits, pagerank
 from .simple import collapse, collapsed_once, ranked
 from .structure import articulation_points, communities, core_numbers
 from .temporal import by_year
-from ...namespace import K
 
 __all__ = ["Table", "report", "SORT_KEYS"]
 
