@@ -27,7 +27,8 @@ def reference(width: int = WIDTH) -> str:
     """The reference: `kg --help`, then each command's help, in alphabetical order."""
     from .cli import cli
 
-    root = click.Context(cli, info_name="kg", terminal_width=width, max_content_width=width)
+    # The group's context settings (`-h` beside `--help`), as `kg` itself starts with them.
+    root = click.Context(cli, info_name="kg", terminal_width=width, max_content_width=width, **cli.context_settings)
     parts = ["## Every command\n", _section("kg", cli.get_help(root))]
     for name in sorted(cli.list_commands(root)):
         command = cli.get_command(root, name)

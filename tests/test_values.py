@@ -13,9 +13,9 @@ def test_impossible_or_malformed_dates_are_refused(text):
         parse_date(text)
 
 
-@pytest.mark.parametrize("text, precision, last", [("2024", "year", "2024-12-31"), ("2024-02", "month", "2024-02-29"),
-                                                   ("2023-02", "month", "2023-02-28"), ("2024-12", "month", "2024-12-31"),
-                                                   ("2025-02-07", "day", "2025-02-07")])
+@pytest.mark.parametrize("text, precision, last", [
+    ("2024", "year", "2024-12-31"), ("2024-02", "month", "2024-02-29"), ("2023-02", "month", "2023-02-28"),
+    ("2024-12", "month", "2024-12-31"), ("2025-02-07", "day", "2025-02-07")])
 def test_dates_keep_their_precision(text, precision, last):
     date = parse_date(text)
     assert (date.text, date.precision, date.last.isoformat()) == (text, precision, last)

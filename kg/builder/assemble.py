@@ -61,35 +61,47 @@ def _number(value: int | float) -> str:
 def ntriples(data: Curated) -> Iterator[str]:
     """N-Triples text for `data`: a line per source and entity triple, and per statement one
     string holding its edge and its record."""
+    yield from _sources(data)
+    yield from _entities(data)
+    yield from _statements(data)
+
+
+def _line(s: str, p, o: str | None) -> str:
+    return f"{s} {_iri(p)} {o} .\n"
+
+
+def _sources(data: Curated) -> Iterator[str]:
     a, label = _iri(RDF.type), _iri(RDFS.label)
-
-    def line(s: str, p, o: str | None) -> str:
-        return f"{s} {_iri(p)} {o} .\n"
-
     for src in data.sources.values():
         node = _iri(SRC[src.id])
         yield f"{node} {a} {_iri(KG.SourceDocument)} .\n"
         yield f"{node} {label} {_text(clean(src.title))} .\n"
-        yield line(node, KG.fullText, _text(src.text))
+        yield _line(node, KG.fullText, _text(src.text))
         for prop, value in ((KG.outlet, src.outlet), (KG.author, src.author),
                             (KG.dateBasis, src.date_basis), (KG.seedFile, src.seed)):
             if value:
-                yield line(node, prop, _text(value))
+                yield _line(node, prop, _text(value))
         if src.date:
-            yield line(node, KG.published, _date(src.date))
+            yield _line(node, KG.published, _date(src.date))
 
+
+def _entities(data: Curated) -> Iterator[str]:
+    a, label = _iri(RDF.type), _iri(RDFS.label)
     for ent in data.entities.values():
         node = _iri(ENT[ent.id])
         yield f"{node} {a} {_iri(KG[ent.type])} .\n"
         yield f"{node} {label} {_text(ent.label)} .\n"
         for alias in ent.aliases:
             if alias != ent.label:
-                yield line(node, SKOS.altLabel, _text(alias))
+                yield _line(node, SKOS.altLabel, _text(alias))
         if ent.description:
-            yield line(node, KG.description, _text(ent.description))
+            yield _line(node, KG.description, _text(ent.description))
         if ent.wikidata:
-            yield line(node, KG.wikidata, _iri(WD[ent.wikidata]))
+            yield _line(node, KG.wikidata, _iri(WD[ent.wikidata]))
 
+
+def _statements(data: Curated) -> Iterator[str]:
+    a = _iri(RDF.type)
     # Per statement, the lines every record has are one string, and each IRI is written from
     # a prefix made once: at a million triples this is most of the build's own Python work.
     a_statement = f"{a} {_iri(KG.Statement)} .\n"

@@ -1,10 +1,10 @@
 """The on-disk Oxigraph store, published atomically.
 
-Each build writes a fresh store directory (and an N-Triples dump beside it) and then swaps the `current` symlink to it with one
-rename, so a reader opens either the old graph or the new one, never a mix, and a build that
-fails or is killed leaves the published store untouched. The store before the current one is
-kept for readers that opened it just before the swap; older ones are removed unless a reader
-(`kg.load()`, `kg serve`) still holds them.
+Each build writes a fresh store directory (and an N-Triples dump beside it) and then swaps the
+`current` symlink to it with one rename, so a reader opens either the old graph or the new one,
+never a mix, and a build that fails or is killed leaves the published store untouched. The store
+before the current one is kept for readers that opened it just before the swap; older ones are
+removed unless a reader (`kg.load()`, `kg serve`) still holds them.
 """
 
 from __future__ import annotations

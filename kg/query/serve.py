@@ -14,9 +14,10 @@ whole server exit. So Oxigraph listens on a private loopback port behind a small
 `allow_service` is given, runs the queries in workers under a time and memory limit, and passes
 the other requests on. Queries may use kg's predefined prefixes (kg:, ent:, ...) without declaring
 them, as with `kg query`; a query that does not parse is answered with one line giving the
-position in the text the client sent. `writable` serves a copy of the store that takes updates and goes when the server stops:
-a published store is never written (its readers, its dump and the next build rely on that), and
-what an update changes belongs in data/, from which the next build makes the graph again.
+position in the text the client sent. `writable` serves a copy of the store that takes updates
+and goes when the server stops: a published store is never written (its readers, its dump and
+the next build rely on that), and what an update changes belongs in data/, from which the next
+build makes the graph again.
 
 >>> from kg.builder.store import current_path
 >>> with start(current_path(kg.find_project().build_dir)) as server:   # on a free port
@@ -424,25 +425,12 @@ class _GuardHandler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def _forward(self) -> None:
-        if self.headers.get("Transfer-Encoding"):
-            return self._refuse(411, "send the request with a Content-Length, not in chunks")
-        length = self.headers.get("Content-Length") or "0"
-        if not length.isdigit():
-            return self._refuse(400, "the Content-Length is not a number")
-        most = _MAX_STORE_BODY if self.path.startswith("/store") else _MAX_BODY
-        if int(length) > most:
-            return self._refuse(413, f"the request is {int(length):,} bytes long; at most {most:,} are allowed")
-        body = self.rfile.read(int(length))
+        body = self._body()
+        if body is None:
+            return
         content_type = self.headers.get("Content-Type", "")
-        for text in _sparql_texts(self.path, content_type, body):
-            try:
-                limits.check(text)
-            except limits.QueryRefused as exc:
-                return self._refuse(413 if "bytes long" in exc.args[0] else 400, str(exc))
-            keyword = None if self.server.allow_service else fetches(text)
-            if keyword:
-                return self._refuse(403, f"{keyword} is off on this endpoint: its queries may not make it "
-                                         "fetch other URLs (kg serve --allow-service allows it)")
+        if self._refused(content_type, body):
+            return
         query = _query_request(self.command, self.path, content_type, body)
         if query is not None and self.server.pool is not None:
             route = urllib.parse.urlsplit(self.path).path
@@ -450,8 +438,43 @@ class _GuardHandler(http.server.BaseHTTPRequestHandler):
                 return self._answer(*query)
             if route != "/":  # the query page ignores a query; no other path may run one unlimited
                 return self._refuse(404, f"queries go to {' or '.join(_QUERY_PATHS)}")
+        self._relay(content_type, body, is_query=query is not None)
+
+    def _body(self) -> bytes | None:
+        """The request's body; None when its length refuses it (the client has been answered)."""
+        if self.headers.get("Transfer-Encoding"):
+            self._refuse(411, "send the request with a Content-Length, not in chunks")
+            return None
+        length = self.headers.get("Content-Length") or "0"
+        if not length.isdigit():
+            self._refuse(400, "the Content-Length is not a number")
+            return None
+        most = _MAX_STORE_BODY if self.path.startswith("/store") else _MAX_BODY
+        if int(length) > most:
+            self._refuse(413, f"the request is {int(length):,} bytes long; at most {most:,} are allowed")
+            return None
+        return self.rfile.read(int(length))
+
+    def _refused(self, content_type: str, body: bytes) -> bool:
+        """Whether a SPARQL text of the request is over a limit or would fetch other URLs (and so
+        was answered with an error)."""
+        for text in _sparql_texts(self.path, content_type, body):
+            try:
+                limits.check(text)
+            except limits.QueryRefused as exc:
+                self._refuse(413 if "bytes long" in exc.args[0] else 400, str(exc))
+                return True
+            keyword = None if self.server.allow_service else fetches(text)
+            if keyword:
+                self._refuse(403, f"{keyword} is off on this endpoint: its queries may not make it "
+                                  "fetch other URLs (kg serve --allow-service allows it)")
+                return True
+        return False
+
+    def _relay(self, content_type: str, body: bytes, is_query: bool) -> None:
+        """Pass the request on to Oxigraph and its answer back, a query under the time limit."""
         path, body, original, added = _with_prefixes(self.path, content_type, body)
-        limited = query is not None and self.server.timeout is not None and self.server.oxigraph is not None
+        limited = is_query and self.server.timeout is not None and self.server.oxigraph is not None
         inner = http.client.HTTPConnection("127.0.0.1", self.server.inner_port,
                                            timeout=self.server.timeout if limited else 600)
         oxigraph = self.server.oxigraph.process if self.server.oxigraph is not None else None

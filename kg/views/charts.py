@@ -53,7 +53,7 @@ HOSTILE, COOPERATIVE, SIDES = "#c0392b", "#2e8b57", ("#4e79a7", "#f28e2b")
 
 def _colour(hue: int, lightness: float = 0.5) -> str:
     r, g, b = colorsys.hls_to_rgb(hue / 360, lightness, 0.6)
-    return "#%02x%02x%02x" % (round(r * 255), round(g * 255), round(b * 255))
+    return f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
 
 
 def _figure(width: float = 10, height: float = 5.6) -> Figure:

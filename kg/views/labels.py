@@ -48,7 +48,8 @@ def ranked(nodes: Sequence[Node], scores: dict[Node, float], focus: Node | None 
     return sorted(nodes, key=lambda n: (n != focus, -scores.get(n, 0.0), str(n)))
 
 
-def box(x: float, y: float, radius: float, text: str, where: str, font: float = FONT) -> tuple[float, float, float, float]:
+def box(x: float, y: float, radius: float, text: str, where: str,
+        font: float = FONT) -> tuple[float, float, float, float]:
     """The (left, top, right, bottom) of a label drawn below or above a dot at x, y, as
     vis-network draws it (3 units below the dot; one line as high as the type size)."""
     width = len(text) * CHAR * font + 4

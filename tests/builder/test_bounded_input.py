@@ -42,7 +42,8 @@ def test_an_alias_bomb_is_refused_in_under_a_second(mini):
         curated._load(BOMB)
     assert time.monotonic() - started < 1
     code, lines = _check(mini)
-    assert code == 1 and any(f"{STATEMENTS}:" in l and "error[yaml-limit]" in l and "aliases" in l for l in lines), lines
+    assert code == 1 and any(f"{STATEMENTS}:" in line and "error[yaml-limit]" in line and "aliases" in line
+                             for line in lines), lines
     assert not any("Traceback" in l for l in lines)
 
 

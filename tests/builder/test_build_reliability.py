@@ -17,8 +17,8 @@ from conftest import REPO
 from kg.builder import curated, store
 from kg.errors import ValidationError
 
-HOSTILE = ["NEL\x85 LS\u2028 PS\u2029 in one line", '<script>alert("x")</script>', '<img src=x onerror=alert(1)>', 'x" } ; DROP ALL ; #',
-           '> . ?s ?p ?o', "back\\slash \\u0022", "\u202eRTL override\u202c and עברית",
+HOSTILE = ["NEL\x85 LS\u2028 PS\u2029 in one line", '<script>alert("x")</script>', '<img src=x onerror=alert(1)>',
+           'x" } ; DROP ALL ; #', '> . ?s ?p ?o', "back\\slash \\u0022", "\u202eRTL override\u202c and עברית",
            "tab\tnew\nline\rreturn", "\x00\x07\x1b[31m", "\ufeffBOM", "😀 astral 𝔘"]
 
 

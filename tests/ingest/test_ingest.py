@@ -103,7 +103,8 @@ def test_local_tv_story_gives_the_key_candidates(tmp_path, onto, seeds_project):
     assert any(e["type"] == "Group" and e["label"].lower() == "immigrant advocates" for e in doc["entities"])
     # roles from titles: 'Marlow County Sheriff Luis Ortega', 'Arizona Attorney General Mark Whitlock',
     # '... Board of Supervisors Chair Denise Harlan', 'An ICE spokeswoman, Tanya Reyes,'
-    for person, org, title in [("LuisOrtega", "MarlowCounty", "Sheriff"), ("MarkWhitlock", "Arizona", "Attorney General"),
+    for person, org, title in [("LuisOrtega", "MarlowCounty", "Sheriff"),
+                               ("MarkWhitlock", "Arizona", "Attorney General"),
                                ("DeniseHarlan", "MarlowCountyBoardOfSupervisors", "Chair")]:
         assert triples[(person, "holdsRole", org)]["title"] == title
     assert ("TanyaReyes", "holdsRole", "ICE") in triples
@@ -155,7 +156,8 @@ def test_a_quotation_over_two_sentences_is_one_claim_of_its_speaker(onto):
                     'Fourth Amendment," Sheriff Ann Lee said.', date="2025-03", onto=onto)
     [asserts] = [s for s in found.statements if s.relation == "asserts"]
     assert asserts.subject == "AnnLee" and found.entities[asserts.object].type == "LegalClaim"
-    assert (asserts.object, "invokes", "FourthAmendment") in {(s.subject, s.relation, s.object) for s in found.statements}
+    assert (asserts.object, "invokes", "FourthAmendment") in {(s.subject, s.relation, s.object)
+                                                              for s in found.statements}
     assert asserts.sentence.text.startswith('"A detainer')  # the quote spans both sentences
 
 

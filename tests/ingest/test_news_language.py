@@ -141,7 +141,8 @@ def test_generic_bodies_are_qualified_by_their_place(onto):
                     "said the same on Tuesday.", date="2025-01-29", known=known, onto=onto)
     police = {m.text: m.entity for m in found.mentions if "police" in m.text}
     assert police == {"Denver police": "DenverPoliceDepartment", "Boston police": "BostonPoliceDepartment"}
-    assert {("DenverPoliceDepartment", "partOf", "Denver"), ("BostonPoliceDepartment", "partOf", "Boston")} <= _triples(found)
+    assert {("DenverPoliceDepartment", "partOf", "Denver"),
+            ("BostonPoliceDepartment", "partOf", "Boston")} <= _triples(found)
 
 
 def test_willing_to_jail_someone_is_a_threat(onto):
@@ -187,7 +188,8 @@ def test_a_judge_dismissing_a_suit_is_no_plaintiff(onto):
 def test_the_person_after_a_place_and_title_is_the_object(onto):
     known = {**KNOWN, **_known(("Chicago", "City", "Chicago"))}
     found = extract("Border czar Thomas Homan blasted Chicago Mayor Brandon Johnson on Wednesday. The mayor "
-                    "insisted again this week that the city would not help ICE.", date="2025-01-29", known=known, onto=onto)
+                    "insisted again this week that the city would not help ICE.", date="2025-01-29", known=known,
+                    onto=onto)
     triples = _triples(found)
     assert ("ThomasHoman", "criticized", "BrandonJohnson") in triples
     assert ("ThomasHoman", "criticized", "Chicago") not in triples
@@ -196,7 +198,8 @@ def test_the_person_after_a_place_and_title_is_the_object(onto):
 
 
 def test_relief_granted_to_those_who_sought_it_is_a_ruling_for_them(onto):
-    known = {**KNOWN, **_known(("SanFrancisco", "City", "San Francisco"), ("SantaClara", "County", "Santa Clara County"))}
+    known = {**KNOWN, **_known(("SanFrancisco", "City", "San Francisco"),
+                               ("SantaClara", "County", "Santa Clara County"))}
     found = extract("U.S. District Judge William H. Orrick of the Northern District of California granted a "
                     "preliminary injunction sought by San Francisco, Santa Clara County and other local governments.",
                     date="2025-04-25", known=known, onto=onto)

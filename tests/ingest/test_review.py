@@ -17,7 +17,8 @@ from kg.ingest.review import apply, edit, load, mark, save, search
 ARTICLE = """\
 Springfield fights agency over grants
 
-On March 3, the city of Springfield sued the Federal Agency, arguing that its grant condition violates the Tenth Amendment.
+On March 3, the city of Springfield sued the Federal Agency, arguing that its grant condition violates the \
+Tenth Amendment.
 Springfield Mayor Jane Roe criticized the Federal Agency. Budget Director Sam Pike said the city would lose $2 million.
 """
 

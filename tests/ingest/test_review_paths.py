@@ -15,7 +15,8 @@ from kg.ingest import ingest
 ARTICLE = """\
 Springfield fights agency over grants
 
-On March 3, the city of Springfield sued the Federal Agency, arguing that its grant condition violates the Tenth Amendment.
+On March 3, the city of Springfield sued the Federal Agency, arguing that its grant condition violates the \
+Tenth Amendment.
 """
 
 

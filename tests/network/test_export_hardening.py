@@ -27,7 +27,8 @@ def hostile(mini, tmp_path):
     source = mini / "data" / "sources" / "memo.txt"
     source.write_bytes(source.read_bytes().replace(b"Mayor Jane Roe said", b"Mayor Jane Roe\x0bsaid", 1))
     statements = mini / "data" / "statements" / "memo.yaml"
-    statements.write_text(statements.read_text(encoding="utf-8").replace("Mayor Jane Roe said", "Mayor Jane Roe\\vsaid"),
+    statements.write_text(statements.read_text(encoding="utf-8")
+                          .replace("Mayor Jane Roe said", "Mayor Jane Roe\\vsaid"),
                           encoding="utf-8")
     store = tmp_path / "store"
     built = run_kg("--root", str(mini), "--store", str(store), "build", "-q")

@@ -187,7 +187,8 @@ def test_example_script_runs(seed_build):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "Plaintiffs of the Feb. 7, 2025 lawsuit: Kings County, New Haven, Portland, San Francisco, Santa Clara" in out
+    assert ("Plaintiffs of the Feb. 7, 2025 lawsuit: Kings County, New Haven, Portland, San Francisco, "
+            "Santa Clara") in out
     assert "Pam Bondi threatened Officials of sanctuary jurisdictions (2025-02-05)" in out
     assert "Sanctuary policies make cities safer" in out
     printed = [line for line in out.splitlines() if line.strip()]

@@ -86,7 +86,8 @@ def test_build_loads_the_graph_into_virtuoso(virtuoso, loaded, seed_graph):
 
 
 def test_a_second_build_replaces_the_graph(virtuoso, loaded, seed_graph, seeds_project, tmp_path):
-    again = run_kg("--root", str(seeds_project), "--store", str(tmp_path), "build", "-q", "--endpoint", virtuoso.query_url)
+    again = run_kg("--root", str(seeds_project), "--store", str(tmp_path), "build", "-q",
+                   "--endpoint", virtuoso.query_url)
     assert again.returncode == 0 and again.stdout == "", again.stderr
     assert virtuoso.graphs() == {remote.MAIN_GRAPH: _triples(seed_graph)}
 
@@ -117,7 +118,8 @@ def test_every_precision_and_every_case_agree_on_virtuoso(virtuoso, loaded, seed
 
 
 def test_query_command_and_network_on_virtuoso(virtuoso, loaded, seed_graph):
-    assert feb7_plaintiffs(virtuoso.query_url) == {"San Francisco", "Portland", "New Haven", "Santa Clara", "Kings County"}
+    assert feb7_plaintiffs(virtuoso.query_url) == {"San Francisco", "Portland", "New Haven", "Santa Clara",
+                                                   "Kings County"}
     far = kg.load(REPO, endpoint=virtuoso.query_url)
     G, H = far.to_networkx(), seed_graph.to_networkx()
     assert dict(G.nodes(data=True)) == dict(H.nodes(data=True))

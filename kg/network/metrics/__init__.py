@@ -19,4 +19,5 @@ from .structure import *  # noqa: F401,F403
 from .tables import *  # noqa: F401,F403
 from .temporal import *  # noqa: F401,F403
 
-__all__ = [*simple.__all__, *centrality.__all__, *structure.__all__, *balance.__all__, *bipartite.__all__, *temporal.__all__, *tables.__all__]
+__all__ = [*simple.__all__, *centrality.__all__, *structure.__all__, *balance.__all__, *bipartite.__all__,
+           *temporal.__all__, *tables.__all__]

@@ -19,8 +19,8 @@ def by_year(G: nx.MultiDiGraph, measure: Callable[[nx.Graph], dict[Node, float]]
     happened or began (`edge_date`); an edge known only from its source's date belongs to no
     year. `keep` limits who is ranked, e.g. to actors.
 
-    >>> G = nx.MultiDiGraph([("a", "b", {"date": "2017-02"}), ("c", "b", {"date": "2025"}), ("c", "d", {"date": "2025"}),
-    ...                      ("d", "e", {"published": "2025"})])
+    >>> G = nx.MultiDiGraph([("a", "b", {"date": "2017-02"}), ("c", "b", {"date": "2025"}),
+    ...                      ("c", "d", {"date": "2025"}), ("d", "e", {"published": "2025"})])
     >>> by_year(G, top=1)
     {2017: [('a', 1)], 2025: [('c', 2)]}
     """
