@@ -35,10 +35,13 @@ class _Value(click.ParamType):
         return self.name.upper()
 
     def convert(self, value, param, ctx):
+        # A bad value is invalid input, as in data/ or a --param: one line and exit 1 (not a
+        # usage error), whichever option it came through.
         try:
             return self._parse(value)
         except ValueError as exc:
-            self.fail(f"{exc}: {self._hint}", param, ctx)
+            option = param.opts[0] if param is not None and param.opts else "the value"
+            raise KGError(f"{option}: {exc}", hint=self._hint) from None
 
 
 def _as_id(text: str) -> str:
@@ -272,21 +275,35 @@ def query(obj: _Context, query: str | None, expression: str | None, params: tupl
     screenful and says how many rows there are; CSV, TSV and JSON are written whole, row by
     row. With --endpoint the query runs on the graph that 'kg build --endpoint' loaded there.
     """
+    if limit and all_:
+        raise click.UsageError("give --limit N or --all, not both")
     if list_:
-        from .query import catalog
-
-        entries = catalog.load(obj.project().queries_dir).values()
-        rows = [[q.name, q.title, " ".join(f"{p.name}:{p.kind}" for p in q.params), q.description]
-                for q in entries]
-        output.write_rows(["name", "title", "params", "description"], rows,
-                          _row_format(fmt), title="Named queries")
+        _list_queries(obj, fmt, None if all_ else (limit or output.SCREEN))
         return
     if bool(query) == bool(expression):
         raise click.UsageError("give one of QUERY (a name or a .rq file) and -e SPARQL")
-    if limit and all_:
-        raise click.UsageError("give --limit N or --all, not both")
     result = obj.graph(endpoint, timeout, memory).stream(query or expression, **_parse_params(params))
     _write_answer(result, fmt, None if all_ else (limit or output.SCREEN))
+
+
+def _list_queries(obj: _Context, fmt: str | None, limit: int | str | None) -> None:
+    """The catalog: in a table the name, parameters and title of each query (a screenful of
+    them fits; the descriptions are in the query files and in --format csv or json)."""
+    from .query import catalog
+
+    fmt = _row_format(fmt)
+    entries = list(catalog.load(obj.project().queries_dir).values())
+    if isinstance(limit, int) and fmt != "table":
+        entries = entries[:limit]
+    params = [" ".join(f"{p.name}:{p.kind}" for p in q.params) for q in entries]
+    if fmt == "table":
+        output.write_rows(["name", "params", "title"], ([q.name, p, q.title] for q, p in zip(entries, params)), fmt,
+                          title="Named queries", limit=limit,
+                          more="--all shows every one; --format csv adds their descriptions")
+        return
+    rows = ([q.name, q.title, p, q.description] for q, p in zip(entries, params))
+    output.write_rows(["name", "title", "params", "description"], rows, fmt,
+                      title="Named queries")
 
 
 def _row_format(fmt: str | None) -> str:
@@ -450,7 +467,7 @@ def metrics(obj: _Context, top: int, by: str, fmt: str | None, **filters) -> Non
     for number, table in enumerate(tables):
         if fmt != "table":
             click.echo(("\n" if number else "") + f"# {table.title}")
-        output.write_rows(table.columns, table.rows, fmt, title=table.title)
+        output.write_rows(table.columns, table.rows, fmt, title=table.title, limit=None)  # --top rows, all
 
 
 @cli.command()
@@ -664,10 +681,11 @@ def ingest(obj: _Context, article: str, source_id, title, date, outlet, author, 
 @click.option("--search", metavar="TEXT", help="Find entities (data/ and the file) by part of a name or alias.")
 @click.option("--apply", "apply_", is_flag=True,
               help="Move the accepted candidates into data/ (checked first; all or nothing).")
+@click.option("--all", "all_", is_flag=True, help="A table lists every candidate, not a screenful.")
 @_FORMAT
 @click.pass_obj
 def review(obj: _Context, file: str, accept, reject, merge, rename, relabel, retype, relate, search,
-           apply_: bool, fmt: str | None) -> None:
+           apply_: bool, all_: bool, fmt: str | None) -> None:
     """List the candidates in FILE (from `kg ingest`), edit and mark them, and apply the accepted ones.
 
     Each edit is one option and updates every reference in the file: --merge TomHoman=ThomasHoman,
@@ -690,7 +708,10 @@ def review(obj: _Context, file: str, accept, reject, merge, rename, relabel, ret
         for line in reviewing.edit(file, obj.project(), merge=merge, rename=rename, relabel=relabel,
                                    retype=retype, relate=relate):
             click.echo(line)
-    doc = reviewing.mark(file, accept, reject, obj.project()) if accept or reject else reviewing.load(file)
+    if accept or reject:
+        doc = _mark(reviewing, file, accept, reject, obj.project())
+    else:
+        doc = reviewing.load(file)
     if apply_:
         done = reviewing.apply(file, obj.project())
         aliases = sum(len(v) for v in done.aliases.values())
@@ -700,13 +721,30 @@ def review(obj: _Context, file: str, accept, reject, merge, rename, relabel, ret
     fmt = output.pick_format(fmt)
     if fmt == "table":  # readable at 80 columns: the rule and the full sentence are in the file
         output.write_rows(["id", "ok", "candidate", "score"], reviewing.compact(doc), fmt,
-                          title=f"Candidates in {file}")
+                          title=f"Candidates in {file}", limit=None if all_ else output.SCREEN,
+                          more="--all lists every one; --format csv adds the rule and the sentence")
         left = reviewing.problems(doc, curated.read(obj.project().data_dir, obj.project().root))
         if left:
             click.echo(f"{len(left)} to resolve before --accept all:\n  " + "\n  ".join(left))
         return
     output.write_rows(["kind", "id", "status", "candidate", "score", "rule", "sentence"],
                       reviewing.items(doc), fmt, title=f"Candidates in {file}")
+
+
+def _mark(reviewing, file: str, accept: tuple[str, ...], reject: tuple[str, ...], project: projects.Project) -> dict:
+    """Mark candidates accepted or rejected, and say which ones changed."""
+    def statuses(doc: dict) -> dict[str, str | None]:
+        return {x["id"]: x.get("status") for x in [*doc["entities"], *doc["statements"]]}
+
+    before = statuses(reviewing.load(file))
+    doc = reviewing.mark(file, accept, reject, project)
+    after = statuses(doc)
+    for asked, status in ((accept, "accepted"), (reject, "rejected")):
+        if asked:
+            changed = [i for i, s in after.items() if s == status and before.get(i) != status]
+            shown = ", ".join(changed[:8]) + (f" and {len(changed) - 8} more" if len(changed) > 8 else "")
+            click.echo(f"{status} {len(changed)} candidate(s)" + (f": {shown}" if changed else " (no change)"))
+    return doc
 
 
 @cli.command()

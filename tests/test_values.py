@@ -29,7 +29,7 @@ def test_ids_are_matched_whole():
 def test_the_command_line_refuses_an_id_that_data_would_refuse():
     # Dates on the command line: tests/builder/test_bounded_input.py.
     result = invoke_kg("ingest", "a.txt", "--id", "no id")
-    assert result.returncode == 2 and "'no id' is not an id" in result.stderr, result.stderr
+    assert result.returncode == 1 and result.stderr.startswith("kg: error: --id: 'no id' is not an id"), result.stderr
 
 
 def test_a_data_file_date_with_a_trailing_newline_is_one_bad_date_line(mini):

@@ -124,6 +124,7 @@ def _statements(data: Curated) -> Iterator[str]:
         node = f"{stmt}{st.id}>"
         subject, predicate = f"{ent}{st.subject}>", f"{kg}{st.relation}>"
         if st.object is None:
+            assert st.value is not None, "validation gives a statement an object or a value"
             obj = _number(st.value)
         else:
             # An object that is no entity is a value of a closed list of the ontology (a case

@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from rdflib.namespace import RDF, RDFS, SH
 
 from ..errors import KGError
+from ..terms import Term
 
 _fresh = itertools.count()
 _SUBCLASS_PATH = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
@@ -61,14 +62,14 @@ class _Shapes:
         self.store.load(path=str(shapes_path), format=ox.RdfFormat.TURTLE)
         self.origin = shapes_path
 
-    def values(self, node, name: str) -> list[ox.Term]:
+    def values(self, node, name: str) -> list[Term]:
         return [q.object for q in self.store.quads_for_pattern(node, ox.NamedNode(SH[name]), None)]
 
-    def value(self, node, name: str) -> ox.Term | None:
+    def value(self, node, name: str) -> Term | None:
         found = self.values(node, name)
         return found[0] if found else None
 
-    def items(self, head) -> list[ox.Term]:
+    def items(self, head) -> list[Term]:
         out = []
         nil = ox.NamedNode(str(RDF.nil))
         while head is not None and head != nil:
@@ -76,7 +77,7 @@ class _Shapes:
             head = self._one(head, RDF.rest)
         return out
 
-    def _one(self, node, predicate) -> ox.Term | None:
+    def _one(self, node, predicate) -> Term | None:
         found = [q.object for q in self.store.quads_for_pattern(node, ox.NamedNode(str(predicate)), None)]
         return found[0] if found else None
 
@@ -87,7 +88,7 @@ class _Shapes:
                 raise KGError(f"{self.origin}: shape uses {predicate}, which the fast validator "
                               "does not implement", hint="use 'kg check --full-shacl' (pySHACL)")
 
-    def node_shapes(self) -> list[ox.Term]:
+    def node_shapes(self) -> list[Term]:
         return [q.subject for q in self.store.quads_for_pattern(
             None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(SH.NodeShape)))]
 

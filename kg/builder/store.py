@@ -130,6 +130,7 @@ class Stage:
 
     def publish(self) -> tuple[Path, Path]:
         """Close the store and switch `current` (and the dump) to it atomically."""
+        assert self.store is not None, "published twice"
         self.store.flush()
         self.store = None  # closes the store: only then may readers open it
         gc.collect()

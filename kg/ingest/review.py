@@ -83,10 +83,8 @@ def load(path: str | Path) -> dict:
         raise ValidationError([Problem("yaml-limit", f"YAML over a safety bound: {exc.problem}", str(path), line,
                                        hint="review files need no aliases, deep nesting or huge values")]) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ValidationError([Problem("yaml", "not a readable review file: "
-                                       + (getattr(exc, "problem", None) or str(exc).splitlines()[0]),
-                                       str(path), mark.line + 1 if mark else 1,
+        line, what = curated.yaml_mistake(path.read_text(encoding="utf-8"), exc)
+        raise ValidationError([Problem("yaml", "not a readable review file: " + what, str(path), line,
                                        hint="fix the YAML, or run 'kg ingest' again")]) from None
     except UnicodeDecodeError as exc:
         raise KGError(f"{path}: not a readable review file ({str(exc).splitlines()[0]})",

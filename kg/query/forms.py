@@ -70,7 +70,7 @@ class Triples:
         self.triples = triples
 
     def __len__(self) -> int:
-        return len(self.triples)  # a TypeError for a stream, as for any iterator
+        return len(self.triples)  # type: ignore[arg-type]  # a TypeError for a stream, as for any iterator
 
     def __iter__(self) -> Iterator[tuple[Any, Any, Any]]:
         import rdflib

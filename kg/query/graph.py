@@ -19,6 +19,7 @@ from .. import project as projects
 from ..builder import store
 from ..errors import EXIT_ENVIRONMENT, EXIT_INVALID, KGError
 from ..prefixes import PREFIXES
+from ..terms import Term, text_of
 from ..values import DATE_HINT, is_id, parse_date
 from . import catalog, forms, limits
 from .sparql import error_line, form_of
@@ -27,11 +28,12 @@ from .sparql import error_line, form_of
 ENT, SRC = PREFIXES["ent"], PREFIXES["src"]
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
-_NUMERIC = {_XSD + t: int for t in ("integer", "int", "long", "nonNegativeInteger")}
+_NUMERIC: dict[str, type[int] | type[float]] = {_XSD + t: int for t in ("integer", "int", "long",
+                                                                          "nonNegativeInteger")}
 _NUMERIC.update({_XSD + t: float for t in ("decimal", "double", "float")})
 
 
-def to_python(term: ox.Term | None) -> Any:
+def to_python(term: Term | None) -> Any:
     """A query value as plain Python: IRIs and strings as str, numbers as int or float."""
     if term is None:
         return None
@@ -47,7 +49,7 @@ def to_python(term: ox.Term | None) -> Any:
                 return term.value
         if datatype == _XSD + "boolean":
             return term.value == "true"
-    return term.value
+    return text_of(term)
 
 
 @contextlib.contextmanager
@@ -74,12 +76,12 @@ class Result:
     """
 
     variables: list[str]
-    terms: list[list[ox.Term | None]]
+    terms: list[list[Term | None]]
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         texts: dict[int, str] = {}  # one str per IRI, as `of` keeps one object per IRI
 
-        def value(term: ox.Term | None) -> Any:
+        def value(term: Term | None) -> Any:
             if type(term) is ox.NamedNode:
                 text = texts.get(id(term))
                 if text is None:
@@ -150,7 +152,7 @@ class LocalStore:
     def __str__(self) -> str:
         return str(self.path or "an in-memory store")
 
-    def select(self, text: str, bindings: dict[str, ox.Term], *, stream: bool = False):
+    def select(self, text: str, bindings: dict[str, Term], *, stream: bool = False):
         """Run a query of any form (the name is from when only SELECT was run)."""
         try:
             answer = Result.of(self.runner.run(limits.Request(text, PREFIXES, bindings)).value(), stream=stream)
@@ -232,6 +234,18 @@ class Graph:
         """
         return self.backend.select(*self._prepare(query, params))
 
+    def select(self, query: str, **params: Any) -> Result:
+        """As `query`, for a SELECT: its rows, typed as such; another form is refused.
+
+        >>> load().select("entity-lookup", name="Chiu").rows()[0]["id"]
+        'DavidChiu'
+        """
+        result = self.query(query, **params)
+        if not isinstance(result, Result):
+            raise KGError(f"the query is a {result.form}, not a SELECT: it gives no rows",
+                          hint="use g.query() for ASK, CONSTRUCT and DESCRIBE")
+        return result
+
     def stream(self, query: str, **params: Any) -> Result | forms.Boolean | forms.Triples:
         """As `query`, but rows (and triples) come from the engine as it finds them, to be read
         once: for results larger than memory (`kg query` writes CSV, TSV and JSON this way).
@@ -244,7 +258,7 @@ class Graph:
             return self.backend.select(text, bindings)  # a backend that cannot stream reads it all
         return self.backend.select(text, bindings, stream=True)
 
-    def _prepare(self, query: str, params: dict[str, Any]) -> tuple[str, dict[str, ox.Term]]:
+    def _prepare(self, query: str, params: dict[str, Any]) -> tuple[str, dict[str, Term]]:
         """The query text and its parameters as RDF terms, checked."""
         named = self._named(query)
         kinds = {p.name: p.kind for p in named.params} if named else {}
@@ -288,7 +302,7 @@ class Graph:
                           cli_hint=f"did you mean {close[0]!r}?" if close else "see 'kg query --list'")
         return None
 
-    def bind(self, value: Any, kind: str | None) -> ox.Term:
+    def bind(self, value: Any, kind: str | None) -> Term:
         """A parameter value as an RDF term: `kind` is the catalog's (iri, source, string, date,
         integer); without one, the Python type decides (str, int, float, bool, date)."""
         if isinstance(value, (ox.NamedNode, ox.Literal)):
@@ -332,7 +346,7 @@ class Graph:
             for namespace in (ENT, SRC):
                 if self._known(str(namespace) + name):
                     return str(namespace) + name
-        hits = self.query("entity-lookup", name=name).rows()
+        hits = self.select("entity-lookup", name=name).rows()
         if not hits:
             suggestion = self._suggest(name)
             raise KGError(f"no entity is called {name!r}",
@@ -347,7 +361,7 @@ class Graph:
             return iri
         import difflib
 
-        ids = [r["source"] for r in self.query("stats-sources")]
+        ids = [r["source"] for r in self.select("stats-sources")]
         close = difflib.get_close_matches(name, ids, n=1)
         listing = f"the sources: {', '.join(ids)}"
         raise KGError(f"no source is called {name!r}",
@@ -360,14 +374,14 @@ class Graph:
     def _suggest(self, name: str) -> str | None:
         import difflib
 
-        names = {r["name"]: r["entity"] for r in self.query("entity-names")}
+        names = {r["name"]: r["entity"] for r in self.select("entity-names")}
         close = difflib.get_close_matches(name, list(names), n=3, cutoff=0.6)
         return f"did you mean {', '.join(repr(c) for c in close)}?" if close else None
 
     def stats(self) -> dict[str, list[dict[str, Any]]]:
         """Counts by entity type, by relation and by source, and of the statements between two
         entities and about one (the queries stats-*.rq)."""
-        return {name.removeprefix("stats-"): self.query(name).rows()
+        return {name.removeprefix("stats-"): self.select(name).rows()
                 for name in ("stats-types", "stats-relations", "stats-sources", "stats-statements")}
 
     def rdflib(self):

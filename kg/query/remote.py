@@ -33,6 +33,7 @@ import pyoxigraph as ox
 from .. import __version__
 from ..errors import EXIT_ENVIRONMENT, EXIT_INVALID, KGError
 from ..prefixes import BASE
+from ..terms import Term
 from . import forms
 from .graph import Result
 from .sparql import _TOKENS, add_prefixes, code_only, error_line, form_of
@@ -52,7 +53,7 @@ _VIRTUOSO_BNODE = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")node
 _TRANSIENT_STATUS = {429, 500, 502, 503, 504}
 
 
-def bind_values(text: str, bindings: dict[str, ox.Term]) -> str:
+def bind_values(text: str, bindings: dict[str, Term]) -> str:
     """`text` with a VALUES block binding `bindings` at the start of its top-level WHERE group.
 
     Each value is written as pyoxigraph serializes a term (N-Triples: quotes and backslashes
@@ -173,7 +174,7 @@ class Endpoint:
     def __str__(self) -> str:
         return self.url if self.graph in (None, AUTO) else f"{self.url} (graph <{self.graph}>)"
 
-    def select(self, text: str, bindings: dict[str, ox.Term], *, stream: bool = False):
+    def select(self, text: str, bindings: dict[str, Term], *, stream: bool = False):
         """Run a query of any form, with kg's prefixes it does not declare added and its
         parameters bound by a VALUES block. With `stream`, rows are parsed as they are read."""
         if self.graph == AUTO:
@@ -291,6 +292,7 @@ class Endpoint:
             except EndpointError as exc:
                 if not exc.transient or attempt == attempts - 1:
                     raise
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     def _send(self, url: str, auth: str | None, form: dict[str, str], accept: str,
               query: bool) -> tuple[bytes, str]:
@@ -343,7 +345,9 @@ def _batches(triples: list[ox.Triple], size: int,
         return isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
 
     with_blanks = [t for t in triples if blank(t)]
-    batches, lines, length = [], [], 0
+    batches: list[tuple[str, int, bool]] = []
+    lines: list[str] = []
+    length = 0
     if with_blanks:
         batches.append((_ntriples(with_blanks), len(with_blanks), True))
     for triple in (t for t in triples if not blank(t)):
@@ -359,7 +363,7 @@ def _batches(triples: list[ox.Triple], size: int,
 
 
 def _ntriples(triples: list[ox.Triple]) -> str:
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    return bytes(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)).decode("utf-8")
 
 
 def _first_line(text: str) -> str:

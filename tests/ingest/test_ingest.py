@@ -281,7 +281,7 @@ def test_five_megabyte_article_is_refused_quickly(mini, tmp_path):
     assert result.returncode == 1 and "too long for one article" in result.stderr
 
 
-def test_missing_file_and_bad_date_are_usage_errors(mini, tmp_path):
+def test_missing_file_and_bad_date_are_one_line(mini, tmp_path):
     assert _ingest_cli(mini, tmp_path / "nope.txt").returncode == 1
     result = _ingest_cli(mini, FIXTURE, "--date", "Feb 7")
-    assert result.returncode == 2 and "YYYY" in result.stderr
+    assert result.returncode == 1 and "--date" in result.stderr and "YYYY" in result.stderr

@@ -60,7 +60,8 @@ def shared_provisions(G: nx.MultiDiGraph) -> nx.Graph:
 
 def _invoked_provisions(G: nx.MultiDiGraph) -> set[tuple[Node, Node]]:
     """(actor, provision) for each provision an actor invokes (see shared_provisions)."""
-    invoked, argued = defaultdict(set), defaultdict(set)
+    invoked: defaultdict[Node, set[Node]] = defaultdict(set)
+    argued: defaultdict[Node, set[Node]] = defaultdict(set)
     for claim, target, rel in G.edges(data="relation"):
         if rel == K.invokes:
             invoked[claim].add(target)

@@ -41,4 +41,4 @@ def articulation_points(G: nx.Graph) -> dict[Node, int]:
     # Removing a node splits its component into one piece per biconnected block it belongs to;
     # counting blocks takes one pass, where removing each cut point in turn took one per point.
     blocks = Counter(n for block in nx.biconnected_components(collapse(G)) for n in block)
-    return dict(ranked({n: count - 1 for n, count in blocks.items() if count > 1}))
+    return {n: int(count) for n, count in ranked({n: count - 1 for n, count in blocks.items() if count > 1})}

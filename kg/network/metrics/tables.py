@@ -13,7 +13,7 @@ from ..convert import JOIN
 from .balance import Camps, camps
 from .bipartite import _invoked_provisions, _is, _plaintiffs, _strongest
 from .centrality import betweenness, degrees, family_degrees, hits, pagerank
-from .simple import collapse, collapsed_once, ranked
+from .simple import Node, collapse, collapsed_once, ranked
 from .structure import articulation_points, communities, core_numbers
 from .temporal import by_year
 
@@ -58,8 +58,9 @@ def _report(G: nx.MultiDiGraph, top: int, by: str) -> list[Table]:
     groups = communities(G)
     balance = camps(G)
     by_pagerank = lambda nodes: [n for n, _ in ranked({n: pr.get(n, 0) for n in nodes}, top)]  # noqa: E731
-    score = {"degree": {n: i + o for n, (i, o) in degree.items()}, "pagerank": pr, "betweenness": bc,
-             "hub": hubs, "authority": authorities}[by]
+    scores: dict[str, dict[Node, float]] = {"degree": {n: i + o for n, (i, o) in degree.items()}, "pagerank": pr,
+                                            "betweenness": bc, "hub": hubs, "authority": authorities}
+    score = scores[by]
     community = {n: number for number, c in enumerate(groups, 1) for n in c}
     tables = [_summary(G, cores, groups, balance)]
 
