@@ -18,13 +18,6 @@ from .curated import Curated, Loc
 _DATE_TYPES = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}
 
 
-def date_literal(value: str):
-    """`2025`, `2025-02` or `2025-02-07` as a pyoxigraph xsd:gYear, gYearMonth or date literal."""
-    import pyoxigraph as ox
-
-    return ox.Literal(value, datatype=ox.NamedNode(str(_DATE_TYPES[len(value)])))
-
-
 def locations(data: Curated) -> dict[str, tuple[Loc, str]]:
     """Per subject IRI, where in data/ it was defined and its id (to locate shape violations)."""
     where = {str(SRC[s.id]): (s.loc, s.id) for s in data.sources.values()}

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-import gc
 import inspect
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,119 +16,14 @@ from .. import project as projects
 from ..builder import store
 from ..errors import EXIT_ENVIRONMENT, EXIT_INVALID, KGError
 from ..prefixes import PREFIXES
-from ..terms import Term, text_of
+from ..terms import Term, date_literal
 from ..values import DATE_HINT, is_id, parse_date
 from . import catalog, forms, limits
+from .forms import _XSD, Result, gc_paused, to_python  # noqa: F401  (kg.query.graph.Result, as before)
 from .sparql import error_line, form_of
 
 # Strings, not kg.namespace's rdflib objects: the query path does not import rdflib.
 ENT, SRC = PREFIXES["ent"], PREFIXES["src"]
-
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_NUMERIC: dict[str, type[int] | type[float]] = {_XSD + t: int for t in ("integer", "int", "long",
-                                                                          "nonNegativeInteger")}
-_NUMERIC.update({_XSD + t: float for t in ("decimal", "double", "float")})
-
-
-def to_python(term: Term | None) -> Any:
-    """A query value as plain Python: IRIs and strings as str, numbers as int or float."""
-    if term is None:
-        return None
-    if isinstance(term, ox.Literal):
-        datatype = term.datatype.value  # read once: each read builds a new object
-        if datatype == _XSD + "string":
-            return term.value
-        convert = _NUMERIC.get(datatype)
-        if convert is not None:
-            try:
-                return convert(term.value)
-            except ValueError:
-                return term.value
-        if datatype == _XSD + "boolean":
-            return term.value == "true"
-    return text_of(term)
-
-
-@contextlib.contextmanager
-def gc_paused():
-    """Pause Python's cycle collector while building many objects that form no cycles (rows,
-    graphs): it would walk every object built so far, again and again (a third of the time)."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
-@dataclass
-class Result:
-    """Rows of a SELECT query. Iterating gives dicts of plain Python values.
-
-    ASK and CONSTRUCT/DESCRIBE queries answer with kg.query.forms.Boolean and Triples instead.
-    From `Graph.stream`, `terms` is the engine's iterator: the rows can be read once, and
-    have no len().
-    """
-
-    variables: list[str]
-    terms: list[list[Term | None]]
-
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        texts: dict[int, str] = {}  # one str per IRI, as `of` keeps one object per IRI
-
-        def value(term: Term | None) -> Any:
-            if type(term) is ox.NamedNode:
-                text = texts.get(id(term))
-                if text is None:
-                    text = texts[id(term)] = term.value
-                return text
-            return to_python(term)
-
-        for row in self.terms:
-            yield dict(zip(self.variables, map(value, row)))
-
-    def __len__(self) -> int:
-        return len(self.terms)
-
-    def rows(self) -> list[dict[str, Any]]:
-        with gc_paused():
-            return list(self)
-
-    @classmethod
-    def of(cls, solutions: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list[ox.Triple], *,
-           stream: bool = False) -> Result | forms.Boolean | forms.Triples:
-        """The answer of any query form, from the local store or parsed from a server's answer:
-        rows (SELECT), a Boolean (ASK) or Triples (CONSTRUCT, DESCRIBE). With `stream`, rows and
-        triples are read from the engine as they come (once)."""
-        if isinstance(solutions, (forms.Boolean, forms.Triples)):  # a server's answer, already read
-            return solutions
-        if isinstance(solutions, list):  # a query worker's triples (kg.query.limits)
-            return forms.Triples(solutions)
-        if isinstance(solutions, ox.QueryBoolean):
-            return forms.Boolean(bool(solutions))
-        if isinstance(solutions, ox.QueryTriples):
-            return forms.Triples(solutions if stream else list(solutions))
-        if stream:
-            return cls([v.value for v in solutions.variables], (list(s) for s in solutions))
-        # A solution lists its values in the order of `variables` (3x faster than s[name]). One
-        # object is kept per distinct IRI: rows repeat subjects and relations (on a dump of the
-        # graph, half the memory), rarely a literal.
-        with gc_paused():
-            iris: dict[ox.NamedNode, ox.NamedNode] = {}
-            rows = [[iris.setdefault(t, t) if type(t) is ox.NamedNode else t for t in s] for s in solutions]
-            return cls([v.value for v in solutions.variables], rows)
-
-    def to_dataframe(self):
-        """The rows as a pandas DataFrame (needs pandas: pip install 'kg[pandas]')."""
-        try:
-            import pandas as pd
-        except ImportError:
-            raise KGError("to_dataframe needs pandas, which is not installed",
-                          hint="pip install pandas; or use .rows() for a list of dicts") from None
-        return pd.DataFrame(self.rows(), columns=self.variables)
-
 
 class LocalStore:
     """A pyoxigraph Store queried in process; parameters are the engine's own substitutions.
@@ -237,8 +129,8 @@ class Graph:
     def select(self, query: str, **params: Any) -> Result:
         """As `query`, for a SELECT: its rows, typed as such; another form is refused.
 
-        >>> load().select("entity-lookup", name="Chiu").rows()[0]["id"]
-        'DavidChiu'
+        >>> load().select("entity-lookup", name="Chiu").rows()[0]["label"]
+        'David Chiu'
         """
         result = self.query(query, **params)
         if not isinstance(result, Result):
@@ -317,8 +209,6 @@ class Graph:
             except ValueError:
                 raise KGError(f"{value!r} is not an integer", hint="write digits, e.g. 10") from None
         if kind == "date" or (kind is None and isinstance(value, datetime.date)):
-            from ..builder.assemble import date_literal
-
             try:
                 return date_literal(parse_date(value).text)
             except ValueError as exc:

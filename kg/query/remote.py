@@ -35,8 +35,8 @@ from ..errors import EXIT_ENVIRONMENT, EXIT_INVALID, KGError
 from ..prefixes import BASE
 from ..terms import Term
 from . import forms
-from .graph import Result
-from .sparql import _TOKENS, add_prefixes, code_only, error_line, form_of
+from .forms import Result
+from .sparql import add_prefixes, code_only, error_line, form_of
 
 #: Where `kg build --endpoint` puts the graph, and where it stages it first.
 MAIN_GRAPH = BASE + "graph/main"
@@ -81,8 +81,8 @@ def bind_values(text: str, bindings: dict[str, Term]) -> str:
 
 def _where_group(text: str) -> int | None:
     """Where the WHERE group's '{' is: the first '{', except after CONSTRUCT's template."""
-    braces = [m.start() for m in _TOKENS.finditer(text) if m.group() == "{"]
-    code = code_only(text)
+    code = code_only(text)  # strings, IRIs and comments blanked, their length kept
+    braces = [i for i, char in enumerate(code) if char == "{"]
     construct = re.search(r"\bCONSTRUCT\b", code, re.IGNORECASE)
     if not braces or construct is None or re.match(r"\s*WHERE\b", code[construct.end():], re.IGNORECASE):
         return braces[0] if braces else None
