@@ -5,8 +5,8 @@ The graph is read once (one :func:`kg.network.to_networkx`); each view is a :cla
 it (node ids and statement edges) cut in one pass, laid out here (kg.views.layouts: a force
 layout, rings round a focus, a case map, a time axis), its names chosen and placed so none
 overlaps (kg.views.labels), and written with its data as JSON (``<``, ``>`` and ``&`` escaped,
-turned into DOM text by the page's script). vis-network's script and stylesheet (shipped inside
-pyvis) are copied beside the pages, so nothing is fetched from a CDN.
+turned into DOM text by the page's script). vis-network's script and stylesheet (shipped in
+kg/views/assets) are copied beside the pages, so nothing is fetched from a CDN.
 
 >>> import kg
 >>> views = kg.load().view(out="out/views")          # the index and every view
@@ -27,7 +27,6 @@ import shutil
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -549,7 +548,8 @@ def _templates() -> jinja2.Environment:
 
 
 def _vis_dir() -> Path:
-    return Path(str(resources.files("pyvis") / "templates" / "lib" / "vis-9.1.2"))
+    """vis-network's script and stylesheet, shipped with kg (assets/VENDORED.md)."""
+    return ASSETS
 
 
 def _inline_assets() -> dict[str, str]:
@@ -650,7 +650,7 @@ def write(path: str | Path, text: str) -> Path:
 
 
 def copy_assets(folder: Path) -> Path:
-    """vis-network (from pyvis's package) and our script and style, into `folder`/lib."""
+    """vis-network (shipped in assets/) and our script and style, into `folder`/lib."""
     lib = folder / "lib"
     lib.mkdir(parents=True, exist_ok=True)
     for source in (_vis_dir() / "vis-network.min.js", _vis_dir() / "vis-network.css",

@@ -257,3 +257,11 @@ def test_the_case_map_names_its_claims_and_provisions_rows_not_the_party_heads(s
             assert above and above[-1] in (row_of[node["type"]], "Other legal action"), node["name"]
             placed += above[-1] == row_of[node["type"]]
     assert placed >= 10
+
+
+def test_the_shipped_vis_network_is_pyvis_s_copy():
+    from importlib import resources
+
+    pyvis = resources.files("pyvis") / "templates" / "lib" / "vis-9.1.2"
+    for name in ("vis-network.min.js", "vis-network.css"):
+        assert (views.ASSETS / name).read_bytes() == (pyvis / name).read_bytes(), name
