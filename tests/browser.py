@@ -17,6 +17,7 @@ import os
 import shutil
 import struct
 import subprocess
+import sys
 import tempfile
 import time
 import zlib
@@ -274,15 +275,30 @@ def coloured_pixels(png: bytes, box: tuple[int, int, int, int] | None = None,
     return count
 
 
-if __name__ == "__main__":
-    import sys
-
+def main(argv: list[str]) -> int:
+    """A screenshot of a view, as the docs' pictures are made."""
+    if len(argv) != 2 or argv[0] in ("-h", "--help"):
+        print("usage: python tests/browser.py VIEW.html[#STATE] OUT.png\n"
+              "  a screenshot of a kg view at 1280x800 in headless Chromium, once the page has settled;\n"
+              "  #STATE is the view's state in its URL, e.g. graph.html#sel=ThomasHoman", file=sys.stderr)
+        return 2
+    if not available():
+        print(f"no Chromium at {CHROMIUM} (apt-get install chromium)", file=sys.stderr)
+        return 3
     # A laptop's window; a '#...' after the page's path is its state (e.g. #sel=ThomasHoman).
-    page_path, _, state = sys.argv[1].partition("#")
-    out_path = sys.argv[2]
+    page_path, _, state = argv[0].partition("#")
+    out_path = argv[1]
+    if not Path(page_path).is_file():
+        print(f"no view at {page_path} (write the views with: kg viz)", file=sys.stderr)
+        return 1
     with Browser(1280, 800) as browser:
         tab = browser.page()
         tab.goto(Path(page_path).resolve().as_uri() + (f"#{state}" if state else ""))
         tab.wait_for("window.kgView && window.kgView.stable")
         tab.screenshot(out_path)
     print(f"wrote {out_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

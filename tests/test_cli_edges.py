@@ -207,3 +207,10 @@ def test_outside_a_project_kg_refuses_unless_root_names_one(tmp_path, seeds_proj
     assert outside.stderr.startswith(f"kg: error: no kg project in {tmp_path.resolve()}") and "--root" in outside.stderr
     named = invoke_kg("--root", str(seeds_project), "check", cwd=tmp_path)
     assert named.returncode == 0, named.stderr
+
+
+def test_the_screenshot_script_without_arguments_gives_its_usage():
+    result = subprocess.run([sys.executable, str(REPO / "tests" / "browser.py")], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 2 and result.stderr.startswith("usage: python tests/browser.py VIEW.html")
+    assert "Traceback" not in result.stderr

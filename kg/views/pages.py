@@ -26,7 +26,7 @@ import re
 import shutil
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -807,8 +807,37 @@ def _simple(part: Part, signed: bool = False, G: nx.MultiDiGraph | None = None) 
     return H
 
 
+#: Beside the index, what it lists: so that a later write into the same folder (`g.view(top=0)`
+#: after `kg viz`) adds its views to the index instead of dropping the others.
+MANIFEST = "views.json"
+
+
+def _with_earlier(folder: Path, sections: dict[str, list[Page]]) -> dict[str, list[Page]]:
+    """`sections` and, after them, the views an earlier write listed whose files are still there."""
+    try:
+        earlier = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return sections
+    merged = {name: list(pages) for name, pages in sections.items()}
+    written = {p.file for pages in sections.values() for p in pages}
+    for name, pages in earlier.items() if isinstance(earlier, dict) else ():
+        for entry in pages if isinstance(pages, list) else ():
+            try:
+                page = Page(**entry)
+            except TypeError:
+                continue
+            # Only a page of this folder (a plain file name) that is still there.
+            if page.file not in written and Path(page.file).name == page.file and (folder / page.file).is_file():
+                merged.setdefault(name, []).append(page)
+                written.add(page.file)
+    return merged
+
+
 def _write_index(folder: Path, G: nx.MultiDiGraph, sections: dict[str, list[Page]], more: int = 0,
                  documents: int | None = None) -> None:
+    sections = _with_earlier(folder, sections)
+    write(folder / MANIFEST, json.dumps({name: [asdict(p) for p in pages] for name, pages in sections.items()},
+                                        ensure_ascii=False, indent=1))
     if documents is None:
         documents = len({d.get("document") for _, _, d in G.edges(data=True)} - {None})
     text = _templates().get_template("index.html").render(

@@ -265,3 +265,11 @@ def test_the_shipped_vis_network_is_pyvis_s_copy():
     pyvis = resources.files("pyvis") / "templates" / "lib" / "vis-9.1.2"
     for name in ("vis-network.min.js", "vis-network.css"):
         assert (views.ASSETS / name).read_bytes() == (pyvis / name).read_bytes(), name
+
+
+def test_a_second_write_into_the_folder_keeps_the_first_one_s_views_in_the_index(seed_graph, tmp_path):
+    first = seed_graph.view(out=tmp_path, top=2)
+    second = seed_graph.view(focus="Chiu", out=tmp_path, top=0)
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    for page in [*first.pages, *second.pages]:
+        assert f'href="{page.file}"' in index, page.file
