@@ -243,7 +243,7 @@ class Result:
             return cls([v.value for v in solutions.variables], rows)
 
     def to_dataframe(self):
-        """The rows as a pandas DataFrame (needs pandas: pip install 'kg[pandas]')."""
+        """The rows as a pandas DataFrame (needs pandas: pip install 'conflict-kg[pandas]')."""
         try:
             import pandas as pd
         except ImportError:

@@ -64,7 +64,7 @@ def server_command() -> Path:
     if found:
         return Path(found)
     raise KGError("the Oxigraph server is not installed",
-                  hint="pip install 'kg[server]' (the PyPI package oxigraph)", exit_code=EXIT_ENVIRONMENT)
+                  hint="pip install 'conflict-kg[server]' (the PyPI package oxigraph)", exit_code=EXIT_ENVIRONMENT)
 
 
 #: The SPARQL keywords that make a server fetch a URL: SERVICE in queries and updates, LOAD in updates.
