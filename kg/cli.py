@@ -62,7 +62,7 @@ class _Context:
     def project(self) -> projects.Project:
         return projects.find(self.root, self.store)
 
-    def graph(self, endpoint: str | None = None, timeout: float = 60.0,
+    def graph(self, endpoint: str | None = None, timeout: float = graph.limits.DEFAULT_TIMEOUT,
               memory: int = graph.limits.DEFAULT_MEMORY_MB) -> graph.Graph:
         return graph.load(self.root, self.store, endpoint=endpoint, timeout=timeout, memory=memory)
 
@@ -77,7 +77,7 @@ class _Context:
 _ENDPOINT = click.option("--endpoint", metavar="URL",
                          help="A SPARQL 1.1 server's query URL (e.g. http://localhost:3030/ds/query); "
                               "credentials may go in the URL (http://user:password@host/...).")
-_TIMEOUT = click.option("--timeout", default=60.0, show_default=True, metavar="SECONDS",
+_TIMEOUT = click.option("--timeout", default=graph.limits.DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS",
                         type=click.FloatRange(0, min_open=True),
                         help="How long a query may run before it is stopped (with --endpoint: how long "
                              "to wait for each answer of the server).")
@@ -593,7 +593,8 @@ def _progress(description: str, quiet: bool):
 @click.option("--allow-service", is_flag=True,
               help="Let queries call other endpoints with SERVICE (and updates fetch with LOAD); "
                    "off by default, as anyone who can query could make the server fetch any URL.")
-@click.option("--timeout", default=60.0, show_default=True, metavar="SECONDS", type=click.FloatRange(0, min_open=True),
+@click.option("--timeout", default=graph.limits.DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS",
+              type=click.FloatRange(0, min_open=True),
               help="How long a query may run before it is stopped (HTTP 503).")
 @_MEMORY
 @click.pass_obj

@@ -84,3 +84,12 @@ def test_bad_chart_requests_are_one_line(kg_args, tmp_path, seed_graph):
                                                   "(hint: end the file name in .png or .svg)"]
     with pytest.raises(Exception, match="did you mean 'camps'"):
         seed_graph.chart("camp")
+
+
+def test_the_command_offers_every_chart():
+    # Typed in kg/cli.py (importing matplotlib would slow every command's start): held equal here.
+    from kg.cli import cli
+    from kg.views import charts
+
+    [name] = [p for p in cli.commands["chart"].params if p.name == "name"]
+    assert tuple(name.type.choices) == tuple(charts.CHARTS)
