@@ -159,3 +159,15 @@ def test_a_quote_left_open_is_reported_at_the_line_it_opens(mini):
     result = invoke_kg("--root", str(mini), "--store", str(mini / "build"), "check")
     assert result.returncode == 1, result.stderr
     assert f"{STATEMENTS}:13: error[yaml]" in result.stderr and "not closed" in result.stderr, result.stderr
+
+
+def test_a_missing_opening_quote_shows_the_stray_mark_and_says_so(mini):
+    path = mini / STATEMENTS
+    text = path.read_text(encoding="utf-8")
+    wrong = '    quote: arguing that its order violates the Tenth Amendment"\n'
+    path.write_text(text.replace('    quote: "arguing that its order violates the Tenth Amendment"\n', wrong, 1),
+                    encoding="utf-8")
+    result = invoke_kg("--root", str(mini), "--store", str(mini / "build"), "check")
+    assert result.returncode == 1, result.stderr
+    line = next(line for line in result.stderr.splitlines() if "quote-not-found" in line)
+    assert 'Amendment"' in line and "quote mark" in line, line

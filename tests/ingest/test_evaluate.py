@@ -16,8 +16,19 @@ SEEDS = FIXTURES / "seeds"  # a copy of the five seed articles: data/ may grow
 EVAL = FIXTURES / "evaluate"  # ten articles in other outlets' voices
 
 
-def test_figures_are_computed_for_every_seed_article():
-    report = evaluate(REPO, fixtures=SEEDS)
+# Each evaluation ingests every article of its folder: made once for the tests that read it.
+@pytest.fixture(scope="module")
+def seeds_report():
+    return evaluate(REPO, fixtures=SEEDS)
+
+
+@pytest.fixture(scope="module")
+def eval_report():
+    return evaluate(REPO, fixtures=EVAL)
+
+
+def test_figures_are_computed_for_every_seed_article(seeds_report):
+    report = seeds_report
     assert [r.source for r in report.sources] == ["arrest2018", "mayors2017", "resist2016",
                                                   "standfirm2025", "targeting2025"]
     total = report.total
@@ -30,8 +41,8 @@ def test_figures_are_computed_for_every_seed_article():
     assert total.named.recall > 0.8 and total.strict.precision >= 0.7 and total.family.recall > 0.45
 
 
-def test_full_gazetteer_is_an_upper_bound_on_entities():
-    held_out, full = evaluate(REPO, fixtures=SEEDS), evaluate(REPO, held_out=False, fixtures=SEEDS)
+def test_full_gazetteer_is_an_upper_bound_on_entities(seeds_report):
+    held_out, full = seeds_report, evaluate(REPO, held_out=False, fixtures=SEEDS)
     assert full.total.entities.recall > held_out.total.entities.recall
 
 
@@ -50,10 +61,10 @@ def test_evaluate_command_prints_a_table():
 
 
 
-def test_fixtures_of_other_outlets_are_scored_with_held_out_sources_apart():
+def test_fixtures_of_other_outlets_are_scored_with_held_out_sources_apart(eval_report):
     """Ten articles in other outlets' voices (court ruling, threat, press conference, lawsuit,
     explainer, ...); three were never looked at while the rules were written."""
-    report = evaluate(REPO, fixtures=EVAL)
+    report = eval_report
     assert len(report.sources) == 10
     assert {r.source for r in report.sources if r.source.endswith("(held out)")} == {
         "capitol2019colorado (held out)", "heraldo2025riverton (held out)", "radio2017police (held out)"}
@@ -88,14 +99,14 @@ def test_evaluate_command_takes_a_fixture_folder():
     assert missing.returncode == 1 and "sources.yaml" in missing.stderr
 
 
-def test_misses_lists_what_was_missed_and_what_is_wrong_but_never_a_held_out_source():
+def test_misses_lists_what_was_missed_and_what_is_wrong_but_never_a_held_out_source(eval_report):
     result = run_kg("evaluate", "--fixtures", str(EVAL), "--misses", "--format", "csv")
     assert result.returncode == 0, result.stderr
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert rows[0] == ["kind", "source", "subject", "relation", "object", "rule", "sentence"]
     assert {r[0] for r in rows[1:]} == {"missed", "wrong"}
     assert not any("held out" in r[1] for r in rows[1:]) and "3 held-out sources" in result.stderr
-    report = evaluate(REPO, fixtures=EVAL)
+    report = eval_report
     seen = report.subtotals[0]
     # every curated triple not found is listed at least once, and every wrong proposal once
     missed = {(r[1], r[2], r[3], r[4]) for r in rows if r[0] == "missed"}
