@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from conftest import FIXTURES, REPO, run_kg
+from conftest import FIXTURES, REPO, invoke_kg
 from kg.ingest.evaluate import Evaluation, evaluate
 
 pytestmark = pytest.mark.slow  # ingests every seed and fixture article
@@ -53,7 +53,7 @@ def test_a_small_project_scores_its_one_statement(mini):
 
 
 def test_evaluate_command_prints_a_table():
-    result = run_kg("evaluate", "--fixtures", str(SEEDS), "--format", "csv")
+    result = invoke_kg("evaluate", "--fixtures", str(SEEDS), "--format", "csv")
     assert result.returncode == 0, result.stderr
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert rows[0] == Evaluation.COLUMNS and rows[-1][0] == "total" and len(rows) == 7
@@ -91,16 +91,16 @@ def test_as_act_counts_a_threat_recorded_as_the_act():
 
 
 def test_evaluate_command_takes_a_fixture_folder():
-    result = run_kg("evaluate", "--fixtures", str(EVAL), "--format", "csv")
+    result = invoke_kg("evaluate", "--fixtures", str(EVAL), "--format", "csv")
     assert result.returncode == 0, result.stderr
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert rows[0][-1] == "as_act" and [r[0] for r in rows[-3:]] == ["total seen", "total held out", "total"]
-    missing = run_kg("evaluate", "--fixtures", str(REPO / "queries"))
+    missing = invoke_kg("evaluate", "--fixtures", str(REPO / "queries"))
     assert missing.returncode == 1 and "sources.yaml" in missing.stderr
 
 
 def test_misses_lists_what_was_missed_and_what_is_wrong_but_never_a_held_out_source(eval_report):
-    result = run_kg("evaluate", "--fixtures", str(EVAL), "--misses", "--format", "csv")
+    result = invoke_kg("evaluate", "--fixtures", str(EVAL), "--misses", "--format", "csv")
     assert result.returncode == 0, result.stderr
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert rows[0] == ["kind", "source", "subject", "relation", "object", "rule", "sentence"]
