@@ -76,6 +76,8 @@ def invoke_kg(*args: str, cwd: Path | None = None, env: dict | None = None) -> s
     try:
         with CliRunner().isolation(env=overrides) as (stdout, stderr, _):
             code = main(list(args))
+            sys.stdout.flush()  # what was written past click.echo (csv, rich) is still in the wrapper
+            sys.stderr.flush()
             out, err = stdout.getvalue().decode(), stderr.getvalue().decode()
     finally:
         os.chdir(previous)
