@@ -22,7 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kg import ontology, project as projects  # noqa: E402
+from kg import ontology  # noqa: E402
+from kg import project as projects  # noqa: E402
 from kg.builder import curated  # noqa: E402
 from kg.ingest import extract  # noqa: E402
 

@@ -198,9 +198,10 @@ def step_oxigraph(root: str, store: str) -> dict:
 def step_virtuoso(root: str, store: str) -> dict:
     """Virtuoso, started for this step: kg's load through SPARQL Update, then queries through it."""
     sys.path.insert(0, str(HERE.parent / "tests"))
+    from virtuoso import VirtuosoServer, available
+
     import kg
     from kg.query import remote
-    from virtuoso import VirtuosoServer, available
 
     if not available():
         return {"error": "no Virtuoso (apt-get install virtuoso-opensource-7-bin)"}

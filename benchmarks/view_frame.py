@@ -24,6 +24,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
 import browser  # noqa: E402  (the tests' Chromium driver)
+
 from kg.views import pages  # noqa: E402
 
 TYPES = [("Person", ["Person", "Actor", "Entity"]), ("City", ["City", "Jurisdiction", "Actor", "Entity"]),

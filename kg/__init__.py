@@ -5,6 +5,8 @@
 >>> rows = g.query("entity-lookup", name="Chiu").rows()
 """
 
+from typing import Any
+
 __version__ = "0.1.0"
 
 from .errors import KGError, Problem, ValidationError  # noqa: E402
@@ -16,7 +18,7 @@ _LAZY = {"build": ("builder.pipeline", "build"), "check": ("builder.pipeline", "
          "metrics": ("network.metrics", None)}
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     if name not in _LAZY:
         raise AttributeError(f"module 'kg' has no attribute {name!r}")
     import importlib

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import click
 
-from . import __version__, output, project as projects, values
-from .query import graph
+from . import __version__, output, values
+from . import project as projects
 from .errors import EXIT_ENVIRONMENT, KGError, ValidationError
+from .query import graph
 
 _FORMAT = click.option("--format", "fmt", type=click.Choice(output.FORMATS),
                        help="Output format [default: table in a terminal, csv when piped].")
@@ -34,10 +35,13 @@ class _Value(click.ParamType):
         return self.name.upper()
 
     def convert(self, value, param, ctx):
+        # A bad value is invalid input, as in data/ or a --param: one line and exit 1 (not a
+        # usage error), whichever option it came through.
         try:
             return self._parse(value)
         except ValueError as exc:
-            self.fail(f"{exc}: {self._hint}", param, ctx)
+            option = param.opts[0] if param is not None and param.opts else "the value"
+            raise KGError(f"{option}: {exc}", hint=self._hint) from None
 
 
 def _as_id(text: str) -> str:
@@ -60,7 +64,7 @@ class _Context:
     def project(self) -> projects.Project:
         return projects.find(self.root, self.store)
 
-    def graph(self, endpoint: str | None = None, timeout: float = 60.0,
+    def graph(self, endpoint: str | None = None, timeout: float = graph.limits.DEFAULT_TIMEOUT,
               memory: int = graph.limits.DEFAULT_MEMORY_MB) -> graph.Graph:
         return graph.load(self.root, self.store, endpoint=endpoint, timeout=timeout, memory=memory)
 
@@ -75,7 +79,8 @@ class _Context:
 _ENDPOINT = click.option("--endpoint", metavar="URL",
                          help="A SPARQL 1.1 server's query URL (e.g. http://localhost:3030/ds/query); "
                               "credentials may go in the URL (http://user:password@host/...).")
-_TIMEOUT = click.option("--timeout", default=60.0, show_default=True, metavar="SECONDS", type=SECONDS,
+_TIMEOUT = click.option("--timeout", default=graph.limits.DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS",
+                        type=SECONDS,
                         help="How long a query may run before it is stopped (with --endpoint: how long "
                              "to wait for each answer of the server).")
 _MEMORY = click.option("--memory", default=graph.limits.DEFAULT_MEMORY_MB, show_default=True, metavar="MB",
@@ -275,21 +280,35 @@ def query(obj: _Context, query: str | None, expression: str | None, params: tupl
     screenful and says how many rows there are; CSV, TSV and JSON are written whole, row by
     row. With --endpoint the query runs on the graph that 'kg build --endpoint' loaded there.
     """
+    if limit and all_:
+        raise click.UsageError("give --limit N or --all, not both")
     if list_:
-        from .query import catalog
-
-        entries = catalog.load(obj.project().queries_dir).values()
-        rows = [[q.name, q.title, " ".join(f"{p.name}:{p.kind}" for p in q.params), q.description]
-                for q in entries]
-        output.write_rows(["name", "title", "params", "description"], rows,
-                          _row_format(fmt), title="Named queries")
+        _list_queries(obj, fmt, None if all_ else (limit or output.SCREEN))
         return
     if bool(query) == bool(expression):
         raise click.UsageError("give one of QUERY (a name or a .rq file) and -e SPARQL")
-    if limit and all_:
-        raise click.UsageError("give --limit N or --all, not both")
     result = obj.graph(endpoint, timeout, memory).stream(query or expression, **_parse_params(params))
     _write_answer(result, fmt, None if all_ else (limit or output.SCREEN), exact)
+
+
+def _list_queries(obj: _Context, fmt: str | None, limit: int | str | None) -> None:
+    """The catalog: in a table the name, parameters and title of each query (a screenful of
+    them fits; the descriptions are in the query files and in --format csv or json)."""
+    from .query import catalog
+
+    fmt = _row_format(fmt)
+    entries = list(catalog.load(obj.project().queries_dir).values())
+    if isinstance(limit, int) and fmt != "table":
+        entries = entries[:limit]
+    params = [" ".join(f"{p.name}:{p.kind}" for p in q.params) for q in entries]
+    if fmt == "table":
+        output.write_rows(["name", "params", "title"], ([q.name, p, q.title] for q, p in zip(entries, params)), fmt,
+                          title="Named queries", limit=limit,
+                          more="--all shows every one; --format csv adds their descriptions")
+        return
+    rows = ([q.name, q.title, p, q.description] for q, p in zip(entries, params))
+    output.write_rows(["name", "title", "params", "description"], rows, fmt,
+                      title="Named queries")
 
 
 def _row_format(fmt: str | None) -> str:
@@ -383,10 +402,11 @@ def viz(obj: _Context, out: str | None, focus: str | None, depth: int, top: int,
                       ([p.file, p.title, p.nodes, p.edges, p.note] for p in views.pages),
                       output.pick_format(fmt), title=f"Views in {views.folder}")
     counts = g.query("stats-statements").rows()[0]
-    click.echo(f"{counts['between']} of the {counts['statements']} statements are drawn as lines; "
-               f"{counts['values']} state a value about one entity (a count, an amount, where a lawsuit "
-               f"stands) and show in its details; {counts['recordsOnly']} are records only, not drawn "
-               "(deprecated, or an act only threatened, planned, attempted, denied or imagined)", err=True)
+    click.echo(output.fit(f"{counts['between']} of the {counts['statements']} statements are drawn as lines; "
+                          f"{counts['values']} state a value about one entity (a count, an amount, where a "
+                          f"lawsuit stands) and show in its details; {counts['recordsOnly']} are records only, "
+                          "not drawn (deprecated, or an act only threatened, planned, attempted, denied or "
+                          "imagined)", sys.stderr), err=True)
     click.echo(f"open {views.index}", err=True)
 
 
@@ -482,7 +502,7 @@ def metrics(obj: _Context, top: int, by: str, method: str, fmt: str | None, **fi
     for number, table in enumerate(tables):
         if fmt != "table":
             click.echo(("\n" if number else "") + f"# {table.title}")
-        output.write_rows(table.columns, table.rows, fmt, title=table.title)
+        output.write_rows(table.columns, table.rows, fmt, title=table.title, limit=None)  # --top rows, all
 
 
 @cli.command()
@@ -508,7 +528,7 @@ def path(obj: _Context, a: str, b: str, fmt: str | None, **filters) -> None:
     hops = obj.analysis().path(a, b, **_filters(**filters))
     fmt = fmt or ("text" if sys.stdout.isatty() else "csv")
     if fmt == "text":
-        click.echo(output.terminal_safe(describe(hops)))
+        click.echo(output.fit(output.terminal_safe(describe(hops))))
         return
     rows = [hop.as_row() for hop in hops]
     columns = list(rows[0]) if rows else ["subject", "relation", "object"]
@@ -608,7 +628,8 @@ def _progress(description: str, quiet: bool):
 @click.option("--allow-service", is_flag=True,
               help="Let queries call other endpoints with SERVICE (and updates fetch with LOAD); "
                    "off by default, as anyone who can query could make the server fetch any URL.")
-@click.option("--timeout", default=60.0, show_default=True, metavar="SECONDS", type=SECONDS,
+@click.option("--timeout", default=graph.limits.DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS",
+              type=SECONDS,
               help="How long a query may run before it is stopped (HTTP 503).")
 @_MEMORY
 @click.pass_obj
@@ -626,10 +647,10 @@ def serve(obj: _Context, port: int, host: str, writable: bool, allow_service: bo
     parse is answered with one line giving the line and column. Each query runs under
     --timeout and --memory.
     """
-    from .query import serve as serving
-    from .query.limits import Limits
     from .builder import store
     from .errors import StoreNotFound
+    from .query import serve as serving
+    from .query.limits import Limits
 
     project = obj.project()
     location = store.current_path(project.build_dir)
@@ -819,6 +840,22 @@ def _review_list(obj: _Context, file: str, doc: dict, fmt: str, limit) -> None:
     output.write_rows(["kind", "id", "status", "candidate", "score", "rule", "sentence"],
                       reviewing.items(doc), fmt, title=f"Candidates in {file}", limit=limit,
                       more="--all lists every row")
+
+
+def _mark(reviewing, file: str, accept: tuple[str, ...], reject: tuple[str, ...], project: projects.Project) -> dict:
+    """Mark candidates accepted or rejected, and say which ones changed."""
+    def statuses(doc: dict) -> dict[str, str | None]:
+        return {x["id"]: x.get("status") for x in [*doc["entities"], *doc["statements"]]}
+
+    before = statuses(reviewing.load(file))
+    doc = reviewing.mark(file, accept, reject, project)
+    after = statuses(doc)
+    for asked, status in ((accept, "accepted"), (reject, "rejected")):
+        if asked:
+            changed = [i for i, s in after.items() if s == status and before.get(i) != status]
+            shown = ", ".join(changed[:8]) + (f" and {len(changed) - 8} more" if len(changed) > 8 else "")
+            click.echo(f"{status} {len(changed)} candidate(s)" + (f": {shown}" if changed else " (no change)"))
+    return doc
 
 
 @cli.command()

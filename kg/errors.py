@@ -53,7 +53,7 @@ class KGError(Exception):
             self.exit_code = exit_code
 
     def __str__(self) -> str:
-        text = self.args[0]
+        text = str(self.args[0])
         if self.hint:
             text += f" (hint: {self.hint})"
         return text
@@ -61,7 +61,7 @@ class KGError(Exception):
     def for_cli(self) -> str:
         """The message with the command line's hint."""
         hint = self.cli_hint or self.hint
-        return self.args[0] + (f" (hint: {hint})" if hint else "")
+        return str(self.args[0]) + (f" (hint: {hint})" if hint else "")
 
 
 class ValidationError(KGError):

@@ -67,7 +67,8 @@ class KG(DefinedNamespace):
     Statement: URIRef  # The provenance record of one relation: rdf:subject, rdf:predicate and rdf:object name t...
 
     # Describing relations
-    Relation: URIRef  # A typed relation of the conflict graph;
+    #: A typed relation of the conflict graph; every kg relation property is an instance, so that tools can list them.
+    Relation: URIRef
     Polarity: URIRef  # The sign of a relation: hostile, cooperative or neutral.
     Hostile: URIRef  # The subject acts against the object.
     Cooperative: URIRef  # The subject acts for or with the object.
@@ -82,7 +83,7 @@ class KG(DefinedNamespace):
     DeprecatedRank: URIRef  # Known to be wrong, yet attested: the record stays, with kg:rankReason, and no direct ed...
     CaseStatus: URIRef  # Where a lawsuit stands, as a source says at a time: the value of kg:caseStatus.
     Pending: URIRef  # Filed and not yet decided.
-    InjunctionGranted: URIRef  # A court has granted a preliminary injunction or restraining order;
+    InjunctionGranted: URIRef  # A court has granted a preliminary injunction or restraining order; the case goes on.
     Decided: URIRef  # A court has decided the case and no appeal is said to be pending (the rulings say for w...
     Appealed: URIRef  # A decision in the case has been appealed to a higher court.
     polarity: URIRef  # Sign of a relation for signed-network analysis: kg:Hostile, kg:Cooperative or kg:Neutral.
@@ -90,7 +91,9 @@ class KG(DefinedNamespace):
     ploverCategory: URIRef  # The PLOVER event category (AGREE, CONSULT, SUPPORT, CONCEDE, COOPERATE, AID, RETREAT, I...
     ploverContext: URIRef  # The PLOVER context ('future', 'hypothetical') that a mode of kg:Mode corresponds to, wh...
     Mode: URIRef  # The modality of a statement's act when the source does not report it as done: threatene...
-    Threatened: URIRef  # The subject threatened to do it ('threatened to cut funding');
+    #: The subject threatened to do it ('threatened to cut funding'); the threat itself is also a kg:threatened
+    #: statement.
+    Threatened: URIRef
     Planned: URIRef  # Announced, intended or scheduled, not yet done ('plans to sue', 'will withhold').
     Attempted: URIRef  # Tried without (reported) success ('sought to withhold', 'an attempt to cut funding' tha...
     Denied: URIRef  # Negated or denied by the source or the actor ('did not cooperate', 'denied withholding').
@@ -108,14 +111,16 @@ class KG(DefinedNamespace):
     # Relations
     sued: URIRef  # The subject filed a lawsuit against the object.
     suedBy: URIRef  # Inverse of sued: the subject was sued by the object.
-    partyTo: URIRef  # The subject is a party to the lawsuit;
+    partyTo: URIRef  # The subject is a party to the lawsuit; use plaintiffIn or defendantIn when the side is known.
     plaintiffIn: URIRef  # The subject brought the lawsuit.
     hasPlaintiff: URIRef  # Inverse of plaintiffIn.
     defendantIn: URIRef  # The lawsuit was brought against the subject.
     hasDefendant: URIRef  # Inverse of defendantIn.
     filedIn: URIRef  # The lawsuit was brought before the court.
     caseStatus: URIRef  # Where the lawsuit stands (pending, injunction granted, decided, appealed), as the quote...
-    ruledOn: URIRef  # The court decided on the object (a lawsuit, policy or claim);
+    #: The court decided on the object (a lawsuit, policy or claim); use ruledFor or ruledAgainst when the outcome is
+    #: known.
+    ruledOn: URIRef
     ruledFor: URIRef  # The court ruled in favour of the object.
     ruledAgainst: URIRef  # The court ruled against the object.
     cited: URIRef  # The subject invoked the object (a legal provision, policy, study or precedent) in suppo...
@@ -123,7 +128,8 @@ class KG(DefinedNamespace):
     invokes: URIRef  # The legal claim rests on the legal provision.
     challenges: URIRef  # The legal claim is made against the object (a policy, action or actor).
     assertedIn: URIRef  # The legal claim is made in the lawsuit (its venue).
-    threatened: URIRef  # The subject threatened the object;
+    #: The subject threatened the object; the manner qualifier says with what (prosecution, loss of funding).
+    threatened: URIRef
     targeted: URIRef  # The subject (an actor or a policy) aims its action at the object.
     targetedBy: URIRef  # Inverse of targeted.
     opposed: URIRef  # The subject resisted, rejected or argued against the object.
@@ -134,7 +140,7 @@ class KG(DefinedNamespace):
     withheldFunding: URIRef  # The subject withheld or cut funding owed or granted to the object.
     refusedToCooperate: URIRef  # The subject refused to cooperate with the object (for example, to honor its detaine...
     defied: URIRef  # The subject declared it would resist the object whatever the consequences (for example,...
-    prohibited: URIRef  # The policy forbids some dealing with the object;
+    prohibited: URIRef  # The policy forbids some dealing with the object; the manner qualifier says what is forbidden.
     supported: URIRef  # The subject endorsed, defended or favoured the object.
     cooperatedWith: URIRef  # The subject worked with the object (or said it would).
     authorized: URIRef  # The policy empowers the object to act.
@@ -147,13 +153,15 @@ class KG(DefinedNamespace):
     implements: URIRef  # The subject carries out or builds on the policy.
     provisionOf: URIRef  # The provision is a part of the body of law the object names: the Tenth Amendment of the...
     instanceOf: URIRef  # The policy is one of the kind the object names: Denver's policy is one of the sanctuary...
-    holdsRole: URIRef  # The person holds an office in the organization or jurisdiction;
+    #: The person holds an office in the organization or jurisdiction; qualifiers give the title and its valid time
+    #: (start, end, or a date at which the text says it held; never the source's date as such).
+    holdsRole: URIRef
     memberOf: URIRef  # The subject belongs to the group, party or organization.
     hasMember: URIRef  # Inverse of memberOf.
     partOf: URIRef  # The organization is a unit of the object (an agency of an administration, a committee o...
     locatedIn: URIRef  # The subject lies within the jurisdiction.
     leads: URIRef  # The subject leads the object (an organization, a coalition or a lawsuit).
-    stated: URIRef  # The subject made a statement about the object;
+    stated: URIRef  # The subject made a statement about the object; the via qualifier names the outlet or occasion.
     asserts: URIRef  # The subject makes or endorses the claim.
     assertedBy: URIRef  # Inverse of asserts.
     disputes: URIRef  # The subject contests the claim.
@@ -164,13 +172,14 @@ class KG(DefinedNamespace):
     contacted: URIRef  # The subject sent the object a letter or other message.
     participatedIn: URIRef  # The subject took part in the event.
     about: URIRef  # The claim is about the object (a policy, a jurisdiction, an agency): its topic, neither...
-    count: URIRef  # A number the source gives for the subject;
-    amount: URIRef  # A sum of money the source gives for the subject;
+    #: A number the source gives for the subject; the unit qualifier says of what (cities, counties, agents).
+    count: URIRef
+    amount: URIRef  # A sum of money the source gives for the subject; the unit qualifier names the currency.
 
     # Entities and sources
     wikidata: URIRef  # The verified Wikidata item for the entity.
     description: URIRef  # A short description, in the curators' words, of what the sources say the entity is.
-    fullText: URIRef  # The stored, verbatim text of the source document;
+    fullText: URIRef  # The stored, verbatim text of the source document; every quote is a substring of it.
     outlet: URIRef  # The publishing outlet, where the text tells.
     author: URIRef  # The byline, where the text gives one.
     published: URIRef  # When the document was published, as precisely as its text allows (xsd:date, xsd:gYearMo...
@@ -179,7 +188,7 @@ class KG(DefinedNamespace):
 
     # Statement records
     quote: URIRef  # The verbatim text of the source that supports the statement, exactly as stored (damage...
-    displayQuote: URIRef  # The quote with encoding damage repaired, for reading;
+    displayQuote: URIRef  # The quote with encoding damage repaired, for reading; kg:quote stays the verifiable form.
     startOffset: URIRef  # Index of the quote's first character in the source text (Unicode code points, from 0).
     endOffset: URIRef  # Index one past the quote's last character in the source text.
     eventDate: URIRef  # Valid time at a point, only where the text gives or fixes it: when the act happened, or...
@@ -194,9 +203,12 @@ class KG(DefinedNamespace):
     via: URIRef  # Qualifier: the entity through which the act was done (an order, a memo, an outlet, an e...
     unit: URIRef  # Qualifier of count and amount: what is counted, or the currency.
     note: URIRef  # A curator's note on how the statement was read from the text.
-    judge: URIRef  # Qualifier of a ruling (ruledOn, ruledFor, ruledAgainst): the judge who gave it;
+    #: Qualifier of a ruling (ruledOn, ruledFor, ruledAgainst): the judge who gave it; the court is the statement's
+    #: subject and the lawsuit its object or kg:via.
+    judge: URIRef
     rank: URIRef  # The statement's rank: kg:PreferredRank, kg:NormalRank (the default) or kg:DeprecatedRank.
-    rankReason: URIRef  # Why a statement is deprecated or preferred, e.g.
+    #: Why a statement is deprecated or preferred, e.g. 'source error' (Wikidata's reason for deprecated rank).
+    rankReason: URIRef
 
 
 class _LocalNames(type):

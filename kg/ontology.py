@@ -9,13 +9,18 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib.namespace import OWL, RDF, RDFS
 
-from .namespace import K, KG
+from .namespace import KG, K
+from .terms import Term
 
 _NS = str(KG._NS)
 
 
 def _nn(iri: str) -> ox.NamedNode:
     return ox.NamedNode(str(iri))
+
+
+def _name(term: ox.NamedNode | ox.BlankNode | ox.Triple) -> str:
+    return str(term) if isinstance(term, ox.Triple) else term.value
 
 
 @dataclass(frozen=True)
@@ -41,10 +46,12 @@ class Ontology:
     store: ox.Store
     files: list[Path] = field(default_factory=list)
 
-    def _objects(self, subject: str, predicate: str) -> list[ox.Term]:
-        return [q.object for q in self.store.quads_for_pattern(_nn(subject), _nn(predicate), None)]
+    def _objects(self, subject: str, predicate: str) -> list[ox.NamedNode | ox.BlankNode | ox.Literal]:
+        # The ontology has no RDF 1.2 triple terms.
+        return [q.object for q in self.store.quads_for_pattern(_nn(subject), _nn(predicate), None)
+                if not isinstance(q.object, ox.Triple)]
 
-    def _local(self, term: ox.Term | None) -> str | None:
+    def _local(self, term: Term | None) -> str | None:
         if isinstance(term, ox.NamedNode) and term.value.startswith(_NS):
             return term.value[len(_NS):]
         return None
@@ -56,7 +63,7 @@ class Ontology:
         for q in self.store.quads_for_pattern(None, _nn(RDF.type), _nn(OWL.Class)):
             name = self._local(q.subject)
             if name:
-                direct[name] = {p for o in self._objects(q.subject.value, RDFS.subClassOf)
+                direct[name] = {p for o in self._objects(_name(q.subject), RDFS.subClassOf)
                                 if (p := self._local(o))}
         closed = {}
         for name in direct:
@@ -81,10 +88,10 @@ class Ontology:
             name = self._local(q.subject)
             if not name:
                 continue
-            iri = q.subject.value
+            iri = _name(q.subject)
             types = {t.value for t in self._objects(iri, RDF.type)}
 
-            def first(pred, iri=iri):
+            def first(pred: str, iri: str = iri) -> ox.NamedNode | ox.BlankNode | ox.Literal | None:
                 values = self._objects(iri, pred)
                 return values[0] if values else None
 

@@ -8,18 +8,49 @@ import itertools
 import json
 import re
 import sys
-from typing import IO, Any, Iterable
+from collections.abc import Iterable
+from typing import IO, TYPE_CHECKING, Any
 
 import pyoxigraph as ox
+
+from .terms import Term
+
+if TYPE_CHECKING:  # rich is imported where a table is drawn: CSV and JSON do not need it
+    from rich.console import Console, Group, RenderableType
+    from rich.table import Table
+    from rich.text import Text
 
 FORMATS = ("table", "csv", "tsv", "json")
 
 
-def pick_format(requested: str | None, stream: IO[str] = sys.stdout) -> str:
-    """`requested`, else a table on a terminal and CSV in a pipe."""
+def pick_format(requested: str | None, stream: IO[str] | None = None) -> str:
+    """`requested`, else a table on a terminal and CSV in a pipe (`stream`: standard output)."""
     if requested:
         return requested
-    return "table" if stream.isatty() else "csv"
+    return "table" if (stream or sys.stdout).isatty() else "csv"
+
+
+def fit(text: str, stream: IO[str] | None = None) -> str:
+    """`text` with each line wrapped between words to the terminal's width when `stream`
+    (standard output) is a terminal, continuation lines indented under their first; whole
+    otherwise, for programs.
+
+    >>> print(fit("a b c d e f", io.StringIO()))
+    a b c d e f
+    """
+    stream = stream or sys.stdout
+    if not stream.isatty():
+        return text
+    import shutil
+    import textwrap
+
+    width = max(shutil.get_terminal_size().columns, 20)
+    lines = []
+    for line in text.split("\n"):
+        indent = line[: len(line) - len(line.lstrip(" "))]
+        lines.append(textwrap.fill(line, width, subsequent_indent=indent + "  ", break_long_words=False,
+                                   break_on_hyphens=False) if len(line) > width else line)
+    return "\n".join(lines)
 
 
 def _text(value: Any) -> str:
@@ -57,18 +88,20 @@ def spreadsheet_cell(value: Any) -> Any:
     return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
 
 
-def _cell(value: Any):
+def _cell(value: Any) -> Text:
     """A table cell that shows article text as it is: no rich markup, control characters as \\xNN."""
     from rich.text import Text
 
     return Text(terminal_safe(_text(value)))
 
 
-def _sparql_json_term(term: ox.Term) -> dict[str, str]:
+def _sparql_json_term(term: Term) -> dict[str, str]:
     if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
     if isinstance(term, ox.BlankNode):
         return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Triple):  # an RDF 1.2 triple term: shown as N-Triples text
+        return {"type": "triple", "value": str(term)}
     out = {"type": "literal", "value": term.value}
     if term.language:
         out["xml:lang"] = term.language
@@ -84,7 +117,7 @@ MORE = "--format csv writes every row"
 
 
 def write_rows(columns: list[str], rows: Iterable[list[Any]], fmt: str, *, title: str | None = None,
-               stream: IO[str] = sys.stdout, terms: Iterable[list[ox.Term | None]] | None = None,
+               stream: IO[str] | None = None, terms: Iterable[list[Term | None]] | None = None,
                limit: int | str | None = SCREEN, more: str = MORE, exact: bool = False,
                unbroken: Iterable[str] = (), total: int | None = None) -> None:
     """Write `rows` under `columns`. With `terms`, JSON is SPARQL 1.1 Query Results JSON.
@@ -95,7 +128,9 @@ def write_rows(columns: list[str], rows: Iterable[list[Any]], fmt: str, *, title
     terminal; None: all) and says how many there are and how to get the rest (`more`); the
     `unbroken` columns (ids a reader copies) are never wrapped; the rows it does not show are
     counted after it is shown, unless `total` says how many there are.
+    `stream` is standard output unless given (looked up at each call, so redirections count).
     """
+    stream = stream or sys.stdout
     if fmt == "table":
         _write_table(columns, rows, title, stream, limit, more, set(unbroken), total)
     elif fmt in ("csv", "tsv"):
@@ -128,18 +163,19 @@ def _write_table(columns: list[str], rows: Iterable[list[Any]], title: str | Non
 
     console = Console(file=stream, soft_wrap=False)
     screen = limit == SCREEN
-    if screen:
-        limit = max(console.size.height - 8, 5) if stream.isatty() else None
+    most = (max(console.size.height - 8, 5) if stream.isatty() else None) if screen else limit
+    assert most is None or isinstance(most, int)
     iterator = iter(rows)
-    shown = [list(r) for r in itertools.islice(iterator, limit)] if limit is not None else [list(r) for r in iterator]
+    shown = [list(r) for r in itertools.islice(iterator, most)] if most is not None else [list(r) for r in iterator]
     taken = len(shown)
     widths = column_widths(columns, shown, console.width, unbroken)
     # Columns that cannot fit their longest words would split words: show each row as a record
     # instead (one line per column, as psql's expanded display does).
     expanded = sum(widths) + 3 * len(columns) + 1 > console.width
-    render = (lambda part: _records(columns, part, title, console.width)) if expanded else \
-        (lambda part: _table(columns, part, widths, title))
-    if screen and limit is not None:  # rows wrap: fewer of them may fill the screen
+    def render(part: list[list[Any]]) -> RenderableType:
+        return _records(columns, part, title, console.width) if expanded else _table(columns, part, widths, title)
+
+    if screen and most is not None:  # rows wrap: fewer of them may fill the screen
         while len(shown) > 1 and _height(render(shown), console) > console.size.height - 3:
             shown = shown[: max(1, len(shown) * 3 // 4)]
     console.print(render(shown))
@@ -152,7 +188,7 @@ def _write_table(columns: list[str], rows: Iterable[list[Any]], title: str | Non
         print(f"{len(shown)} of {total} rows shown; {more}", file=stream)
 
 
-def _table(columns: list[str], rows: list[list[Any]], widths: list[int], title: str | None):
+def _table(columns: list[str], rows: list[list[Any]], widths: list[int], title: str | None) -> Table:
     from rich.table import Table
 
     table = Table(title=title and _cell(title), show_lines=False, header_style="bold")
@@ -163,14 +199,14 @@ def _table(columns: list[str], rows: list[list[Any]], widths: list[int], title: 
     return table
 
 
-def _records(columns: list[str], rows: list[list[Any]], title: str | None, width: int):
+def _records(columns: list[str], rows: list[list[Any]], title: str | None, width: int) -> Group:
     """Rows as records: a rule naming the row, then one line per column, wrapped between words."""
     from rich.console import Group
     from rich.rule import Rule
     from rich.table import Table
 
     key_width = min(max(len(c) for c in columns), 20)
-    parts = [Rule(_cell(title), style="bold")] if title else []
+    parts: list[RenderableType] = [Rule(_cell(title), style="bold")] if title else []
     for number, row in enumerate(rows, 1):
         parts.append(Rule(f"row {number}", align="left", style="dim"))
         record = Table.grid(padding=(0, 1))
@@ -182,12 +218,12 @@ def _records(columns: list[str], rows: list[list[Any]], title: str | None, width
     return Group(*parts)
 
 
-def _height(renderable, console) -> int:
+def _height(renderable: RenderableType, console: Console) -> int:
     from rich.console import Console
 
-    probe = Console(width=console.width, file=io.StringIO(), soft_wrap=False, color_system=None)
-    probe.print(renderable)
-    return probe.file.getvalue().count("\n")
+    text = io.StringIO()
+    Console(width=console.width, file=text, soft_wrap=False, color_system=None).print(renderable)
+    return text.getvalue().count("\n")
 
 
 def column_widths(columns: list[str], rows: list[list[Any]], width: int, unbroken=frozenset()) -> list[int]:

@@ -13,8 +13,6 @@ from pathlib import Path
 
 from .errors import EXIT_ENVIRONMENT, KGError
 
-_CHECKOUT = Path(__file__).resolve().parent.parent
-
 
 @dataclass(frozen=True)
 class Project:
@@ -87,9 +85,10 @@ def pause_for_tests(point: str) -> None:
         time.sleep(float(os.environ.get("KG_TEST_PAUSE_SECONDS", "5")))
 
 
-def find(root: str | os.PathLike | None = None, build_dir: str | os.PathLike | None = None) -> Project:
+def find(root: str | os.PathLike[str] | None = None, build_dir: str | os.PathLike[str] | None = None) -> Project:
     """Locate the project: `root`, else $KG_ROOT, else the nearest folder above the working
-    directory holding data/ and ontology/, else the checkout this package was installed from.
+    directory holding data/ and ontology/; never the checkout kg was installed from, which a
+    user outside any project did not ask for (a build would write into it).
     The store goes to `build_dir`, else $KG_STORE, else <root>/build."""
     explicit = root or os.environ.get("KG_ROOT")
     if explicit:
@@ -100,12 +99,11 @@ def find(root: str | os.PathLike | None = None, build_dir: str | os.PathLike | N
                           cli_hint="point --root (or KG_ROOT) at a kg project", exit_code=EXIT_ENVIRONMENT)
     else:
         here = Path.cwd().resolve()
-        candidate = next((p for p in (here, *here.parents) if _is_project(p)), None)
-        if candidate is None and _is_project(_CHECKOUT):
-            candidate = _CHECKOUT
-        if candidate is None:
-            raise KGError("no kg project here (a folder with data/ and ontology/)",
+        found = next((p for p in (here, *here.parents) if _is_project(p)), None)
+        if found is None:
+            raise KGError(f"no kg project in {here} or above it (a folder with data/ and ontology/)",
                           hint="run from a project folder, pass root= (kg.load(root=...)) or set KG_ROOT",
-                          cli_hint="run from a project folder or pass --root", exit_code=EXIT_ENVIRONMENT)
+                          cli_hint="run from a project folder or pass --root DIR", exit_code=EXIT_ENVIRONMENT)
+        candidate = found
     build = build_dir or os.environ.get("KG_STORE")
     return Project(root=candidate, build_dir=Path(build).resolve() if build else candidate / "build")

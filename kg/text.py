@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import ftfy
 
@@ -99,21 +99,26 @@ def _substitute(text: str, pattern: re.Pattern[str],
     return "".join(parts), edits
 
 
+def _constant(text: str) -> Callable[[re.Match[str]], str]:
+    return lambda _: text
+
+
 def repair(text: str) -> Repaired:
     """Repair mojibake (ftfy) and lost-byte damage, keeping a map back to `text`'s offsets."""
     if text.isascii():
         return Repaired(text, text)
-    passes = []
+    passes: list[list[tuple[int, int, int, int]]] = []
     out, edits = _substitute(text, _NON_ASCII_RUN, lambda m: ftfy.fix_encoding(m.group()))
     passes.append(edits)
     if "â" in out or "Â" in out or "⌠" in out:
-        steps = [(_MOJIBAKE_RE, lambda m: _MOJIBAKE[m.group()])]
-        steps += [(pattern, lambda m, r=replacement: r) for pattern, replacement in _LOST_BYTE_RULES]
+        steps: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
+            (_MOJIBAKE_RE, lambda m: _MOJIBAKE[m.group()])]
+        steps += [(pattern, _constant(replacement)) for pattern, replacement in _LOST_BYTE_RULES]
         for pattern, replace in steps:
             out, edits = _substitute(out, pattern, replace)
             passes.append(edits)
-    passes = tuple(_Pass(p) for p in passes if p)
-    return Repaired(text, out if passes else text, passes)
+    done = tuple(_Pass(p) for p in passes if p)
+    return Repaired(text, out if done else text, done)
 
 
 def clean(text: str) -> str:

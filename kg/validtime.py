@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from .errors import KGError
+from .values import DATE_HINT, parse_date
 
 DateLike = str | dt.date
 PRECISION = {4: "year", 7: "month", 10: "day"}
@@ -67,9 +68,12 @@ def state_span(date: str | None, start: str | None, end: str | None) -> tuple[st
     True
     """
     lower, upper = start or date, end or date
-    if lower is None and upper is None:
-        return None
-    return date_span(lower or upper)[0], date_span(upper or lower)[1]
+    if lower is None or upper is None:
+        if lower is None and upper is None:
+            return None
+        lower = upper = lower or upper
+    assert lower is not None and upper is not None
+    return date_span(lower)[0], date_span(upper)[1]
 
 
 #: The three answers to "did it hold then?": every reading of the dates says so, some do, none do.
@@ -131,6 +135,14 @@ class Window(NamedTuple):
     to: str
 
 
+def _checked(value: DateLike) -> None:
+    """Refuse a date the calendar does not have, as data/ and the command line refuse it."""
+    try:
+        parse_date(value)
+    except ValueError as exc:
+        raise KGError(str(exc), hint=DATE_HINT) from None
+
+
 def window(as_of: DateLike | tuple[DateLike | None, DateLike | None] | None = None) -> Window | None:
     """The window of an ``as_of`` filter: a date D (acts that happened by the end of D, states
     that held during D) or a ``(since, until)`` pair (what happened or held within it).
@@ -139,9 +151,17 @@ def window(as_of: DateLike | tuple[DateLike | None, DateLike | None] | None = No
     Window(acts_from=None, states_from='2017-01-01', to='2017-12-31')
     >>> window(as_of=("2017", None))
     Window(acts_from='2017-01-01', states_from='2017-01-01', to='9999-12-31')
+    >>> try:
+    ...     window(as_of="2025-02-30")
+    ... except KGError as exc:
+    ...     print(exc.args[0])
+    '2025-02-30' is not a day of the calendar
     """
     if as_of is None:
         return None
+    for value in as_of if isinstance(as_of, tuple) else (as_of,):
+        if value is not None:
+            _checked(value)
     if isinstance(as_of, tuple):
         since, until = as_of
         first = date_span(since)[0] if since else "0000-01-01"

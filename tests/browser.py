@@ -18,6 +18,7 @@ import os
 import shutil
 import struct
 import subprocess
+import sys
 import tempfile
 import time
 import zlib
@@ -69,7 +70,7 @@ class Browser:
         self._next_id = 0
         self.events: list[dict[str, Any]] = []
 
-    def __enter__(self) -> "Browser":
+    def __enter__(self) -> Browser:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -130,7 +131,7 @@ class Browser:
         except BrowserError:
             pass
 
-    def page(self) -> "Page":
+    def page(self) -> Page:
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         return Page(self, session)
@@ -275,17 +276,32 @@ def coloured_pixels(png: bytes, box: tuple[int, int, int, int] | None = None,
     return count
 
 
-if __name__ == "__main__":
-    import sys
-
-    # A laptop's window unless a size is given (390x844: a phone); a '#...' after the page's
-    # path is its state (e.g. #sel=ThomasHoman).
-    page_path, _, state = sys.argv[1].partition("#")
-    out_path = sys.argv[2]
-    width, height = (int(v) for v in (sys.argv[3] if len(sys.argv) > 3 else "1280x800").split("x"))
+def main(argv: list[str]) -> int:
+    """A screenshot of a view, as the docs' pictures are made."""
+    if len(argv) not in (2, 3) or argv[0] in ("-h", "--help"):
+        print("usage: python tests/browser.py VIEW.html[#STATE] OUT.png [WIDTHxHEIGHT]\n"
+              "  a screenshot of a kg view (1280x800 unless a size is given; 390x844: a phone) in\n"
+              "  headless Chromium, once the page has settled; #STATE is the view's state in its URL,\n"
+              "  e.g. graph.html#sel=ThomasHoman", file=sys.stderr)
+        return 2
+    if not available():
+        print(f"no Chromium at {CHROMIUM} (apt-get install chromium)", file=sys.stderr)
+        return 3
+    # A '#...' after the page's path is its state (e.g. #sel=ThomasHoman).
+    page_path, _, state = argv[0].partition("#")
+    out_path = argv[1]
+    width, height = (int(v) for v in (argv[2] if len(argv) > 2 else "1280x800").split("x"))
+    if not Path(page_path).is_file():
+        print(f"no view at {page_path} (write the views with: kg viz)", file=sys.stderr)
+        return 1
     with Browser(width, height) as browser:
         tab = browser.page()
         tab.goto(Path(page_path).resolve().as_uri() + (f"#{state}" if state else ""))
         tab.wait_for("window.kgView && window.kgView.stable")
         tab.screenshot(out_path)
     print(f"wrote {out_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import socket
 import subprocess
@@ -53,13 +54,45 @@ def start_kg_serve(store_dir: Path, *flags: str) -> tuple[subprocess.Popen, int,
 
 
 def run_kg(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run the real `kg` command line in a subprocess."""
-    import os
-
+    """Run the real `kg` command line in a subprocess (where the process boundary is what is tested:
+    signals, pipes, concurrency, start-up; otherwise `invoke_kg` is faster)."""
     full_env = {**os.environ, **(env or {})}
-    full_env.pop("KG_ROOT", None) if env is None or "KG_ROOT" not in env else None
+    if "KG_ROOT" not in (env or {}):
+        full_env.pop("KG_ROOT", None)
     return subprocess.run([sys.executable, "-m", "kg", *args], cwd=cwd or REPO, env=full_env,
                           capture_output=True, text=True, timeout=120)
+
+
+def invoke_kg(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the `kg` command line in this process with click's CliRunner: the same entry point,
+    exit code, standard output and error as `run_kg`, without starting Python again."""
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    overrides: dict[str, str | None] = {"KG_ROOT": None, **(env or {})}
+    previous = Path.cwd()
+    os.chdir(cwd or REPO)
+    try:
+        with CliRunner().isolation(env=overrides) as (stdout, stderr, _):
+            code = main(list(args))
+            sys.stdout.flush()  # what was written past click.echo (csv, rich) is still in the wrapper
+            sys.stderr.flush()
+            out, err = stdout.getvalue().decode(), stderr.getvalue().decode()
+    finally:
+        os.chdir(previous)
+    return subprocess.CompletedProcess(["kg", *args], code, out, err)
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Tests that drive Chromium or Virtuoso are marked so by the fixture they use, so a new one
+    cannot be left out of `-m "not browser"` or `-m "not virtuoso"`."""
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if "chromium" in fixtures:
+            item.add_marker(pytest.mark.browser)
+        if "virtuoso" in fixtures:
+            item.add_marker(pytest.mark.virtuoso)
 
 
 @pytest.fixture(scope="session")

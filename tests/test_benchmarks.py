@@ -3,7 +3,11 @@
 import subprocess
 import sys
 
+import pytest
+
 from conftest import REPO
+
+pytestmark = [pytest.mark.benchmark, pytest.mark.slow]  # the harness end to end
 
 
 def test_quick_benchmark_fills_every_row(tmp_path):

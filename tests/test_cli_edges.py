@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 import kg
+from conftest import REPO, invoke_kg, run_kg
 from kg import output
-from conftest import REPO, run_kg
 
 
 def in_terminal(args: list[str], rows: int = 30, columns: int = 100, cwd: Path = REPO) -> str:
@@ -200,3 +200,18 @@ def test_a_graph_in_a_terminal_is_turtle_and_ask_is_a_word(kg_args):
     assert "@prefix ent: <https://w3id.org/conflict-kg/id/> ." in described
     assert "ent:DavidChiu kg:holdsRole ent:SanFrancisco" in described
     assert in_terminal([*kg_args, "query", "-e", "ASK { ent:SanFrancisco kg:sued ?x }"]).strip() == "true"
+
+
+def test_outside_a_project_kg_refuses_unless_root_names_one(tmp_path, seeds_project):
+    outside = invoke_kg("stats", cwd=tmp_path)
+    assert outside.returncode == 3, outside.stdout
+    assert outside.stderr.startswith(f"kg: error: no kg project in {tmp_path.resolve()}") and "--root" in outside.stderr
+    named = invoke_kg("--root", str(seeds_project), "check", cwd=tmp_path)
+    assert named.returncode == 0, named.stderr
+
+
+def test_the_screenshot_script_without_arguments_gives_its_usage():
+    result = subprocess.run([sys.executable, str(REPO / "tests" / "browser.py")], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 2 and result.stderr.startswith("usage: python tests/browser.py VIEW.html")
+    assert "Traceback" not in result.stderr

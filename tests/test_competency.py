@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.query.forms import Boolean
 from kg.namespace import ENT, KG, SRC
+from kg.query.forms import Boolean
 
 SUITE = Path(__file__).resolve().parent / "competency"
 QUESTIONS = sorted(SUITE.glob("*.rq"))

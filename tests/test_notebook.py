@@ -9,6 +9,8 @@ import pytest
 
 from conftest import REPO
 
+pytestmark = pytest.mark.slow  # a real Jupyter kernel runs the whole notebook
+
 NOTEBOOK = REPO / "examples" / "research.ipynb"
 
 

@@ -2,9 +2,9 @@ import pytest
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS
 
+from conftest import REPO
 from kg import ontology
 from kg.namespace import KG
-from conftest import REPO
 
 ONTOLOGY = REPO / "ontology" / "kg.ttl"
 
@@ -86,3 +86,26 @@ def test_shapes_parse():
     shapes = rdflib.Graph().parse(REPO / "ontology" / "shapes.ttl")
     SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
     assert len(set(shapes.subjects(RDF.type, SH.NodeShape))) >= 5
+
+
+def test_the_namespace_module_s_comments_are_the_ontology_s_whole_or_marked_as_cut():
+    import re
+
+    g = _graph()
+    lines = (REPO / "kg" / "namespace.py").read_text(encoding="utf-8").splitlines()
+    above: list[str] = []
+    checked = 0
+    for line in lines:
+        if m := re.match(r"\s+#: (.*)$", line):
+            above.append(m.group(1))
+            continue
+        if m := re.match(r"\s+(\w+): URIRef(?:  # (.*))?$", line):
+            name, text = m.group(1), m.group(2) or " ".join(above)
+            comment = " ".join(str(g.value(rdflib.URIRef(str(KG._NS) + name), RDFS.comment) or "").split())
+            if text.endswith("..."):
+                assert comment.startswith(text[:-3]), name
+            elif text:
+                assert text == comment, f"{name}: {text!r} is not its rdfs:comment {comment!r}"
+            checked += 1
+        above = []
+    assert checked == len(KG.__annotations__)

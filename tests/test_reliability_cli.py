@@ -13,11 +13,12 @@ import sys
 import threading
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import kg
-from kg import output
 from conftest import run_kg
+from kg import output
 
 EXTRA = ("source: memo\nstatements:\n  - id: memo-100\n    subject: JaneRoe\n    relation: opposed\n"
          "    object: FederalAgency\n    quote: \"Mayor Jane Roe said the city would not back down.\"\n")

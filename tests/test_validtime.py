@@ -52,7 +52,8 @@ def test_standing_as_of(edge, as_of, expected):
 def test_in_a_window_with_a_start_an_undated_act_has_no_place():
     assert holds({"date": "2025-02-07"}, window(as_of=("2025", None)))
     assert not holds({"published": "2025-02"}, window(as_of=("2025", None)))
-    assert holds({"kind": "state", "start_date": "2017-01-20", "end_date": "2021-01-20"}, window(as_of=("2020", "2022")))
+    assert holds({"kind": "state", "start_date": "2017-01-20", "end_date": "2021-01-20"},
+                 window(as_of=("2020", "2022")))
 
 
 # --- the seed graph: never in office outside the dates the texts give ---

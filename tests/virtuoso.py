@@ -68,7 +68,7 @@ class VirtuosoServer:
         self.folder = folder
         self.process = None
 
-    def start(self) -> "VirtuosoServer":
+    def start(self) -> VirtuosoServer:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.sql_port, self.http_port = free_port(), free_port()
         ini = self.folder / "virtuoso.ini"
@@ -92,7 +92,7 @@ class VirtuosoServer:
         assert granted.returncode == 0 and "Error" not in granted.stdout, granted.stdout + granted.stderr
         return self
 
-    def __enter__(self) -> "VirtuosoServer":
+    def __enter__(self) -> VirtuosoServer:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -6,23 +6,16 @@ quad objects, and the same text is the build's dump.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from json.encoder import encode_basestring
-from typing import Iterator
 
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
-from .curated import Curated, Loc
 from ..namespace import ENT, KG, PROV, SRC, STMT, WD
 from ..text import clean
+from .curated import Curated, Loc
 
 _DATE_TYPES = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}
-
-
-def date_literal(value: str):
-    """`2025`, `2025-02` or `2025-02-07` as a pyoxigraph xsd:gYear, gYearMonth or date literal."""
-    import pyoxigraph as ox
-
-    return ox.Literal(value, datatype=ox.NamedNode(str(_DATE_TYPES[len(value)])))
 
 
 def locations(data: Curated) -> dict[str, tuple[Loc, str]]:
@@ -61,35 +54,47 @@ def _number(value: int | float) -> str:
 def ntriples(data: Curated) -> Iterator[str]:
     """N-Triples text for `data`: a line per source and entity triple, and per statement one
     string holding its edge and its record."""
+    yield from _sources(data)
+    yield from _entities(data)
+    yield from _statements(data)
+
+
+def _line(s: str, p, o: str | None) -> str:
+    return f"{s} {_iri(p)} {o} .\n"
+
+
+def _sources(data: Curated) -> Iterator[str]:
     a, label = _iri(RDF.type), _iri(RDFS.label)
-
-    def line(s: str, p, o: str | None) -> str:
-        return f"{s} {_iri(p)} {o} .\n"
-
     for src in data.sources.values():
         node = _iri(SRC[src.id])
         yield f"{node} {a} {_iri(KG.SourceDocument)} .\n"
         yield f"{node} {label} {_text(clean(src.title))} .\n"
-        yield line(node, KG.fullText, _text(src.text))
+        yield _line(node, KG.fullText, _text(src.text))
         for prop, value in ((KG.outlet, src.outlet), (KG.author, src.author),
                             (KG.dateBasis, src.date_basis), (KG.seedFile, src.seed)):
             if value:
-                yield line(node, prop, _text(value))
+                yield _line(node, prop, _text(value))
         if src.date:
-            yield line(node, KG.published, _date(src.date))
+            yield _line(node, KG.published, _date(src.date))
 
+
+def _entities(data: Curated) -> Iterator[str]:
+    a, label = _iri(RDF.type), _iri(RDFS.label)
     for ent in data.entities.values():
         node = _iri(ENT[ent.id])
         yield f"{node} {a} {_iri(KG[ent.type])} .\n"
         yield f"{node} {label} {_text(ent.label)} .\n"
         for alias in ent.aliases:
             if alias != ent.label:
-                yield line(node, SKOS.altLabel, _text(alias))
+                yield _line(node, SKOS.altLabel, _text(alias))
         if ent.description:
-            yield line(node, KG.description, _text(ent.description))
+            yield _line(node, KG.description, _text(ent.description))
         if ent.wikidata:
-            yield line(node, KG.wikidata, _iri(WD[ent.wikidata]))
+            yield _line(node, KG.wikidata, _iri(WD[ent.wikidata]))
 
+
+def _statements(data: Curated) -> Iterator[str]:
+    a = _iri(RDF.type)
     # Per statement, the lines every record has are one string, and each IRI is written from
     # a prefix made once: at a million triples this is most of the build's own Python work.
     a_statement = f"{a} {_iri(KG.Statement)} .\n"
@@ -112,6 +117,7 @@ def ntriples(data: Curated) -> Iterator[str]:
         node = f"{stmt}{st.id}>"
         subject, predicate = f"{ent}{st.subject}>", f"{kg}{st.relation}>"
         if st.object is None:
+            assert st.value is not None, "validation gives a statement an object or a value"
             obj = _number(st.value)
         else:
             # An object that is no entity is a value of a closed list of the ontology (a case

@@ -6,8 +6,8 @@ import contextlib
 import datetime
 import hashlib
 import hmac
-import math
 import json
+import math
 import os
 import re
 import stat
@@ -165,6 +165,33 @@ def _check_items(text: str, limit: int | None = None) -> None:
                                     event.start_mark)
     finally:
         parser.dispose()
+
+
+#: A line of YAML structure (a key, or a list item's key) inside a quoted value: the quote ran on.
+_SWALLOWED = re.compile(r"\n\s*(?:- )?[A-Za-z_][\w-]*:(?:\s|$)")
+
+
+def yaml_mistake(text: str, exc: yaml.YAMLError) -> tuple[int, str]:
+    """The line of the mistake behind a YAML error, and what it is. PyYAML reports where it
+    gave up; a quote left open on line 8 runs on to the next quote and fails there (line 16),
+    so a quoted value that swallowed YAML structure is blamed at the line it opened."""
+    mark = getattr(exc, "problem_mark", None)
+    line = mark.line + 1 if mark else 1
+    what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    opened = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'") and \
+                    token.end_mark.line + 1 <= line and \
+                    _SWALLOWED.search(text[token.start_mark.index:token.end_mark.index]):
+                opened = token
+    except yaml.YAMLError:
+        pass
+    if opened is not None:
+        quote = opened.style
+        return opened.start_mark.line + 1, (f"the {quote} opened here is not closed on its line: the value runs on "
+                                             f"to line {opened.end_mark.line + 1} ({what})")
+    return line, what
 
 
 def safe_load(text: str) -> Any:
@@ -595,8 +622,10 @@ class _Reader:
     def load_yaml(self, path: Path, top_key: str) -> tuple[Any, list[_Map]]:
         """Return (the document, its list under `top_key`), or problems and ([], [])."""
         file = self.rel(path)
+        text = ""
         try:
-            doc = self.parse(path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
+            doc = self.parse(text)
         except UnicodeDecodeError as exc:
             self.problem("yaml", f"not UTF-8 text ({exc.reason})", Loc(file, 1),
                          hint="save the file as UTF-8")
@@ -610,9 +639,7 @@ class _Reader:
             self.problem("duplicate-key", exc.problem, Loc(file, exc.problem_mark.line + 1), hint=DUPLICATE_HINT)
             return None, []
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 1 if mark else 1
-            what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            line, what = yaml_mistake(text, exc)
             self.problem("yaml", f"malformed YAML: {what}", Loc(file, line),
                          hint="check indentation and quoting on this line or the one before")
             return None, []

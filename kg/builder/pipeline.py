@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import assemble, curated, shacl, snapshot, store, validate
-from .. import ontology, project as projects
+from .. import ontology
+from .. import project as projects
 from ..errors import ValidationError
 from ..project import Project
-
+from . import assemble, curated, shacl, snapshot, store, validate
 
 
 @dataclass

@@ -27,6 +27,7 @@ import pyoxigraph as ox
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from ..errors import KGError
+from ..terms import Term
 
 _fresh = itertools.count()
 # Predicates a shape may use; anything else in the sh: namespace is refused.
@@ -46,7 +47,8 @@ _NUMERIC = {str(XSD[t]) for t in ("integer", "decimal", "int", "long", "short", 
                                   "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
 # An ill-typed literal ("abc"^^xsd:integer) breaks sh:datatype, as pySHACL says; these are the
 # types kg writes.
-_LEXICAL = {str(XSD.integer): re.compile(r"[+-]?\d+"), str(XSD.date): re.compile(r"-?\d{4,}-\d\d-\d\d(Z|[+-]\d\d:\d\d)?"),
+_LEXICAL = {str(XSD.integer): re.compile(r"[+-]?\d+"),
+            str(XSD.date): re.compile(r"-?\d{4,}-\d\d-\d\d(Z|[+-]\d\d:\d\d)?"),
             str(XSD.gYearMonth): re.compile(r"-?\d{4,}-\d\d(Z|[+-]\d\d:\d\d)?"),
             str(XSD.gYear): re.compile(r"-?\d{4,}(Z|[+-]\d\d:\d\d)?")}
 
@@ -77,14 +79,14 @@ class _Shapes:
         self.store.load(path=str(shapes_path), format=ox.RdfFormat.TURTLE)
         self.origin = shapes_path
 
-    def values(self, node, name: str) -> list[ox.Term]:
+    def values(self, node, name: str) -> list[Term]:
         return [q.object for q in self.store.quads_for_pattern(node, ox.NamedNode(SH[name]), None)]
 
-    def value(self, node, name: str) -> ox.Term | None:
+    def value(self, node, name: str) -> Term | None:
         found = self.values(node, name)
         return found[0] if found else None
 
-    def items(self, head) -> list[ox.Term]:
+    def items(self, head) -> list[Term]:
         out = []
         nil = ox.NamedNode(str(RDF.nil))
         while head is not None and head != nil:
@@ -92,7 +94,7 @@ class _Shapes:
             head = self._one(head, RDF.rest)
         return out
 
-    def _one(self, node, predicate) -> ox.Term | None:
+    def _one(self, node, predicate) -> Term | None:
         found = [q.object for q in self.store.quads_for_pattern(node, ox.NamedNode(str(predicate)), None)]
         return found[0] if found else None
 
@@ -103,7 +105,7 @@ class _Shapes:
                 raise KGError(f"{self.origin}: shape uses {predicate}, which the fast validator "
                               "does not implement", hint="use 'kg check --full-shacl' (pySHACL)")
 
-    def node_shapes(self) -> list[ox.Term]:
+    def node_shapes(self) -> list[Term]:
         return [q.subject for q in self.store.quads_for_pattern(
             None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(SH.NodeShape)))]
 

@@ -38,12 +38,13 @@ import json
 import os
 import stat
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
+from ..namespace import K
 from ..prefixes import PREFIXES
 from ..text import clean
-from ..namespace import K
 
 if TYPE_CHECKING:
     from ..ontology import Ontology

@@ -296,6 +296,7 @@ class Stage:
 
         The dump is kept inside its store's folder and `graph.nt` is a fixed link to
         `current/graph.nt`: no kill can pair one build's store with another's dump."""
+        assert self.store is not None, "published twice"
         self.store.flush()
         self.store = None  # closes the store: only then may readers open it
         gc.collect()

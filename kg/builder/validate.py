@@ -10,12 +10,12 @@ import re
 
 import pyoxigraph as ox
 
-from .curated import Curated, Loc, Statement
 from ..errors import Problem
+from ..namespace import K
 from ..ontology import Ontology
 from ..text import clean
 from ..validtime import date_span
-from ..namespace import K
+from .curated import Curated, Loc, Statement
 
 RANKS = ("preferred", "normal", "deprecated")
 #: Relations a judge qualifier may go with: a court's rulings.
@@ -46,7 +46,16 @@ def locate_quote(st: Statement, text: str) -> tuple[int, int] | None:
     return at, at + len(st.quote)
 
 
+def _excerpt(quote: str) -> str:
+    """The quote's start and end (where a stray quote mark usually is), within about 60 characters."""
+    return repr(quote if len(quote) <= 60 else f"{quote[:40]} ... {quote[-16:]}")
+
+
 def _quote_hint(quote: str, text: str) -> str:
+    stray = quote.strip("\"'")
+    if stray != quote and stray and stray in text:
+        return ("a quote mark at its start or end is not in the source: a value's opening quote is missing, "
+                "or a closing one is left over; quote the whole value, or drop the mark")
     folded = " ".join(quote.split())
     if folded and folded in " ".join(text.split()):
         return "the words are there but the spacing or line breaks differ; copy the span exactly"
@@ -110,7 +119,7 @@ def check(data: Curated, onto: Ontology) -> list[Problem]:
         found = locate_quote(st, source.text)
         if found is None:
             problems.append(_problem("quote-not-found",
-                                     f"quote is not in source '{st.source}': {st.quote[:60]!r}",
+                                     f"quote is not in source '{st.source}': {_excerpt(st.quote)}",
                                      st.loc, st.id, _quote_hint(st.quote, source.text)))
         else:
             st.start_offset, st.end_offset = found

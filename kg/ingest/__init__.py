@@ -18,15 +18,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .. import ontology
+from .. import project as projects
 from ..builder import curated
-from .. import ontology, project as projects
 from ..builder.curated import Entity
+from ..namespace import K
 from ..project import Project
 from . import pipeline
 from .model import EntityCandidate, Extraction, Mention, Sentence, StatementCandidate
 from .repair import MAX_BYTES, read_article
 from .writer import Written, write
-from ..namespace import K
 
 __all__ = ["extract", "ingest", "Extraction", "EntityCandidate", "Mention", "Sentence",
            "StatementCandidate", "Written", "MAX_BYTES"]

@@ -39,15 +39,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .. import ontology
+from .. import project as projects
 from ..builder import curated
-from .. import ontology, project as projects
-from . import extract, titles_of
-from .forms import norm
-from ..namespace import K, KG
-from ..project import Project
-from ..text import clean
 from ..builder.validate import locate_quote
 from ..errors import KGError, ValidationError
+from ..namespace import KG, K
+from ..project import Project
+from ..text import clean
+from . import extract, titles_of
+from .forms import norm
 
 FAMILIES = (K.opposes, K.supports, K.legalAction, K.policyAction, K.affiliation, K.communication)
 _KINDS = {K.Claim: "claim", K.Lawsuit: "lawsuit", K.Policy: "document", K.Study: "study", K.Event: "event"}
@@ -92,7 +93,7 @@ class Result:
     #: 'wrong' proposals (strict matching), for `kg evaluate --misses`.
     misses: list[tuple[str, str, str, str, str, str]] = field(default_factory=list)
 
-    def add(self, other: "Result") -> None:
+    def add(self, other: Result) -> None:
         for name in ("entities", "named", "strict", "family"):
             getattr(self, name).__iadd__(getattr(other, name))
         self.as_act += other.as_act

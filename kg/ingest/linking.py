@@ -19,11 +19,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..builder.curated import Entity
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from .forms import article_bound, fold
+from ..builder.curated import Entity
 from ..namespace import K
+from .forms import article_bound, fold
 
 
 @dataclass

@@ -14,8 +14,9 @@ step that what it needs is there, so a step can be run and tested alone on a sta
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from .model import EntityCandidate, Mention, Sentence, StatementCandidate
 

@@ -36,14 +36,15 @@ from pathlib import Path
 
 import yaml
 
-from ..builder import pipeline as builder, curated
 from .. import project as projects
 from .. import values
+from ..builder import curated
+from ..builder import pipeline as builder
 from ..errors import EXIT_ENVIRONMENT, KGError, Problem, ValidationError
-from .forms import norm
-from . import yamledit
-from .writer import HEADER, atomic_write
 from ..project import Project
+from . import yamledit
+from .forms import norm
+from .writer import HEADER, atomic_write
 
 REVIEW_FIELDS = ("status", "rule", "score", "offsets", "display_quote", "known", "ambiguous")
 ACCEPTED = {"accepted", "accept", "yes"}
@@ -86,10 +87,8 @@ def load(path: str | Path) -> dict:
         raise ValidationError([Problem("yaml-limit", f"YAML over a safety bound: {exc.problem}", str(path), line,
                                        hint="review files need no aliases, deep nesting or huge values")]) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ValidationError([Problem("yaml", "not a readable review file: "
-                                       + (getattr(exc, "problem", None) or str(exc).splitlines()[0]),
-                                       str(path), mark.line + 1 if mark else 1,
+        line, what = curated.yaml_mistake(path.read_text(encoding="utf-8"), exc)
+        raise ValidationError([Problem("yaml", "not a readable review file: " + what, str(path), line,
                                        hint="fix the YAML, or run 'kg ingest' again")]) from None
     except UnicodeDecodeError as exc:
         raise KGError(f"{path}: not a readable review file ({str(exc).splitlines()[0]})",

@@ -18,12 +18,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import values
 from ..builder import curated
 from ..builder.curated import Curated
-from ..values import is_id
-from .. import values
 from ..errors import EXIT_ENVIRONMENT, KGError
 from ..project import Project
+from ..values import is_id
 from .model import Extraction
 
 HEADER = """\

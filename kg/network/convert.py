@@ -15,16 +15,18 @@ True
 from __future__ import annotations
 
 import difflib
-from typing import TYPE_CHECKING, Any, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
 from ..builder import snapshot
 from ..errors import KGError
-from ..query.graph import gc_paused
-from ..validtime import (NOT_HELD, POSSIBLE, DateLike, Window, date_span, holds, standing,  # noqa: F401
-                         valid_date, window as _window)
 from ..namespace import K
+from ..query.graph import gc_paused
+from ..terms import text_of
+from ..validtime import NOT_HELD, POSSIBLE, DateLike, Window, date_span, holds, standing, valid_date  # noqa: F401  # noqa: F401
+from ..validtime import window as _window
 
 if TYPE_CHECKING:
     from ..query.graph import Graph
@@ -123,28 +125,30 @@ def to_networkx(g: Graph, *, families: Iterable[str] | None = None,
     # relations are split once.
     variables, edge_rows = tables.lists("statements")
     at = {column: i for i, column in enumerate(variables)}
-    source, target, families, polarity, confidence = (
+    # Column indexes, named apart from the filters of the same names (families, confidence).
+    source_at, target_at, families_at, polarity_at, confidence_at = (
         at[c] for c in ("source", "target", "families", "polarity", "confidence"))
     # The sign is computed (in the cell after the last column); certainty is decided below.
     cells = [(a, len(at) if a == "sign" else at[_EDGE_COLUMNS.get(a, a)]) for a in EDGE_ATTRIBUTES
              if a != "certainty"]
     lineages: dict[str, tuple[set[str], list[str]]] = {}
-    touched, unranked = set(), set()
-    for row in edge_rows:
-        u, v = row[source], row[target]
+    touched: set[str] = set()
+    unranked: set[str] = set()
+    for edge in edge_rows:
+        u, v = edge[source_at], edge[target_at]
         if u not in G or v not in G:
             continue
-        if row[families] not in lineages:
-            lineage = set(row[families].split())
-            lineages[row[families]] = lineage, sorted(top_families & lineage)
-        lineage, tops = lineages[row[families]]
+        if edge[families_at] not in lineages:
+            lineage = set(edge[families_at].split())
+            lineages[edge[families_at]] = lineage, sorted(top_families & lineage)
+        lineage, tops = lineages[edge[families_at]]
         if wanted_families is not None and not wanted_families & lineage:
             continue
-        if accepted is not None and row[confidence] not in accepted:
+        if accepted is not None and edge[confidence_at] not in accepted:
             continue
-        row[families] = list(tops)
-        row.append(SIGN.get(row[polarity], 0))  # the sign, in the cell after the last column
-        data = {a: row[i] for a, i in cells if row[i] is not None}
+        edge[families_at] = list(tops)
+        edge.append(SIGN.get(edge[polarity_at], 0))  # the sign, in the cell after the last column
+        data = {a: edge[i] for a, i in cells if edge[i] is not None}
         if (not deprecated and data.get("rank") == "deprecated") or (not modes and data.get("mode")):
             unranked.update((u, v))  # not facts: a source's known error, an act that did not happen
             continue
@@ -190,13 +194,14 @@ class Tables:
         """Column names and rows as lists; every cell a str or None (the statements table)."""
         if self.snapshot is not None:
             return snapshot.rows(self.snapshot[name])
-        result = self.g.query(self.QUERIES[name])
-        return result.variables, ([None if t is None else t.value for t in terms] for terms in result.terms)
+        result = self.g.select(self.QUERIES[name])
+        return result.variables, ([None if t is None else text_of(t) for t in terms]
+                                  for terms in result.terms)
 
     def dicts(self, name: str) -> Iterable[dict[str, Any]]:
         """Rows as dicts of plain Python values, as Graph.query gives them."""
         if self.snapshot is None:
-            return self.g.query(self.QUERIES[name])
+            return self.g.select(self.QUERIES[name])
         columns, rows = snapshot.rows(self.snapshot[name])
         found = (dict(zip(columns, row)) for row in rows)
         if name == "values":  # stored as its lexical form, given back as int or float

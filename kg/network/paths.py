@@ -11,14 +11,14 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import Hashable
 
 import networkx as nx
 
 from ..errors import KGError
-from .metrics import collapse
 from .convert import CONFIDENCE, edge_date
+from .metrics import collapse
 
 Node = Hashable
 

@@ -1,4 +1,4 @@
-"""What ASK, CONSTRUCT and DESCRIBE queries return (SELECT rows are kg.query.graph.Result).
+"""What queries return: SELECT rows (Result), ASK a Boolean, CONSTRUCT and DESCRIBE Triples.
 
 >>> g = kg.load()
 >>> bool(g.query("ASK { ?who kg:sued ?whom }"))
@@ -12,13 +12,17 @@ True
 
 from __future__ import annotations
 
+import contextlib
+import gc
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, Any
 
 import pyoxigraph as ox
 
 from ..errors import KGError
 from ..prefixes import PREFIXES
+from ..terms import Term, text_of
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 #: RDF formats a graph result is written in: --format name -> pyoxigraph format.
@@ -69,7 +73,7 @@ class Triples:
         self.triples = triples
 
     def __len__(self) -> int:
-        return len(self.triples)  # a TypeError for a stream, as for any iterator
+        return len(self.triples)  # type: ignore[arg-type]  # a TypeError for a stream, as for any iterator
 
     def __iter__(self) -> Iterator[tuple[Any, Any, Any]]:
         import rdflib
@@ -140,3 +144,113 @@ def _used_prefixes(triples: list[ox.Triple], rdf: bool = False) -> dict[str, str
         if any(iri.startswith(namespace) for iri in iris):
             used.add(name)
     return {name: PREFIXES[name] for name in PREFIXES if name in used}
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_NUMERIC: dict[str, type[int] | type[float]] = {_XSD + t: int for t in ("integer", "int", "long",
+                                                                          "nonNegativeInteger")}
+_NUMERIC.update({_XSD + t: float for t in ("decimal", "double", "float")})
+
+
+def to_python(term: Term | None) -> Any:
+    """A query value as plain Python: IRIs and strings as str, numbers as int or float."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value  # read once: each read builds a new object
+        if datatype == _XSD + "string":
+            return term.value
+        convert = _NUMERIC.get(datatype)
+        if convert is not None:
+            try:
+                return convert(term.value)
+            except ValueError:
+                return term.value
+        if datatype == _XSD + "boolean":
+            return term.value == "true"
+    return text_of(term)
+
+
+@contextlib.contextmanager
+def gc_paused():
+    """Pause Python's cycle collector while building many objects that form no cycles (rows,
+    graphs): it would walk every object built so far, again and again (a third of the time)."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+@dataclass
+class Result:
+    """Rows of a SELECT query. Iterating gives dicts of plain Python values.
+
+    ASK and CONSTRUCT/DESCRIBE queries answer with kg.query.Boolean and Triples instead.
+    From `Graph.stream`, `terms` is the engine's iterator: the rows can be read once, and
+    have no len().
+    """
+
+    variables: list[str]
+    terms: list[list[Term | None]]
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        texts: dict[int, str] = {}  # one str per IRI, as `of` keeps one object per IRI
+
+        def value(term: Term | None) -> Any:
+            if type(term) is ox.NamedNode:
+                text = texts.get(id(term))
+                if text is None:
+                    text = texts[id(term)] = term.value
+                return text
+            return to_python(term)
+
+        for row in self.terms:
+            yield dict(zip(self.variables, map(value, row)))
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def count(self) -> int | None:
+        """How many rows there are, when that is known without reading them (else None)."""
+        return len(self.terms) if isinstance(self.terms, list) else None
+
+    def rows(self) -> list[dict[str, Any]]:
+        with gc_paused():
+            return list(self)
+
+    @classmethod
+    def of(cls, solutions: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list[ox.Triple], *,
+           stream: bool = False) -> Result | Boolean | Triples:
+        """The answer of any query form, from the local store or parsed from a server's answer:
+        rows (SELECT), a Boolean (ASK) or Triples (CONSTRUCT, DESCRIBE). With `stream`, rows and
+        triples are read from the engine as they come (once)."""
+        if isinstance(solutions, (Boolean, Triples)):  # a server's answer, already read
+            return solutions
+        if isinstance(solutions, list):  # a query worker's triples (kg.query.limits)
+            return Triples(solutions)
+        if isinstance(solutions, ox.QueryBoolean):
+            return Boolean(bool(solutions))
+        if isinstance(solutions, ox.QueryTriples):
+            return Triples(solutions if stream else list(solutions))
+        if stream:
+            return cls([v.value for v in solutions.variables], (list(s) for s in solutions))  # type: ignore[arg-type]
+        # A solution lists its values in the order of `variables` (3x faster than s[name]). One
+        # object is kept per distinct IRI: rows repeat subjects and relations (on a dump of the
+        # graph, half the memory), rarely a literal.
+        with gc_paused():
+            iris: dict[ox.NamedNode, ox.NamedNode] = {}
+            rows = [[iris.setdefault(t, t) if type(t) is ox.NamedNode else t for t in s] for s in solutions]
+            return cls([v.value for v in solutions.variables], rows)
+
+    def to_dataframe(self):
+        """The rows as a pandas DataFrame (needs pandas: pip install 'conflict-kg[pandas]')."""
+        try:
+            import pandas as pd
+        except ImportError:
+            raise KGError("to_dataframe needs pandas, which is not installed",
+                          hint="pip install pandas; or use .rows() for a list of dicts") from None
+        return pd.DataFrame(self.rows(), columns=self.variables)

@@ -2,137 +2,28 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-import gc
 import inspect
 import os
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pyoxigraph as ox
 
-from . import catalog, forms, limits
-from .sparql import error_line, form_of
 from .. import project as projects
 from ..builder import store
 from ..errors import EXIT_ENVIRONMENT, EXIT_INVALID, KGError
 from ..prefixes import PREFIXES
+from ..terms import Term, date_literal
 from ..values import DATE_HINT, is_id, parse_date
+from . import catalog, forms, limits
+from .forms import _XSD, Result, gc_paused, to_python  # noqa: F401  (kg.query.graph.Result, as before)
+from .sparql import error_line, form_of
 
 # Strings, not kg.namespace's rdflib objects: the query path does not import rdflib.
 ENT, SRC = PREFIXES["ent"], PREFIXES["src"]
-
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_NUMERIC = {_XSD + t: int for t in ("integer", "int", "long", "nonNegativeInteger")}
-_NUMERIC.update({_XSD + t: float for t in ("decimal", "double", "float")})
-
-
-def to_python(term: ox.Term | None) -> Any:
-    """A query value as plain Python: IRIs and strings as str, numbers as int or float."""
-    if term is None:
-        return None
-    if isinstance(term, ox.Literal):
-        datatype = term.datatype.value  # read once: each read builds a new object
-        if datatype == _XSD + "string":
-            return term.value
-        convert = _NUMERIC.get(datatype)
-        if convert is not None:
-            try:
-                return convert(term.value)
-            except ValueError:
-                return term.value
-        if datatype == _XSD + "boolean":
-            return term.value == "true"
-    return term.value
-
-
-@contextlib.contextmanager
-def gc_paused():
-    """Pause Python's cycle collector while building many objects that form no cycles (rows,
-    graphs): it would walk every object built so far, again and again (a third of the time)."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
-@dataclass
-class Result:
-    """Rows of a SELECT query. Iterating gives dicts of plain Python values.
-
-    ASK and CONSTRUCT/DESCRIBE queries answer with kg.query.forms.Boolean and Triples instead.
-    From `Graph.stream`, `terms` is the engine's iterator: the rows can be read once, and
-    have no len().
-    """
-
-    variables: list[str]
-    terms: list[list[ox.Term | None]]
-
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        texts: dict[int, str] = {}  # one str per IRI, as `of` keeps one object per IRI
-
-        def value(term: ox.Term | None) -> Any:
-            if type(term) is ox.NamedNode:
-                text = texts.get(id(term))
-                if text is None:
-                    text = texts[id(term)] = term.value
-                return text
-            return to_python(term)
-
-        for row in self.terms:
-            yield dict(zip(self.variables, map(value, row)))
-
-    def __len__(self) -> int:
-        return len(self.terms)
-
-    def count(self) -> int | None:
-        """How many rows there are, when that is known without reading them (else None)."""
-        return len(self.terms) if isinstance(self.terms, list) else None
-
-    def rows(self) -> list[dict[str, Any]]:
-        with gc_paused():
-            return list(self)
-
-    @classmethod
-    def of(cls, solutions: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list[ox.Triple], *,
-           stream: bool = False) -> "Result | forms.Boolean | forms.Triples":
-        """The answer of any query form, from the local store or parsed from a server's answer:
-        rows (SELECT), a Boolean (ASK) or Triples (CONSTRUCT, DESCRIBE). With `stream`, rows and
-        triples are read from the engine as they come (once)."""
-        if isinstance(solutions, (forms.Boolean, forms.Triples)):  # a server's answer, already read
-            return solutions
-        if isinstance(solutions, list):  # a query worker's triples (kg.query.limits)
-            return forms.Triples(solutions)
-        if isinstance(solutions, ox.QueryBoolean):
-            return forms.Boolean(bool(solutions))
-        if isinstance(solutions, ox.QueryTriples):
-            return forms.Triples(solutions if stream else list(solutions))
-        if stream:
-            return cls([v.value for v in solutions.variables], (list(s) for s in solutions))
-        # A solution lists its values in the order of `variables` (3x faster than s[name]). One
-        # object is kept per distinct IRI: rows repeat subjects and relations (on a dump of the
-        # graph, half the memory), rarely a literal.
-        with gc_paused():
-            iris: dict[ox.NamedNode, ox.NamedNode] = {}
-            rows = [[iris.setdefault(t, t) if type(t) is ox.NamedNode else t for t in s] for s in solutions]
-            return cls([v.value for v in solutions.variables], rows)
-
-    def to_dataframe(self):
-        """The rows as a pandas DataFrame (needs pandas: pip install 'kg[pandas]')."""
-        try:
-            import pandas as pd
-        except ImportError:
-            raise KGError("to_dataframe needs pandas, which is not installed",
-                          hint="pip install pandas; or use .rows() for a list of dicts") from None
-        return pd.DataFrame(self.rows(), columns=self.variables)
-
 
 class TableResult(Result):
     """The rows of a catalog query read from the build's analysis snapshot (an Arrow table)
@@ -201,7 +92,7 @@ class LocalStore:
     def __str__(self) -> str:
         return str(self.path or "an in-memory store")
 
-    def select(self, text: str, bindings: dict[str, ox.Term], *, stream: bool = False):
+    def select(self, text: str, bindings: dict[str, Term], *, stream: bool = False):
         """Run a query of any form (the name is from when only SELECT was run)."""
         try:
             answer = Result.of(self.runner.run(limits.Request(text, PREFIXES, bindings)).value(), stream=stream)
@@ -307,6 +198,17 @@ class Graph:
         if head is None or head[1].split() != [f"?{c}" for c in table.column_names]:
             return None
         return TableResult(table, found[1])
+    def select(self, query: str, **params: Any) -> Result:
+        """As `query`, for a SELECT: its rows, typed as such; another form is refused.
+
+        >>> load().select("entity-lookup", name="Chiu").rows()[0]["label"]
+        'David Chiu'
+        """
+        result = self.query(query, **params)
+        if not isinstance(result, Result):
+            raise KGError(f"the query is a {result.form}, not a SELECT: it gives no rows",
+                          hint="use g.query() for ASK, CONSTRUCT and DESCRIBE")
+        return result
 
     def stream(self, query: str, **params: Any) -> Result | forms.Boolean | forms.Triples:
         """As `query`, but rows (and triples) come from the engine as it finds them, to be read
@@ -323,7 +225,7 @@ class Graph:
             return self.backend.select(text, bindings)  # a backend that cannot stream reads it all
         return self.backend.select(text, bindings, stream=True)
 
-    def _prepare(self, query: str, params: dict[str, Any]) -> tuple[str, dict[str, ox.Term]]:
+    def _prepare(self, query: str, params: dict[str, Any]) -> tuple[str, dict[str, Term]]:
         """The query text and its parameters as RDF terms, checked."""
         named = self._named(query)
         kinds = {p.name: p.kind for p in named.params} if named else {}
@@ -367,7 +269,7 @@ class Graph:
                           cli_hint=f"did you mean {close[0]!r}?" if close else "see 'kg query --list'")
         return None
 
-    def bind(self, value: Any, kind: str | None) -> ox.Term:
+    def bind(self, value: Any, kind: str | None) -> Term:
         """A parameter value as an RDF term: `kind` is the catalog's (iri, source, string, date,
         integer); without one, the Python type decides (str, int, float, bool, date)."""
         if isinstance(value, (ox.NamedNode, ox.Literal)):
@@ -382,8 +284,6 @@ class Graph:
             except ValueError:
                 raise KGError(f"{value!r} is not an integer", hint="write digits, e.g. 10") from None
         if kind == "date" or (kind is None and isinstance(value, datetime.date)):
-            from ..builder.assemble import date_literal
-
             try:
                 return date_literal(parse_date(value).text)
             except ValueError as exc:
@@ -411,7 +311,7 @@ class Graph:
             for namespace in (ENT, SRC):
                 if self._known(str(namespace) + name):
                     return str(namespace) + name
-        hits = self.query("entity-lookup", name=name).rows()
+        hits = self.select("entity-lookup", name=name).rows()
         if not hits:
             suggestion = self._suggest(name)
             raise KGError(f"no entity is called {name!r}",
@@ -426,7 +326,7 @@ class Graph:
             return iri
         import difflib
 
-        ids = [r["source"] for r in self.query("stats-sources")]
+        ids = [r["source"] for r in self.select("stats-sources")]
         close = difflib.get_close_matches(name, ids, n=1)
         listing = f"the sources: {', '.join(ids)}"
         raise KGError(f"no source is called {name!r}",
@@ -439,14 +339,14 @@ class Graph:
     def _suggest(self, name: str) -> str | None:
         import difflib
 
-        names = {r["name"]: r["entity"] for r in self.query("entity-names")}
+        names = {r["name"]: r["entity"] for r in self.select("entity-names")}
         close = difflib.get_close_matches(name, list(names), n=3, cutoff=0.6)
         return f"did you mean {', '.join(repr(c) for c in close)}?" if close else None
 
     def stats(self) -> dict[str, list[dict[str, Any]]]:
         """Counts by entity type, by relation and by source, and of the statements between two
         entities and about one (the queries stats-*.rq)."""
-        return {name.removeprefix("stats-"): self.query(name).rows()
+        return {name.removeprefix("stats-"): self.select(name).rows()
                 for name in ("stats-types", "stats-relations", "stats-sources", "stats-statements")}
 
     def rdflib(self):

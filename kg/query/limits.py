@@ -53,6 +53,7 @@ import pyoxigraph as ox
 
 from .. import values
 from ..errors import EXIT_ENVIRONMENT, EXIT_INVALID, KGError
+from ..terms import Term
 
 #: Defaults that suit a laptop; `kg query --timeout/--memory`, `kg serve --timeout/--memory`
 #: and kg.load(timeout=, memory=) change them.
@@ -207,7 +208,7 @@ class Request:
 
     text: str
     prefixes: dict[str, str] | None = None
-    substitutions: dict[str, ox.Term] | None = None
+    substitutions: dict[str, Term] | None = None
     default_graph: list[str] | None = None
     named_graphs: list[str] | None = None
     union: bool = False

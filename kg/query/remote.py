@@ -26,16 +26,17 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 import pyoxigraph as ox
 
 from .. import __version__, values
 from ..errors import EXIT_ENVIRONMENT, EXIT_INVALID, KGError
-from . import forms
-from .graph import Result
-from .sparql import _TOKENS, add_prefixes, code_only, error_line, form_of
 from ..prefixes import BASE
+from ..terms import Term
+from . import forms
+from .forms import Result
+from .sparql import add_prefixes, code_only, error_line, form_of
 
 #: Where `kg build --endpoint` puts the graph, and where it stages it first.
 MAIN_GRAPH = BASE + "graph/main"
@@ -52,7 +53,7 @@ _VIRTUOSO_BNODE = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")node
 _TRANSIENT_STATUS = {429, 500, 502, 503, 504}
 
 
-def bind_values(text: str, bindings: dict[str, ox.Term]) -> str:
+def bind_values(text: str, bindings: dict[str, Term]) -> str:
     """`text` with a VALUES block binding `bindings` at the start of its top-level WHERE group.
 
     Each value is written as pyoxigraph serializes a term (N-Triples: quotes and backslashes
@@ -80,8 +81,8 @@ def bind_values(text: str, bindings: dict[str, ox.Term]) -> str:
 
 def _where_group(text: str) -> int | None:
     """Where the WHERE group's '{' is: the first '{', except after CONSTRUCT's template."""
-    braces = [m.start() for m in _TOKENS.finditer(text) if m.group() == "{"]
-    code = code_only(text)
+    code = code_only(text)  # strings, IRIs and comments blanked, their length kept
+    braces = [i for i, char in enumerate(code) if char == "{"]
     construct = re.search(r"\bCONSTRUCT\b", code, re.IGNORECASE)
     if not braces or construct is None or re.match(r"\s*WHERE\b", code[construct.end():], re.IGNORECASE):
         return braces[0] if braces else None
@@ -176,7 +177,7 @@ class Endpoint:
     def __str__(self) -> str:
         return self.url if self.graph in (None, AUTO) else f"{self.url} (graph <{self.graph}>)"
 
-    def select(self, text: str, bindings: dict[str, ox.Term], *, stream: bool = False):
+    def select(self, text: str, bindings: dict[str, Term], *, stream: bool = False):
         """Run a query of any form, with kg's prefixes it does not declare added and its
         parameters bound by a VALUES block. With `stream`, rows are parsed as they are read."""
         if self.graph == AUTO:
@@ -294,6 +295,7 @@ class Endpoint:
             except EndpointError as exc:
                 if not exc.transient or attempt == attempts - 1:
                     raise
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     def _send(self, url: str, auth: str | None, form: dict[str, str], accept: str,
               query: bool) -> tuple[bytes, str]:
@@ -346,7 +348,9 @@ def _batches(triples: list[ox.Triple], size: int,
         return isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
 
     with_blanks = [t for t in triples if blank(t)]
-    batches, lines, length = [], [], 0
+    batches: list[tuple[str, int, bool]] = []
+    lines: list[str] = []
+    length = 0
     if with_blanks:
         batches.append((_ntriples(with_blanks), len(with_blanks), True))
     for triple in (t for t in triples if not blank(t)):
@@ -362,7 +366,7 @@ def _batches(triples: list[ox.Triple], size: int,
 
 
 def _ntriples(triples: list[ox.Triple]) -> str:
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    return bytes(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)).decode("utf-8")
 
 
 def _first_line(text: str) -> str:

@@ -74,7 +74,7 @@ def server_command() -> Path:
     if found:
         return Path(found)
     raise KGError("the Oxigraph server is not installed",
-                  hint="pip install 'kg[server]' (the PyPI package oxigraph)", exit_code=EXIT_ENVIRONMENT)
+                  hint="pip install 'conflict-kg[server]' (the PyPI package oxigraph)", exit_code=EXIT_ENVIRONMENT)
 
 
 #: The SPARQL keywords that make a server fetch a URL: SERVICE in queries and updates, LOAD in updates.
@@ -908,15 +908,8 @@ class _GuardHandler(http.server.BaseHTTPRequestHandler):
 
     def _route(self, route: str, body: bytes) -> None:
         content_type = self.headers.get("Content-Type", "")
-        for text in _sparql_texts(self.path, content_type, body):
-            try:
-                limits.check(text)
-            except limits.QueryRefused as exc:
-                return self._refuse(413 if "bytes long" in exc.args[0] else 400, str(exc))
-            keyword = None if self.server.allow_service else fetches(text)
-            if keyword:
-                return self._refuse(403, f"{keyword} is off on this endpoint: its queries may not make it "
-                                         "fetch other URLs (kg serve --allow-service allows it)")
+        if self._refused(content_type, body):
+            return
         query = _query_request(self.command, self.path, content_type, body)
         if query is not None and self.server.pool is not None:
             if route in _QUERY_PATHS:
@@ -924,6 +917,22 @@ class _GuardHandler(http.server.BaseHTTPRequestHandler):
             if route != "/":  # the query page ignores a query; no other path may run one unlimited
                 return self._refuse(404, f"queries go to {' or '.join(_QUERY_PATHS)}")
         self._pass_on(*_with_prefixes(self.path, content_type, body), query=query is not None)
+
+    def _refused(self, content_type: str, body: bytes) -> bool:
+        """Whether a SPARQL text of the request is over a limit or would fetch other URLs (and so
+        was answered with an error)."""
+        for text in _sparql_texts(self.path, content_type, body):
+            try:
+                limits.check(text)
+            except limits.QueryRefused as exc:
+                self._refuse(413 if "bytes long" in exc.args[0] else 400, str(exc))
+                return True
+            keyword = None if self.server.allow_service else fetches(text)
+            if keyword:
+                self._refuse(403, f"{keyword} is off on this endpoint: its queries may not make it "
+                                  "fetch other URLs (kg serve --allow-service allows it)")
+                return True
+        return False
 
     def _pass_on(self, path: str, body: bytes, original: str, added: int, streamed: int = 0, *,
                  query: bool = False) -> None:

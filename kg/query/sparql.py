@@ -42,7 +42,8 @@ def code_only(text: str) -> str:
 def form_of(text: str) -> str | None:
     """SELECT, ASK, CONSTRUCT or DESCRIBE; UPDATE for an update request; None if unreadable."""
     # The prologue's IRIs are blanked by code_only; skip it on the original text.
-    rest = text[_PROLOGUE.match(_strip_comments(text)).end():] if text else ""
+    prologue = _PROLOGUE.match(_strip_comments(text)) if text else None
+    rest = text[prologue.end():] if prologue else text
     match = _FIRST_WORD.search(code_only(rest))
     if match is None:
         return None

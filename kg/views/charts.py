@@ -21,15 +21,16 @@ import colorsys
 import datetime as dt
 import os
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
 from ..errors import EXIT_ENVIRONMENT, KGError
+from ..namespace import K
 from ..network import metrics
 from ..network.convert import to_networkx
-from ..namespace import K
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -52,10 +53,10 @@ HOSTILE, COOPERATIVE, SIDES = "#c0392b", "#2e8b57", ("#4e79a7", "#f28e2b")
 
 def _colour(hue: int, lightness: float = 0.5) -> str:
     r, g, b = colorsys.hls_to_rgb(hue / 360, lightness, 0.6)
-    return "#%02x%02x%02x" % (round(r * 255), round(g * 255), round(b * 255))
+    return f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
 
 
-def _figure(width: float = 10, height: float = 5.6) -> "Figure":
+def _figure(width: float = 10, height: float = 5.6) -> Figure:
     # A Figure of its own, not pyplot's global state: safe in a server or a thread, and a
     # notebook shows it when a cell returns it.
     from matplotlib.figure import Figure
@@ -63,7 +64,7 @@ def _figure(width: float = 10, height: float = 5.6) -> "Figure":
     return Figure(figsize=(width, height), dpi=110, layout="constrained")
 
 
-def timeline(G: nx.MultiDiGraph, period: str = "auto") -> "Figure":
+def timeline(G: nx.MultiDiGraph, period: str = "auto") -> Figure:
     """Statements per month (or year) by relation family, dated by when the event happened.
     `period`: month, year, or auto (month when the dates span six years or less)."""
     dated = [(d["date"], d.get("families") or []) for _, _, d in G.edges(data=True) if d.get("date")]
@@ -116,7 +117,7 @@ def timeline(G: nx.MultiDiGraph, period: str = "auto") -> "Figure":
     return fig
 
 
-def centrality(G: nx.MultiDiGraph, top: int = 10, by: str = "pagerank") -> "Figure":
+def centrality(G: nx.MultiDiGraph, top: int = 10, by: str = "pagerank") -> Figure:
     """The `top` actors by `by` (pagerank, degree, betweenness, hub, authority), as bars."""
     if by not in MEASURES:
         raise KGError(f"{by!r} is not a centrality measure", hint=f"by= one of {', '.join(MEASURES)}",
@@ -139,7 +140,7 @@ def centrality(G: nx.MultiDiGraph, top: int = 10, by: str = "pagerank") -> "Figu
     return fig
 
 
-def camps(G: nx.MultiDiGraph, labels: int = 8) -> "Figure":
+def camps(G: nx.MultiDiGraph, labels: int = 8) -> Figure:
     """The two camps of the largest signed component, side by side: hostile statements red,
     cooperative green, those that break the split dashed; the `labels` busiest of each side named."""
     found = metrics.camps(G)
@@ -197,7 +198,7 @@ CHARTS = {"timeline": timeline, "centrality": centrality, "camps": camps}
 
 
 def chart(g: Graph, name: str, path: str | os.PathLike | None = None, *, top: int = 10,
-          by: str = "pagerank", period: str = "auto", **filters) -> "Figure | Path":
+          by: str = "pagerank", period: str = "auto", **filters) -> Figure | Path:
     """The chart `name` (timeline, centrality, camps) of `g` (filtered as for to_networkx):
     a matplotlib Figure, or, given `path` ending in .png or .svg, written there (its path)."""
     if name not in CHARTS:
@@ -214,7 +215,7 @@ def chart(g: Graph, name: str, path: str | os.PathLike | None = None, *, top: in
     return save(fig, path)
 
 
-def save(fig: "Figure", path: str | os.PathLike) -> Path:
+def save(fig: Figure, path: str | os.PathLike) -> Path:
     """Write `fig` to `path` (.png or .svg), making its folder."""
     path = Path(path)
     if path.suffix.lower() not in SUFFIXES:

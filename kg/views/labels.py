@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import textwrap
 from collections import defaultdict
-from typing import Hashable, Sequence
+from collections.abc import Hashable, Sequence
 
 Node = Hashable
 Box = tuple[float, float, float, float]

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from typing import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 
 import numpy as np
 
@@ -221,8 +221,8 @@ def _fit(nodes: list[Node], pos: np.ndarray, radius: np.ndarray, width: float = 
 def rings(focus: Node, first: Sequence[tuple[Node, str]], second: Sequence[tuple[Node, Node]],
           sizes: dict[Node, float], aspect: float = 1.2) -> Pos:
     """The focus at the centre; `first` (neighbour, family) on a ring (an ellipse, wider than
-    high like the screen), each family one arc in the order given; `second` (node, the neighbour it is reached through) on an outer ring,
-    beside that neighbour.
+    high like the screen), each family one arc in the order given; `second` (node, the neighbour
+    it is reached through) on an outer ring, beside that neighbour.
 
     >>> pos = rings("f", [("a", "opposes"), ("b", "opposes"), ("c", "supports")], [("d", "a")], {})
     >>> ring = {round(math.hypot(x / 1.2, y)) for x, y in (pos["a"], pos["b"], pos["c"])}

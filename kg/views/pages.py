@@ -5,8 +5,8 @@ The graph is read once (one :func:`kg.network.to_networkx`); each view is a :cla
 it (node ids and statement edges) cut in one pass, laid out here (kg.views.layouts: a force
 layout, rings round a focus, a case map, a time axis), its names chosen and placed so none
 overlaps (kg.views.labels), and written with its data as JSON (``<``, ``>`` and ``&`` escaped,
-turned into DOM text by the page's script). vis-network's script and stylesheet (shipped inside
-pyvis) are copied beside the pages, so nothing is fetched from a CDN.
+turned into DOM text by the page's script). vis-network's script and stylesheet (shipped in
+kg/views/assets) are copied beside the pages, so nothing is fetched from a CDN.
 
 >>> import kg
 >>> views = kg.load().view(out="out/views")          # the index and every view
@@ -25,21 +25,21 @@ import math
 import re
 import shutil
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
-from importlib import resources
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Hashable, Iterable
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 import networkx as nx
 from markupsafe import Markup
 
-from . import labels, layouts, texts
 from ..errors import EXIT_ENVIRONMENT, KGError
-from ..namespace import K, ENT
+from ..namespace import ENT, K
 from ..network import metrics
 from ..network.convert import to_networkx
 from ..validtime import date_span, readings
+from . import labels, layouts, texts
 
 if TYPE_CHECKING:
     from ..query.graph import Graph
@@ -250,13 +250,13 @@ class Part:
     note: str | None = None
 
     @classmethod
-    def of(cls, G: nx.MultiDiGraph) -> "Part":
+    def of(cls, G: nx.MultiDiGraph) -> Part:
         # From the adjacency dicts directly: networkx's edge views cost a call per edge.
         return cls(list(G), [(u, v, k, d) for u, nbrs in G._succ.items() for v, keyed in nbrs.items()
                              for k, d in keyed.items()])
 
     @classmethod
-    def from_edges(cls, edges: list[Edge], keep: Iterable[Hashable] = ()) -> "Part":
+    def from_edges(cls, edges: list[Edge], keep: Iterable[Hashable] = ()) -> Part:
         """The edges and the nodes they touch (and `keep`), in order of first appearance."""
         seen = dict.fromkeys(keep)
         for u, v, _, _ in edges:
@@ -712,7 +712,8 @@ def _templates() -> jinja2.Environment:
 
 
 def _vis_dir() -> Path:
-    return Path(str(resources.files("pyvis") / "templates" / "lib" / "vis-9.1.2"))
+    """vis-network's script and stylesheet, shipped with kg (assets/VENDORED.md)."""
+    return ASSETS
 
 
 def _inline_assets() -> dict[str, str]:
@@ -816,7 +817,7 @@ def write(path: str | Path, text: str) -> Path:
 
 
 def copy_assets(folder: Path) -> Path:
-    """vis-network (from pyvis's package) and our script and style, into `folder`/lib."""
+    """vis-network (shipped in assets/) and our script and style, into `folder`/lib."""
     lib = folder / "lib"
     lib.mkdir(parents=True, exist_ok=True)
     for source in (_vis_dir() / "vis-network.min.js", _vis_dir() / "vis-network.css",
@@ -1026,8 +1027,37 @@ def _simple(part: Part, signed: bool = False, G: nx.MultiDiGraph | None = None) 
     return H
 
 
+#: Beside the index, what it lists: so that a later write into the same folder (`g.view(top=0)`
+#: after `kg viz`) adds its views to the index instead of dropping the others.
+MANIFEST = "views.json"
+
+
+def _with_earlier(folder: Path, sections: dict[str, list[Page]]) -> dict[str, list[Page]]:
+    """`sections` and, after them, the views an earlier write listed whose files are still there."""
+    try:
+        earlier = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return sections
+    merged = {name: list(pages) for name, pages in sections.items()}
+    written = {p.file for pages in sections.values() for p in pages}
+    for name, pages in earlier.items() if isinstance(earlier, dict) else ():
+        for entry in pages if isinstance(pages, list) else ():
+            try:
+                page = Page(**entry)
+            except TypeError:
+                continue
+            # Only a page of this folder (a plain file name) that is still there.
+            if page.file not in written and Path(page.file).name == page.file and (folder / page.file).is_file():
+                merged.setdefault(name, []).append(page)
+                written.add(page.file)
+    return merged
+
+
 def _write_index(folder: Path, G: nx.MultiDiGraph, sections: dict[str, list[Page]], more: list[Page] = (),
                  documents: int | None = None) -> None:
+    sections = _with_earlier(folder, sections)
+    write(folder / MANIFEST, json.dumps({name: [asdict(p) for p in pages] for name, pages in sections.items()},
+                                        ensure_ascii=False, indent=1))
     if documents is None:
         documents = len({d.get("document") for _, _, d in G.edges(data=True)} - {None})
     focus = [p for p in [*sections.get("Neighbourhoods", []), *more] if p.name]

@@ -16,19 +16,20 @@ from __future__ import annotations
 import html
 import math
 import re
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Hashable
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from . import labels
-from . import pages as views
 from ..builder.curated import YAMLBound, _load
 from ..errors import EXIT_ENVIRONMENT, KGError
 from ..namespace import ENT
 from ..network.convert import to_networkx
 from ..validtime import standing, window
+from . import labels
+from . import pages as views
 
 if TYPE_CHECKING:
     from ..query.graph import Graph

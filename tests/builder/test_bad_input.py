@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 import kg
-from kg.builder import store
 from conftest import run_kg
+from kg.builder import store
 
 STATEMENTS = "data/statements/memo.yaml"
 ENTITIES = "data/entities/all.yaml"

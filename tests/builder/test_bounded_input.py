@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import invoke_kg, run_kg
 from kg import values
-
 from kg.builder import curated
-from conftest import run_kg
+from kg.errors import KGError
 
 STATEMENTS = "data/statements/memo.yaml"
 ENTITIES = "data/entities/all.yaml"
@@ -43,7 +43,8 @@ def test_an_alias_bomb_is_refused_in_under_a_second(mini):
         curated._load(BOMB)
     assert time.monotonic() - started < 1
     code, lines = _check(mini)
-    assert code == 1 and any(f"{STATEMENTS}:" in l and "error[yaml-limit]" in l and "aliases" in l for l in lines), lines
+    assert code == 1 and any(f"{STATEMENTS}:" in line and "error[yaml-limit]" in line and "aliases" in line
+                             for line in lines), lines
     assert not any("Traceback" in l for l in lines)
 
 
@@ -117,9 +118,17 @@ def test_is_date_knows_the_calendar():
                                   ["ingest", "README.md", "--date", "2025-02-30"],
                                   ["ingest", "README.md", "--date", "2018\n"]])
 def test_the_command_line_refuses_impossible_dates(args, tmp_path):
-    result = run_kg(*args)
-    assert result.returncode == 2 and "Invalid value" in result.stderr and "YYYY" in result.stderr, result.stderr
-    assert "Traceback" not in result.stderr
+    # As `--param date=...` and data/ refuse them: one line naming the option, exit 1.
+    result = invoke_kg(*args)
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 1 and len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"kg: error: {args[-2]}: ") and "YYYY" in lines[0], lines
+
+
+@pytest.mark.parametrize("as_of", ["2025-13", "2025-02-30", ("2025-02-30", None), (None, "2018-00")])
+def test_the_python_api_refuses_impossible_dates_too(seed_graph, as_of):
+    with pytest.raises(KGError, match="month|calendar|not a date"):
+        seed_graph.to_networkx(as_of=as_of)
 
 
 @pytest.mark.parametrize("name", ["ABSOLUTE", "../../outside.txt", "LINK"])
@@ -139,3 +148,26 @@ def test_a_source_text_outside_data_is_refused_with_its_line(mini, tmp_path, nam
     line = _line_of(mini, "data/sources.yaml", f"file: {name}")
     assert code == 1 and any(l.startswith(f"data/sources.yaml:{line}:") and "error[outside-path]" in l
                              for l in lines), lines
+
+
+def test_a_quote_left_open_is_reported_at_the_line_it_opens(mini):
+    path = mini / STATEMENTS
+    text = path.read_text(encoding="utf-8")
+    assert '    quote: "arguing that its order violates the Tenth Amendment"\n' in text.splitlines(True)[12]
+    path.write_text(text.replace('violates the Tenth Amendment"\n', "violates the Tenth Amendment\n", 1),
+                    encoding="utf-8")
+    result = invoke_kg("--root", str(mini), "--store", str(mini / "build"), "check")
+    assert result.returncode == 1, result.stderr
+    assert f"{STATEMENTS}:13: error[yaml]" in result.stderr and "not closed" in result.stderr, result.stderr
+
+
+def test_a_missing_opening_quote_shows_the_stray_mark_and_says_so(mini):
+    path = mini / STATEMENTS
+    text = path.read_text(encoding="utf-8")
+    wrong = '    quote: arguing that its order violates the Tenth Amendment"\n'
+    path.write_text(text.replace('    quote: "arguing that its order violates the Tenth Amendment"\n', wrong, 1),
+                    encoding="utf-8")
+    result = invoke_kg("--root", str(mini), "--store", str(mini / "build"), "check")
+    assert result.returncode == 1, result.stderr
+    line = next(line for line in result.stderr.splitlines() if "quote-not-found" in line)
+    assert 'Amendment"' in line and "quote mark" in line, line

@@ -9,15 +9,16 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import kg
+from conftest import REPO
 from kg.builder import curated, store
 from kg.errors import ValidationError
-from conftest import REPO
 
-HOSTILE = ["NEL\x85 LS\u2028 PS\u2029 in one line", '<script>alert("x")</script>', '<img src=x onerror=alert(1)>', 'x" } ; DROP ALL ; #',
-           '> . ?s ?p ?o', "back\\slash \\u0022", "\u202eRTL override\u202c and עברית",
+HOSTILE = ["NEL\x85 LS\u2028 PS\u2029 in one line", '<script>alert("x")</script>', '<img src=x onerror=alert(1)>',
+           'x" } ; DROP ALL ; #', '> . ?s ?p ?o', "back\\slash \\u0022", "\u202eRTL override\u202c and עברית",
            "tab\tnew\nline\rreturn", "\x00\x07\x1b[31m", "\ufeffBOM", "😀 astral 𝔘"]
 
 
@@ -26,7 +27,7 @@ def _write_project(root: Path, text: str) -> None:
     (root / "data" / "sources").mkdir(parents=True, exist_ok=True)
     (root / "data" / "entities").mkdir(exist_ok=True)
     (root / "data" / "statements").mkdir(exist_ok=True)
-    (root / "data" / "sources" / "s.txt").write_bytes(f"Before. {text} After.".encode("utf-8"))
+    (root / "data" / "sources" / "s.txt").write_bytes(f"Before. {text} After.".encode())
 
     def dump(obj, path):
         path.write_text(curated.dump(obj), encoding="utf-8")
@@ -71,6 +72,7 @@ def test_hostile_strings_survive_the_store_exactly(project, tmp_path, text):
     _roundtrip(project, tmp_path / "store", text)
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(min_size=1, max_size=80))
 def test_arbitrary_unicode_survives_or_fails_in_one_line(project, tmp_path_factory, text):
@@ -120,6 +122,7 @@ def test_two_builds_at_once_both_finish_and_the_store_is_whole(mini, tmp_path):
     assert len([p for p in store_dir.glob("store-*") if p.is_dir()]) == 2  # current and previous
 
 
+@pytest.mark.slow
 def test_a_build_killed_half_way_leaves_the_previous_store(tmp_path):
     sys.path.insert(0, str(REPO / "benchmarks"))
     from generate import generate

@@ -3,8 +3,9 @@
 import rdflib
 
 import kg
-from kg.builder import pipeline as builder, store
 from conftest import REPO, SEED_SOURCES, run_kg
+from kg.builder import pipeline as builder
+from kg.builder import store
 
 
 def test_the_curated_data_is_valid_and_covers_every_article():

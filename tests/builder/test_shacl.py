@@ -3,11 +3,10 @@
 import pyoxigraph as ox
 import pytest
 
-from kg.builder import assemble, curated, shacl, validate
-
-from kg import ontology
-from kg.namespace import ENT, KG, SRC, STMT
 from conftest import REPO
+from kg import ontology
+from kg.builder import assemble, curated, shacl, validate
+from kg.namespace import ENT, KG, SRC, STMT
 
 SHAPES = REPO / "ontology" / "shapes.ttl"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -29,20 +28,27 @@ def _n(iri):
     return ox.NamedNode(str(iri))
 
 
+def _rdf(name: str) -> ox.NamedNode:
+    return ox.NamedNode(f"http://www.w3.org/1999/02/22-rdf-syntax-ns#{name}")
+
+
 BREAKAGES = {
     "entity without label": lambda s: s.remove(ox.Quad(_n(ENT.JaneRoe), LABEL, ox.Literal("Jane Roe"))),
     "entity with two labels": lambda s: s.add(ox.Quad(_n(ENT.JaneRoe), LABEL, ox.Literal("J. Roe"))),
-    "untyped statement object": lambda s: s.add(ox.Quad(_n(STMT["memo-001"]), _n("http://www.w3.org/1999/02/22-rdf-syntax-ns#object"), _n(ENT.Nobody))),
+    "untyped statement object": lambda s: s.add(ox.Quad(_n(STMT["memo-001"]), _rdf("object"), _n(ENT.Nobody))),
     "second quote": lambda s: s.add(ox.Quad(_n(STMT["memo-001"]), _n(KG.quote), ox.Literal("again"))),
     "empty quote": lambda s: [s.remove(q) for q in list(s.quads_for_pattern(_n(STMT["memo-002"]), _n(KG.quote), None))]
                              and s.add(ox.Quad(_n(STMT["memo-002"]), _n(KG.quote), ox.Literal(""))),
     "date as plain string": lambda s: s.add(ox.Quad(_n(STMT["memo-003"]), _n(KG.eventDate), ox.Literal("Feb 2025"))),
     "bad confidence": lambda s: s.add(ox.Quad(_n(STMT["memo-003"]), _n(KG.confidence), _n(KG.Hostile))),
-    "negative offset": lambda s: [s.remove(q) for q in list(s.quads_for_pattern(_n(STMT["memo-004"]), _n(KG.startOffset), None))]
-                                 and s.add(ox.Quad(_n(STMT["memo-004"]), _n(KG.startOffset), ox.Literal("-3", datatype=_n(XSD + "integer")))),
+    "negative offset": lambda s: [s.remove(q) for q in
+                                  list(s.quads_for_pattern(_n(STMT["memo-004"]), _n(KG.startOffset), None))]
+                                 and s.add(ox.Quad(_n(STMT["memo-004"]), _n(KG.startOffset),
+                                                   ox.Literal("-3", datatype=_n(XSD + "integer")))),
     "offset not a number": lambda s: s.add(ox.Quad(_n(STMT["memo-004"]), _n(KG.endOffset), ox.Literal("abc"))),
-    "source without text": lambda s: [s.remove(q) for q in list(s.quads_for_pattern(_n(SRC.memo), _n(KG.fullText), None))],
-    "predicate not a relation": lambda s: s.add(ox.Quad(_n(STMT["memo-005"]), _n("http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate"), LABEL)),
+    "source without text": lambda s: [s.remove(q) for q in
+                                      list(s.quads_for_pattern(_n(SRC.memo), _n(KG.fullText), None))],
+    "predicate not a relation": lambda s: s.add(ox.Quad(_n(STMT["memo-005"]), _rdf("predicate"), LABEL)),
     # Valid time and ranks (SHACL Core, and SHACL-SPARQL for what compares two values).
     "span on an act": lambda s: s.add(ox.Quad(_n(STMT["memo-001"]), _n(KG.startDate), _date("2025"))),
     "end before start": lambda s: [s.add(ox.Quad(_n(STMT["memo-004"]), _n(KG.startDate), _date("2025-02"))),

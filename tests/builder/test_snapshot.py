@@ -8,10 +8,10 @@ import shutil
 import pytest
 
 import kg
+from conftest import REPO
 from kg import ontology
 from kg.builder import curated, snapshot
 from kg.network.convert import Tables
-from conftest import REPO
 
 # Cells that hold a set written as text: the engine's GROUP_CONCAT order is its own.
 _SETS = {"families": " ", "classes": " ", "ancestors": " ", "aliases": " | "}

@@ -5,15 +5,30 @@ from __future__ import annotations
 import csv
 import io
 
-from conftest import FIXTURES, REPO, run_kg
+import pytest
+
+from conftest import FIXTURES, REPO, invoke_kg
 from kg.ingest.evaluate import Evaluation, evaluate
+
+pytestmark = pytest.mark.slow  # ingests every seed and fixture article
 
 SEEDS = FIXTURES / "seeds"  # a copy of the five seed articles: data/ may grow
 EVAL = FIXTURES / "evaluate"  # 22 articles in other outlets' voices, 12 of them held out
 
 
-def test_figures_are_computed_for_every_seed_article():
-    report = evaluate(REPO, fixtures=SEEDS)
+# Each evaluation ingests every article of its folder: made once for the tests that read it.
+@pytest.fixture(scope="module")
+def seeds_report():
+    return evaluate(REPO, fixtures=SEEDS)
+
+
+@pytest.fixture(scope="module")
+def eval_report():
+    return evaluate(REPO, fixtures=EVAL)
+
+
+def test_figures_are_computed_for_every_seed_article(seeds_report):
+    report = seeds_report
     assert [r.source for r in report.sources] == ["arrest2018", "mayors2017", "resist2016",
                                                   "standfirm2025", "targeting2025"]
     total = report.total
@@ -27,8 +42,8 @@ def test_figures_are_computed_for_every_seed_article():
     assert total.named.recall > 0.45 and total.strict.precision >= 0.55 and total.family.recall > 0.06
 
 
-def test_full_gazetteer_is_an_upper_bound_on_entities():
-    held_out, full = evaluate(REPO, fixtures=SEEDS), evaluate(REPO, held_out=False, fixtures=SEEDS)
+def test_full_gazetteer_is_an_upper_bound_on_entities(seeds_report):
+    held_out, full = seeds_report, evaluate(REPO, held_out=False, fixtures=SEEDS)
     assert full.total.entities.recall > held_out.total.entities.recall
 
 
@@ -39,7 +54,7 @@ def test_a_small_project_scores_its_one_statement(mini):
 
 
 def test_evaluate_command_prints_a_table():
-    result = run_kg("evaluate", "--fixtures", str(SEEDS), "--format", "csv")
+    result = invoke_kg("evaluate", "--fixtures", str(SEEDS), "--format", "csv")
     assert result.returncode == 0, result.stderr
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert rows[0] == Evaluation.COLUMNS and rows[-1][0] == "total" and len(rows) == 7
@@ -83,16 +98,16 @@ def test_as_act_counts_a_threat_recorded_as_the_act():
 
 
 def test_evaluate_command_takes_a_fixture_folder():
-    result = run_kg("evaluate", "--fixtures", str(EVAL), "--format", "csv")
+    result = invoke_kg("evaluate", "--fixtures", str(EVAL), "--format", "csv")
     assert result.returncode == 0, result.stderr
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert rows[0][-1] == "as_act" and [r[0] for r in rows[-3:]] == ["total seen", "total held out", "total"]
-    missing = run_kg("evaluate", "--fixtures", str(REPO / "queries"))
+    missing = invoke_kg("evaluate", "--fixtures", str(REPO / "queries"))
     assert missing.returncode == 1 and "sources.yaml" in missing.stderr
 
 
-def test_misses_lists_what_was_missed_and_what_is_wrong_but_never_a_held_out_source():
-    result = run_kg("evaluate", "--fixtures", str(EVAL), "--misses", "--format", "csv")
+def test_misses_lists_what_was_missed_and_what_is_wrong_but_never_a_held_out_source(eval_report):
+    result = invoke_kg("evaluate", "--fixtures", str(EVAL), "--misses", "--format", "csv")
     assert result.returncode == 0, result.stderr
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert rows[0] == ["kind", "source", "subject", "relation", "object", "rule", "sentence"]

@@ -60,7 +60,8 @@ def test_name_variants_link_to_the_entity_the_graph_has(onto):
 
 
 def test_relief_granted_to_those_who_sought_it_is_a_ruling_for_them(onto):
-    known = {**KNOWN, **_known(("SanFrancisco", "City", "San Francisco"), ("SantaClara", "County", "Santa Clara County"))}
+    known = {**KNOWN, **_known(("SanFrancisco", "City", "San Francisco"),
+                               ("SantaClara", "County", "Santa Clara County"))}
     found = extract("U.S. District Judge William H. Orrick of the Northern District of California granted a "
                     "preliminary injunction sought by San Francisco, Santa Clara County and other local governments.",
                     date="2025-04-25", known=known, onto=onto)

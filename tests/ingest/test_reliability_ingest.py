@@ -10,17 +10,18 @@ import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from kg.builder import curated
-
-from kg import ontology, project as projects
-
-from kg.ingest import review
-from kg.errors import KGError
-from kg.ingest import extract, read_article
-from kg.ingest.writer import write
 from conftest import MINI, REPO, run_kg
+from kg import ontology
+from kg import project as projects
+from kg.builder import curated
+from kg.errors import KGError
+from kg.ingest import extract, read_article, review
+from kg.ingest.writer import write
+
+pytestmark = pytest.mark.slow  # hypothesis and large articles: about two minutes
 
 # Words the extraction rules react to, and text that has broken parsers before.
 FRAGMENTS = ["Mayor Jane Roe", "Jane Roe", "Roe", "the city of Springfield", "Springfield", "the city",

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 import kg
-from conftest import run_kg, tree_hash
+from conftest import invoke_kg, run_kg, tree_hash
 from kg.builder import curated
 from kg.errors import KGError, ValidationError
 from kg.ingest import ingest
@@ -270,5 +270,5 @@ def test_review_table_fits_80_columns(mini, candidates):
     assert "sued" in listed.stdout and "\u201c" in listed.stdout  # the triple, its sentence below
     merged = run_kg("--root", str(mini), "review", str(candidates), "--merge", "SamPike=JaneRoe", "--format", "csv")
     assert merged.returncode == 0 and "merged SamPike into JaneRoe" in merged.stdout
-    bad = run_kg("--root", str(mini), "review", str(candidates), "--merge", "SamPike")
+    bad = invoke_kg("--root", str(mini), "review", str(candidates), "--merge", "SamPike")
     assert bad.returncode == 2 and "ID=VALUE" in bad.stderr

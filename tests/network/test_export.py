@@ -8,8 +8,8 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
+from conftest import invoke_kg, run_kg
 from kg.network.export import csv_paths, flat, flatten
-from conftest import run_kg
 
 
 @pytest.fixture(scope="module")
@@ -121,13 +121,13 @@ def test_export_cli_to_standard_output(seed_build):
     (["-o", "graph.xyz"], "give --format"),
 ])
 def test_export_cli_usage_errors(seed_build, args, message):
-    result = run_kg("--store", str(seed_build), "export", *args)
+    result = invoke_kg("--store", str(seed_build), "export", *args)
     assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
 
 
 def test_cli_offers_every_export_format():
-    from kg.network import export
     from kg.cli import cli
+    from kg.network import export
 
     [option] = [p for p in cli.commands["export"].params if p.name == "fmt"]
     assert tuple(option.type.choices) == export.FORMATS

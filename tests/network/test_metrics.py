@@ -5,8 +5,8 @@ import json
 import networkx as nx
 import pytest
 
-from kg.network import metrics
 from conftest import run_kg
+from kg.network import metrics
 
 
 def typed(*edges, **classes):

@@ -190,9 +190,9 @@ def test_example_network_runs(seed_build):
 
 def test_the_same_graph_from_a_sparql_server(seed_build, seed_graph, tmp_path):
     """Everything goes through KnowledgeGraph.query, so a SPARQL server gives the same answers."""
-    from kg.query import serve
-    from kg.builder import store
     from conftest import REPO
+    from kg.builder import store
+    from kg.query import serve
 
     with serve.start(store.current_path(seed_build)) as server:
         remote = kg.load(REPO, seed_build, endpoint=server.query_url)

@@ -4,8 +4,8 @@ import networkx as nx
 import pytest
 
 import kg
-from kg.network.paths import describe, explained_path
 from conftest import run_kg
+from kg.network.paths import describe, explained_path
 
 
 @pytest.fixture
@@ -76,8 +76,8 @@ def test_kg_path_misspelt_name_suggests(seed_build):
 
 
 def test_path_text_cannot_drive_the_terminal():
-    from kg.output import terminal_safe
     from kg.network.paths import Hop, describe
+    from kg.output import terminal_safe
 
     text = terminal_safe(describe([Hop("a", "sued", "b", True, "s1", "\x1b[2J\x1b]0;owned\x07 A sued B.",
                                        "2025", "news", "A", "B")]))

@@ -9,9 +9,9 @@ import pyoxigraph as ox
 import pytest
 
 import kg
-from kg.query import catalog
-from kg.prefixes import PREFIXES
 from conftest import REPO
+from kg.prefixes import PREFIXES
+from kg.query import catalog
 
 FEB7_PLAINTIFFS = {"San Francisco", "Portland", "New Haven", "Santa Clara", "Kings County"}
 
@@ -166,7 +166,8 @@ def test_provisions_invoked_by_chiu_habig_and_the_sanctuary_jurisdictions(seed_g
 def test_threats_by_federal_actors_with_targets_means_and_dates(seed_graph):
     rows = seed_graph.query("threats").rows()
     seen = {(r["actor"], r["target"], r["date"], r["via"]) for r in rows}
-    assert ("Pam Bondi", "Officials of sanctuary jurisdictions", "2025-02-05", "Sanctuary Jurisdiction Directives") in seen
+    assert ("Pam Bondi", "Officials of sanctuary jurisdictions", "2025-02-05",
+            "Sanctuary Jurisdiction Directives") in seen
     assert ("Sean Duffy", "Sanctuary jurisdictions", "2025-01",
             "Department of Transportation order on funding for non-cooperating local governments") in seen
     assert {r["actor"] for r in rows} >= {"Donald Trump", "Thomas Homan", "U.S. Department of Justice",
@@ -231,7 +232,8 @@ def test_roles_are_in_time_order_for_each_person(seed_graph):
 def test_timeline_holds_every_dated_statement_in_order(seed_graph):
     rows = seed_graph.query("timeline").rows()
     dated = seed_graph.query("""SELECT (COUNT(DISTINCT ?st) AS ?n) WHERE { ?st a kg:Statement ; ?when ?d
-        VALUES ?when { kg:eventDate kg:startDate kg:endDate } FILTER NOT EXISTS { ?st kg:rank kg:DeprecatedRank } }""").rows()
+        VALUES ?when { kg:eventDate kg:startDate kg:endDate }
+        FILTER NOT EXISTS { ?st kg:rank kg:DeprecatedRank } }""").rows()
     assert len(rows) == dated[0]["n"]
     assert [r["date"] for r in rows] == sorted(r["date"] for r in rows)
     events = {(r["date"], r["subject"], r["relation"], r["object"]) for r in rows}

@@ -14,9 +14,9 @@ import pytest
 import rdflib
 
 import kg
+from conftest import REPO, invoke_kg, run_kg
 from kg.prefixes import PREFIXES
 from kg.query import forms
-from conftest import REPO, run_kg
 
 ENT, KG = PREFIXES["ent"], PREFIXES["kg"]
 ASK_TRUE = "ASK { ?who kg:sued ent:TrumpAdministration }"
@@ -125,9 +125,9 @@ def rdflib_free(iri: str) -> ox.NamedNode:
 
 def test_a_graph_result_refuses_row_formats_and_rows_refuse_rdf_formats(seed_build):
     base = ["--root", str(REPO), "--store", str(seed_build), "query"]
-    graph = run_kg(*base, "-e", DESCRIBE, "--format", "csv")
+    graph = invoke_kg(*base, "-e", DESCRIBE, "--format", "csv")
     assert graph.returncode == 2 and "gives a graph: use --format turtle|ntriples|jsonld|rdfxml" in graph.stderr
-    rows = run_kg(*base, "lawsuits", "--format", "turtle")
+    rows = invoke_kg(*base, "lawsuits", "--format", "turtle")
     assert rows.returncode == 2 and "--format turtle is for graphs" in rows.stderr
 
 

@@ -19,8 +19,8 @@ import urllib.request
 import pytest
 
 import kg
-from kg.query import limits
 from conftest import REPO, run_kg, start_kg_serve
+from kg.query import limits
 
 NESTED = "SELECT * WHERE { " + "{ " * 5000 + "?s ?p ?o" + " }" * 5000 + " }"
 CHAINED = "SELECT * WHERE { " + " UNION ".join(["{ ?s ?p ?o }"] * 10000) + " } LIMIT 1"
@@ -257,7 +257,8 @@ def test_a_writable_servers_slow_query_is_stopped_and_updates_stay(seed_build):
 
 
 def test_a_query_for_a_remote_endpoint_is_checked_before_it_is_sent(seed_build):
-    result = kg_query(seed_build, "--endpoint", "http://127.0.0.1:9/query", "-e", "ASK { " + "{ " * 200 + "}" * 200 + " }")
+    result = kg_query(seed_build, "--endpoint", "http://127.0.0.1:9/query",
+                      "-e", "ASK { " + "{ " * 200 + "}" * 200 + " }")
     assert result.returncode == 1 and "nested" in result.stderr, result.stderr
 
 

@@ -14,8 +14,8 @@ import sys
 import pytest
 
 import kg
+from conftest import REPO, invoke_kg, run_kg
 from kg.prefixes import PREFIXES
-from conftest import REPO, run_kg
 
 INJECTIONS = ['x" } ; DROP ALL ; #', "> . ?s ?p ?o", "x' } DELETE WHERE { ?s ?p ?o } #", 'Chiu"@en . } #']
 
@@ -110,7 +110,10 @@ def test_errors_are_one_line_with_a_hint_and_exit_1(cli, args, message, hint):
     assert message in lines[0] and hint in lines[0]
 
 
-def test_usage_errors_exit_2(cli):
+def test_usage_errors_exit_2(seed_build):
+    def cli(*args):
+        return invoke_kg("--root", str(REPO), "--store", str(seed_build), *args)
+
     assert cli("query").returncode == 2
     assert cli("query", "lawsuits", "-e", "SELECT * {}").returncode == 2
     assert cli("query", "entity", "--param", "novalue").returncode == 2
@@ -168,14 +171,33 @@ def test_bad_typed_parameter_values(seed_graph, tmp_path):
         seed_graph.query(str(rq), since="2025", n="three")
 
 
-def test_a_cold_query_does_not_import_the_build_machinery(seed_build):
-    code = ("import sys, kg.cli; kg.cli.main(['--root', sys.argv[1], '--store', sys.argv[2], "
-            "'query', 'lawsuits', '--format', 'csv']); "
-            "print(sorted(m for m in ('rdflib', 'pyshacl', 'yaml', 'kg.builder.pipeline') if m in sys.modules))")
-    result = subprocess.run([sys.executable, "-c", code, str(REPO), str(seed_build)],
-                            capture_output=True, text=True, timeout=60)
+#: A value of each kind of catalog parameter, for the import guard below.
+VALUE_OF_KIND = {"iri": "Chiu", "source": "targeting2025", "date": "2025-02-07", "string": "Chiu", "integer": "3"}
+
+
+def test_no_catalog_query_imports_the_build_machinery(seed_build):
+    # Every named query, each parameter bound with a value of its kind, in one cold process: the
+    # query path imports neither rdflib nor the build's modules (ARCHITECTURE.md).
+    from kg.query import catalog
+
+    calls = [["query", q.name, "--format", "csv", *(a for p in q.params for a in ("--param", f"{p.name}="
+                                                                                f"{VALUE_OF_KIND[p.kind]}"))]
+             for q in catalog.load(REPO / "queries").values()]
+    assert {p.kind for q in catalog.load(REPO / "queries").values() for p in q.params} <= set(VALUE_OF_KIND)
+    code = ("import io, json, sys, contextlib, kg.cli\n"
+            "codes = []\n"
+            "for call in json.loads(sys.argv[3]):\n"
+            "    with contextlib.redirect_stdout(io.StringIO()):\n"
+            "        codes.append(kg.cli.main(['--root', sys.argv[1], '--store', sys.argv[2], *call]))\n"
+            "print(codes)\n"
+            "print(sorted(m for m in ('rdflib', 'pyshacl', 'yaml', 'kg.builder.pipeline', 'kg.builder.assemble')"
+            " if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code, str(REPO), str(seed_build), json.dumps(calls)],
+                            capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "[]"
+    codes, modules = result.stdout.strip().splitlines()[-2:]
+    assert codes == str([0] * len(calls)), result.stderr
+    assert modules == "[]"
 
 
 def test_example_script_runs(seed_build):
@@ -184,7 +206,8 @@ def test_example_script_runs(seed_build):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "Plaintiffs of the Feb. 7, 2025 lawsuit: Kings County, New Haven, Portland, San Francisco, Santa Clara" in out
+    assert ("Plaintiffs of the Feb. 7, 2025 lawsuit: Kings County, New Haven, Portland, San Francisco, "
+            "Santa Clara") in out
     assert "Pam Bondi threatened Officials of sanctuary jurisdictions (2025-02-05)" in out
     assert "Sanctuary policies make cities safer" in out
     printed = [line for line in out.splitlines() if line.strip()]

@@ -1,4 +1,4 @@
-"""The README's curl and SPARQLWrapper examples, run as written against a real `kg serve`."""
+"""The curl and SPARQLWrapper examples of docs/sparql.md, run as written against a real `kg serve`."""
 
 from __future__ import annotations
 
@@ -7,17 +7,16 @@ import io
 import re
 import subprocess
 
-
 from conftest import REPO
 
 README_URL = "http://127.0.0.1:7878/query"
 
 
 def readme_blocks(language: str) -> list[str]:
-    """The fenced code blocks of one language in the README's section on `kg serve`."""
-    text = (REPO / "README.md").read_text(encoding="utf-8")
-    section = text[text.index("### `kg serve`"):]
-    section = section[:section.index("\n### ", 1)]
+    """The fenced code blocks of one language in the section of docs/sparql.md on `kg serve`."""
+    text = (REPO / "docs" / "sparql.md").read_text(encoding="utf-8")
+    section = text[text.index("## `kg serve`"):]
+    section = section[:section.index("\n## ", 1)]
     return re.findall(rf"```{language}\n(.*?)```", section, re.S)
 
 

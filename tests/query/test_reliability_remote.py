@@ -12,17 +12,18 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pyoxigraph as ox
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import kg
+from conftest import REPO, free_port, run_kg
 from kg.query import remote
-from conftest import REPO, run_kg
-from conftest import free_port
+
 from .test_remote import OxigraphServer
 
 RESULTS = "application/sparql-results+json"

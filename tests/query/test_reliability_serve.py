@@ -19,12 +19,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import kg
-from kg.query import serve
-from kg.builder import store
 from conftest import REPO, run_kg, start_kg_serve
+from kg.builder import store
+from kg.query import serve
 
 JSON = "application/sparql-results+json"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"

@@ -17,8 +17,8 @@ import pyoxigraph as ox
 import pytest
 
 import kg
-from kg.query import remote
 from conftest import REPO, feb7_plaintiffs, free_port, run_kg
+from kg.query import remote
 
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 INJECTIONS = ['x" } ; DROP ALL ; #', "> . ?s ?p ?o", "x' } DELETE WHERE { ?s ?p ?o } #",
@@ -32,7 +32,7 @@ class OxigraphServer:
         self.location = location
         self.process = None
 
-    def start(self) -> "OxigraphServer":
+    def start(self) -> OxigraphServer:
         self.port = free_port()
         self.process = subprocess.Popen([str(OXIGRAPH), "serve", "--location", str(self.location),
                                          "--bind", f"127.0.0.1:{self.port}"],
@@ -112,7 +112,8 @@ def test_build_loads_the_graph_into_a_named_graph(server, loaded, seed_graph):
 
 
 def test_a_second_build_replaces_instead_of_duplicating(server, loaded, own_store, seed_graph, seeds_project):
-    again = run_kg("--root", str(seeds_project), "--store", str(own_store), "build", "-q", "--endpoint", server.query_url)
+    again = run_kg("--root", str(seeds_project), "--store", str(own_store), "build", "-q",
+                   "--endpoint", server.query_url)
     assert again.returncode == 0 and again.stdout == "", again.stderr
     assert server.graphs() == {remote.MAIN_GRAPH: local_triples(seed_graph), "": 0}
 
@@ -156,7 +157,8 @@ def test_every_catalog_query_gives_the_same_rows_remotely(server, loaded, seed_g
 
 
 def test_query_command_on_the_endpoint(server, loaded):
-    assert feb7_plaintiffs(server.query_url) == {"San Francisco", "Portland", "New Haven", "Santa Clara", "Kings County"}
+    assert feb7_plaintiffs(server.query_url) == {"San Francisco", "Portland", "New Haven", "Santa Clara",
+                                                 "Kings County"}
 
 
 def test_entity_names_resolve_through_the_endpoint(server, loaded):

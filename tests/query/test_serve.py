@@ -13,9 +13,9 @@ import urllib.request
 import pytest
 
 import kg
-from kg.query import serve
-from kg.builder import store
 from conftest import REPO, run_kg, start_kg_serve
+from kg.builder import store
+from kg.query import serve
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 JSON = "application/sparql-results+json"

@@ -14,12 +14,14 @@ import subprocess
 
 import pyoxigraph as ox
 import pytest
+from virtuoso import ISQL, VIRTUOSO, VirtuosoServer, available
 
 import kg
+from conftest import REPO, feb7_plaintiffs, run_kg
 from kg.query import remote
 from kg.query.forms import Boolean
-from conftest import REPO, feb7_plaintiffs, run_kg
-from virtuoso import ISQL, VIRTUOSO, VirtuosoServer, available
+
+pytestmark = pytest.mark.virtuoso  # a real Virtuoso server
 
 #: A value for each catalog parameter.
 SAMPLES = {"entity": "Chiu", "name": "Homan", "source": "targeting2025", "date": "2025-02-05",
@@ -84,7 +86,8 @@ def test_build_loads_the_graph_into_virtuoso(virtuoso, loaded, seed_graph):
 
 
 def test_a_second_build_replaces_the_graph(virtuoso, loaded, seed_graph, seeds_project, tmp_path):
-    again = run_kg("--root", str(seeds_project), "--store", str(tmp_path), "build", "-q", "--endpoint", virtuoso.query_url)
+    again = run_kg("--root", str(seeds_project), "--store", str(tmp_path), "build", "-q",
+                   "--endpoint", virtuoso.query_url)
     assert again.returncode == 0 and again.stdout == "", again.stderr
     assert virtuoso.graphs() == {remote.MAIN_GRAPH: _triples(seed_graph)}
 
@@ -139,7 +142,8 @@ def test_the_as_of_queries_on_virtuoso_decide_as_kg_validtime(virtuoso, loaded, 
 
 
 def test_query_command_and_network_on_virtuoso(virtuoso, loaded, seed_graph):
-    assert feb7_plaintiffs(virtuoso.query_url) == {"San Francisco", "Portland", "New Haven", "Santa Clara", "Kings County"}
+    assert feb7_plaintiffs(virtuoso.query_url) == {"San Francisco", "Portland", "New Haven", "Santa Clara",
+                                                   "Kings County"}
     far = kg.load(REPO, endpoint=virtuoso.query_url)
     G, H = far.to_networkx(), seed_graph.to_networkx()
     assert dict(G.nodes(data=True)) == dict(H.nodes(data=True))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import browser
 import pytest
 
-import browser
 from kg.views import pages as views
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"

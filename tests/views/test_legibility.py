@@ -11,9 +11,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+import browser
 import pytest
 
-import browser
 from kg.views import labels
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import json
 
+import browser
 import pytest
 
 from kg.views import pages as views
 
-import browser
 from .probes import NODE_AT
 
 pytestmark = pytest.mark.browser
@@ -63,14 +63,16 @@ def test_drawn_names_never_overlap_and_are_readable(chromium, seed_views, file):
     more = page.evaluate("kgView.labelBoxes()")
     if file == "graph.html":  # more names than fitted at the opening zoom, in a smaller area
         assert len(more) > 0.6 * len(boxes)
-    assert all(not (a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"])
+    assert all(not (a["left"] < b["right"] and b["left"] < a["right"]
+                    and a["top"] < b["bottom"] and b["top"] < a["bottom"])
                for i, a in enumerate(more) for b in more[i + 1:])
 
 
 def test_the_focus_is_at_the_centre_labelled_and_marked(chromium, seed_views):
     page = load(chromium, seed_views, "ego-ThomasHoman.html")
     assert "ThomasHoman" in [b["id"] for b in page.evaluate("kgView.labelBoxes()")]
-    node = page.evaluate("(function (b) { return {x: b.x, y: b.y, size: b.options.size, border: b.options.borderWidth}; })"
+    node = page.evaluate("(function (b) { return {x: b.x, y: b.y, size: b.options.size, "
+                         "border: b.options.borderWidth}; })"
                          "(network.body.nodes['ThomasHoman'])")
     sizes = page.evaluate("Object.values(network.body.nodes).map(b => b.options.size)")
     assert (node["x"], node["y"]) == (0, 0) and node["size"] == max(sizes) and node["border"] >= 4
@@ -106,7 +108,8 @@ def test_search_by_name_or_alias_centres_highlights_and_dims(chromium, seed_view
     choose(page, alias)
     assert page.evaluate("kgView.state.sel") == n["id"]
     assert f"sel={n['id']}" in page.evaluate("location.hash")
-    neighbours = {e["from"] for e in data["edges"] if e["to"] == n["id"]} | {e["to"] for e in data["edges"] if e["from"] == n["id"]}
+    neighbours = {e["from"] for e in data["edges"] if e["to"] == n["id"]} | \
+        {e["to"] for e in data["edges"] if e["from"] == n["id"]}
     colours = page.evaluate("Object.fromEntries(kgView.nodes.get().map(x => [x.id, x.color.background]))")
     others = [x["id"] for x in data["nodes"] if x["id"] not in neighbours | {n["id"]}]
     assert all(colours[x] == "#e4e4e4" for x in others)
@@ -131,11 +134,13 @@ def test_each_filter_hides_what_it_should(chromium, seed_views):
     assert not [i for i in page.evaluate(VISIBLE_EDGES)
                 if "Person" in (nodes[edges[i]["from"]]["group"], nodes[edges[i]["to"]]["group"])]
     page.evaluate("document.querySelector('.kg-type[value=Person]').click()")
-    page.evaluate("(function (s) { s.value = '1'; s.dispatchEvent(new Event('change')); })(document.getElementById('kg-source'))")
+    page.evaluate("(function (s) { s.value = '1'; s.dispatchEvent(new Event('change')); })"
+                  "(document.getElementById('kg-source'))")
     shown = page.evaluate(VISIBLE_EDGES)
     assert shown and set(shown) == {i for i, e in edges.items() if e["doc"] == 1}
     assert "src=1" in page.evaluate("location.hash")
-    page.evaluate("(function (s) { s.value = ''; s.dispatchEvent(new Event('change')); })(document.getElementById('kg-source'))")
+    page.evaluate("(function (s) { s.value = ''; s.dispatchEvent(new Event('change')); })"
+                  "(document.getElementById('kg-source'))")
     page.evaluate("document.querySelector('.kg-conf[value=implied]').click()")
     shown = page.evaluate(VISIBLE_EDGES)
     assert set(shown) == {i for i, e in edges.items() if e["confidence"] != "implied"}

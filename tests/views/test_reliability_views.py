@@ -13,10 +13,12 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import kg
 from kg.views import pages as views
+
 from .probes import NODE_AT, hover, hover_edge, open_view
 
 PWN = "console.error('PWNED');window.pwned=1"
@@ -167,7 +169,8 @@ def nasty_views(mini, tmp_path):
     """The mini project plus an article whose name, aliases, description, quotes, role and title
     are the strings above."""
     data = mini / "data"
-    label, quote, title, role = NASTIEST[0] + " " + NASTIEST[5], NASTIEST[1] + " " + NASTIEST[7], NASTIEST[13], NASTIEST[2]
+    label, quote = NASTIEST[0] + " " + NASTIEST[5], NASTIEST[1] + " " + NASTIEST[7]
+    title, role = NASTIEST[13], NASTIEST[2]
     text = f"Officials met {label}.\n{quote} said the {role}.\n"
     (data / "sources" / "nasty.txt").write_text(text, encoding="utf-8")
     with open(data / "sources.yaml", "a", encoding="utf-8") as f:

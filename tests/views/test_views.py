@@ -6,14 +6,13 @@ from __future__ import annotations
 import json
 import re
 
+import browser
 import networkx as nx
 import pytest
 
 import kg
-from kg.views import pages as views
 from conftest import run_kg
-
-import browser
+from kg.views import pages as views
 
 from .probes import CLEAR_EDGE, EDGE_AT, NODE_AT, hover, hover_edge, open_view
 
@@ -260,3 +259,19 @@ def test_the_case_map_names_its_claims_and_provisions_rows_not_the_party_heads(s
             assert above and above[-1] in (row_of[node["type"]], "Other legal action"), node["name"]
             placed += above[-1] == row_of[node["type"]]
     assert placed >= 10
+
+
+def test_the_shipped_vis_network_is_pyvis_s_copy():
+    from importlib import resources
+
+    pyvis = resources.files("pyvis") / "templates" / "lib" / "vis-9.1.2"
+    for name in ("vis-network.min.js", "vis-network.css"):
+        assert (views.ASSETS / name).read_bytes() == (pyvis / name).read_bytes(), name
+
+
+def test_a_second_write_into_the_folder_keeps_the_first_one_s_views_in_the_index(seed_graph, tmp_path):
+    first = seed_graph.view(out=tmp_path, top=2)
+    second = seed_graph.view(focus="Chiu", out=tmp_path, top=0)
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    for page in [*first.pages, *second.pages]:
+        assert f'href="{page.file}"' in index, page.file

@@ -9,14 +9,15 @@ with the same attributes); parallel edges count as weight, one per statement.
 >>> top = metrics.ranked(metrics.pagerank(G), 3)
 """
 
-from .simple import *  # noqa: F401,F403
-from .centrality import *  # noqa: F401,F403
-from .structure import *  # noqa: F401,F403
+from . import balance, bipartite, centrality, simple, structure, tables, temporal  # noqa: E402  (after the functions, whose names some share)
 from .balance import *  # noqa: F401,F403
 from .bipartite import *  # noqa: F401,F403
-from .temporal import *  # noqa: F401,F403
-from .tables import *  # noqa: F401,F403
+from .centrality import *  # noqa: F401,F403
+from .simple import *  # noqa: F401,F403
 from .simple import Node  # noqa: F401
-from . import simple, centrality, structure, balance, bipartite, temporal, tables  # noqa: E402  (after the functions, whose names some share)
+from .structure import *  # noqa: F401,F403
+from .tables import *  # noqa: F401,F403
+from .temporal import *  # noqa: F401,F403
 
-__all__ = [*simple.__all__, *centrality.__all__, *structure.__all__, *balance.__all__, *bipartite.__all__, *temporal.__all__, *tables.__all__]
+__all__ = [*simple.__all__, *centrality.__all__, *structure.__all__, *balance.__all__, *bipartite.__all__,
+           *temporal.__all__, *tables.__all__]

@@ -9,8 +9,8 @@ from typing import Any
 
 import networkx as nx
 
-from .simple import Node
 from ...namespace import K
+from .simple import Node
 
 __all__ = ["Camps", K.signed, "frustration", "camps"]
 
@@ -69,7 +69,9 @@ def camps(G: nx.Graph, exact_limit: int = 16) -> list[Camps]:
     """
     S = signed(G)
     weight = dict(G.degree())
-    found, side, component = [], {}, {}
+    found: list[Camps] = []
+    side: dict[Node, int] = {}
+    component: dict[Node, int] = {}
     for nodes in nx.connected_components(S):
         part = S.subgraph(nodes)
         exact = len(part) <= exact_limit
@@ -145,7 +147,9 @@ def _local_search(S: nx.Graph, side: dict[Node, int], patience: int = 200) -> di
         gains = {n: gain(n) for n in adjacent}
         heap = [(-g, next(tick), n) for n, g in gains.items()]
         heapq.heapify(heap)
-        moved, locked, total, best, best_at = [], set(), 0, 0, 0
+        moved: list[Node] = []
+        locked: set[Node] = set()
+        total, best, best_at = 0, 0, 0
         while heap and len(moved) - best_at <= patience:
             g, _, n = heapq.heappop(heap)
             if n in locked or -g != gains[n]:

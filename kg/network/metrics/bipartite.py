@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable
+from collections.abc import Iterable
 
 import networkx as nx
 
-from .simple import Node, by_relation
 from ...namespace import K
+from .simple import Node, by_relation
 
 __all__ = ["shared_provisions", "co_plaintiffs"]
 
@@ -61,7 +61,8 @@ def shared_provisions(G: nx.MultiDiGraph) -> nx.Graph:
 def _invoked_provisions(G: nx.MultiDiGraph) -> set[tuple[Node, Node]]:
     """(actor, provision) for each provision an actor invokes (see shared_provisions)."""
     edges = by_relation(G)
-    invoked, argued = defaultdict(set), defaultdict(set)
+    invoked: defaultdict[Node, set[Node]] = defaultdict(set)
+    argued: defaultdict[Node, set[Node]] = defaultdict(set)
     for claim, target in edges.get(K.invokes, ()):
         invoked[claim].add(target)
     for claim, lawsuit in edges.get(K.assertedIn, ()):

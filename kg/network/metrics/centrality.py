@@ -52,7 +52,7 @@ def families(G: nx.MultiDiGraph) -> list[str]:
     >>> families(nx.MultiDiGraph([("a", "b", {"families": ["opposes", "legalAction"]})]))
     ['legalAction', 'opposes']
     """
-    used = Counter(f for _, _, fs in G.edges(data="families", default=()) for f in fs)
+    used: Counter[str] = Counter(f for _, _, fs in G.edges(data="families", default=()) for f in fs)
     return [f for f, _ in ranked(used)]
 
 

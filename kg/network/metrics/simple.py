@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-from typing import Hashable, Iterator
+from collections.abc import Hashable, Iterator, Mapping
+from typing import TypeVar
 
 import networkx as nx
 
-
 Node = Hashable
+K = TypeVar("K", bound=Hashable)
 
 __all__ = ["collapse", "ranked", "collapsed_once", "by_relation"]
 
@@ -94,7 +95,7 @@ def by_relation(G: nx.Graph) -> dict[str, list[tuple[Node, Node]]]:
     return remembered(G, "by relation", make)
 
 
-def ranked(scores: dict[Node, float], top: int | None = None) -> list[tuple[Node, float]]:
+def ranked(scores: Mapping[K, float], top: int | None = None) -> list[tuple[K, float]]:
     """`scores` from highest to lowest (ties by node name), the first `top` of them.
 
     >>> ranked({"a": 1, "b": 3, "c": 3}, 2)

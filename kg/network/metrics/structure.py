@@ -79,7 +79,7 @@ def articulation_points(G: nx.Graph, *, backend: str | None = None) -> dict[Node
         blocks = Counter(E.nodes[i] for block in E.graph.biconnected_components() for i in block)
     else:
         blocks = Counter(n for block in nx.biconnected_components(collapse(G)) for n in block)
-    return dict(ranked({n: count - 1 for n, count in blocks.items() if count > 1}))
+    return {n: int(count) for n, count in ranked({n: count - 1 for n, count in blocks.items() if count > 1})}
 
 
 def components(G: nx.Graph, *, backend: str | None = None) -> int:

@@ -7,15 +7,15 @@ from typing import Any
 
 import networkx as nx
 
-from ..convert import JOIN
+from ...namespace import K
 from ...query.graph import gc_paused
+from ..convert import JOIN
 from .balance import Camps, camps
 from .bipartite import _invoked_provisions, _is, _plaintiffs, _strongest
 from .centrality import betweenness, degrees, family_degrees, hits, pagerank
-from .simple import collapse, collapsed_once, ranked
+from .simple import Node, collapse, collapsed_once, ranked
 from .structure import articulation_points, communities, components, core_numbers
 from .temporal import by_year, threats_made_good
-from ...namespace import K
 
 __all__ = ["Table", "report", "threats_table", "SORT_KEYS"]
 
@@ -58,8 +58,9 @@ def _report(G: nx.MultiDiGraph, top: int, by: str, method: str) -> list[Table]:
     groups = communities(G, method=method)
     balance = camps(G)
     by_pagerank = lambda nodes: [n for n, _ in ranked({n: pr.get(n, 0) for n in nodes}, top)]  # noqa: E731
-    score = {"degree": {n: i + o for n, (i, o) in degree.items()}, "pagerank": pr, "betweenness": bc,
-             "hub": hubs, "authority": authorities}[by]
+    scores: dict[str, dict[Node, float]] = {"degree": {n: i + o for n, (i, o) in degree.items()}, "pagerank": pr,
+                                            "betweenness": bc, "hub": hubs, "authority": authorities}
+    score = scores[by]
     community = {n: number for number, c in enumerate(groups, 1) for n in c}
     tables = [_summary(G, cores, groups, balance)]
 
@@ -129,6 +130,7 @@ def threats_table(rows, top: int = 10) -> Table:
     counts = threats_made_good(rows)
     order = sorted(counts, key=lambda actor: (-counts[actor]["threats"], actor))[:top]
     columns = ["actor", "threats", "carried out", "challenged in court", "stopped in court", "nothing reported"]
-    return Table("threats", "Threats and what followed them (carried out, challenged or stopped in court, nothing reported)",
+    return Table("threats",
+                 "Threats and what followed them (carried out, challenged or stopped in court, nothing reported)",
                  columns, [[actor, *(counts[actor][c] for c in columns[1:])] for actor in order])
 
