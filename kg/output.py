@@ -9,6 +9,7 @@ import json
 import re
 import sys
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from typing import IO, TYPE_CHECKING, Any
 
 import pyoxigraph as ox
@@ -135,7 +136,9 @@ def write_rows(columns: list[str], rows: Iterable[list[Any]], fmt: str, *, title
         _write_table(columns, rows, title, stream, limit, more, set(unbroken), total)
     elif fmt in ("csv", "tsv"):
         writer = csv.writer(stream, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
-        safe = (lambda v: v) if exact else spreadsheet_cell
+        def safe(value: Any) -> Any:
+            return value if exact else spreadsheet_cell(value)
+
         writer.writerow([safe(c) for c in columns])
         for row in rows:
             writer.writerow([_text(safe(v)) for v in row])
@@ -157,7 +160,7 @@ def write_rows(columns: list[str], rows: Iterable[list[Any]], fmt: str, *, title
 
 
 def _write_table(columns: list[str], rows: Iterable[list[Any]], title: str | None, stream: IO[str],
-                 limit: int | str | None, more: str, unbroken: set[str] = frozenset(),
+                 limit: int | str | None, more: str, unbroken: AbstractSet[str] = frozenset(),
                  total: int | None = None) -> None:
     from rich.console import Console
 
@@ -226,7 +229,8 @@ def _height(renderable: RenderableType, console: Console) -> int:
     return text.getvalue().count("\n")
 
 
-def column_widths(columns: list[str], rows: list[list[Any]], width: int, unbroken=frozenset()) -> list[int]:
+def column_widths(columns: list[str], rows: list[list[Any]], width: int,
+                  unbroken: AbstractSet[str] = frozenset()) -> list[int]:
     """Widths of the columns of a table `width` cells wide: every column at least as wide as its
     longest word (up to 24 cells) so that text wraps between words, short columns whole where
     there is room, and the room left to the columns of long text (quotes) in proportion to what

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 
@@ -25,7 +26,7 @@ BACKENDS = ("igraph", "networkx")
 class Engine:
     """An igraph graph and the networkx nodes its vertex numbers stand for."""
 
-    graph: object  # igraph.Graph (imported lazily: `kg query` never loads it)
+    graph: Any  # igraph.Graph (imported lazily: `kg query` never loads it; igraph ships no types)
     nodes: list[Node]
 
     def scores(self, values) -> dict[Node, float]:
