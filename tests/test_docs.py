@@ -107,6 +107,7 @@ def project_copy(seeds_project: Path, tmp_path: Path) -> Path:
     root = tmp_path / "project"
     shutil.copytree(seeds_project, root)
     shutil.copytree(REPO / "tests" / "fixtures" / "ingest", root / "tests" / "fixtures" / "ingest")
+    shutil.copytree(REPO / "examples", root / "examples")  # the worked story file
     return root
 
 

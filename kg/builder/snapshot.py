@@ -42,7 +42,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..namespace import K
 from ..prefixes import PREFIXES
 from ..text import clean
 
@@ -82,6 +81,8 @@ class _Context:
         self.kind = {name: "state" if info.state else "act" for name, info in relations.items()}
         self.labels = _labels(onto)
         self.datatype = {name for name, info in relations.items() if info.datatype}
+        from ..namespace import K  # here, not at the top: `kg query` reads snapshots without rdflib
+
         parents = onto.class_parents
         self.ancestors = {name: " ".join(sorted(up for up in ups if K.Entity in parents.get(up, ())))
                           for name, ups in parents.items() if K.Entity in ups}

@@ -98,9 +98,21 @@ def local_triples(g) -> int:
     return g.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows()[0]["n"]
 
 
+# Cells that hold a set written as text: the engine's GROUP_CONCAT order is its own; a query the
+# analysis snapshot answers (edges, nodes, ...) gives them sorted.
+_SETS = {"families": " ", "classes": " ", "ancestors": " ", "aliases": " | "}
+
+
 def comparable(result) -> list[str]:
-    """Rows as sortable text, with blank node labels (which differ between stores) blanked out."""
-    return sorted(repr(["_:b" if isinstance(t, ox.BlankNode) else t for t in row]) for row in result.terms)
+    """Rows as sortable text, with blank node labels (which differ between stores) blanked out and
+    the names inside set cells in order."""
+    def cell(column, term):
+        if isinstance(term, ox.BlankNode):
+            return "_:b"
+        if column in _SETS and isinstance(term, ox.Literal):
+            return ox.Literal(_SETS[column].join(sorted(term.value.split(_SETS[column]))), datatype=term.datatype)
+        return term
+    return sorted(repr([cell(c, t) for c, t in zip(result.variables, row)]) for row in result.terms)
 
 
 # --- loading ---
