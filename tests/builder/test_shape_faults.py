@@ -12,9 +12,10 @@ import rdflib
 from rdflib.namespace import RDF, SH, XSD
 
 from conftest import REPO
-from kg import ontology
-from kg.builder import assemble, curated, shacl, validate
+from kg.builder import shacl, validate
 from kg.namespace import ENT, KG, STMT
+
+from .test_shacl import _store  # the seed of a fault test: data/ checked, assembled and loaded
 
 SHAPES = REPO / "ontology" / "shapes.ttl"
 A = ox.NamedNode(str(RDF.type))
@@ -27,16 +28,6 @@ COMPONENTS = {"minCount": "MinCount", "maxCount": "MaxCount", "datatype": "Datat
 
 def _n(iri) -> ox.NamedNode:
     return ox.NamedNode(str(iri))
-
-
-def _store(root) -> ox.Store:
-    onto = ontology.load(root / "ontology")
-    data = curated.read(root / "data", root)
-    assert validate.check(data, onto) == []
-    store = ox.Store()
-    store.extend(onto.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-    store.load(input="".join(assemble.ntriples(data)).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    return store
 
 
 def constraints(shapes: rdflib.Graph):
