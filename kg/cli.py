@@ -397,6 +397,7 @@ def viz(obj: _Context, out: str | None, focus: str | None, depth: int, top: int,
     its details, not as lines, so the whole graph draws fewer statements than 'kg stats' counts.
     """
     g = obj.analysis()
+    projects.pause_for_tests("viz")  # a test seam: a signal test stops it here, mid-run
     views = g.view(focus=focus, depth=depth, out=out, top=top, limit=limit)
     output.write_rows(["file", "title", "entities", "statements", "note"],
                       ([p.file, p.title, p.nodes, p.edges, p.note] for p in views.pages),

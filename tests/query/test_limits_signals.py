@@ -222,10 +222,12 @@ def test_sigterm_stops_kg_build_and_the_published_store_stays(tmp_path):
 
 
 def test_sigterm_stops_kg_viz(seed_build, tmp_path):
+    # Stopped mid-run, at the test seam (a guessed delay raced a cold start on a fresh clone: the
+    # signal came before kg had started, or after the seed graph's views were written).
     process = subprocess.Popen([sys.executable, "-m", "kg", "--store", str(seed_build), "viz", "--out",
                                 str(tmp_path / "views")], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True)
-    time.sleep(1.5)
+                               text=True, env={**os.environ, "KG_TEST_PAUSE": "viz", "KG_TEST_PAUSE_SECONDS": "60"})
+    assert "paused at viz" in process.stderr.readline()
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=30) == 143
     assert "stopped by SIGTERM" in process.stderr.read()
