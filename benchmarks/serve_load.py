@@ -277,15 +277,7 @@ def record(results: Path, runs: list[dict]) -> None:
         errors = ", ".join(f"{k}: {v}" for k, v in run["errors"].items()) or "0"
         lines.append(f"| {run['clients']} | {run['ok']} | {errors} | {run['p50']:.3f} s | {run['p95']:.3f} s "
                      f"| {run['max']:.3f} s |")
-    section = "\n".join(lines) + "\n"
-    text = results.read_text() if results.exists() else "# Benchmark results\n"
-    start = text.find("## Issue 13")
-    if start >= 0:
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + section + (text[end + 1:] if end >= 0 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    results.write_text(text)
+    replace_section(results, "## Issue 13", "\n".join(lines) + "\n")
 
 
 def throughput(port: int, clients: int = 8, seconds: float = 20.0, query: str = FULL_QUERY) -> dict:
@@ -360,15 +352,7 @@ def record_soak(results: Path, seconds: float, outcome: dict, load: str) -> None
              f"| {outcome['short']} | {outcome['short_ok']} | {outcome['p50']:.3f} s | {outcome['p99']:.3f} s "
              f"| {outcome['max']:.3f} s | {outcome['long']} | {outcome['long_ok']} / {outcome['long_refused']} "
              f"| {outcome['slow_opened']} ({outcome['slow_most_open']}) | {failed} |"]
-    section = "\n".join(lines) + "\n"
-    text = results.read_text() if results.exists() else "# Benchmark results\n"
-    start = text.find("## Issue 24: `kg serve` soak")
-    if start >= 0:
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + section + (text[end + 1:] if end >= 0 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    results.write_text(text)
+    replace_section(results, "## Issue 24: `kg serve` soak", "\n".join(lines) + "\n")
 
 
 def main() -> None:
@@ -412,5 +396,18 @@ def main() -> None:
         record(args.results, runs)
 
 
+def replace_section(results: Path, heading: str, section: str) -> None:
+    """Put `section` in RESULTS.md in place of the one starting with `heading` (else at the end)."""
+    text = results.read_text() if results.exists() else "# Benchmark results\n"
+    start = text.find(heading)
+    if start >= 0:
+        end = text.find("\n## ", start + 1)
+        text = text[:start] + section + (text[end + 1:] if end >= 0 else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    results.write_text(text)
+
+
 if __name__ == "__main__":
     main()
+
