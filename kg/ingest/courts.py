@@ -121,3 +121,37 @@ def find(text: str) -> list[Court]:
             label, ident = _readable(m.group(), court_id)
             out.append(Court(m.start(), m.end(), m.group(), court_id, label, ident, _names().get(court_id, label)))
     return out
+
+
+_QUARTERS = {"N": "Northern", "S": "Southern", "E": "Eastern", "W": "Western", "C": "Central", "M": "Middle"}
+
+
+def _district(name: str) -> str | None:
+    """'District Court, N.D. Illinois' -> 'Northern District of Illinois' (courts-db's two styles)."""
+    if name.startswith("United States District Court for the "):
+        return name.removeprefix("United States District Court for the ")
+    m = re.fullmatch(r"District Court, (?:([NSEWCM])\. ?)?D\. (.+)", name)
+    if not m:
+        return None
+    return f"{_QUARTERS[m.group(1)] + ' ' if m.group(1) else ''}District of {m.group(2)}"
+
+
+@lru_cache(maxsize=256)
+def sitting_in(place: str) -> Court | None:
+    """The federal district court sitting in `place`: a city one of its divisions is named after,
+    or a state with a single district ('a federal judge in San Francisco', '... in Oregon').
+
+    >>> sitting_in("San Francisco").ident, sitting_in("Rhode Island").ident, sitting_in("Illinois")
+    ('NorthernDistrictOfCalifornia', 'DistrictOfRhodeIsland', None)
+    """
+    from courts_db import courts
+
+    districts = [(c, d) for c in courts if c.get("system") == "federal" and (d := _district(c["name"]))]
+    found = [(c, d) for c, d in districts if place in (c.get("divisions") or [])]
+    if not found:
+        found = [(c, d) for c, d in districts if c.get("location") == place]
+    if len(found) != 1:
+        return None
+    court, district = found[0]
+    label, ident = _readable(district, court["id"])
+    return Court(0, 0, place, court["id"], label, ident, court["name"])

@@ -47,10 +47,20 @@ def resolve(state, tok, owner: bool = False, depth: int = 0) -> list[str]:
                 for child in tok.children:
                     if child.dep_ == "poss":
                         out += resolve(state, child, False, depth + 1)
-    for child in tok.children:
-        if child.dep_ == "conj":
-            out += resolve(state, child, owner, depth + 1)
+    for child in _conjuncts(state, tok):
+        out += resolve(state, child, owner, depth + 1)
     return list(dict.fromkeys(out))
+
+
+def _conjuncts(state, tok) -> list:
+    """The tokens coordinated with `tok`, or with any word of the name it is part of ('the
+    Department of Labor and Secretary Dale Hunt': the parser hangs the second name from 'Labor')."""
+    mention = state.token_mention.get(tok.i)
+    words = [tok]
+    if mention is not None:
+        words = [t for t in tok.sent if mention.start <= t.idx < mention.end] or [tok]
+    return [c for w in words for c in w.children
+            if c.dep_ == "conj" and (mention is None or state.token_mention.get(c.i) is not mention)]
 
 
 def _named_by_of(state, tok):
@@ -184,6 +194,11 @@ def _attribution(state, seen, doc, rule, trigger, speaker_chain, claim_chain) ->
     if ident not in state.entities:
         state.entities[ident] = EntityCandidate(ident, K.Claim, label, f"attribution:{rule.name}", score=0.5,
                                                 evidence=(sentence.start, sentence.end))
+    if rule.get("relation"):  # 'the court held that ...': a ruling on the claim (kg/ingest/rulings.py)
+        from .rulings import holding
+        for st in holding(state, rule, trigger, speakers, ident, sentence):
+            _add(state, seen, st)
+        return
     for s in speakers:
         if _is_a(state, s, [K.Lawsuit]):
             _add(state, seen, StatementCandidate(ident, K.assertedIn, s, sentence, f"attribution:{rule.name}", 0.6,
@@ -259,7 +274,10 @@ def _owners(state, seen) -> None:
 
 
 def run(state) -> None:
+    from . import rulings
     doc = state.doc
+    rulings.judges_by_place(state)
+    rulings.captions(state)
     matches = compiled().matches(doc)
     modes = _modes(doc, matches)
     seen = {(s.subject, s.relation, s.object, s.sentence.start) for s in state.statements}
@@ -273,5 +291,6 @@ def run(state) -> None:
                 for c_chain in m.roles["claim"]:
                     _attribution(state, seen, doc, m.rule, m.trigger, s_chain, c_chain)
     _lawsuit_parties(state, seen)
+    rulings.after_frames(state)
     _owners(state, seen)
     state.statements.sort(key=lambda s: (s.sentence.start, s.token or 0))
