@@ -52,6 +52,19 @@ def resolve(state, tok, owner: bool = False, depth: int = 0) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _members(state, tok) -> list[str]:
+    """'several cities, led by A and including B and C': the named members of a plural noun (the
+    `group-members` words of the rules), as the ones who act."""
+    if tok.tag_ != "NNS":
+        return []
+    words = load().words("group-members")
+    out = []
+    for child in tok.children:
+        if child.dep_ in ("acl", "prep") and child.lemma_.lower() in words:
+            out += [m.entity for t in child.subtree if (m := state.token_mention.get(t.i)) is not None]
+    return list(dict.fromkeys(out))
+
+
 def _conjuncts(state, tok) -> list:
     """The tokens coordinated with `tok`, or with any word of the name it is part of ('the
     Department of Labor and Secretary Dale Hunt': the parser hangs the second name from 'Labor')."""
@@ -130,7 +143,8 @@ def _frame(state, seen, doc, rule, trigger, subj_chain, obj_chain, modes) -> Non
         manner = _phrase(trigger)
     else:
         manner = _phrase(obj_chain[0]) if relation == K.threatened and len(obj_chain) > 1 else None
-    subjects = [s for s in resolve(state, subj_tok) if _is_a(state, s, rule.get("subject_types"))]
+    subjects = [s for s in resolve(state, subj_tok) or _members(state, subj_tok)
+                if _is_a(state, s, rule.get("subject_types"))]
     if rule.get("subject_titles"):
         subjects = [s for s in subjects if state.entities[s].type != K.Person
                     or state.titles.get(s, (None,))[0] in rule.data["subject_titles"]]
@@ -208,18 +222,31 @@ def _attribution(state, seen, doc, rule, trigger, speaker_chain, claim_chain) ->
                                                  token=trigger.i))
 
 
+def _suit_parties(state, sued, mentions) -> list:
+    """The 'sued' statements of a suit: in a sentence that names it, else in the sentence just
+    before one that does ('A sued B on Monday. The lawsuit says ...')."""
+    here = [st for st in sued if any(st.sentence.start <= m.start < st.sentence.end for m in mentions)]
+    if here:
+        return here
+    named = {state.sentence_index.get(state.doc.char_span(m.start, m.end, alignment_mode="expand").sent.start_char)
+             for m in mentions}
+    return [st for st in sued if st.sentence.index + 1 in named]
+
+
 def _lawsuit_parties(state, seen) -> None:
-    """Suits and their parties. A suit named in the sentence of a 'sued' statement, or the one
-    suit of an article that reports one suing, has the suers as plaintiffs and the sued as
+    """Suits and their parties. A suit named in the sentence of a 'sued' statement, or in the
+    sentence after it, has the suers as plaintiffs and the sued as
     defendants, and a label naming them ('Lakeview lawsuit against Harbor County'); the claims a
     suit makes are its plaintiffs' too."""
-    suits = {m.entity: m for m in state.mentions if _is_a(state, m.entity, [K.Lawsuit])}
+    suits: dict[str, list] = {}
+    for m in state.mentions:
+        if _is_a(state, m.entity, [K.Lawsuit]):
+            suits.setdefault(m.entity, []).append(m)
     sued = [st for st in state.statements if st.relation == K.sued and not st.mode]
     if not suits or not sued:
         return
-    for ident, mention in suits.items():
-        here = [st for st in sued if st.sentence.start <= mention.start < st.sentence.end]
-        parties = here or (sued if len(suits) == 1 else [])
+    for ident, mentions in suits.items():
+        parties = _suit_parties(state, sued, mentions)
         if not parties:
             continue
         suit = state.entities[ident]
