@@ -155,3 +155,13 @@ def sitting_in(place: str) -> Court | None:
     court, district = found[0]
     label, ident = _readable(district, court["id"])
     return Court(0, 0, place, court["id"], label, ident, court["name"])
+
+
+def names_court(forms: list[str], court_id: str) -> bool:
+    """Whether one of `forms` (a known entity's label and aliases) names the court `court_id`:
+    'First Circuit' and 'Third Circuit' differ only by words a fuzzy match ignores.
+
+    >>> names_court(["U.S. Court of Appeals for the Third Circuit"], "ca1")
+    False
+    """
+    return any(c.court_id == court_id for form in forms for c in find(form))

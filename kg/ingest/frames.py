@@ -304,6 +304,7 @@ def run(state) -> None:
     from . import rulings
     doc = state.doc
     rulings.judges_by_place(state)
+    rulings.appellate_judges(state)
     rulings.captions(state)
     matches = compiled().matches(doc)
     modes = _modes(doc, matches)

@@ -184,6 +184,9 @@ def _entity_for(b: _Builder, span: _Span, text: str) -> tuple[str, float]:
         link = None
     else:
         link = b.linker.other(span.label or text, span.type)
+    if link and span.court_id:  # a court is linked to a known one only if that one names the same court
+        link.ids = [i for i in link.ids if courts.names_court([state.known[i].label, *state.known[i].aliases],
+                                                               span.court_id)]
     if link and len(link.ids) == 1 and link.score >= 0.9:
         ident = link.ids[0]
         ent = state.known[ident]

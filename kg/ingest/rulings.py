@@ -62,6 +62,29 @@ def judges_by_place(state) -> None:
             state.token_mention[tok.i] = m
 
 
+def appellate_judges(state) -> None:
+    """A judge whose sentence speaks of a majority, a panel or a dissent sits on the one appellate
+    court the article names, not on the trial court named nearer ('Writing for the majority,
+    Judge Ana Cole ...')."""
+    rules = load()
+    signals, names = rules.words("appellate-signals"), rules.words("appellate-courts")
+    benches = [m for m in sorted(state.mentions, key=lambda m: m.start) if _is_a(state, m.entity, K.Court)
+               and any(n in state.entities[m.entity].label.lower() for n in names)]
+    if not benches:
+        return
+    for st in state.statements:
+        if st.relation != K.holdsRole or not st.rule.startswith("titles:judge") or st.token is None:
+            continue
+        if not _is_a(state, st.object, K.Court) or any(st.object == m.entity for m in benches):
+            continue
+        at = state.doc[st.token]
+        if any(t.lemma_.lower() in signals for t in at.sent):
+            court = next((m.entity for m in reversed(benches) if m.start < at.idx), benches[0].entity)
+            st.object = court
+            if st.subject in state.titles:
+                state.titles[st.subject] = (state.titles[st.subject][0], court)
+
+
 def _court_entity(state, court: courts.Court) -> str:
     for ident, ent in state.entities.items():
         if ent.type == K.Court and (ident == court.ident or ent.label == court.label):
