@@ -112,11 +112,25 @@ def _readable(text: str, court_id: str) -> tuple[str, str]:
     return name, re.sub(r"\W", "", name.title())
 
 
+def _state_court(text: str, start: int) -> bool:
+    """'the Ohio Supreme Court', 'the state Supreme Court': a supreme court named after a place is
+    not the Supreme Court of the United States.
+
+    >>> [c.court_id for c in find("The Ohio Supreme Court and the U.S. Supreme Court ruled.")]
+    ['scotus']
+    """
+    before = text[max(0, start - 40):start].split()
+    return bool(before) and before[-1] not in ("U.S.", "US", "States", "the", "The", "a", "A") \
+        and (before[-1][:1].isupper() or before[-1] == "state")
+
+
 def find(text: str) -> list[Court]:
     """The courts named in `text`, each resolved by courts-db, in text order."""
     out = []
     for m in _COURT.finditer(text):
         court_id = resolve(m.group())
+        if court_id == "scotus" and _state_court(text, m.start()):
+            continue
         if court_id:
             label, ident = _readable(m.group(), court_id)
             out.append(Court(m.start(), m.end(), m.group(), court_id, label, ident, _names().get(court_id, label)))
