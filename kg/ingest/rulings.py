@@ -212,10 +212,21 @@ def holding(state, rule, trigger, speakers: list[str], claim: str, sentence) -> 
 
 def after_frames(state) -> None:
     _drop_modal_rulings(state)
+    _drop_counsel(state)
     _suits_ruled_against(state)
     _sued_from_parties(state)
     _ruled_on_the_suit(state)
     _label_orders(state)
+
+
+def _drop_counsel(state) -> None:
+    """'X filed the complaint on behalf of Y': Y is the plaintiff, X (a person) its counsel."""
+    markers = load().words("counsel-markers")
+    behalf = {s.token for s in state.statements if s.token is not None and s.relation == K.plaintiffIn
+              and any(t.lower_ in markers for c in state.doc[s.token].children for t in c.subtree)}
+    state.statements[:] = [s for s in state.statements if not (
+        s.relation == K.plaintiffIn and s.token in behalf and s.rule != "frames:file-on-behalf"
+        and _is_a(state, s.subject, K.Person))]
 
 
 def _drop_modal_rulings(state) -> None:
