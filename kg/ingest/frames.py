@@ -250,7 +250,8 @@ def _lawsuit_parties(state, seen) -> None:
         if not parties:
             continue
         suit = state.entities[ident]
-        if len(suit.label.split()) == 1:
+        if len(suit.label.split()) == 1 or (suit.rule.startswith("entity-") and not suit.known
+                                            and " against " not in suit.label):
             plaintiffs = list(dict.fromkeys(state.entities[st.subject].label for st in parties))
             defendant = state.entities[parties[0].object].label
             suit.aliases.append(suit.label)

@@ -302,18 +302,20 @@ def _label_orders(state) -> None:
     first = next((c for s in state.statements if s.relation in RULINGS and not s.mode
                   and (c := _court_of(state, s.subject))), None)
     for ident, ent in state.entities.items():
-        if ent.known or not ent.rule.startswith("entity-") or len(ent.label.split()) > 2:
+        if ent.known or not ent.rule.startswith("entity-"):
             continue
-        if ent.type == K.Event:
+        if ent.type == K.Event and len(ent.label.split()) <= 2:
             by = [_court_of(state, s.subject) for s in state.statements if s.object == ident and not s.mode
                   and (s.relation == K.issued or s.relation in RULINGS)]
             court = next((c for c in by if c), first)
             if court is not None:
                 ent.aliases.append(ent.label)
                 ent.label = f"{ent.label} of the {state.entities[court].label}"
-        elif ent.type == K.Lawsuit:
-            plaintiffs = [state.entities[s.subject].label for s in state.statements
-                          if s.relation == K.plaintiffIn and s.object == ident and not s.mode]
-            if plaintiffs:
+        elif ent.type == K.Lawsuit and " against " not in ent.label:
+            sides = [[state.entities[s.subject].label for s in state.statements
+                      if s.relation == relation and s.object == ident and not s.mode]
+                     for relation in (K.plaintiffIn, K.defendantIn)]
+            if sides[0]:
                 ent.aliases.append(ent.label)
-                ent.label = f"{' and '.join(dict.fromkeys(plaintiffs))} lawsuit"
+                ent.label = " ".join([" and ".join(dict.fromkeys(sides[0])), "lawsuit",
+                                      *(["against", " and ".join(dict.fromkeys(sides[1]))] if sides[1] else [])])
