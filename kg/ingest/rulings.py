@@ -41,25 +41,29 @@ def _add(state, st: StatementCandidate) -> None:
 # --- before the frames: judges named by a place, captions -------------------------------------
 
 def judges_by_place(state) -> None:
-    """'a federal judge in Dayton': the judge noun stands for the federal court sitting there."""
-    nouns = load().words("judge-nouns")
+    """'a federal judge in Dayton': the judge noun stands for the federal court sitting there; 'a
+    panel of the Sixth Circuit', 'a judge on the Ninth Circuit': for the court named."""
+    rules = load()
+    nouns = rules.words("judge-nouns")
     for tok in state.doc:
         if tok.lower_ not in nouns or tok.pos_ != "NOUN" or tok.i in state.token_mention:
             continue
         for prep in tok.children:
-            if prep.dep_ != "prep" or prep.lower_ != "in":
-                continue
-            place = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            place = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep.dep_ == "prep" else None
             mention = state.token_mention.get(place.i) if place is not None else None
-            if mention is None or not _is_a(state, mention.entity, K.Jurisdiction):
+            if mention is None:
                 continue
-            court = courts.sitting_in(mention.text)
-            if court is None:
-                continue
-            ident = _court_entity(state, court)
-            m = Mention(tok.idx, tok.idx + len(tok), tok.text, ident, "judge-by-place", 0.7)
-            state.mentions.append(m)
-            state.token_mention[tok.i] = m
+            ident = None
+            if prep.lower_ in rules.words("bench-prepositions") and _is_a(state, mention.entity, K.Court):
+                ident = mention.entity
+            elif prep.lower_ in rules.words("seat-prepositions") and _is_a(state, mention.entity, K.Jurisdiction):
+                court = courts.sitting_in(mention.text)
+                ident = _court_entity(state, court) if court is not None else None
+            if ident is not None:
+                m = Mention(tok.idx, tok.idx + len(tok), tok.text, ident, "judge-of-court", 0.7)
+                state.mentions.append(m)
+                state.token_mention[tok.i] = m
+                break
 
 
 def appellate_judges(state) -> None:

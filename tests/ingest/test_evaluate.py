@@ -76,9 +76,9 @@ def test_fixtures_of_other_outlets_are_scored_with_held_out_sources_apart():
     assert seen.family.gold + unseen.family.gold == report.total.family.gold > 700
     assert seen.as_act == 0  # no threat, plan or refusal recorded as the act
     # Floors just under the figures after the lawsuit and ruling rules (rules/rulings.yaml): strict
-    # held out 0.333 / 0.099 (0.319 / 0.092 before them), seen 0.628 / 0.268.
+    # held out 0.333 / 0.099 (0.319 / 0.092 before them), seen 0.640 / 0.277.
     assert unseen.strict.precision >= 0.33 and unseen.strict.recall >= 0.095
-    assert seen.strict.precision >= 0.62 and seen.strict.recall >= 0.26
+    assert seen.strict.precision >= 0.63 and seen.strict.recall >= 0.27
     # The held-out articles added for issue 21 were scored once before its new ingest: one
     # proposal read a threat, plan or refusal as the act there. The aim is 0 (tighten to == 0).
     assert unseen.as_act <= 1
