@@ -247,8 +247,9 @@ def _suits_ruled_against(state) -> None:
             s.relation == K.opposed and s.object == st.object and s.token == st.token)]
         _add(state, StatementCandidate(st.subject, K.ruledOn, st.object, st.sentence, st.rule, st.score,
                                        mode=st.mode, token=st.token))
-        for s in list(state.statements):
-            if s.object == st.object and s.relation in (K.plaintiffIn, K.defendantIn) and not s.mode:
+        for s in list(state.statements):  # the sides stated near the ruling (one entity may stand for two suits)
+            if s.object == st.object and s.relation in (K.plaintiffIn, K.defendantIn) and not s.mode \
+                    and 0 <= st.sentence.index - s.sentence.index <= 1:
                 relation = K.ruledAgainst if s.relation == K.plaintiffIn else K.ruledFor
                 _add(state, StatementCandidate(st.subject, relation, s.subject, st.sentence, st.rule, 0.5,
                                                confidence="implied", mode=st.mode, token=st.token))
@@ -258,10 +259,11 @@ def _sued_from_parties(state) -> None:
     """A suit's plaintiffs sued each defendant it names ('The complaint names A and B as defendants')."""
     for suit in {s.object for s in state.statements if s.relation == K.plaintiffIn and not s.mode}:
         plaintiffs = [s for s in state.statements if s.relation == K.plaintiffIn and s.object == suit and not s.mode]
-        defendants = [s for s in state.statements if not s.mode and (
-            (s.relation == K.defendantIn and s.object == suit) or (s.relation == K.hasDefendant and s.subject == suit))]
+        # only the defendants a suit names as such: two suits of one article may share one entity
+        defendants = [s for s in state.statements if not s.mode and s.rule == "frames:name-defendants"
+                      and s.relation == K.defendantIn and s.object == suit]
         for d in defendants:
-            defendant = d.subject if d.relation == K.defendantIn else d.object
+            defendant = d.subject
             for p in plaintiffs:
                 if p.subject != defendant:
                     _add(state, StatementCandidate(p.subject, K.sued, defendant, d.sentence, d.rule, 0.6,
