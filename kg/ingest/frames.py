@@ -71,7 +71,8 @@ def _conjuncts(state, tok) -> list:
     mention = state.token_mention.get(tok.i)
     words = [tok]
     if mention is not None:
-        words = [t for t in tok.sent if mention.start <= t.idx < mention.end] or [tok]
+        span = tok.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        words = list(span) if span is not None else [tok]
     return [c for w in words for c in w.children
             if c.dep_ == "conj" and (mention is None or state.token_mention.get(c.i) is not mention)]
 

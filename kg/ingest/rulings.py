@@ -40,13 +40,25 @@ def _add(state, st: StatementCandidate) -> None:
 
 # --- before the frames: judges named by a place, captions -------------------------------------
 
+def _tokens(doc, words: set[str]) -> list:
+    """The tokens of `doc` that are one of `words` (lower case), found on the token array: a
+    1 MB article has 300,000 tokens, too many to visit one by one for a rare word."""
+    import numpy
+    from spacy.attrs import LOWER
+
+    if not len(doc):
+        return []
+    wanted = numpy.array([doc.vocab.strings.add(w) for w in words], dtype="uint64")
+    lowers = doc.to_array([LOWER]).reshape(-1)
+    return [doc[int(i)] for i in numpy.nonzero(numpy.isin(lowers, wanted))[0]]
+
+
 def judges_by_place(state) -> None:
     """'a federal judge in Dayton': the judge noun stands for the federal court sitting there; 'a
     panel of the Sixth Circuit', 'a judge on the Ninth Circuit': for the court named."""
     rules = load()
-    nouns = rules.words("judge-nouns")
-    for tok in state.doc:
-        if tok.lower_ not in nouns or tok.pos_ != "NOUN" or tok.i in state.token_mention:
+    for tok in _tokens(state.doc, rules.words("judge-nouns")):
+        if tok.pos_ != "NOUN" or tok.i in state.token_mention:
             continue
         for prep in tok.children:
             place = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep.dep_ == "prep" else None
@@ -100,10 +112,9 @@ def _court_entity(state, court: courts.Court) -> str:
 
 def captions(state) -> None:
     """'Lake County v. Harbor Water District': a suit, its plaintiff, its defendant, who sued whom."""
-    separators = load().words("caption-separators")
     doc = state.doc
-    for tok in doc:
-        if tok.lower_ not in separators or not 0 < tok.i < len(doc) - 1:
+    for tok in _tokens(doc, load().words("caption-separators")):
+        if not 0 < tok.i < len(doc) - 1:
             continue
         left, right = _side(state, tok, -1), _side(state, tok, 1)
         if not left or not right:
