@@ -167,9 +167,19 @@ def _claim_tokens(trigger, clause) -> list:
     return tokens
 
 
-def _attribution(state, seen, doc, rule, trigger, speaker_chain, claim_chain) -> None:
+def _not_a_claim(rule, clause, modes) -> bool:
+    """What someone will or plans to do is no claim about the world ('we will appeal', 'the city
+    plans to hire'), nor is what the speakers themselves want or did."""
+    acts = [clause, *(c for c in clause.children if c.dep_ == "xcomp")]
+    if any(modes.get(t.i) in rule.get("not_claim_modes", []) for t in acts):
+        return True
+    subjects = {t.lower_ for t in clause.children if t.dep_ in ("nsubj", "nsubjpass", "expl")}
+    return bool(subjects & {w.lower() for w in rule.get("not_claim_subjects", [])})
+
+
+def _attribution(state, seen, doc, rule, trigger, speaker_chain, claim_chain, modes) -> None:
     speaker_tok, clause = speaker_chain[-1], claim_chain[-1]
-    if clause.pos_ not in ("VERB", "AUX"):
+    if clause.pos_ not in ("VERB", "AUX") or _not_a_claim(rule, clause, modes):
         return
     speakers = resolve(state, speaker_tok)
     if not speakers:
@@ -271,7 +281,7 @@ def run(state) -> None:
         elif m.rule.section == "attribution":
             for s_chain in m.roles["speaker"]:
                 for c_chain in m.roles["claim"]:
-                    _attribution(state, seen, doc, m.rule, m.trigger, s_chain, c_chain)
+                    _attribution(state, seen, doc, m.rule, m.trigger, s_chain, c_chain, modes)
     _lawsuit_parties(state, seen)
     _owners(state, seen)
     state.statements.sort(key=lambda s: (s.sentence.start, s.token or 0))

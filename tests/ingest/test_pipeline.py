@@ -67,6 +67,20 @@ def test_a_quotation_is_its_speakers_claim_and_the_attribution_is_not_the_claim(
     assert label.startswith("The new rules break state law") and "said" not in label and "Monday" not in label
 
 
+@pytest.mark.parametrize("sentence", [
+    '"We will appeal the decision," Mayor Tom Baker of Dayton said.',
+    "Mayor Tom Baker of Dayton said the city plans to hire more officers.",
+    '"I want the clinics open," Mayor Tom Baker of Dayton said.',
+])
+def test_what_a_speaker_will_do_or_wants_is_no_claim(onto, sentence):
+    assert not [s for s in extract(sentence, date="2025-03", onto=onto).statements if s.relation == "asserts"]
+
+
+def test_reported_speech_with_would_is_still_a_claim(onto):
+    found = extract("Mayor Tom Baker of Dayton said the new rules would break state law.", date="2025-03", onto=onto)
+    assert [s for s in found.statements if s.relation == "asserts" and s.subject == "TomBaker"]
+
+
 def test_a_ruling_by_a_judge_is_the_courts_and_goes_against_the_owner_of_what_it_blocks(onto):
     triples = _triples("U.S. District Judge Nora Pike of the Southern District of Ohio blocked the Ohio "
                        "Department of Health's plan to close the clinics.", onto)
