@@ -2,7 +2,8 @@
 
 'the city' is the last city named before it (the `anaphor` type rules); 'the administration' is
 the entity named last whose name ends with that noun ('the Smith administration'). ('the judge'
-for the one judge an article names was tried and left out: it lowered the held-out figures.)
+for the one judge an article names was tried and left out: it lowered the held-out figures.) A
+plural ('the cities') stands for no one entity.
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ def run(state) -> None:
         lemma = tok.lemma_.lower()
         if not _definite(tok) or lemma not in anaphors and lemma not in heads:
             continue
+        if "Plur" in tok.morph.get("Number"):
+            continue  # 'the cities' are several, not the last city named
         ident = named[last_of[lemma]].entity if lemma in last_of else None
         if ident:
             mention = Mention(tok.idx, tok.idx + len(tok), tok.text, ident, "anaphor", 0.6)

@@ -11,12 +11,16 @@ nothing.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
+
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.tokens import Span
 
 from ..namespace import K
 from . import courts
-from .forms import camel_id, norm
-from .linking import Linker
+from .forms import camel_id, fold, norm
+from .linking import Link, Linker
 from .model import EntityCandidate, Mention
 from .rules import compiled, load
 
@@ -160,6 +164,64 @@ def _courts(doc) -> list[_Span]:
     return out
 
 
+def generic(form: str, rules) -> bool:
+    """A form made only of words that describe a body ('the City Council'): it names no one body."""
+    words = [w for w in re.findall(r"[a-z]+", form.lower()) if w not in STOP_WORDS]
+    return not words or set(words) <= {w.lower() for w in rules.words("generic-words")}
+
+
+def _gazetteer_forms(known: dict, rules) -> dict[tuple[str, str], str]:
+    """(attribute, form) -> the one known entity it names. A capitalised form is matched as
+    written ('ICE', not 'ice'); a lower-case one of several words in any case ('sanctuary cities');
+    a lower-case word alone, a form bound to its article ('several cities', 'the two cities') and a
+    generic one ('City Council') are left to the model and the linker."""
+    titles = {w.lower() for r in rules["titles"] for t in r.data["words"] for w in t.split()}
+    forms: dict[tuple[str, str], set[str]] = {}
+    for ent in known.values():
+        for form in {ent.label, *ent.aliases}:
+            form = re.sub(r"\s*\([^)]*\)", "", fold(form)).strip()
+            words = form.split()
+            if words and words[0].lower() == "the":
+                words = words[1:]
+            if not words or generic(form, rules):
+                continue
+            if ent.type == K.Person and {w.lower() for w in words} & titles:
+                continue  # 'Mayor Jo Lane': the title is read by the roles step, the name by the model
+            if any(c.isupper() for c in form):
+                key = ("ORTH", " ".join(words))
+            elif len(words) > 1 and words[0] not in STOP_WORDS and not any(c.isdigit() for c in form):
+                key = ("LOWER", " ".join(words))
+            else:
+                continue
+            forms.setdefault(key, set()).add(ent.id)
+    return {key: next(iter(ids)) for key, ids in forms.items() if len(ids) == 1}
+
+
+def _known_spans(doc, state, rules) -> list[_Span]:
+    """Names of the graph's entities wherever the article uses them, longest first."""
+    from spacy.matcher import PhraseMatcher
+    from spacy.util import filter_spans
+
+    from . import nlp
+
+    forms = _gazetteer_forms(state.known, rules)
+    if not forms:
+        return []
+    make_doc = nlp.load().make_doc
+    matchers = {attr: PhraseMatcher(doc.vocab, attr=attr) for attr in ("ORTH", "LOWER")}
+    ids = {}
+    for (attr, form), ident in forms.items():
+        key = f"{attr}:{form}"
+        ids[key] = ident
+        matchers[attr].add(key, [make_doc(form if attr == "ORTH" else form.lower())])
+    found = [Span(doc, start, end, label=key) for attr, m in matchers.items() for key, start, end in m(doc)]
+    out = []
+    for span in filter_spans(found):
+        ident = ids[doc.vocab.strings[span.label]]
+        out.append(_Span(span.start, span.end, state.known[ident].type, "known", ident=ident))
+    return out
+
+
 def _entity_for(b: _Builder, span: _Span, text: str) -> tuple[str, float]:
     """The id of the entity `span` names: known, met earlier in the article, or new."""
     state = b.state
@@ -171,7 +233,9 @@ def _entity_for(b: _Builder, span: _Span, text: str) -> tuple[str, float]:
         return b.by_form[form], 1.0
     if len(text.split()) == 1 and text in b.people:  # 'Roe' after 'Jane Roe', whatever the model's label
         return b.people[text], 1.0
-    if span.type == K.Person:
+    if span.rule == "known" and span.ident:
+        link = Link([span.ident], 1.0, "alias")
+    elif span.type == K.Person:
         link = b.linker.person(text)
     elif span.rule.startswith("entity-"):
         if span.rule in b.heads:  # 'the order' after 'an executive order': one referent
@@ -193,7 +257,7 @@ def _entity_for(b: _Builder, span: _Span, text: str) -> tuple[str, float]:
         state.entities[ident] = cand
         return ident, link.score
     label = span.label or text
-    ident = span.ident or camel_id(label)
+    ident = (span.ident if span.rule != "known" else None) or camel_id(label)
     base, n = ident, 2
     while (ident in state.known and norm(state.known[ident].label) != norm(label)) or (
             ident in state.entities and norm(state.entities[ident].label) != norm(label)):
@@ -214,9 +278,12 @@ def run(state) -> None:
     doc = state.doc
     b = _Builder(state, rules, Linker(state.known, state.onto))
     state.entities, state.mentions, state.token_mention = {}, [], {}
-    spans = _courts(doc)
+    named = [*_courts(doc), *_names(doc, rules)]
+    # a known name stands unless the model or courts-db found a longer name around it
+    spans = [k for k in _known_spans(doc, state, rules)
+             if not any(n.start <= k.start and k.end <= n.end and n.end - n.start > k.end - k.start for n in named)]
     taken = {i for s in spans for i in range(s.start, s.end)}
-    for span in _names(doc, rules):
+    for span in named:
         if not any(i in taken for i in range(span.start, span.end)):
             spans.append(span)
             taken.update(range(span.start, span.end))

@@ -115,6 +115,20 @@ def _nearest_court(state, rule, title: str, at: int, courts: list) -> str | None
     return min(courts, key=lambda m: abs(m.start - at)).entity if courts else None
 
 
+def _last_place(state, rule, at: int) -> str | None:
+    """A mayor's city, a sheriff's county, when none is named beside the title: the place of that
+    kind the article named last before the person (or first after, in a lead sentence)."""
+    org = rule.data["org"]
+    if state.onto is None or not state.onto.is_a(org, K.Jurisdiction):
+        return None
+    places = [m for m in state.mentions if m.entity in state.entities
+              and (state.entities[m.entity].type == org or state.onto.is_a(state.entities[m.entity].type, org))]
+    before = [m for m in places if m.end <= at]
+    if before:
+        return before[-1].entity
+    return places[0].entity if places else None
+
+
 def run(state) -> None:
     rules = load()
     doc = state.doc
@@ -139,6 +153,8 @@ def run(state) -> None:
             title_tok = title_words[-1]
             before = left[:len(left) - n]
             body = next((state.token_mention[t.i].entity for t in before if t.i in state.token_mention), None)
+            if rule.get("body"):  # 'Transportation Secretary': the Department of Transportation, not 'Transportation'
+                body = _named_body(state, rule, before) or body
             body = _fits(state, rule, body) or _fits(state, rule, _body_after(head, state)) \
                 or _named_body(state, rule, before)
             title = " ".join(t.text for t in left if t.i >= title_words[0].i and t.i not in state.token_mention)
@@ -163,7 +179,8 @@ def run(state) -> None:
             title = " ".join(words[-n:]).title() if appos.i > head.i else None
         if rule.name == "spokesperson" and body is None:
             continue
-        body = body or _nearest_court(state, rule, title, mention.start, courts) or _default(rule, state, linker)
+        body = body or _nearest_court(state, rule, title, mention.start, courts) or _default(rule, state, linker) \
+            or _last_place(state, rule, mention.start)
         state.titles[mention.entity] = (rule.name, body)
         if body is None or body == mention.entity or (mention.entity, body) in seen:
             continue

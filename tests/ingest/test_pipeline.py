@@ -92,3 +92,33 @@ def test_a_title_gives_a_role_in_the_body_before_it(onto):
     triples = _triples("Dayton Mayor Tom Baker criticized the Ohio Department of Health.", onto)
     assert ("TomBaker", "holdsRole", "Dayton", None) in triples
     assert ("TomBaker", "criticized", "OhioDepartmentOfHealth", None) in triples
+
+
+def _known(*entities):
+    from kg.builder.curated import Entity, Loc
+    return {e[0]: Entity(e[0], e[1], e[2], Loc("entities/test.yaml", 1), list(e[3])) for e in entities}
+
+
+def test_the_graphs_names_are_found_wherever_the_article_uses_them_but_generic_ones_are_not(onto):
+    known = _known(("WaterAgency", "GovernmentAgency", "State Water Agency", ["SWA"]),
+                   ("DroughtTowns", "JurisdictionGroup", "Drought towns", ["drought towns"]),
+                   ("LakeviewCouncil", "LegislativeBody", "Lakeview City Council", ["City Council"]))
+    found = extract("SWA agents visited three drought towns. The City Council of Dayton met on Monday.",
+                    date="2025-03", known=known, onto=onto)
+    linked = {m.text: m.entity for m in found.mentions}
+    assert linked["SWA"] == "WaterAgency" and linked["drought towns"] == "DroughtTowns"
+    assert "LakeviewCouncil" not in linked.values()  # 'City Council' names a different body in each article
+
+
+def test_a_known_persons_titled_alias_leaves_the_title_to_the_roles_step(onto):
+    known = _known(("RuthHale", "Person", "Ruth Hale", ["Attorney General Ruth Hale"]))
+    triples = {(s.subject, s.relation) for s in extract("Attorney General Ruth Hale opened an inquiry.",
+                                                        date="2025-03", known=known, onto=onto).statements}
+    assert ("RuthHale", "holdsRole") in triples
+
+
+def test_a_title_of_a_place_with_no_place_beside_it_belongs_to_the_place_named_last(onto):
+    triples = _triples("Ohio officials sued Dayton, Ohio, on Monday. Mayor Tom Baker said the suit was wrong.", onto)
+    assert ("TomBaker", "holdsRole", "Dayton", None) in triples
+    triples = _triples("Lake County Attorney Omar Diaz filed the brief.", onto)
+    assert ("OmarDiaz", "holdsRole", "LakeCounty", None) in triples
