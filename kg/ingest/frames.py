@@ -169,12 +169,15 @@ def _claim_tokens(trigger, clause) -> list:
 
 def _not_a_claim(rule, clause, modes) -> bool:
     """What someone will or plans to do is no claim about the world ('we will appeal', 'the city
-    plans to hire'), nor is what the speakers themselves want or did."""
+    plans to hire'), nor is what the speakers themselves want or did, nor a figure ('the county
+    stands to lose $4 million': an amount, which ingest does not propose)."""
     acts = [clause, *(c for c in clause.children if c.dep_ == "xcomp")]
     if any(modes.get(t.i) in rule.get("not_claim_modes", []) for t in acts):
         return True
     subjects = {t.lower_ for t in clause.children if t.dep_ in ("nsubj", "nsubjpass", "expl")}
-    return bool(subjects & {w.lower() for w in rule.get("not_claim_subjects", [])})
+    if subjects & {w.lower() for w in rule.get("not_claim_subjects", [])}:
+        return True
+    return any(t.ent_type_ in rule.get("not_claim_entities", []) for t in clause.subtree)
 
 
 def _attribution(state, seen, doc, rule, trigger, speaker_chain, claim_chain, modes) -> None:

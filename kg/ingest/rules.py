@@ -38,7 +38,7 @@ _SCHEMA: dict[str, dict[str, type | tuple]] = {
                "subject_types": list, "object_types": list, "subject_titles": list, "object_owner": bool, "negated": str,
                "note": str},
     "attribution": {"lemmas": list, "pos": list, "speaker": list, "claim": list, "relation": str, "note": str,
-                    "not_claim_modes": list, "not_claim_subjects": list},
+                    "not_claim_modes": list, "not_claim_subjects": list, "not_claim_entities": list},
     "modality": {"lemmas": list, "pos": list, "path": (str, list), "mode": str, "note": str},
     "titles": {"words": list, "org": str, "default": str, "body": str, "note": str},
     "entities": {"label": str, "type": str, "pattern": list, "note": str},

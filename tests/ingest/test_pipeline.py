@@ -71,6 +71,7 @@ def test_a_quotation_is_its_speakers_claim_and_the_attribution_is_not_the_claim(
     '"We will appeal the decision," Mayor Tom Baker of Dayton said.',
     "Mayor Tom Baker of Dayton said the city plans to hire more officers.",
     '"I want the clinics open," Mayor Tom Baker of Dayton said.',
+    "Mayor Tom Baker of Dayton said the city stood to lose $4 million a year.",
 ])
 def test_what_a_speaker_will_do_or_wants_is_no_claim(onto, sentence):
     assert not [s for s in extract(sentence, date="2025-03", onto=onto).statements if s.relation == "asserts"]
