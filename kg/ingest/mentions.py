@@ -190,7 +190,7 @@ def _gazetteer_forms(known: dict, rules) -> dict[tuple[str, str], str]:
             if any(c.isupper() for c in form):
                 key = ("ORTH", " ".join(words))
             elif len(words) > 1 and words[0] not in STOP_WORDS and not any(c.isdigit() for c in form):
-                key = ("LOWER", " ".join(words))
+                key = ("LEMMA", " ".join(words).lower())
             else:
                 continue
             forms.setdefault(key, set()).add(ent.id)
@@ -207,13 +207,19 @@ def _known_spans(doc, state, rules) -> list[_Span]:
     forms = _gazetteer_forms(state.known, rules)
     if not forms:
         return []
-    make_doc = nlp.load().make_doc
-    matchers = {attr: PhraseMatcher(doc.vocab, attr=attr) for attr in ("ORTH", "LOWER")}
+    model = nlp.load()
+    matchers = {attr: PhraseMatcher(doc.vocab, attr=attr) for attr in ("ORTH", "LOWER", "LEMMA")}
     ids = {}
+    lower = sorted(f for a, f in forms if a == "LEMMA")
+    lemmatized = dict(zip(lower, model.pipe(lower, disable=["parser", "ner"]), strict=True))
     for (attr, form), ident in forms.items():
         key = f"{attr}:{form}"
         ids[key] = ident
-        matchers[attr].add(key, [make_doc(form if attr == "ORTH" else form.lower())])
+        if attr == "ORTH":
+            matchers["ORTH"].add(key, [model.make_doc(form)])
+        else:  # 'Mayors of ...' opening a sentence has no lemma 'mayor': its lower case still matches
+            matchers["LOWER"].add(key, [model.make_doc(form)])
+            matchers["LEMMA"].add(key, [lemmatized[form]])
     found = [Span(doc, start, end, label=key) for attr, m in matchers.items() for key, start, end in m(doc)]
     out = []
     for span in filter_spans(found):

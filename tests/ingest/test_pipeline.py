@@ -123,3 +123,12 @@ def test_a_title_of_a_place_with_no_place_beside_it_belongs_to_the_place_named_l
     assert ("TomBaker", "holdsRole", "Dayton", None) in triples
     triples = _triples("Lake County Attorney Omar Diaz filed the brief.", onto)
     assert ("OmarDiaz", "holdsRole", "LakeCounty", None) in triples
+
+
+def test_members_of_a_named_group_by_inclusion_and_by_being_one(onto):
+    known = _known(("DroughtTowns", "JurisdictionGroup", "Drought towns", ["drought towns"]))
+    found = extract("Several drought towns, including Dayton and Akron, asked for water. Nevada, Iowa, is a drought "
+                    "town too.", date="2025-03", known=known, onto=onto)
+    members = {s.subject for s in found.statements if s.relation == "memberOf" and s.object == "DroughtTowns"}
+    assert {"Dayton", "Akron", "Nevada"} <= members
+    assert not [s for s in found.statements if s.relation == "memberOf" and s.object != "DroughtTowns"]
