@@ -132,3 +132,13 @@ def test_members_of_a_named_group_by_inclusion_and_by_being_one(onto):
     members = {s.subject for s in found.statements if s.relation == "memberOf" and s.object == "DroughtTowns"}
     assert {"Dayton", "Akron", "Nevada"} <= members
     assert not [s for s in found.statements if s.relation == "memberOf" and s.object != "DroughtTowns"]
+
+
+def test_the_administration_with_none_named_before_is_the_one_the_graph_knows(onto):
+    one = _known(("SmithAdministration", "GovernmentAgency", "Smith administration", []))
+    found = extract("The administration sued Dayton, Ohio, on Monday.", date="2025-03", known=one, onto=onto)
+    assert ("SmithAdministration", "sued", "Dayton") in {(s.subject, s.relation, s.object) for s in found.statements}
+    two = _known(("SmithAdministration", "GovernmentAgency", "Smith administration", []),
+                 ("JonesAdministration", "GovernmentAgency", "Jones administration", []))
+    found = extract("The administration sued Dayton, Ohio, on Monday.", date="2025-03", known=two, onto=onto)
+    assert not [s for s in found.statements if s.relation == "sued"]
