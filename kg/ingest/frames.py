@@ -159,6 +159,10 @@ def _claim_tokens(trigger, clause) -> list:
     for t in clause.subtree:  # asides: relative clauses and appositions ('which the law assigns to ...')
         if t.dep_ in ("relcl", "appos", "parataxis") and t.i != clause.i:
             skip.update(x.i for x in t.subtree)
+    for t in clause.children:  # '... that A and that B': B is a claim of its own
+        if t.dep_ == "conj" and t.pos_ in ("VERB", "AUX"):
+            skip.update(x.i for x in t.subtree)
+            skip.update(c.i for c in clause.children if c.dep_ == "cc" and c.i < t.i)
     tokens = [t for t in clause.subtree if t.i not in skip]
     while tokens and (tokens[0].is_punct or tokens[0].dep_ == "mark"):
         tokens.pop(0)
