@@ -231,7 +231,7 @@ def _known_spans(doc, state, rules) -> list[_Span]:
 def _entity_for(b: _Builder, span: _Span, text: str) -> tuple[str, float]:
     """The id of the entity `span` names: known, met earlier in the article, or new."""
     state = b.state
-    form = norm(text)
+    form = norm(span.label if span.rule.startswith("entity-") and span.label else text)  # 'Ohio's lawsuit', not 'lawsuit'
     for prefix in b.rules.words("place-prefixes"):  # 'the City of Lakeview' is Lakeview
         if form.startswith(prefix + " ") and form[len(prefix) + 1:] in b.by_form:
             form = form[len(prefix) + 1:]
@@ -244,13 +244,14 @@ def _entity_for(b: _Builder, span: _Span, text: str) -> tuple[str, float]:
     elif span.type == K.Person:
         link = b.linker.person(text)
     elif span.rule.startswith("entity-"):
-        if span.rule in b.heads:  # 'the order' after 'an executive order': one referent
-            ident = b.heads[span.rule]
-            cand = state.entities[ident]
+        cand = state.entities.get(b.heads.get(span.rule, ""))
+        # 'the order' after 'an executive order' is one referent; 'the county's suit' after 'the
+        # state's suit' is another, and 'the order' then means the last one named
+        if cand is not None and (len((span.label or text).split()) == 1 or len(cand.label.split()) == 1):
             if span.label and len(span.label) > len(cand.label):  # the fullest name of it
                 cand.aliases.append(cand.label)
                 cand.label = span.label
-            return ident, 0.8
+            return cand.id, 0.8
         link = None
     else:
         link = b.linker.other(span.label or text, span.type)
@@ -299,14 +300,14 @@ def run(state) -> None:
     for span in sorted(spans, key=lambda s: (s.type != K.Person or s.end - s.start < 2, s.start)):
         text = doc[span.start:span.end].text
         ident, score = _entity_for(b, span, text)
-        b.by_form.setdefault(norm(text), ident)
+        b.by_form.setdefault(norm(span.label if span.rule.startswith("entity-") and span.label else text), ident)
         for prefix in rules.words("place-prefixes"):
             if norm(text).startswith(prefix + " "):
                 b.by_form.setdefault(norm(text)[len(prefix) + 1:], ident)
         if span.type == K.Person and len(text.split()) > 1:
             b.people.setdefault(text.split()[-1], ident)
         if span.rule.startswith("entity-"):
-            b.heads.setdefault(span.rule, ident)
+            b.heads[span.rule] = ident
         first = doc[span.start]
         mention = Mention(first.idx, doc[span.end - 1].idx + len(doc[span.end - 1]), text, ident, span.rule, score)
         state.mentions.append(mention)

@@ -142,3 +142,10 @@ def test_the_administration_with_none_named_before_is_the_one_the_graph_knows(on
                  ("JonesAdministration", "GovernmentAgency", "Jones administration", []))
     found = extract("The administration sued Dayton, Ohio, on Monday.", date="2025-03", known=two, onto=onto)
     assert not [s for s in found.statements if s.relation == "sued"]
+
+
+def test_two_suits_named_in_full_are_two_and_the_suit_is_the_last_one(onto):
+    found = extract("Ohio's lawsuit against Dayton, Ohio, went to trial. Michigan's lawsuit against Flint, Michigan, "
+                    "was dismissed. The suit had been filed in May.", date="2025-03", onto=onto)
+    suits = [m.entity for m in found.mentions if found.entities[m.entity].type == "Lawsuit"]
+    assert len(set(suits)) == 2 and suits[-1] == suits[1]
