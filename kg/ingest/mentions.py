@@ -84,6 +84,8 @@ def _names(doc, rules) -> list[_Span]:
             continue
         if not _has_verb(ent.sent) or not any(c.isupper() for c in ent.text):
             continue  # a byline or dateline line, or lower-case noise
+        if _is_title(rules, ent.text):
+            continue  # 'U.S. Attorney General' before a name: a title, which the roles step reads
         start, end = ent.start, ent.end
         dashes = [t.i for t in ent if t.is_punct and t.text in "-–—"]
         if dashes:  # a dateline run into a name: 'DENVER - Homeland Security'
@@ -106,6 +108,15 @@ def _names(doc, rules) -> list[_Span]:
         text = doc[start:end].text
         out.append(_Span(start, end, _type_by_rules(rules, text, None) or ner_type, f"ner-{ent.label_.lower()}"))
     return out
+
+
+def _is_title(rules, text: str) -> bool:
+    words = text.split()
+    prefixes = {w.lower() for w in rules.words("name-prefixes")}
+    while words and words[0].lower() in prefixes:
+        words = words[1:]
+    titles = {w.lower() for r in rules["titles"] for w in r.data["words"]}
+    return bool(words) and " ".join(words).lower() in titles
 
 
 def _split_title(doc, rules, ent, title_words) -> list[_Span]:

@@ -85,8 +85,8 @@ def _named_body(state, rule, words) -> str | None:
     """The body named by proper nouns before a title that the model took for no name ('Riverdale'
     of 'Riverdale Mayor'), as the title's `body` pattern names it ('Transportation' of
     'Transportation Secretary': the Department of Transportation)."""
-    if not words or not all(t.pos_ == "PROPN" for t in words) or rule.data["org"] == K.Court:
-        return None
+    if not words or not all(t.pos_ == "PROPN" and t.ent_type_ != "NORP" for t in words) or rule.data["org"] == K.Court:
+        return None  # 'Republican Representative': a party is no body
     text = " ".join(t.text for t in words)
     label = rule.get("body", "{}").format(text)
     key = set(_key(label).split())
@@ -102,6 +102,16 @@ def _named_body(state, rule, words) -> str | None:
     state.entities.setdefault(ident, EntityCandidate(ident, rule.data["org"], label, f"titles:{rule.name}", score=0.5,
                                                      evidence=(sent.start_char, sent.end_char)))
     return ident
+
+
+def _proper_run(tokens) -> list:
+    """The proper nouns that end `tokens` ('Transportation' of 'newly named Transportation')."""
+    out: list = []
+    for t in reversed(tokens):
+        if t.pos_ != "PROPN":
+            break
+        out.insert(0, t)
+    return out
 
 
 def _nearest_court(state, rule, title: str, at: int, courts: list) -> str | None:
@@ -152,9 +162,13 @@ def run(state) -> None:
             title_words = left[len(left) - n:]
             title_tok = title_words[-1]
             before = left[:len(left) - n]
-            body = next((state.token_mention[t.i].entity for t in before if t.i in state.token_mention), None)
-            if rule.get("body"):  # 'Transportation Secretary': the Department of Transportation, not 'Transportation'
-                body = _named_body(state, rule, before) or body
+            named = next((state.token_mention[t.i] for t in before if t.i in state.token_mention), None)
+            body = named.entity if named else None
+            names = _proper_run(before)
+            if rule.get("body") and names and (named is None or named.start >= names[0].idx):
+                # 'Transportation Secretary': the Department of Transportation, not a body named
+                # 'Transportation'; but 'Department of Homeland Security Secretary' names its body in full
+                body = _named_body(state, rule, names) or body
             body = _fits(state, rule, body) or _fits(state, rule, _body_after(head, state)) \
                 or _named_body(state, rule, before)
             title = " ".join(t.text for t in left if t.i >= title_words[0].i and t.i not in state.token_mention)

@@ -149,3 +149,13 @@ def test_two_suits_named_in_full_are_two_and_the_suit_is_the_last_one(onto):
                     "was dismissed. The suit had been filed in May.", date="2025-03", onto=onto)
     suits = [m.entity for m in found.mentions if found.entities[m.entity].type == "Lawsuit"]
     assert len(set(suits)) == 2 and suits[-1] == suits[1]
+
+
+@pytest.mark.parametrize("sentence, body", [
+    ("Newly named Agriculture Secretary Dale Hunt visited the port.", "DepartmentOfAgriculture"),
+    ("Department of Labor Secretary Dale Hunt visited the port on Monday.", "DepartmentOfLabor"),
+    ("Republican Representative Dale Hunt visited the port.", "USHouseOfRepresentatives"),
+])
+def test_the_body_of_a_title_is_named_in_full_and_a_party_is_none(onto, sentence, body):
+    roles = {s.object for s in extract(sentence, date="2025-03", onto=onto).statements if s.relation == "holdsRole"}
+    assert roles == {body}
