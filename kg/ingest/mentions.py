@@ -20,7 +20,7 @@ from spacy.tokens import Span
 from ..namespace import K
 from . import courts
 from .forms import camel_id, fold, norm
-from .linking import Link, Linker
+from .linking import Link, Linker, generic
 from .model import EntityCandidate, Mention
 from .rules import compiled, load
 
@@ -175,12 +175,6 @@ def _courts(doc) -> list[_Span]:
     return out
 
 
-def generic(form: str, rules) -> bool:
-    """A form made only of words that describe a body ('the City Council'): it names no one body."""
-    words = [w for w in re.findall(r"[a-z]+", form.lower()) if w not in STOP_WORDS]
-    return not words or set(words) <= {w.lower() for w in rules.words("generic-words")}
-
-
 def _gazetteer_forms(known: dict, rules) -> dict[tuple[str, str], str]:
     """(attribute, form) -> the one known entity it names. A capitalised form is matched as
     written ('ICE', not 'ice'); a lower-case one of several words in any case ('sanctuary cities');
@@ -194,7 +188,7 @@ def _gazetteer_forms(known: dict, rules) -> dict[tuple[str, str], str]:
             words = form.split()
             if words and words[0].lower() == "the":
                 words = words[1:]
-            if not words or generic(form, rules):
+            if not words or generic(form):
                 continue
             if ent.type == K.Person and {w.lower() for w in words} & titles:
                 continue  # 'Mayor Jo Lane': the title is read by the roles step, the name by the model
@@ -239,6 +233,16 @@ def _known_spans(doc, state, rules) -> list[_Span]:
     return out
 
 
+def _place_before(b: _Builder, span: _Span) -> str | None:
+    """The city (or county, for a county's body) named last before `span`: 'the City Council' of
+    an article about Dayton is the Dayton City Council."""
+    state = b.state
+    kind = K.County if "county" in (span.label or "").lower().split() else K.City
+    at = state.doc[span.start].idx
+    places = [m for m in state.mentions if m.start < at and state.entities[m.entity].type == kind]
+    return state.entities[places[-1].entity].label if places else None
+
+
 def _entity_for(b: _Builder, span: _Span, text: str) -> tuple[str, float]:
     """The id of the entity `span` names: known, met earlier in the article, or new."""
     state = b.state
@@ -275,6 +279,8 @@ def _entity_for(b: _Builder, span: _Span, text: str) -> tuple[str, float]:
         state.entities[ident] = cand
         return ident, link.score
     label = span.label or text
+    if generic(label) and span.type != K.Person and (place := _place_before(b, span)) is not None:
+        label = f"{place} {' '.join(w for w in label.split() if w.lower() != 'the')}"  # 'Dayton City Council'
     ident = (span.ident if span.rule != "known" else None) or camel_id(label)
     base, n = ident, 2
     while (ident in state.known and norm(state.known[ident].label) != norm(label)) or (

@@ -159,3 +159,11 @@ def test_two_suits_named_in_full_are_two_and_the_suit_is_the_last_one(onto):
 def test_the_body_of_a_title_is_named_in_full_and_a_party_is_none(onto, sentence, body):
     roles = {s.object for s in extract(sentence, date="2025-03", onto=onto).statements if s.relation == "holdsRole"}
     assert roles == {body}
+
+
+def test_a_generic_body_is_the_one_of_the_place_the_article_named_last(onto):
+    known = _known(("LakeviewCouncil", "LegislativeBody", "Lakeview City Council", ["City Council"]))
+    found = extract("Flooding hit Dayton, Ohio, on Monday. The City Council voted to sue the state.",
+                    date="2025-03", known=known, onto=onto)
+    [council] = [m.entity for m in found.mentions if m.text.endswith("City Council")]
+    assert found.entities[council].label == "Dayton City Council"
