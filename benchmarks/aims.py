@@ -402,7 +402,7 @@ def build_rows(run_: dict, label: str, aim_size: bool) -> list[Row]:
 def _linear(base: dict | None, key: str, value: float, size: int, absolute: float) -> tuple[float, str]:
     """The aim at this size: the absolute one at the base size, else the base's figure grown
     linearly with the triples (10% allowed for noise)."""
-    if base is None or base["size"] == size or key not in base or "cpu" not in base[key]:
+    if base is None or size <= base["size"] or key not in base or "cpu" not in base[key] or "error" in base[key]:
         return absolute, f"≤ {absolute:g} s"
     grown = base[key]["cpu"] * size / base["size"] * 1.1
     return grown, f"≤ {grown:.1f} s (linear from {base['size']:,}: ≤ {absolute:g} s there)"
@@ -428,12 +428,37 @@ def analysis_rows(run_: dict, label: str, aim_size: bool, base: dict | None) -> 
                         f"reading the snapshot's rows into Python {nx_['read_cpu']:.2f} s CPU, building the graph "
                         f"({nx_['nodes']:,} nodes, {nx_['edges']:,} edges with their attributes) the rest, "
                         f"about {cpu - nx_['read_cpu']:.2f} s"))
+    rows += metrics_rows(run_, label, aim_size, base)
+    return rows
+
+
+def _failed(step: dict) -> str:
+    return f"failed after {_cell(step['cpu'], step['wall'], step['load'])}: {step['error']}"
+
+
+def metrics_rows(run_: dict, label: str, aim_size: bool, base: dict | None) -> list[Row]:
+    rows = []
     metrics, slow, report = run_.get("metrics"), run_.get("metrics_networkx"), run_.get("metrics_report")
-    if _cpu(metrics) is not None:
+    breakdown = (f"the report's measures alone (`metrics.report` on the graph, in-process) took "
+                 f"{report['cpu_seconds']:.1f} s CPU" if _cpu(report, "cpu_seconds") is not None else "")
+    before = (base or {}).get("metrics_report")
+    if breakdown and _cpu(before, "cpu_seconds") and run_["size"] > base["size"]:
+        grew = report["cpu_seconds"] / before["cpu_seconds"]
+        breakdown += (f", {grew:.1f} times their {before['cpu_seconds']:.1f} s at {base['size']:,} for "
+                      f"{run_['size'] / base['size']:.0f} times the size")
+    if metrics and "error" in metrics:
+        rows.append(Row("`kg metrics`", label, _failed(metrics), "`KG_METRICS_ENGINE=networkx kg metrics`: "
+                        + (_failed(slow) if slow and "error" in slow else _cell(_cpu(slow), (slow or {}).get("wall"),
+                                                                                (slow or {}).get("load"))),
+                        "–", "≤ 8 s", _verdict(False, aim_size),
+                        "the command did not finish: its one SPARQL query (`threat-outcomes`, the threats table; "
+                        "the graph comes from the snapshot) ran into kg's default 60 s time limit (wall); "
+                        + breakdown))
+    elif _cpu(metrics) is not None:
         limit, target = _linear(base, "metrics", metrics["cpu"], run_["size"], 8.0)
-        reason = (f"the report's measures {report['cpu_seconds']:.1f} s CPU in-process; starting Python, imports "
-                  f"and reading the graph the rest, about {metrics['cpu'] - report['cpu_seconds']:.1f} s"
-                  if _cpu(report, "cpu_seconds") is not None else "no breakdown measured")
+        reason = (f"{breakdown}; the rest of the command (starting Python, reading the graph, the "
+                  f"`threat-outcomes` query) about {metrics['cpu'] - report['cpu_seconds']:.1f} s"
+                  if breakdown else "no breakdown measured")
         rows.append(Row("`kg metrics`", label, _cell(metrics["cpu"], metrics["wall"], metrics["load"]),
                         "`KG_METRICS_ENGINE=networkx kg metrics`: " + (
                             _cell(slow["cpu"], slow["wall"], slow["load"]) if _cpu(slow) else "not measured"),
@@ -444,14 +469,17 @@ def analysis_rows(run_: dict, label: str, aim_size: bool, base: dict | None) -> 
 
 def view_rows(run_: dict, label: str, aim_size: bool, base: dict | None) -> list[Row]:
     viz, views, nx_ = run_.get("viz"), run_.get("views"), run_.get("networkx")
+    if viz and "error" in viz:
+        return [Row("`kg viz`", label, _failed(viz), "none", "–", "≤ 10 s", _verdict(False, aim_size), "")]
     if _cpu(viz) is None:
         return []
     limit, target = _linear(base, "viz", viz["cpu"], run_["size"], 10.0)
     reason = "no breakdown measured"
     if _cpu(views, "cpu_seconds") is not None:
         reason = (f"`g.view()` in-process {views['cpu_seconds']:.1f} s CPU (of which `to_networkx` about "
-                  f"{_cpu(nx_, 'cpu_seconds') or 0:.1f} s, measured apart), starting Python, imports and "
-                  f"opening the store the rest, about {viz['cpu'] - views['cpu_seconds']:.1f} s")
+                  f"{_cpu(nx_, 'cpu_seconds') or 0:.1f} s, measured apart); the rest of the command (starting "
+                  "Python, opening the store, the `stats-statements` query it prints its closing line from) "
+                  f"about {viz['cpu'] - views['cpu_seconds']:.1f} s")
     return [Row("`kg viz`", label, _cell(viz["cpu"], viz["wall"], viz["load"]),
                 "none: no other tool writes these pages", "–", target, _verdict(viz["cpu"] <= limit, aim_size),
                 reason)]
@@ -494,7 +522,7 @@ def serve_rows(run_: dict, label: str, aim_size: bool) -> list[Row]:
                 "server's CPU per answer")]
 
 
-def render(runs: list[dict], budget: Budget, aim_sizes: set[int], started: str, loads: tuple) -> str:
+def render(runs: list[dict], skipped: list, aim_sizes: set[int], meta: dict) -> str:
     measured = [r for r in runs if not r.get("skipped")]
     base = next((r for r in measured if r["size"] in aim_sizes), None)
     rows: list[Row] = []
@@ -509,10 +537,9 @@ def render(runs: list[dict], budget: Budget, aim_sizes: set[int], started: str, 
         rows += serve_rows(run_, label, aim_size)
     step_loads = [v["load"] for r in measured for v in r.values() if isinstance(v, dict) and "load" in v]
     lines = [HEADING, "",
-             f"`python benchmarks/aims.py` (`./dev bench aims`), one run started {started}, "
-             f"{(time.monotonic() - budget.started) / 60:.0f} minutes in all. Machine: {platform.machine()}, "
-             f"{os.cpu_count()} cores, {_gib():.0f} GiB, Python {platform.python_version()}, pyoxigraph "
-             f"{_version('pyoxigraph')}; 1-minute load average {loads[0]:.1f} at the start, {os.getloadavg()[0]:.1f} "
+             f"`python benchmarks/aims.py` (`./dev bench aims`), one run started {meta['started']}, "
+             f"{meta['minutes']:.0f} minutes in all. Machine: {meta['machine']}; 1-minute load average "
+             f"{meta['load_start']:.1f} at the start, {meta['load_end']:.1f} "
              f"at the end, {min(step_loads, default=0):.1f}–{max(step_loads, default=0):.1f} as the steps started "
              "(the machine is shared with other jobs). The aims are in CPU seconds (of the process and its "
              "children), so they hold on a loaded machine; wall seconds and the load stand beside each figure. "
@@ -522,10 +549,15 @@ def render(runs: list[dict], budget: Budget, aim_sizes: set[int], started: str, 
              "from the 1M figure (10% allowed for noise).", "",
              "| aim | size | kg | alternative | ratio | aim | met/missed | reason |",
              "| --- | --- | --- | --- | --- | --- | --- | --- |", *map(str, rows), ""]
-    if budget.skipped:
+    if skipped:
         lines += ["Not measured in this run: " + "; ".join(
-            f"{name} at {size:,} ({why})" for size, name, why in budget.skipped) + ".", ""]
+            f"{name} at {size:,} ({why})" for size, name, why in skipped) + ".", ""]
     return "\n".join(lines)
+
+
+def machine() -> str:
+    return (f"{platform.machine()}, {os.cpu_count()} cores, {_gib():.0f} GiB, Python {platform.python_version()}, "
+            f"pyoxigraph {_version('pyoxigraph')}")
 
 
 def _gib() -> float:
@@ -562,6 +594,8 @@ def main() -> None:
     parser.add_argument("--serve-seconds", type=float, default=10.0)
     parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--no-write", action="store_true", help="print the section, leave RESULTS.md")
+    parser.add_argument("--from-json", type=Path, metavar="FILE",
+                        help="write the table of a recorded run (its aims.json) again, measuring nothing")
     parser.add_argument("--step", help=argparse.SUPPRESS)
     parser.add_argument("--root", help=argparse.SUPPRESS)
     parser.add_argument("--store", help=argparse.SUPPRESS)
@@ -571,12 +605,19 @@ def main() -> None:
         result["peak_mb"] = run._peak_mb()
         print(json.dumps(result))
         return
-    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    loads, budget = os.getloadavg(), Budget(args.budget * 60)
-    args.workdir.mkdir(parents=True, exist_ok=True)
-    runs = [measure(int(size), args.workdir.resolve(), budget, args) for size in args.sizes.split(",")]
-    (args.workdir / "aims.json").write_text(json.dumps({"runs": runs, "skipped": budget.skipped}, indent=1))
-    section = render(runs, budget, {int(s) for s in args.aim_sizes.split(",")}, started, loads)
+    if args.from_json:
+        recorded = json.loads(args.from_json.read_text())
+    else:
+        meta = {"started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "load_start": os.getloadavg()[0],
+                "machine": machine()}
+        budget = Budget(args.budget * 60)
+        args.workdir.mkdir(parents=True, exist_ok=True)
+        runs = [measure(int(size), args.workdir.resolve(), budget, args) for size in args.sizes.split(",")]
+        meta.update(minutes=(time.monotonic() - budget.started) / 60, load_end=os.getloadavg()[0])
+        recorded = {"meta": meta, "runs": runs, "skipped": budget.skipped}
+        (args.workdir / "aims.json").write_text(json.dumps(recorded, indent=1))
+    section = render(recorded["runs"], recorded["skipped"], {int(s) for s in args.aim_sizes.split(",")},
+                     recorded["meta"])
     if not args.no_write:
         write_section(args.results, section)
     print(section)
