@@ -249,13 +249,13 @@ def _die_with_us() -> None:
         ctypes.CDLL(None).prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
 
 
-def start_server(store: Path | None, *flags: str) -> tuple[subprocess.Popen, int]:
+def start_server(store: Path | None, *flags: str, root: Path = REPO) -> tuple[subprocess.Popen, int]:
     import socket
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    command = [sys.executable, "-m", "kg", "--root", str(REPO)]
+    command = [sys.executable, "-m", "kg", "--root", str(root)]
     if store:
         command += ["--store", str(store)]
     process = subprocess.Popen(command + ["serve", "--port", str(port), *flags], stdout=subprocess.PIPE,
