@@ -195,7 +195,7 @@ class Result:
     """
 
     variables: list[str]
-    terms: list[list[Term | None]]
+    terms: list[list[Term | None]] | Iterator[list[Term | None]]
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         texts: dict[int, str] = {}  # one str per IRI, as `of` keeps one object per IRI
@@ -212,6 +212,8 @@ class Result:
             yield dict(zip(self.variables, map(value, row)))
 
     def __len__(self) -> int:
+        if not isinstance(self.terms, list):
+            raise TypeError("a streamed result has no len(): its rows are read once, as they come")
         return len(self.terms)
 
     def count(self) -> int | None:
@@ -237,7 +239,7 @@ class Result:
         if isinstance(solutions, ox.QueryTriples):
             return Triples(solutions if stream else list(solutions))
         if stream:
-            return cls([v.value for v in solutions.variables], (list(s) for s in solutions))  # type: ignore[arg-type]
+            return cls([v.value for v in solutions.variables], (list(s) for s in solutions))
         # A solution lists its values in the order of `variables` (3x faster than s[name]). One
         # object is kept per distinct IRI: rows repeat subjects and relations (on a dump of the
         # graph, half the memory), rarely a literal.

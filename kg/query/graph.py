@@ -6,9 +6,9 @@ import datetime
 import inspect
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, TypeVar
 
 import pyoxigraph as ox
 
@@ -19,11 +19,13 @@ from ..prefixes import PREFIXES
 from ..terms import Term, date_literal
 from ..values import DATE_HINT, is_id, parse_date
 from . import catalog, forms, limits
+from .catalog import NamedQuery
 from .forms import _XSD, Result, gc_paused, to_python  # noqa: F401  (kg.query.graph.Result, as before)
 from .sparql import error_line, form_of
 
 # Strings, not kg.namespace's rdflib objects: the query path does not import rdflib.
 ENT, SRC = PREFIXES["ent"], PREFIXES["src"]
+T = TypeVar("T")
 
 class TableResult(Result):
     """The rows of a catalog query read from the build's analysis snapshot (an Arrow table)
@@ -59,12 +61,12 @@ class TableResult(Result):
         for row in self._rows():
             yield dict(zip(names, row))
 
-    @property
-    def terms(self) -> Iterator[list[ox.Term | None]]:
+    @property  # computed from the table, never assigned
+    def terms(self) -> Iterator[list[Term | None]]:  # type: ignore[override]
         """The rows as RDF terms, as the engine gives them (SPARQL JSON is written from these)."""
         integer, decimal = ox.NamedNode(_XSD + "integer"), ox.NamedNode(_XSD + "decimal")
 
-        def term(value) -> ox.Term | None:
+        def term(value: Any) -> Term | None:
             if value is None:
                 return None
             if isinstance(value, str):
@@ -107,7 +109,7 @@ class LocalStore:
         return answer
 
 
-def _translated(items: Iterator, text: str) -> Iterator:
+def _translated(items: Iterable[T], text: str) -> Iterator[T]:
     try:
         yield from items
     except (OSError, RuntimeError, SyntaxError) as exc:
@@ -145,13 +147,15 @@ class Graph:
         self.store: ox.Store | None = backend.store if isinstance(backend, LocalStore) else None
         self.store_path = path  # not `path`, which is the method for explained paths
         self.project = project or projects.find()
-        self._catalog: dict[str, catalog.NamedQuery] | None = None
+        self._catalog: dict[str, NamedQuery] | None = None
+        #: For a store opened by load(): the reader lock that keeps it on disk while it is read.
+        self.reader_lock: IO[str] | None = None
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.backend}>"
 
     @property
-    def catalog(self) -> dict[str, catalog.NamedQuery]:
+    def catalog(self) -> dict[str, NamedQuery]:
         """The named queries of queries/."""
         if self._catalog is None:
             self._catalog = catalog.load(self.project.queries_dir)
@@ -249,7 +253,7 @@ class Graph:
         limits.check(text)  # before any engine, local or remote, reads it
         return text, {name: self.bind(value, kinds.get(name)) for name, value in params.items()}
 
-    def _named(self, query: str) -> catalog.NamedQuery | None:
+    def _named(self, query: str) -> NamedQuery | None:
         """The catalog entry or .rq file `query` names; None if it is SPARQL text."""
         if query in self.catalog:
             return self.catalog[query]
@@ -385,5 +389,5 @@ def load(root: str | os.PathLike | None = None, store_dir: str | os.PathLike | N
         return kind(Endpoint(endpoint, timeout=bounds.timeout), None, project)
     oxstore, path, lock = store.open_read_only(project.build_dir)
     graph = kind(LocalStore(oxstore, path, bounds, read_only=True), path, project)
-    graph._reader_lock = lock  # kept for the graph's lifetime: builds leave its store in place
+    graph.reader_lock = lock  # kept for the graph's lifetime: builds leave its store in place
     return graph

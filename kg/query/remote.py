@@ -163,7 +163,7 @@ class Endpoint:
     """
 
     def __init__(self, url: str, update_url: str | None = None, *, graph: str | None = AUTO,
-                 timeout: float = 60.0, retries: int = 2, backoff: float = 0.5):
+                 timeout: float | None = 60.0, retries: int = 2, backoff: float = 0.5):
         self.url, self._auth = _split_credentials(url)
         self.update_url, self._update_auth = _split_credentials(update_url or _update_url(url))
         self.graph = graph
@@ -366,7 +366,9 @@ def _batches(triples: list[ox.Triple], size: int,
 
 
 def _ntriples(triples: list[ox.Triple]) -> str:
-    return bytes(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)).decode("utf-8")
+    text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)  # bytes, with no output given
+    assert text is not None
+    return text.decode("utf-8")
 
 
 def _first_line(text: str) -> str:

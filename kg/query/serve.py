@@ -55,6 +55,7 @@ import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import pyoxigraph as ox
 
@@ -157,7 +158,7 @@ class Server:
         self.process: subprocess.Popen | None = None
         self._errors: collections.deque = collections.deque(maxlen=50)
         self.guard: Guard | None = None
-        self.reader_lock = None
+        self.reader_lock: IO[str] | None = None
         self.scratch: Path | None = None  # the folder of a writable copy
         #: How many times Oxigraph was started again after it died or was stopped.
         self.restarts = 0
@@ -376,7 +377,9 @@ def _launch(arguments: list[str], errors: collections.deque, memory_mb: int | No
     process = subprocess.Popen(arguments, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True, errors="replace", start_new_session=True,
                                preexec_fn=_bound_child(memory_mb, os.getpid()), env=env)
-    threading.Thread(target=lambda: errors.extend(process.stderr), daemon=True).start()
+    stderr = process.stderr
+    assert stderr is not None  # stderr=PIPE
+    threading.Thread(target=lambda: errors.extend(stderr), daemon=True).start()
     return process
 
 
@@ -710,7 +713,8 @@ class Guard(http.server.ThreadingHTTPServer):
 
     def server_bind(self) -> None:
         socketserver.TCPServer.server_bind(self)  # without HTTPServer's reverse DNS lookup
-        self.server_name, self.server_port = self.server_address[:2]
+        host, self.server_port = self.server_address[:2]
+        self.server_name = str(host)
 
     def server_close(self) -> None:
         self.reaper.close()
@@ -879,10 +883,10 @@ class _GuardHandler(http.server.BaseHTTPRequestHandler):
     def _forward(self) -> None:
         if self.headers.get("Transfer-Encoding"):
             return self._refuse(411, "send the request with a Content-Length, not in chunks")
-        length = self.headers.get("Content-Length") or "0"
-        if not length.isdigit() or len(length) > 15:
+        declared = self.headers.get("Content-Length") or "0"
+        if not declared.isdigit() or len(declared) > 15:
             return self._refuse(400, "the Content-Length is not a number")
-        length = int(length)
+        length = int(declared)
         route = urllib.parse.urlsplit(self.path).path
         passed_as_is = self.server.writable and route.startswith("/store")  # RDF, not SPARQL
         most = _MAX_STORE_BODY if passed_as_is else _MAX_BODY
@@ -972,7 +976,7 @@ class _GuardHandler(http.server.BaseHTTPRequestHandler):
                 headers = [(n, v) for n, v in answer.getheaders() if n.lower() not in _HOP_BY_HOP | {"content-length"}]
                 self._send_spooled(answer.status, answer.reason, headers, spool, size)
         except TimeoutError:
-            if limited:
+            if limited and oxigraph is not None:
                 oxigraph.restart(process)
                 return self._refuse(503, f"the query ran longer than the time limit ({self.server.timeout:g} s) "
                                          "and was stopped (hint: raise the limit with kg serve --timeout SECONDS)",
@@ -1039,10 +1043,11 @@ class _GuardHandler(http.server.BaseHTTPRequestHandler):
                                  default_graph=params.get("default-graph-uri") or None,
                                  named_graphs=params.get("named-graph-uri") or None,
                                  union="union-default-graph" in params)
+        pool = self.server.pool
+        assert pool is not None  # _route sends queries here only when there is a pool
         with tempfile.SpooledTemporaryFile(_BUFFERED) as spool:
             try:
-                with self.server.lanes.enter(self.client_address[0]) as ticket, \
-                        self.server.pool.worker() as worker:
+                with self.server.lanes.enter(self.client_address[0]) as ticket, pool.worker() as worker:
                     checkpoint = (self.server.fairness.promote_after, lambda: ticket.promote(worker))
                     (kind, media_type), chunks = worker.stream(request, self._gone, self.connection.fileno(),
                                                                checkpoint)
