@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, BinaryIO, TypeAlias, cast
 
@@ -144,7 +144,7 @@ def write_csv(G: nx.Graph, nodes_out: IO[str], edges_out: IO[str]) -> None:
                       "csv", stream=edges_out)
 
 
-def _columns(dicts, known: tuple[str, ...]) -> list[str]:
+def _columns(dicts: Iterable[dict[str, Any]], known: tuple[str, ...]) -> list[str]:
     seen: dict[str, None] = {}
     for d in dicts:
         seen.update(dict.fromkeys(d))
