@@ -6,7 +6,7 @@ import datetime
 import inspect
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
@@ -34,19 +34,19 @@ class TableResult(Result):
 
     _SLICE = 1024
 
-    def __init__(self, table, numbers: str | None = None):
+    def __init__(self, table: Any, numbers: str | None = None):  # a pyarrow Table
         self.variables = list(table.column_names)
         self.table = table
         #: The column that holds numbers as their lexical form (kg.builder.snapshot.VALUE_COLUMNS).
         self.numbers = numbers
 
     def __len__(self) -> int:
-        return self.table.num_rows
+        return int(self.table.num_rows)
 
     def count(self) -> int:
-        return self.table.num_rows
+        return int(self.table.num_rows)
 
-    def _rows(self) -> Iterator[tuple]:
+    def _rows(self) -> Iterator[tuple[Any, ...]]:
         from ..builder.snapshot import number
 
         at = self.variables.index(self.numbers) if self.numbers else None
@@ -94,7 +94,7 @@ class LocalStore:
     def __str__(self) -> str:
         return str(self.path or "an in-memory store")
 
-    def select(self, text: str, bindings: dict[str, Term], *, stream: bool = False):
+    def select(self, text: str, bindings: dict[str, Term], *, stream: bool = False) -> forms.Answer:
         """Run a query of any form (the name is from when only SELECT was run)."""
         try:
             answer = Result.of(self.runner.run(limits.Request(text, PREFIXES, bindings)).value(), stream=stream)
@@ -139,7 +139,8 @@ class Graph:
     """A built graph: the local store opened read-only (any number of readers may open it at
     once), or a SPARQL server (kg.load(endpoint=URL)). The API is the same over both."""
 
-    def __init__(self, backend, path: Path | None = None, project: projects.Project | None = None):
+    def __init__(self, backend: forms.Backend | ox.Store, path: Path | None = None,
+                 project: projects.Project | None = None):
         if isinstance(backend, ox.Store):
             backend = LocalStore(backend, path)
         self.backend = backend
@@ -225,9 +226,10 @@ class Graph:
         if from_snapshot is not None:
             return from_snapshot
         text, bindings = self._prepare(query, params)
-        if "stream" not in inspect.signature(self.backend.select).parameters:
-            return self.backend.select(text, bindings)  # a backend that cannot stream reads it all
-        return self.backend.select(text, bindings, stream=True)
+        select: Callable[..., forms.Answer] = self.backend.select
+        if "stream" not in inspect.signature(select).parameters:
+            return select(text, bindings)  # a backend that cannot stream reads it all
+        return select(text, bindings, stream=True)
 
     def _prepare(self, query: str, params: dict[str, Any]) -> tuple[str, dict[str, Term]]:
         """The query text and its parameters as RDF terms, checked."""
@@ -321,7 +323,7 @@ class Graph:
             raise KGError(f"no entity is called {name!r}",
                           hint=suggestion or "g.query('entities') lists the entities",
                           cli_hint=suggestion or "'kg query entities' lists the entities")
-        return hits[0]["entity"]
+        return str(hits[0]["entity"])
 
     def resolve_source(self, name: str) -> str:
         """The IRI of the source document `name`: its id (as in data/sources.yaml) or IRI."""
@@ -338,7 +340,8 @@ class Graph:
 
     def _known(self, iri: str) -> bool:
         """Whether the graph says anything about `iri`."""
-        return len(self.backend.select("SELECT ?x WHERE { ?x ?p ?o } LIMIT 1", {"x": ox.NamedNode(iri)})) > 0
+        found = self.backend.select("SELECT ?x WHERE { ?x ?p ?o } LIMIT 1", {"x": ox.NamedNode(iri)})
+        return isinstance(found, Result) and len(found) > 0
 
     def _suggest(self, name: str) -> str | None:
         import difflib
@@ -353,7 +356,7 @@ class Graph:
         return {name.removeprefix("stats-"): self.select(name).rows()
                 for name in ("stats-types", "stats-relations", "stats-sources", "stats-statements")}
 
-    def rdflib(self):
+    def rdflib(self) -> Any:  # rdflib.Graph (rdflib is imported only when asked for)
         """The same store as an rdflib Graph (through oxrdflib), for rdflib's API."""
         import rdflib
         from oxrdflib import OxigraphStore
@@ -365,7 +368,7 @@ class Graph:
                             identifier=rdflib.graph.DATASET_DEFAULT_GRAPH_ID)
 
 
-def load(root: str | os.PathLike | None = None, store_dir: str | os.PathLike | None = None, *,
+def load(root: str | os.PathLike[str] | None = None, store_dir: str | os.PathLike[str] | None = None, *,
          endpoint: str | None = None, timeout: float | None = limits.DEFAULT_TIMEOUT,
          memory: int | None = limits.DEFAULT_MEMORY_MB, kind: type[Graph] = Graph) -> Graph:
     """Open the built graph read-only, without reparsing data/; with `endpoint`, the graph that

@@ -252,7 +252,7 @@ class _FrameWriter(io.RawIOBase):
     def writable(self) -> bool:
         return True
 
-    def write(self, data) -> int:
+    def write(self, data: bytes) -> int:  # type: ignore[override]  # pyoxigraph writes bytes
         self.buffer += data
         if len(self.buffer) >= _CHUNK:
             self.flush()
@@ -270,7 +270,7 @@ def _send(fd: int, obj: Any) -> None:
     _write_all(fd, _LEN.pack(len(data)) + data)
 
 
-def _received(data: bytes | None) -> list:
+def _received(data: bytes | None) -> list[str]:
     """A header or an error sent by `_send`: a list of three strings."""
     try:
         message = json.loads(data or b"")
@@ -281,7 +281,7 @@ def _received(data: bytes | None) -> list:
     return message
 
 
-def _term_to_json(term: Term) -> list:
+def _term_to_json(term: Term) -> list[Any]:
     if isinstance(term, ox.NamedNode):
         return ["iri", term.value]
     if isinstance(term, ox.BlankNode):
@@ -293,7 +293,7 @@ def _term_to_json(term: Term) -> list:
     raise TypeError(f"{term!r} is not an RDF term")
 
 
-def _term_from_json(data: list) -> Term:
+def _term_from_json(data: list[Any]) -> Term:
     kind = data[0]
     if kind == "iri":
         return ox.NamedNode(data[1])
@@ -308,7 +308,7 @@ def _term_from_json(data: list) -> Term:
     raise ValueError(f"unknown term kind {kind!r}")
 
 
-def _request_to_json(request: Request) -> dict:
+def _request_to_json(request: Request) -> dict[str, Any]:
     fields = dict(vars(request))
     fields["substitutions"] = {k: _term_to_json(v) for k, v in (request.substitutions or {}).items()}
     fields["accept"] = list(request.accept)
@@ -574,7 +574,7 @@ class Worker:
             raise self._over_memory()
         return (header[0], header[1]), self._body(deadline)
 
-    def _body(self, deadline) -> Iterator[bytes]:
+    def _body(self, deadline: float | None) -> Iterator[bytes]:
         while True:
             chunk = self._frame(deadline)
             if chunk is None:
@@ -591,14 +591,14 @@ class Worker:
         (kind, media_type), chunks = self.stream(request)
         return Answer(kind, media_type, b"".join(chunks))
 
-    def _frame(self, deadline) -> bytes | None:
+    def _frame(self, deadline: float | None) -> bytes | None:
         head = self._read(_LEN.size, deadline)
         size = _LEN.unpack(head)[0]
         if size == 0xFFFFFFFF:
             return None
         return self._read(size, deadline) if size else b""
 
-    def _wait(self, deadline) -> list[int]:
+    def _wait(self, deadline: float | None) -> list[int]:
         """The descriptors ready among the answer pipe and the watched socket, waiting at most
         until the deadline or the checkpoint. poll, not select: a process with more than 1,024
         open files has descriptors select cannot take."""
@@ -631,7 +631,7 @@ class Worker:
             self.kill()
             raise
 
-    def _read(self, size: int, deadline) -> bytes:
+    def _read(self, size: int, deadline: float | None) -> bytes:
         parts, missing = [], size
         while missing:
             ready = self._wait(deadline)
@@ -685,8 +685,8 @@ class ClientGone(Exception):
 
 def _engine_error(kind: str, message: str) -> Exception:
     """The engine's exception, raised again in the parent as the engine raised it."""
-    cls = {"SyntaxError": SyntaxError, "RuntimeError": RuntimeError, "OSError": OSError,
-           "ValueError": ValueError, "TypeError": TypeError}.get(kind, RuntimeError)
+    cls: type[Exception] = {"SyntaxError": SyntaxError, "RuntimeError": RuntimeError, "OSError": OSError,
+                            "ValueError": ValueError, "TypeError": TypeError}.get(kind, RuntimeError)
     return cls(message)
 
 
