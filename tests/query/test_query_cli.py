@@ -15,7 +15,7 @@ import sys
 import pytest
 
 import kg
-from conftest import REPO, invoke_kg, run_kg
+from conftest import REPO, invoke_kg
 from kg.prefixes import PREFIXES
 
 INJECTIONS = ['x" } ; DROP ALL ; #', "> . ?s ?p ?o", "x' } DELETE WHERE { ?s ?p ?o } #", 'Chiu"@en . } #']
@@ -24,7 +24,7 @@ INJECTIONS = ['x" } ; DROP ALL ; #', "> . ?s ?p ?o", "x' } DELETE WHERE { ?s ?p 
 @pytest.fixture(scope="module")
 def cli(seed_build):
     """Run `kg` on the seed store."""
-    return lambda *args: run_kg("--root", str(REPO), "--store", str(seed_build), *args)
+    return lambda *args: invoke_kg("--root", str(REPO), "--store", str(seed_build), *args)
 
 
 def triples(g) -> int:
@@ -69,7 +69,7 @@ def test_tsv_and_piped_default_csv(cli):
 
 
 def test_table_format_is_a_rich_table(seed_build):
-    result = run_kg("--root", str(REPO), "--store", str(seed_build), "query", "roles", "--format", "table",
+    result = invoke_kg("--root", str(REPO), "--store", str(seed_build), "query", "roles", "--format", "table",
                     env={"COLUMNS": "400"})
     assert result.returncode == 0
     lines = result.stdout.splitlines()
