@@ -508,8 +508,10 @@ class Worker:
         self.cpu_at_start: float | None = None
 
     def __del__(self) -> None:
-        with contextlib.suppress(Exception):
+        try:  # not contextlib.suppress: at interpreter exit the module's globals may be gone already
             self.kill()
+        except Exception:
+            pass
 
     def kill(self) -> int | None:
         """Stop the worker at once; returns how it ended (os.waitpid status)."""
