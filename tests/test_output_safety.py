@@ -55,6 +55,6 @@ def test_query_csv_is_neutralised_for_spreadsheets_and_exact_on_request(hostile)
         assert row == ["'=HYPERLINK(\"http://x\",\"y\")", "'+cmd|' /C calc'!A0", "'@SUM(1)", "'-2+3", "'\tx",
                        "plain", "-5"]
         exact = invoke_kg("--root", str(mini), "--store", str(store_dir), "query", "-e", FORMULAS, "--format", fmt,
-                       "--exact")
+                          "--exact")
         assert list(csv.reader(io.StringIO(exact.stdout), delimiter=delimiter))[1] == [
             "=HYPERLINK(\"http://x\",\"y\")", "+cmd|' /C calc'!A0", "@SUM(1)", "-2+3", "\tx", "plain", "-5"]

@@ -70,7 +70,7 @@ def test_tsv_and_piped_default_csv(cli):
 
 def test_table_format_is_a_rich_table(seed_build):
     result = invoke_kg("--root", str(REPO), "--store", str(seed_build), "query", "roles", "--format", "table",
-                    env={"COLUMNS": "400"})
+                       env={"COLUMNS": "400"})
     assert result.returncode == 0
     lines = result.stdout.splitlines()
     assert lines[0].startswith("┏━") and "┃ person" in lines[1]

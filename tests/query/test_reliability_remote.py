@@ -187,7 +187,7 @@ def test_http_500_is_tried_three_times_then_one_line_and_exit_3(scripted):
 def test_a_build_into_a_broken_server_stops_at_its_first_step(scripted, mini, tmp_path):
     broken = scripted(lambda request, n: (500, "text/plain", b"boom"))
     result = invoke_kg("--root", str(mini), "--store", str(tmp_path / "store"), "build", "-q",
-                    "--endpoint", broken.url, "--update-endpoint", broken.url)
+                       "--endpoint", broken.url, "--update-endpoint", broken.url)
     assert one_line_error(result).startswith(f"kg: error: {broken.url} answered HTTP 500: boom")
     assert [r.step for r in broken.requests] == ["DROP", "DROP", "DROP"]  # emptying staging is safe to repeat
 
@@ -396,7 +396,7 @@ def test_hostile_values_on_the_command_line(loaded_server, seed_build, seed_grap
     far = ["--endpoint", loaded_server.query_url] if where == "server" else []
     for name, param, kind in catalog_params(seed_graph):
         result = invoke_kg("--root", str(REPO), "--store", str(seed_build), "query", name,
-                        "--param", f"{param}={HOSTILE[0]}", "--format", "csv", *far)
+                           "--param", f"{param}={HOSTILE[0]}", "--format", "csv", *far)
         if kind == "string":
             assert result.returncode == 0 and len(result.stdout.strip().splitlines()) == 1, result.stderr
         else:

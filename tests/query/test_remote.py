@@ -125,7 +125,7 @@ def test_build_loads_the_graph_into_a_named_graph(server, loaded, seed_graph):
 
 def test_a_second_build_replaces_instead_of_duplicating(server, loaded, own_store, seed_graph, seeds_project):
     again = invoke_kg("--root", str(seeds_project), "--store", str(own_store), "build", "-q",
-                   "--endpoint", server.query_url)
+                      "--endpoint", server.query_url)
     assert again.returncode == 0 and again.stdout == "", again.stderr
     assert server.graphs() == {remote.MAIN_GRAPH: local_triples(seed_graph), "": 0}
 
@@ -188,7 +188,7 @@ def test_injected_parameters_stay_literals_on_the_endpoint(server, loaded, value
     assert far.query("entity-lookup", name=value).rows() == []
     assert far.query("SELECT ?s ?name WHERE { ?s rdfs:label ?name }", name=value).rows() == []
     cli = invoke_kg("--root", str(REPO), "query", "entity-lookup", "--param", f"name={value}",
-                 "--endpoint", server.query_url, "--format", "csv")
+                    "--endpoint", server.query_url, "--format", "csv")
     assert cli.returncode == 0 and cli.stdout.strip() == "entity,label,type,name,statements", cli.stderr
     assert server.graphs() == before
 
@@ -248,7 +248,7 @@ def test_http_errors_and_syntax_errors(server, loaded, own_store):
     assert bad.returncode == 1 and "the endpoint rejected the query" in bad.stderr
     assert len(bad.stderr.splitlines()) == 1
     refused = invoke_kg("--root", str(REPO), "--store", str(own_store), "build", "-q", "--endpoint", server.query_url,
-                     "--update-endpoint", server.query_url.replace("/query", "/nope"))
+                        "--update-endpoint", server.query_url.replace("/query", "/nope"))
     assert refused.returncode == 3 and "--update-endpoint" in refused.stderr
 
 
