@@ -242,7 +242,8 @@ def test_a_server_that_never_answers_times_out():
 
 
 def test_http_errors_and_syntax_errors(server, loaded, own_store):
-    wrong = invoke_kg("--root", str(REPO), "query", "lawsuits", "--endpoint", server.query_url.replace("/query", "/nope"))
+    wrong = invoke_kg("--root", str(REPO), "query", "lawsuits", "--endpoint",
+                      server.query_url.replace("/query", "/nope"))
     assert wrong.returncode == 3 and "answered HTTP 404" in wrong.stderr and len(wrong.stderr.splitlines()) == 1
     bad = invoke_kg("--root", str(REPO), "query", "-e", "SELECT ?x WHERE { ?x ?y }", "--endpoint", server.query_url)
     assert bad.returncode == 1 and "the endpoint rejected the query" in bad.stderr
