@@ -167,16 +167,17 @@ def _claim_tokens(trigger, clause) -> list:
     return tokens
 
 
-def _attribution(state, seen, doc, rule, trigger, speaker_chain, claim_chain) -> None:
+def _attribution(state, seen, doc, rule, trigger, speaker_chain, claim_chain) -> tuple[str, list] | None:
+    """The claim said (its id and its tokens), with who said it."""
     speaker_tok, clause = speaker_chain[-1], claim_chain[-1]
     if clause.pos_ not in ("VERB", "AUX"):
-        return
+        return None
     speakers = resolve(state, speaker_tok)
     if not speakers:
-        return
+        return None
     claim = _claim_tokens(trigger, clause)
     if len(claim) < 3:
-        return
+        return None
     text = "".join(t.text_with_ws for t in claim[:14]).strip()
     label = text[:1].upper() + text[1:]
     ident = camel_id(label)
@@ -191,6 +192,27 @@ def _attribution(state, seen, doc, rule, trigger, speaker_chain, claim_chain) ->
         else:
             _add(state, seen, StatementCandidate(s, K.asserts, ident, sentence, f"attribution:{rule.name}", 0.6,
                                                  token=trigger.i))
+    return ident, claim
+
+
+def _claim_links(state, seen, matches, claims: dict[str, set[int]], modes) -> None:
+    """What a claim challenges and the law it invokes, from the `claims:` rules fired inside the
+    clause said ('the lawsuit argues that the fees violate the Commerce Clause': the claim
+    challenges the fees and invokes the clause). A negated trigger says the opposite: nothing."""
+    for m in matches:
+        if m.rule.section != "claims" or modes.get(m.trigger.i) in ("drop", "denied"):
+            continue
+        for ident, tokens in claims.items():
+            if m.trigger.i not in tokens:
+                continue
+            for chain in m.roles["object"]:
+                if chain[-1].i not in tokens:
+                    continue
+                for o in resolve(state, chain[-1]):
+                    if _is_a(state, o, m.rule.get("object_types")):
+                        _add(state, seen, StatementCandidate(ident, m.rule.data["relation"], o,
+                                                             sentence_of(state, m.trigger), f"claims:{m.rule.name}",
+                                                             0.6, token=m.trigger.i))
 
 
 def _lawsuit_parties(state, seen) -> None:
@@ -263,6 +285,7 @@ def run(state) -> None:
     matches = compiled().matches(doc)
     modes = _modes(doc, matches)
     seen = {(s.subject, s.relation, s.object, s.sentence.start) for s in state.statements}
+    claims: dict[str, set[int]] = {}  # claim id -> the tokens of the clause said
     for m in matches:
         if m.rule.section == "frames":
             for s_chain in m.roles["subject"]:
@@ -271,7 +294,9 @@ def run(state) -> None:
         elif m.rule.section == "attribution":
             for s_chain in m.roles["speaker"]:
                 for c_chain in m.roles["claim"]:
-                    _attribution(state, seen, doc, m.rule, m.trigger, s_chain, c_chain)
+                    if made := _attribution(state, seen, doc, m.rule, m.trigger, s_chain, c_chain):
+                        claims.setdefault(made[0], set()).update(t.i for t in made[1])
+    _claim_links(state, seen, matches, claims, modes)
     _lawsuit_parties(state, seen)
     _owners(state, seen)
     state.statements.sort(key=lambda s: (s.sentence.start, s.token or 0))
