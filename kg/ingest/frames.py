@@ -200,19 +200,32 @@ def _claim_links(state, seen, matches, claims: dict[str, set[int]], modes) -> No
     clause said ('the lawsuit argues that the fees violate the Commerce Clause': the claim
     challenges the fees and invokes the clause). A negated trigger says the opposite: nothing."""
     for m in matches:
-        if m.rule.section != "claims" or modes.get(m.trigger.i) in ("drop", "denied"):
+        by_speaker = bool(m.rule.get("from_speaker"))  # its paths ask for the negation they need
+        if m.rule.section != "claims" or (not by_speaker and modes.get(m.trigger.i) in ("drop", "denied")):
             continue
         for ident, tokens in claims.items():
-            if m.trigger.i not in tokens:
+            if m.trigger.i not in tokens or _in_second_clause(m.trigger, tokens):
                 continue
-            for chain in m.roles["object"]:
-                if chain[-1].i not in tokens:
-                    continue
-                for o in resolve(state, chain[-1]):
+            subjects = [st.subject for st in state.statements if st.relation == K.asserts and st.object == ident] \
+                if by_speaker else [ident]
+            objects = [o for chain in m.roles["object"] if chain[-1].i in tokens for o in resolve(state, chain[-1])]
+            for s in subjects:
+                for o in objects:
                     if _is_a(state, o, m.rule.get("object_types")):
-                        _add(state, seen, StatementCandidate(ident, m.rule.data["relation"], o,
+                        _add(state, seen, StatementCandidate(s, m.rule.data["relation"], o,
                                                              sentence_of(state, m.trigger), f"claims:{m.rule.name}",
                                                              0.6, token=m.trigger.i))
+
+
+def _in_second_clause(tok, tokens: set[int]) -> bool:
+    """Whether `tok` is in a second 'that' clause of the claim ('argues that the fee is too high
+    and that the rule violates the charter'), a claim of its own the claim's label does not name."""
+    for t in [tok, *tok.ancestors]:
+        if t.i not in tokens or t.head.i not in tokens:
+            return False
+        if t.dep_ == "conj" and any(c.dep_ == "mark" for c in t.children):
+            return True
+    return False
 
 
 def _lawsuit_parties(state, seen) -> None:
