@@ -142,8 +142,9 @@ def _frame(state, seen, doc, rule, trigger, subj_chain, obj_chain, modes) -> Non
 
 
 def _hostile(state, relation: str) -> bool:
+    """An actor's hostile act (what a policy would bar is what it says, never a threat)."""
     info = state.onto.relations.get(relation) if state.onto is not None else None
-    return bool(info and info.polarity == "hostile")
+    return bool(info and info.polarity == "hostile") and relation != K.prohibited
 
 
 def _phrase(tok) -> str:
