@@ -17,7 +17,7 @@ from functools import cache
 from ..namespace import K
 from .forms import camel_id
 from .model import EntityCandidate, Sentence, StatementCandidate
-from .rules import compiled, load
+from .rules import compiled, load, parse_path, walk
 
 
 def sentence_of(state, token) -> Sentence:
@@ -201,6 +201,9 @@ def _claim_links(state, seen, matches, claims: dict[str, set[int]], modes) -> No
     clause said ('the lawsuit argues that the fees violate the Commerce Clause': the claim
     challenges the fees and invokes the clause). A negated trigger says the opposite: nothing."""
     for m in matches:
+        if m.rule.section == "claims" and m.rule.get("claimant") is not None:
+            _noun_claim(state, seen, m)
+            continue
         by_speaker = bool(m.rule.get("from_speaker"))  # its paths ask for the negation they need
         if m.rule.section != "claims" or (not by_speaker and modes.get(m.trigger.i) in ("drop", "denied")):
             continue
@@ -216,6 +219,33 @@ def _claim_links(state, seen, matches, claims: dict[str, set[int]], modes) -> No
                         _add(state, seen, StatementCandidate(s, m.rule.data["relation"], o,
                                                              sentence_of(state, m.trigger), f"claims:{m.rule.name}",
                                                              0.6, token=m.trigger.i))
+
+
+def _noun_claim(state, seen, m) -> None:
+    """'their claims under the Tenth Amendment and the Spending Clause': a claim for each provision,
+    made by the owner of the noun or the subject of the verb that raises it (a suit: made in it)."""
+    trigger, relation = m.trigger, m.rule.data["relation"]
+    claimants = [c for path in m.rule.data["claimant"] for chain in walk(trigger, parse_path(path))
+                 for c in resolve(state, chain[-1])]
+    sentence = sentence_of(state, trigger)
+    for chain in m.roles["object"]:
+        for tok in [chain[-1], *(c for c in chain[-1].conjuncts)]:
+            mention = state.token_mention.get(tok.i)
+            if mention is None or not _is_a(state, mention.entity, m.rule.get("object_types")):
+                continue
+            phrase = state.doc[tok.left_edge.i:tok.i + 1].text
+            label = f"{trigger.lemma_[:1].upper()}{trigger.lemma_[1:]} {chain[0].text} {phrase}"
+            ident = camel_id(label)
+            if ident not in state.entities:
+                state.entities[ident] = EntityCandidate(ident, K.Claim, label, f"claims:{m.rule.name}", score=0.5,
+                                                        evidence=(sentence.start, sentence.end))
+            rule = f"claims:{m.rule.name}"
+            _add(state, seen, StatementCandidate(ident, relation, mention.entity, sentence, rule, 0.6, token=trigger.i))
+            for c in claimants:
+                st = StatementCandidate(ident, K.assertedIn, c, sentence, rule, 0.6, token=trigger.i) \
+                    if _is_a(state, c, [K.Lawsuit]) else \
+                    StatementCandidate(c, K.asserts, ident, sentence, rule, 0.6, token=trigger.i)
+                _add(state, seen, st)
 
 
 def _in_second_clause(tok, tokens: set[int]) -> bool:

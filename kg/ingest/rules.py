@@ -39,7 +39,7 @@ _SCHEMA: dict[str, dict[str, type | tuple]] = {
                "note": str},
     "attribution": {"lemmas": list, "pos": list, "speaker": list, "claim": list, "relation": str, "note": str},
     "claims": {"relation": str, "lemmas": list, "pos": list, "object": list, "object_types": list, "from_speaker": bool,
-               "note": str},
+               "claimant": list, "note": str},
     "modality": {"lemmas": list, "pos": list, "path": (str, list), "mode": str, "note": str},
     "titles": {"words": list, "org": str, "default": str, "body": str, "note": str},
     "entities": {"label": str, "type": str, "pattern": list, "note": str},
@@ -158,7 +158,7 @@ def _check_rule(section: str, item: dict, file: str, deps: set[str]) -> Rule:
             _fail(file, line, name, f"unknown part of speech '{pos}'", f"use one of {', '.join(sorted(POS))}")
     if item.get("mode") and item["mode"] not in _MODES:
         _fail(file, line, name, f"unknown mode '{item['mode']}'", f"modes: {', '.join(sorted(_MODES))}")
-    for key in ("subject", "object", "speaker", "claim", "path"):
+    for key in ("subject", "object", "speaker", "claim", "path", "claimant"):
         paths = item.get(key)
         for path in ([paths] if isinstance(paths, str) else paths or []):
             try:
