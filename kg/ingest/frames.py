@@ -248,6 +248,23 @@ def _noun_claim(state, seen, m) -> None:
                 _add(state, seen, st)
 
 
+def _claims_in_suits(state, seen) -> None:
+    """A legal claim (one that invokes a law or challenges a policy) made by the plaintiff of the
+    one suit it brings in the article is made in that suit."""
+    suits: dict[str, set[str]] = {}
+    for st in state.statements:
+        if st.relation == K.plaintiffIn and not st.mode:
+            suits.setdefault(st.subject, set()).add(st.object)
+    legal = {st.subject for st in state.statements if st.relation in (K.invokes, K.challenges)
+             and _is_a(state, st.subject, [K.Claim])}
+    made_in = {st.subject for st in state.statements if st.relation == K.assertedIn}
+    for st in list(state.statements):
+        if st.relation == K.asserts and st.object in legal - made_in and len(suits.get(st.subject, ())) == 1:
+            [suit] = suits[st.subject]
+            _add(state, seen, StatementCandidate(st.object, K.assertedIn, suit, st.sentence, st.rule, 0.5,
+                                                 token=st.token, confidence="implied"))
+
+
 def _in_second_clause(tok, tokens: set[int]) -> bool:
     """Whether `tok` is in a second 'that' clause of the claim ('argues that the fee is too high
     and that the rule violates the charter'), a claim of its own the claim's label does not name."""
@@ -342,5 +359,6 @@ def run(state) -> None:
                         claims.setdefault(made[0], set()).update(t.i for t in made[1])
     _claim_links(state, seen, matches, claims, modes)
     _lawsuit_parties(state, seen)
+    _claims_in_suits(state, seen)
     _owners(state, seen)
     state.statements.sort(key=lambda s: (s.sentence.start, s.token or 0))
