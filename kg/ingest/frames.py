@@ -265,6 +265,13 @@ def _claims_in_suits(state, seen) -> None:
                                                  token=st.token, confidence="implied"))
 
 
+def _drop_suit_challenges(state) -> None:
+    """'The lawsuit challenges the order': its plaintiffs oppose the order (`_lawsuit_parties`);
+    only a claim challenges (kg:challenges is a claim's), so the suit's own statement goes."""
+    state.statements[:] = [st for st in state.statements
+                           if not (st.relation == K.challenges and _is_a(state, st.subject, [K.Lawsuit]))]
+
+
 def _in_second_clause(tok, tokens: set[int]) -> bool:
     """Whether `tok` is in a second 'that' clause of the claim ('argues that the fee is too high
     and that the rule violates the charter'), a claim of its own the claim's label does not name."""
@@ -360,5 +367,6 @@ def run(state) -> None:
     _claim_links(state, seen, matches, claims, modes)
     _lawsuit_parties(state, seen)
     _claims_in_suits(state, seen)
+    _drop_suit_challenges(state)
     _owners(state, seen)
     state.statements.sort(key=lambda s: (s.sentence.start, s.token or 0))
