@@ -78,3 +78,13 @@ def test_a_claim_challenges_the_policy_and_invokes_the_provision_it_names(onto):
 def test_a_critic_of_someone_criticizes_them(onto):
     found = _statements("Nora Pike, a longtime critic of the Border Patrol, spoke first.", onto)
     assert ("NoraPike", "criticized", "BorderPatrol") in _triples(found)
+
+
+def test_an_arrest_held_out_is_a_threat_and_one_made_is_the_act(onto):
+    for text in ("Nora Pike vowed to detain the Marsh County Sheriff's Office.",
+                 "Nora Pike said she was willing to throw the Marsh County Sheriff's Office in jail."):
+        held_out = _triples(_statements(text, onto))
+        assert ("NoraPike", "threatened", "MarshCountySheriffsOffice") in held_out
+        assert not {t for t in held_out if t[1] == "targeted"}
+    done = _triples(_statements("Nora Pike detained the Marsh County Sheriff's Office on Friday.", onto))
+    assert ("NoraPike", "targeted", "MarshCountySheriffsOffice") in done
