@@ -17,6 +17,7 @@ KNOWN = {ident: Entity(ident, type_, label, LOC, []) for ident, type_, label in 
     ("NoraPike", "Person", "Nora Pike"),
     ("MarshCountySheriffsOffice", "GovernmentAgency", "Marsh County Sheriff's Office"),
     ("FourthAmendment", "ConstitutionalProvision", "Fourth Amendment"),
+    ("ICE", "GovernmentAgency", "Immigration and Customs Enforcement"),
 )}
 
 
@@ -88,3 +89,12 @@ def test_an_arrest_held_out_is_a_threat_and_one_made_is_the_act(onto):
         assert not {t for t in held_out if t[1] == "targeted"}
     done = _triples(_statements("Nora Pike detained the Marsh County Sheriff's Office on Friday.", onto))
     assert ("NoraPike", "targeted", "MarshCountySheriffsOffice") in done
+
+
+def test_holding_people_only_on_a_warrant_or_no_longer_is_a_refusal_never_cooperation(onto):
+    for text in ("Sheriff Nora Pike will hold people for Immigration and Customs Enforcement only when a judge "
+                 "has signed a warrant.",
+                 "Sheriff Nora Pike stopped honoring detainer requests from Immigration and Customs Enforcement.",
+                 "Sheriff Nora Pike limits her cooperation with Immigration and Customs Enforcement."):
+        triples = _triples(_statements(text, onto))
+        assert {r for _, r, o in triples if o == "ICE"} == {"refusedToCooperate"}, text
