@@ -272,6 +272,32 @@ def _drop_suit_challenges(state) -> None:
                            if not (st.relation == K.challenges and _is_a(state, st.subject, [K.Lawsuit]))]
 
 
+#: The stance, threat and claim relations whose ends `_fit_ontology` checks.
+_CHECKED = (K.opposed, K.supported, K.criticized, K.accused, K.threatened, K.demanded, K.refusedToCooperate,
+            K.defied, K.cooperatedWith, K.challenges, K.invokes, K.cited, K.assertedIn, K.prohibited, K.enacted,
+            K.targeted, K.withheldFunding, K.signed)
+
+
+def _fit_ontology(state) -> None:
+    """A claim that is made in a suit, challenges or invokes is a legal claim; a stance, threat or
+    claim statement whose ends the relation's domain and range refuse ('cooperated with' a policy)
+    goes, as `kg check` would refuse it."""
+    onto = state.onto
+    if onto is None:
+        return
+    for st in state.statements:
+        ent = state.entities.get(st.subject)
+        if st.relation in (K.assertedIn, K.challenges, K.invokes) and ent is not None and ent.type == K.Claim:
+            ent.type = K.LegalClaim
+
+    def fits(ident: str, cls: str | None) -> bool:
+        ent = state.entities.get(ident)
+        return cls is None or ent is None or ent.type == cls or onto.is_a(ent.type, cls)
+
+    state.statements[:] = [st for st in state.statements if st.relation not in _CHECKED or (
+        (info := onto.relations.get(st.relation)) is None or (fits(st.subject, info.domain) and fits(st.object, info.range)))]
+
+
 def _in_second_clause(tok, tokens: set[int]) -> bool:
     """Whether `tok` is in a second 'that' clause of the claim ('argues that the fee is too high
     and that the rule violates the charter'), a claim of its own the claim's label does not name."""
@@ -368,5 +394,6 @@ def run(state) -> None:
     _lawsuit_parties(state, seen)
     _claims_in_suits(state, seen)
     _drop_suit_challenges(state)
+    _fit_ontology(state)
     _owners(state, seen)
     state.statements.sort(key=lambda s: (s.sentence.start, s.token or 0))
