@@ -160,6 +160,10 @@ def _claim_tokens(trigger, clause) -> list:
     for t in clause.subtree:  # asides: relative clauses and appositions ('which the law assigns to ...')
         if t.dep_ in ("relcl", "appos", "parataxis") and t.i != clause.i:
             skip.update(x.i for x in t.subtree)
+    for t in clause.children:  # '... that A and that B': B is a claim of its own
+        if t.dep_ == "conj" and t.pos_ in ("VERB", "AUX"):
+            skip.update(x.i for x in t.subtree)
+            skip.update(c.i for c in clause.children if c.dep_ == "cc" and c.i < t.i)
     tokens = [t for t in clause.subtree if t.i not in skip]
     while tokens and (tokens[0].is_punct or tokens[0].dep_ == "mark"):
         tokens.pop(0)
@@ -168,10 +172,23 @@ def _claim_tokens(trigger, clause) -> list:
     return tokens
 
 
-def _attribution(state, seen, doc, rule, trigger, speaker_chain, claim_chain) -> tuple[str, list] | None:
+def _not_a_claim(rule, clause, modes) -> bool:
+    """What someone will or plans to do is no claim about the world ('we will appeal', 'the city
+    plans to hire'), nor is what the speakers themselves want or did, nor a figure ('the county
+    stands to lose $4 million': an amount, which ingest does not propose)."""
+    acts = [clause, *(c for c in clause.children if c.dep_ == "xcomp")]
+    if any(modes.get(t.i) in rule.get("not_claim_modes", []) for t in acts):
+        return True
+    subjects = {t.lower_ for t in clause.children if t.dep_ in ("nsubj", "nsubjpass", "expl")}
+    if subjects & {w.lower() for w in rule.get("not_claim_subjects", [])}:
+        return True
+    return any(t.ent_type_ in rule.get("not_claim_entities", []) for t in clause.subtree)
+
+
+def _attribution(state, seen, doc, rule, trigger, speaker_chain, claim_chain, modes) -> tuple[str, list] | None:
     """The claim said (its id and its tokens), with who said it."""
     speaker_tok, clause = speaker_chain[-1], claim_chain[-1]
-    if clause.pos_ not in ("VERB", "AUX"):
+    if clause.pos_ not in ("VERB", "AUX") or _not_a_claim(rule, clause, modes):
         return None
     speakers = resolve(state, speaker_tok)
     if not speakers:
@@ -388,7 +405,7 @@ def run(state) -> None:
         elif m.rule.section == "attribution":
             for s_chain in m.roles["speaker"]:
                 for c_chain in m.roles["claim"]:
-                    if made := _attribution(state, seen, doc, m.rule, m.trigger, s_chain, c_chain):
+                    if made := _attribution(state, seen, doc, m.rule, m.trigger, s_chain, c_chain, modes):
                         claims.setdefault(made[0], set()).update(t.i for t in made[1])
     _claim_links(state, seen, matches, claims, modes)
     _lawsuit_parties(state, seen)

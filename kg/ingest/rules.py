@@ -37,7 +37,8 @@ _SCHEMA: dict[str, dict[str, type | tuple]] = {
     "frames": {"relation": str, "lemmas": list, "pos": list, "subject": list, "object": list,
                "subject_types": list, "object_types": list, "subject_titles": list, "object_owner": bool, "negated": str,
                "note": str},
-    "attribution": {"lemmas": list, "pos": list, "speaker": list, "claim": list, "relation": str, "note": str},
+    "attribution": {"lemmas": list, "pos": list, "speaker": list, "claim": list, "relation": str, "note": str,
+                    "not_claim_modes": list, "not_claim_subjects": list, "not_claim_entities": list},
     "claims": {"relation": str, "lemmas": list, "pos": list, "object": list, "object_types": list, "from_speaker": bool,
                "claimant": list, "note": str},
     "modality": {"lemmas": list, "pos": list, "path": (str, list), "mode": str, "note": str},
@@ -156,8 +157,9 @@ def _check_rule(section: str, item: dict, file: str, deps: set[str]) -> Rule:
     for pos in item.get("pos", []):
         if pos not in POS:
             _fail(file, line, name, f"unknown part of speech '{pos}'", f"use one of {', '.join(sorted(POS))}")
-    if item.get("mode") and item["mode"] not in _MODES:
-        _fail(file, line, name, f"unknown mode '{item['mode']}'", f"modes: {', '.join(sorted(_MODES))}")
+    for mode in [item.get("mode"), *item.get("not_claim_modes", [])]:
+        if mode and mode not in _MODES:
+            _fail(file, line, name, f"unknown mode '{mode}'", f"modes: {', '.join(sorted(_MODES))}")
     for key in ("subject", "object", "speaker", "claim", "path", "claimant"):
         paths = item.get(key)
         for path in ([paths] if isinstance(paths, str) else paths or []):
