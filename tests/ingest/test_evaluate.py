@@ -78,6 +78,10 @@ def test_fixtures_of_other_outlets_are_scored_with_held_out_sources_apart():
     # The held-out articles added for issue 21 were scored once before its new ingest: one
     # proposal read a threat, plan or refusal as the act there. The aim is 0 (tighten to == 0).
     assert unseen.as_act <= 1
+    # Floors just under the figures after the stance and claim rules (issue 21; strict P / R held
+    # out 0.424 / 0.120, seen 0.664 / 0.285): a change to the rules must not lower them.
+    assert unseen.strict.precision >= 0.41 and unseen.strict.recall >= 0.115
+    assert seen.strict.precision >= 0.65 and seen.strict.recall >= 0.27
 
 
 def test_as_act_counts_a_threat_recorded_as_the_act():

@@ -29,7 +29,7 @@ def _fires(rule, sentence: str) -> bool:
     """Whether `rule` matches in `sentence`: its patterns on the parse, its words on the tokens."""
     doc = nlp.parse(sentence)
     comp = compiled()
-    if rule.section in ("frames", "attribution", "modality"):
+    if rule.section in ("frames", "attribution", "modality", "claims"):
         return any(m.rule is rule for m in comp.matches(doc))
     if rule.section == "entities":
         return any(doc.vocab.strings[m] == f"entities:{rule.name}" for m, _, _ in comp.tokens(doc))
