@@ -322,8 +322,9 @@ def frame(data: dict) -> Frame:
     boxes += [labels.box(*pos[i], sizes[i], names[i], w) for i, w in where.items()]
     boxes += [labels.bounds(labels.along(*pos[by_id[k]["from"]], *pos[by_id[k]["to"]], t, by_id[k]["text"]))
               for k, t in placed.items()]
-    box = (min(b[0] for b in boxes) - 30, min(b[1] for b in boxes) - 30,
-           max(b[2] for b in boxes) + 30, max(b[3] for b in boxes) + 30)
+    # Whole pixels, so the SVG and the PNG are the same size.
+    box = (math.floor(min(b[0] for b in boxes) - 30), math.floor(min(b[1] for b in boxes) - 30),
+           math.ceil(max(b[2] for b in boxes) + 30), math.ceil(max(b[3] for b in boxes) + 30))
     return Frame(dots, lines, name_items, label_items, pins, box)
 
 

@@ -50,6 +50,8 @@ mark.here {{ background: #ffd43b; outline: 2px solid #e8a400; }}
   }}
   window.addEventListener("hashchange", show);
   show();
+  // Once loaded, again: the browser's own jump to the anchor puts the quote at the very top.
+  window.addEventListener("load", show);
 }})();
 </script>
 </body>

@@ -12,6 +12,7 @@
   var FACE = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
   var PX = data.font || 14;          // names on the canvas, in screen pixels at any zoom
   var LX = data.lineFont || 11;      // line labels, in screen pixels
+  if (document.getElementById("kg-graph").clientWidth < 700) { PX = Math.min(PX, 13); LX = Math.min(LX, 9.5); }  // a phone
   var MOST = 70;                     // names drawn at once, besides those always named
   var FADED = "#e4e4e4";
   var BIG = data.edges.length > 3000;
@@ -259,6 +260,30 @@
 
   // --- the network ---
   var container = document.getElementById("kg-graph");
+  var NARROW = container.clientWidth < 700;
+  // On a narrow, tall screen a focus view's ring stands upright (its layout is wider than tall)
+  // and names wrap narrower, so the whole view fits the screen as it opens.
+  if (NARROW && data.kind === "focus" && container.clientHeight > container.clientWidth) {
+    var ringAspect = (data.arcs && data.arcs.length && data.arcs[0].aspect) || 1.2;
+    var squeeze = Math.max(0.3, Math.min(1, container.clientWidth / container.clientHeight / ringAspect));
+    data.nodes.forEach(function (n) { n.x = Math.round(n.x * squeeze * 10) / 10; });
+    (data.arcs || []).forEach(function (a) { a.aspect = (a.aspect || 1.2) * squeeze; });
+  }
+  if (NARROW && data.shape !== "box") data.nodes.forEach(function (n) { n.lines = wrap(n.name, 16, 4); });
+  function wrap(text, width, most) {  // as kg.views.labels.wrap: whole words, at most `most` lines
+    text = String(text).split(/\s+/).filter(Boolean).join(" ");
+    if (text.length <= width) return [text];
+    width = Math.max(width, Math.ceil(text.length / most));
+    for (;;) {
+      var out = [], line = "";
+      text.split(" ").forEach(function (w) {
+        if (line && (line + " " + w).length > width) { out.push(line); line = w; } else line = line ? line + " " + w : w;
+      });
+      if (line) out.push(line);
+      if (out.length <= most) return out;
+      width += 2;
+    }
+  }
   function tint(hex, share) {  // a colour mixed with white, for the case map's boxes
     var n = parseInt(hex.slice(1), 16), out = "#";
     [16, 8, 0].forEach(function (s) {
@@ -456,20 +481,21 @@
       for (var i = 0; i < order.length && count < MOST && i < 8 * MOST; i++) {
         var n = order[i], b = body[n.id];
         if (!b) continue;
-        var special = key(n) < 2 || n.must;
+        var special = key(n) < 2 || (n.must && data.kind !== "timeline");
         if (!special && (b.x < area[0] || b.x > area[2] || b.y < area[1] || b.y > area[3])) continue;
         var bold = n.focus || n.id === state.sel;
         var fs = n.focus ? size * (PX + 3) / PX : size;
         var tw = Math.max.apply(null, n.lines.map(function (t) { return textWidth(t, fs, bold ? "600" : ""); })) + 4 / scale;
         var th = n.lines.length * fs * 1.15;
         var where = outward(n, b);
-        for (var k = 0; k < where.length; k++) {
-          var nb = nameBox(b.x, b.y, b.options.size, tw, th, where[k], pad);
-          // A name cut by the edge of the canvas is not drawn (unless it is always named).
-          if (!special && (nb[0] < area[0] || nb[2] > area[2] || nb[1] < area[1] || nb[3] > area[3])) continue;
+        // A name cut by the edge of the canvas is not drawn, unless it is always named: then it
+        // goes inside the frame if any place round its dot there is free, or else where it fits.
+        for (var k = 0; k < (special ? 2 : 1) * where.length; k++) {
+          var nb = nameBox(b.x, b.y, b.options.size, tw, th, where[k % where.length], pad);
+          if (k < where.length && (nb[0] < area[0] || nb[2] > area[2] || nb[1] < area[1] || nb[3] > area[3])) continue;
           if (taken.hits(nb) || dots.hits(nb, null, [n.id])) continue;
           taken.add(nb, n.id);
-          names[n.id] = {box: nb, size: fs, bold: bold, where: where[k]};
+          names[n.id] = {box: nb, size: fs, bold: bold, where: where[k % where.length]};
           if (!special) count++;
           break;
         }
@@ -501,6 +527,7 @@
           return [p.x + d[0] * c - d[1] * s, p.y + d[0] * s + d[1] * c];
         });
         var bb = bounds(poly);
+        if (bb[0] < area[0] || bb[2] > area[2] || bb[1] < area[1] || bb[3] > area[3]) continue;  // cut by the frame
         if (taken.hits(bb, poly) || owners.hits(bb, poly) || dots.hits(bb, poly, ignore)) continue;
         owners.add(bb, e.id, poly);
         lines[e.id] = {x: p.x, y: p.y, angle: angle, text: text, size: fs, poly: poly, box: bb};
@@ -1119,42 +1146,67 @@
       network.moveTo({position: {x: (left + right) / 2, y: Math.min.apply(null, ys) - 80 + container.clientHeight / scale / 2},
                       scale: scale, animation: false});
     } else if (data.kind === "timeline" && network.getScale() < 0.6) {
-      // A long time axis opens at a size to read, where most happened; the reader moves along it.
+      // A long time axis opens at a size to read, where most happened; the reader moves along it
+      // (its names are those inside the frame, placed again as it moves).
       var xs0 = data.nodes.map(function (n) { return n.x; }).sort(function (a, b) { return a - b; });
       var ys0 = data.nodes.map(function (n) { return n.y; });
       network.moveTo({scale: 0.6, animation: false, position: {
         x: xs0[Math.floor(xs0.length / 2)],
         y: (Math.min.apply(null, ys0) + Math.max.apply(null, ys0)) / 2 - 20}});
+    } else if (BIG) {
+      network.moveTo({scale: network.getScale() * 0.94, animation: false});  // placing names costs seconds here
     } else {
-      network.moveTo({scale: network.getScale() * 0.94, animation: false});
-      // The names always drawn must fit too: zoom out until the dots and those names do.
-      for (var i = 0; i < 4; i++) {
-        placeLabels();
-        var bb = extent(), scale = network.getScale();
-        var need = Math.max((bb[2] - bb[0]) * scale / (container.clientWidth - 8),
-                            (bb[3] - bb[1]) * scale / (container.clientHeight - 8));
-        // A large view shrinks a little for its names, not to nothing on a phone.
-        if (data.lineLabels !== "all") need = Math.min(need, 1.25);
-        network.moveTo({position: {x: (bb[0] + bb[2]) / 2, y: (bb[1] + bb[3]) / 2},
-                        scale: need > 1 ? scale / need : scale, animation: false});
-        if (need <= 1) break;
-      }
-      // Then in until every line that should say something does and every name that must be
-      // drawn is: a crowded focus on a small screen opens larger, to be moved round.
-      var best = null;
-      // Centred on the dots and the names always drawn, so what is cut is cut evenly; on a
-      // phone, on the focus.
-      if (container.clientWidth < 700 && data.focus !== null && data.focus !== undefined && byNode[data.focus])
-        network.moveTo({position: network.getPositions([data.focus])[data.focus], animation: false});
-      for (var j = 0; j < (data.lineLabels === "all" ? 80 : 1); j++) {
-        placeLabels();
-        var missing = missingLabels();
-        if (best === null || missing < best[0]) best = [missing, network.getScale(), network.getViewPosition()];
-        if (!missing) break;
-        network.moveTo({scale: network.getScale() * 1.05, animation: false});
-      }
-      network.moveTo({scale: best[1], position: best[2], animation: false});
+      scan();
     }
+  }
+  // The opening zoom of a view of dots: the one at which the most of what must be said is said
+  // (the names always drawn and, where every line is labelled, the lines' labels) with all of it
+  // inside the frame. Tried from a little smaller than the fitted graph to several times larger;
+  // each try is centred on what it draws. Ties go to the larger zoom in a focus view (more room
+  // between its lines) and to the smaller elsewhere (more of the graph in sight).
+  function scan() {
+    var all = data.lineLabels === "all";
+    var fit = network.getScale(), best = null;
+    var steps = all ? 60 : 40;
+    for (var i = 0; i < steps; i++) {
+      var scale = fit * 0.6 * Math.pow(1.06, i);
+      var at = centreAt(scale);
+      var missing = missingLabels(), names = missingNames(), outside = outsideFrame();
+      // A name left out or cut by the frame is worse than a line not labelled.
+      var score = missing + 2 * names + 3 * outside;
+      if (best === null || score < best[0] || (score === best[0] && all)) best = [score, scale, at];
+    }
+    network.moveTo({scale: best[1], position: best[2], animation: false});
+    placeLabels();
+  }
+  // Place at a zoom, centred on what is then drawn (twice: the placing moves with the centre).
+  function centreAt(scale) {
+    var at = NARROW && data.focus !== null && data.focus !== undefined && byNode[data.focus] && data.kind === "focus" ?
+      network.getPositions([data.focus])[data.focus] : null;
+    for (var k = 0; k < 2; k++) {
+      network.moveTo({scale: scale, position: at || network.getViewPosition(), animation: false});
+      placeLabels();
+      var bb = extent(true);
+      at = {x: (bb[0] + bb[2]) / 2, y: (bb[1] + bb[3]) / 2};
+    }
+    network.moveTo({scale: scale, position: at, animation: false});
+    placeLabels();
+    return at;
+  }
+  // How many of the dots, names always drawn and line labels lie outside the frame.
+  function outsideFrame() {
+    var s = network.getScale(), p = network.getViewPosition();
+    var w = container.clientWidth / s / 2, h = container.clientHeight / s / 2;
+    var area = [p.x - w + 2 / s, p.y - h + 2 / s, p.x + w - 2 / s, p.y + h - 2 / s];
+    function out(b) { return b[0] < area[0] || b[1] < area[1] || b[2] > area[2] || b[3] > area[3]; }
+    var count = 0;
+    view.dots().forEach(function (d) { if (out([d.x - d.r, d.y - d.r, d.x + d.r, d.y + d.r])) count++; });
+    Object.keys(placed.names).forEach(function (id) { if (out(placed.names[id].box)) count++; });
+    Object.keys(placed.lines).forEach(function (id) { if (out(placed.lines[id].box)) count++; });
+    return count;
+  }
+  function missingNames() {
+    return data.nodes.filter(function (n) { return (n.must || n.focus) && !hidden[n.id] && !placed.names[n.id]; }).length;
   }
   function missingLabels() {
     var lines = labelledLines().filter(function (e) { return !placed.lines[e.id]; }).length;
@@ -1162,11 +1214,14 @@
     return data.lineLabels === "all" ? lines + names : names;
   }
   view.missingLabels = missingLabels;
-  function extent() {
+  function extent(everything) {
     var bb = [Infinity, Infinity, -Infinity, -Infinity];
     function grow(b) { bb = [Math.min(bb[0], b[0]), Math.min(bb[1], b[1]), Math.max(bb[2], b[2]), Math.max(bb[3], b[3])]; }
     view.dots().forEach(function (d) { grow([d.x - d.r, d.y - d.r, d.x + d.r, d.y + d.r]); });
-    Object.keys(placed.names).forEach(function (id) { if (byNode[id].must || byNode[id].focus) grow(placed.names[id].box); });
+    Object.keys(placed.names).forEach(function (id) {
+      if (everything || byNode[id].must || byNode[id].focus) grow(placed.names[id].box);
+    });
+    if (everything) Object.keys(placed.lines).forEach(function (id) { grow(placed.lines[id].box); });
     return bb;
   }
   view.resetView = resetView;
