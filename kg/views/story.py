@@ -322,6 +322,7 @@ def frame(data: dict) -> Frame:
     boxes += [labels.box(*pos[i], sizes[i], names[i], w) for i, w in where.items()]
     boxes += [labels.bounds(labels.along(*pos[by_id[k]["from"]], *pos[by_id[k]["to"]], t, by_id[k]["text"]))
               for k, t in placed.items()]
+    boxes += [(x - 11, y - 11, x + 11, y + 11) for _, x, y in pins]  # every pin inside the picture
     # Whole pixels, so the SVG and the PNG are the same size.
     box = (math.floor(min(b[0] for b in boxes) - 30), math.floor(min(b[1] for b in boxes) - 30),
            math.ceil(max(b[2] for b in boxes) + 30), math.ceil(max(b[3] for b in boxes) + 30))

@@ -345,7 +345,12 @@ def test_a_range_draws_and_lists_only_what_holds_in_it(chromium, phone, seed_vie
     statements = {i: data[i]["statement"] for i in drawn}
     assert all(spans[s] is not None for s in statements.values())  # undated out once a range is set
     assert not [s for s in statements.values() if spans[s][0] > last or spans[s][1] < first]
-    # The panel follows: an entity's roles and statements are those drawn.
+    # The panel follows: an entity's roles and statements are those the filters pass (drawn, with the lines
+    # between neighbours or cases asked for).
+    if page.evaluate("!document.getElementById('kg-nb').hidden"):
+        page.evaluate("document.querySelector('#kg-nb input').click()")
+        drawn = page.evaluate("kgView.edges.get({filter: e => !e.hidden}).map(e => e.id)")
+        assert not [i for i in drawn if spans[data[i]["statement"]] is None]
     who = "RossMirkarimi" if page.evaluate("!!kgView.data.nodes.find(n => n.id === 'RossMirkarimi')") else PICK[file]
     page.evaluate(f"kgView.select('{who}', true)")
     listed = page.evaluate("document.querySelectorAll('#kg-details .kg-statement').length")
@@ -381,7 +386,8 @@ def test_the_story_page_shows_its_headline_notes_and_credit_and_its_pictures_mat
     # Each note is pinned on the graph, inside the frame the page opens with.
     pins = page.evaluate("kgView.pins()")
     assert len([p for p in pins if p]) == 3
-    assert not outside_frame(page, [(p["n"], [[p["x"], p["y"]]]) for p in pins])
+    r = 10 / page.evaluate("network.getScale()")  # a pin's disc
+    assert not outside_frame(page, [(p["n"], [[p["x"] - r, p["y"] - r], [p["x"] + r, p["y"] + r]]) for p in pins])
     shown = set(page.evaluate("kgView.dots().map(d => d.id)"))
     named = {b["id"] for b in page.evaluate("kgView.labelBoxes()")}
     svg = ET.parse(seed_story.parent / "story.svg").getroot()
@@ -402,4 +408,32 @@ def test_the_story_page_shows_its_headline_notes_and_credit_and_its_pictures_mat
         got = rows[y][x * bpp:x * bpp + 3]
         want = bytes.fromhex(c.get("fill").lstrip("#"))
         assert max(abs(g - w) for g, w in zip(got, want)) < 24, (c.get("data-id"), got.hex(), c.get("fill"))
+    # The pictures' pins are inside them too.
+    pins = [c for c in svg.iter(f"{ns}circle") if c.get("fill") == "#b8002e"]
+    assert len(pins) == 3
+    for c in pins:
+        x, y, r = float(c.get("cx")) + dx, float(c.get("cy")) + dy, float(c.get("r"))
+        assert r <= x <= width - r and r <= y <= height - r
     assert page.errors == []
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_case_map_keeps_each_line_on_its_card(chromium, phone, seed_views, size):
+    """No line runs from one case's card to another's unless asked for; asked for, they come back."""
+    page = open_page(sized(chromium, phone, size), seed_views, None, "family-lawsuits.html")
+    data = page.evaluate("kgView.data")
+    y = {n["id"]: n["y"] for n in data["nodes"]}
+
+    def card(node):
+        return next(i for i, (_, top, bottom) in enumerate(data["cards"]) if top <= y[node] <= bottom)
+
+    assert len(data["cards"]) >= 3
+    ends = {e["id"]: (e["from"], e["to"]) for e in data["edges"]}
+    drawn = page.evaluate("kgView.edges.get({filter: e => !e.hidden}).map(e => e.id)")
+    assert drawn and all(card(ends[i][0]) == card(ends[i][1]) for i in drawn)
+    across = {i for i, (u, v) in ends.items() if card(u) != card(v)}
+    assert across
+    toggle = page.evaluate("document.getElementById('kg-nb').innerText")
+    assert "between cases" in toggle
+    page.evaluate("document.querySelector('#kg-nb input').click()")
+    assert across <= set(page.evaluate("kgView.edges.get({filter: e => !e.hidden}).map(e => e.id)"))

@@ -93,7 +93,7 @@
   function roles(n) {
     var out = [];
     touching[n.id].forEach(function (e) {
-      if (!e.role || e.from !== n.id || !visibleEdge(e)) return;
+      if (!e.role || e.from !== n.id || !filtersOk(e)) return;
       var text = (e.title || "Role") + " of " + byNode[e.to].name + " (" + timeText(e) + ")";
       if (out.indexOf(text) < 0) out.push(text);
     });
@@ -131,7 +131,9 @@
       ego.href = n.ego;
       card.appendChild(ego);
     }
-    var list = touching[n.id].filter(visibleEdge);
+    // Every statement the filters pass, drawn or not (a line between two neighbours, or two
+    // cases, waits for its toggle; its statement is listed here all the same).
+    var list = touching[n.id].filter(filtersOk);
     card.appendChild(el("h2", null, list.length + " statement" + (list.length === 1 ? "" : "s")));
     var ul = el("ul", "kg-statements");
     list.slice().sort(function (a, b) { return String(a.t0 || "~").localeCompare(String(b.t0 || "~")); })
@@ -898,6 +900,7 @@
   var neighbours = document.getElementById("kg-nb");
   if (data.edges.some(function (e) { return e.between; })) {
     neighbours.hidden = false;
+    if (data.betweenLabel) neighbours.lastChild.textContent = " " + data.betweenLabel;
     neighbours.querySelector("input").addEventListener("change", function (ev) { state.nb = ev.target.checked; apply(); });
   }
   var from = document.getElementById("kg-from"), to = document.getElementById("kg-to");
@@ -1107,6 +1110,12 @@
     var at = l ? {x: l.x, y: l.y} : edge.edgeType.getPoint(0.5), angle = l ? l.angle : 0;
     return {x: at.x - Math.sin(angle) * 18 / s2, y: at.y + Math.cos(angle) * 18 / s2};
   }
+  function pinBoxes() {  // each pin's disc, in canvas units
+    var s = network.getScale();
+    return (data.notes || []).map(pinAt).filter(Boolean).map(function (p) {
+      return [p.x - 11 / s, p.y - 11 / s, p.x + 11 / s, p.y + 11 / s];
+    });
+  }
   view.pins = function () {
     return (data.notes || []).map(function (note) { var p = pinAt(note); return p && {n: note.n, x: p.x, y: p.y}; });
   };
@@ -1203,6 +1212,7 @@
     view.dots().forEach(function (d) { if (out([d.x - d.r, d.y - d.r, d.x + d.r, d.y + d.r])) count++; });
     Object.keys(placed.names).forEach(function (id) { if (out(placed.names[id].box)) count++; });
     Object.keys(placed.lines).forEach(function (id) { if (out(placed.lines[id].box)) count++; });
+    pinBoxes().forEach(function (b) { if (out(b)) count++; });  // a story's numbered pins
     return count;
   }
   function missingNames() {
@@ -1222,6 +1232,7 @@
       if (everything || byNode[id].must || byNode[id].focus) grow(placed.names[id].box);
     });
     if (everything) Object.keys(placed.lines).forEach(function (id) { grow(placed.lines[id].box); });
+    if (everything) pinBoxes().forEach(grow);
     return bb;
   }
   view.resetView = resetView;
