@@ -1072,6 +1072,10 @@
       ctx.save();
       ctx.translate(l.x, l.y); ctx.rotate(l.angle);
       ctx.font = l.size + "px " + FACE;
+      // On a white ground, so the line (dotted or not) does not run through the words.
+      var lw = ctx.measureText(l.text).width + l.size * 0.5, lh = l.size * 1.2;
+      ctx.fillStyle = "rgba(255, 255, 255, 0.9)";
+      ctx.fillRect(-lw / 2, -lh / 2, lw, lh);
       ctx.lineWidth = l.size / 3; ctx.strokeStyle = "#ffffff";
       ctx.fillStyle = e._faded ? "#b5b5b5" : tint(e.color, 0) === "#000000" ? "#333" : shade(e.color);
       ctx.strokeText(l.text, 0, 0);
