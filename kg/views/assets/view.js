@@ -457,7 +457,7 @@
     var body = network.body.nodes;
     var hl = highlighted();
     var box = network.getViewPosition(), w = container.clientWidth / scale, h = container.clientHeight / scale;
-    var area = [box.x - w / 2, box.y - h / 2, box.x + w / 2, box.y + h / 2];
+    var area = [box.x - w / 2, box.y - h / 2, box.x + w / 2, box.y + h / 2 - drawerCover() / scale];
     var dots = new Grid(80 / scale), taken = new Grid(80 / scale);
     data.nodes.forEach(function (n) {
       var b = body[n.id];
@@ -513,12 +513,12 @@
       var a = body[e.from], z = body[e.to];
       var length = Math.hypot(z.x - a.x, z.y - a.y) - a.options.size - z.options.size;
       if (length < textWidth(text, lsize) * 1.05 && data.lineLabels !== "all") return;
-      // Clear of every dot first; then, if need be, over the line's own ends.
-      // Then, where every line is labelled, in smaller type.
-      var tries = data.lineLabels === "all" ? 3 : 2;
+      // Clear of every dot (a label's white ground would hide one, its own ends' too); where every
+      // line is labelled, then in smaller type.
+      var tries = data.lineLabels === "all" ? 2 : 1;
       for (var k = 0; k < tries * ALONG.length; k++) {
-        var t = ALONG[k % ALONG.length], ignore = k < ALONG.length ? [] : [e.from, e.to];
-        fs = k < 2 * ALONG.length ? lsize : lsize * 0.85;
+        var t = ALONG[k % ALONG.length], ignore = [];
+        fs = k < ALONG.length ? lsize : lsize * 0.85;
         tw = textWidth(text, fs) / 2 + 2 / scale; th = fs * 0.65;
         var p = edge.edgeType.getPoint(t), p0 = edge.edgeType.getPoint(Math.max(t - 0.02, 0)),
             p1 = edge.edgeType.getPoint(Math.min(t + 0.02, 1));
@@ -536,8 +536,43 @@
         break;
       }
     });
+    if (NARROW && data.kind === "focus") captions(names, lines, taken, owners, dots, area, lsize, scale);
     placed.names = names;
     placed.lines = lines;
+  }
+  // How much of the canvas's foot the closed drawer (a phone's panel) covers, in screen pixels.
+  function drawerCover() {
+    if (!NARROW) return 0;
+    var c = container.getBoundingClientRect(), a = document.getElementById("kg-panel").getBoundingClientRect();
+    return a.top > c.top && a.left < c.right ? Math.max(0, c.bottom - a.top) : 0;
+  }
+  // On a phone, a focus's line whose label finds no room along it is named under (or over) the
+  // name at its far end, as a caption: "holds role: border czar · Feb 2025".
+  function captions(names, lines, taken, owners, dots, area, lsize, scale) {
+    var stacked = {};  // how far the captions already under (or over) a name reach
+    labelledLines().forEach(function (e) {
+      if (lines[e.id] || !network.body.edges[e.id]) return;
+      var other = e.from === data.focus ? e.to : e.from;
+      var name = names[other];
+      if (!name) return;
+      var text = lineText(e), tw = textWidth(text, lsize) + 4 / scale, th = lsize * 1.3;
+      var align = name.where.indexOf("left") >= 0 ? "right" : name.where.indexOf("right") >= 0 ? "left" : "center";
+      var left = align === "left" ? name.box[0] : align === "right" ? name.box[2] - tw : (name.box[0] + name.box[2] - tw) / 2;
+      var sides = name.where.indexOf("above") === 0 ? ["up", "down"] : ["down", "up"];
+      var s = stacked[other] = stacked[other] || {up: 0, down: 0};
+      for (var i = 0; i < 2; i++) {
+        var up = sides[i] === "up";
+        var top = up ? name.box[1] - s.up - th - 1 / scale : name.box[3] + s.down + 1 / scale;
+        var bb = [left, top, left + tw, top + th];
+        if (bb[0] < area[0] || bb[2] > area[2] || bb[1] < area[1] || bb[3] > area[3]) continue;
+        if (taken.hits(bb) || owners.hits(bb) || dots.hits(bb, null, [])) continue;
+        owners.add(bb, e.id);
+        s[sides[i]] += th + 1 / scale;
+        lines[e.id] = {x: (bb[0] + bb[2]) / 2, y: (bb[1] + bb[3]) / 2, angle: 0, text: text, size: lsize,
+                       poly: [[bb[0], bb[1]], [bb[2], bb[1]], [bb[2], bb[3]], [bb[0], bb[3]]], box: bb, caption: true};
+        return;
+      }
+    });
   }
   // The boxes of the names as drawn, in canvas units.
   function labelBoxes() {
@@ -1210,7 +1245,7 @@
   function outsideFrame() {
     var s = network.getScale(), p = network.getViewPosition();
     var w = container.clientWidth / s / 2, h = container.clientHeight / s / 2;
-    var area = [p.x - w + 2 / s, p.y - h + 2 / s, p.x + w - 2 / s, p.y + h - 2 / s];
+    var area = [p.x - w + 2 / s, p.y - h + 2 / s, p.x + w - 2 / s, p.y + h - (2 + drawerCover()) / s];
     function out(b) { return b[0] < area[0] || b[1] < area[1] || b[2] > area[2] || b[3] > area[3]; }
     var count = 0;
     view.dots().forEach(function (d) { if (out([d.x - d.r, d.y - d.r, d.x + d.r, d.y + d.r])) count++; });
