@@ -1069,7 +1069,8 @@
       ctx.restore();
     }
     if (data.columns && data.columns.length) {  // a case map's column heads, above its first band
-      var y0 = Math.min.apply(null, data.nodes.map(function (n) { return n.y; })) - 60;
+      // Above the first card, so they never run into its "CASE 1 OF N".
+      var y0 = (data.cards && data.cards.length ? data.cards[0][1] : Math.min.apply(null, data.nodes.map(function (n) { return n.y; })) - 40) - 22;
       ctx.save();
       ctx.fillStyle = "#555"; ctx.textAlign = "center"; ctx.textBaseline = "top";
       ctx.font = "600 " + (13 / scale) + "px " + FACE;
@@ -1189,9 +1190,12 @@
     if (data.shape === "box") {
       // A case map opens at a size to read (names at 12 px or more), its first case at the top.
       var xs = data.nodes.map(function (n) { return n.x; }), ys = data.nodes.map(function (n) { return n.y; });
-      var left = Math.min.apply(null, xs) - 110, right = Math.max.apply(null, xs) + 110;
+      // The cards' edges (as drawn under the map) and the column heads above the first are in the frame.
+      var cx = (data.columns || []).map(function (c) { return c[1]; });
+      var left = Math.min.apply(null, cx.length ? cx : xs) - 128, right = Math.max.apply(null, cx.length ? cx : xs) + 128;
+      var first = data.cards && data.cards.length ? data.cards[0][1] - 34 : Math.min.apply(null, ys) - 80;
       var scale = Math.max(Math.min(1, container.clientWidth / (right - left)), 12 / PX);
-      network.moveTo({position: {x: (left + right) / 2, y: Math.min.apply(null, ys) - 80 + container.clientHeight / scale / 2},
+      network.moveTo({position: {x: (left + right) / 2, y: first + container.clientHeight / scale / 2},
                       scale: scale, animation: false});
     } else if (data.kind === "timeline" && network.getScale() < 0.6) {
       // A long time axis opens at a size to read, where most happened; the reader moves along it
