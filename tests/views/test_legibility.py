@@ -53,14 +53,17 @@ CANVAS = """(function (c, a) {
 })(document.getElementById('kg-graph').getBoundingClientRect(), document.getElementById('kg-panel').getBoundingClientRect())"""
 
 
-def outside_frame(page, shapes, across_only=False):
-    """The texts of the shapes (name boxes or line-label polygons) not wholly inside the canvas as it opens."""
+def outside_frame(page, shapes, across_only=False, cut_only=False):
+    """The texts of the shapes (name boxes or line-label polygons) not wholly inside the canvas as it opens;
+    with `cut_only`, only those the canvas's edge cuts (one wholly outside is seen as the reader pans)."""
     import json
 
     width, height = page.evaluate(CANVAS)
     out = []
     for text, pts in shapes:
         left, top, right, bottom = page.evaluate(ON_SCREEN % json.dumps(pts))
+        if cut_only and (right < 0 or left > width or (not across_only and (bottom < 0 or top > height))):
+            continue
         if left < -0.5 or right > width + 0.5 or (not across_only and (top < -0.5 or bottom > height + 0.5)):
             out.append(text)
     return out
@@ -126,8 +129,9 @@ PHONE_CASES = "on a phone the case map's four columns are wider than the screen 
 @pytest.mark.parametrize("file", PAGES)
 def test_what_is_drawn_lies_inside_the_frame_as_it_opens(request, chromium, phone, seed_views, seed_story, file,
                                                         size):
-    """No name or line label cut by the edge of the canvas. A case map stacks its cards downward (the reader
-    scrolls the map): across only. The whole graph and the timeline leave out names that would be cut."""
+    """No name or line label cut by the edge of the canvas; a focus view and a story open wholly inside it. A
+    case map stacks its cards downward (the reader scrolls the map): across only. The whole graph and the
+    timeline may run past the frame (the reader pans), with no name across its edge."""
     if file == "family-lawsuits.html" and size == "phone":
         request.applymarker(pytest.mark.xfail(strict=True, reason=PHONE_CASES))
     if file == "ego-DavidChiu.html" and size == "phone":
@@ -136,7 +140,8 @@ def test_what_is_drawn_lies_inside_the_frame_as_it_opens(request, chromium, phon
     names = page.evaluate("kgView.labelBoxes()")
     lines = page.evaluate("kgView.lineLabels()")
     shapes = [(b["text"], rect(b)) for b in names] + [(line["text"], line["poly"]) for line in lines]
-    assert not outside_frame(page, shapes, across_only=page.evaluate("kgView.data.shape") == "box")
+    assert not outside_frame(page, shapes, across_only=page.evaluate("kgView.data.shape") == "box",
+                             cut_only=file in ("graph.html", "timeline.html"))
 
 
 PHONE_LINES = ("at 390 px a focus view of nine or more neighbours that fits the screen has no room for every "
@@ -160,11 +165,14 @@ def test_every_line_of_a_focus_view_has_a_visible_label(request, chromium, phone
 
 @pytest.mark.parametrize("size", [
     "laptop", pytest.param("phone", marks=pytest.mark.xfail(strict=True, reason=(
-        "at 390 px the whole graph's centre is too dense to name all ten without covering a dot")))])
+        "at 390 px the whole graph opens on its centre, named, but one or two of the ten sit at the screen's edge "
+        "with no room for their names inside it")))])
 def test_the_ten_most_central_are_named_in_the_whole_graph(chromium, phone, seed_views, size):
     page = open_page(sized(chromium, phone, size), seed_views, None, "graph.html")
     top = {n["id"] for n in page.evaluate("kgView.data.nodes") if n["rank"] < 10}
-    assert top <= {b["id"] for b in page.evaluate("kgView.labelBoxes()")}
+    names = [b for b in page.evaluate("kgView.labelBoxes()") if b["id"] in top]
+    assert top <= {b["id"] for b in names}
+    assert not outside_frame(page, [(b["text"], rect(b)) for b in names])  # and seen as the view opens
 
 
 def test_the_neighbour_lines_come_with_the_toggle(chromium, seed_views):

@@ -494,7 +494,11 @@
         // goes inside the frame if any place round its dot there is free, or else where it fits.
         for (var k = 0; k < (special ? 2 : 1) * where.length; k++) {
           var nb = nameBox(b.x, b.y, b.options.size, tw, th, where[k % where.length], pad);
-          if (k < where.length && (nb[0] < area[0] || nb[2] > area[2] || nb[1] < area[1] || nb[3] > area[3])) continue;
+          var cut = nb[0] < area[0] || nb[2] > area[2] || nb[1] < area[1] || nb[3] > area[3];
+          if (k < where.length && cut) continue;
+          // Past the frame, a larger view's name goes wholly outside it (seen as the reader pans), never
+          // across its edge.
+          if (cut && data.lineLabels !== "all" && !(nb[2] < area[0] || nb[0] > area[2] || nb[3] < area[1] || nb[1] > area[3])) continue;
           if (taken.hits(nb) || dots.hits(nb, null, [n.id])) continue;
           taken.add(nb, n.id);
           names[n.id] = {box: nb, size: fs, bold: bold, where: where[k % where.length]};
@@ -1252,8 +1256,15 @@
     var area = [p.x - w + 2 / s, p.y - h + 2 / s, p.x + w - 2 / s, p.y + h - (2 + drawerCover()) / s];
     function out(b) { return b[0] < area[0] || b[1] < area[1] || b[2] > area[2] || b[3] > area[3]; }
     var count = 0;
-    view.dots().forEach(function (d) { if (out([d.x - d.r, d.y - d.r, d.x + d.r, d.y + d.r])) count++; });
-    Object.keys(placed.names).forEach(function (id) { if (out(placed.names[id].box)) count++; });
+    // A focus view or story fits whole; a larger view may run past the frame (the reader pans),
+    // so long as what must be named is named inside it.
+    if (data.lineLabels === "all")
+      view.dots().forEach(function (d) { if (out([d.x - d.r, d.y - d.r, d.x + d.r, d.y + d.r])) count++; });
+    function away(b) { return b[2] < area[0] || b[0] > area[2] || b[3] < area[1] || b[1] > area[3]; }
+    Object.keys(placed.names).forEach(function (id) {
+      var b = placed.names[id].box;
+      if (out(b) && (data.lineLabels === "all" || !away(b))) count++;
+    });
     Object.keys(placed.lines).forEach(function (id) { if (out(placed.lines[id].box)) count++; });
     pinBoxes().forEach(function (b) { if (out(b)) count++; });  // a story's numbered pins
     return count;
