@@ -400,6 +400,8 @@ def test_the_story_page_shows_its_headline_notes_and_credit_and_its_pictures_mat
     assert len([p for p in pins if p]) == 3
     r = 10 / page.evaluate("network.getScale()")  # a pin's disc
     assert not outside_frame(page, [(p["n"], [[p["x"] - r, p["y"] - r], [p["x"] + r, p["y"] + r]]) for p in pins])
+    # and clear of every name, line label and dot.
+    assert [page.evaluate(f"kgView.pinCovers({p['n']})") for p in pins] == [False] * 3
     shown = set(page.evaluate("kgView.dots().map(d => d.id)"))
     named = {b["id"] for b in page.evaluate("kgView.labelBoxes()")}
     svg = ET.parse(seed_story.parent / "story.svg").getroot()

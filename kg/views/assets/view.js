@@ -1141,19 +1141,46 @@
   });
   // A story's annotations: a numbered pin by the entity or on the line each is about.
   function pinAt(note) {
+    var s = network.getScale(), tries = [];
     if (note.node !== undefined) {
       var b = network.body.nodes[note.node];
       if (!b || hidden[note.node]) return null;
-      var r = b.options.size, s = network.getScale();
-      return {x: b.x + r * 0.8 + 8 / s, y: b.y - r * 0.8 - 8 / s};
+      [0.8, 1.1, 1.5].forEach(function (k) {
+        var r = b.options.size * k + 8 / s;
+        [[1, -1], [-1, -1], [1, 1], [-1, 1], [1.4, 0], [-1.4, 0], [0, -1.4], [0, 1.4]].forEach(function (d) {
+          tries.push({x: b.x + d[0] * r, y: b.y + d[1] * r});
+        });
+      });
+    } else {
+      var edge = network.body.edges[note.edge];
+      if (!edge || !byEdge[note.edge]._on) return null;
+      // Beside the line, next to its label when the label runs along it, so neither covers the other.
+      var l = placed.lines[note.edge];
+      if (l && !l.caption) tries.push({x: l.x - Math.sin(l.angle) * 18 / s, y: l.y + Math.cos(l.angle) * 18 / s},
+                                      {x: l.x + Math.sin(l.angle) * 18 / s, y: l.y - Math.cos(l.angle) * 18 / s});
+      [14, 26].forEach(function (off) {
+        [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8].forEach(function (t) {
+          var p = edge.edgeType.getPoint(t), q = edge.edgeType.getPoint(Math.min(t + 0.02, 1));
+          var a = Math.atan2(q.y - p.y, q.x - p.x);
+          tries.push({x: p.x - Math.sin(a) * off / s, y: p.y + Math.cos(a) * off / s},
+                     {x: p.x + Math.sin(a) * off / s, y: p.y - Math.cos(a) * off / s});
+        });
+      });
     }
-    var edge = network.body.edges[note.edge];
-    if (!edge || !byEdge[note.edge]._on) return null;
-    // Beside the line, next to its label, so neither covers the other.
-    var l = placed.lines[note.edge], s2 = network.getScale();
-    var at = l ? {x: l.x, y: l.y} : edge.edgeType.getPoint(0.5), angle = l ? l.angle : 0;
-    return {x: at.x - Math.sin(angle) * 18 / s2, y: at.y + Math.cos(angle) * 18 / s2};
+    // The first place whose disc covers no name, line label or dot; else the first.
+    return tries.find(function (p) { return !pinCovers(p, s); }) || tries[0];
   }
+  function pinCovers(p, s) {
+    var box = [p.x - 11 / s, p.y - 11 / s, p.x + 11 / s, p.y + 11 / s];
+    return Object.keys(placed.names).some(function (id) { return overlaps(box, placed.names[id].box); }) ||
+      Object.keys(placed.lines).some(function (id) { return polygonsMeet(rect(box), placed.lines[id].poly); }) ||
+      view.dots().some(function (d) { return Math.hypot(Math.max(box[0] - d.x, 0, d.x - box[2]), Math.max(box[1] - d.y, 0, d.y - box[3])) < d.r; });
+  }
+  view.pinCovers = function (n) {
+    var note = (data.notes || []).find(function (x) { return x.n === n; }), p = note && pinAt(note);
+    return p ? pinCovers(p, network.getScale()) : null;
+  };
+
   function pinBoxes() {  // each pin's disc, in canvas units
     var s = network.getScale();
     return (data.notes || []).map(pinAt).filter(Boolean).map(function (p) {
