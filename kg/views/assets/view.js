@@ -472,6 +472,13 @@
       if (BIG && (b.x + r < area[0] || b.x - r > area[2] || b.y + r < area[1] || b.y - r > area[3])) return;
       dots.add([b.x - r, b.y - r, b.x + r, b.y + r], n.id);
     });
+    if (data.ticks && data.ticks.length) {  // the time axis's year and month labels stay readable
+      var ty = Math.min.apply(null, data.nodes.map(function (n) { return n.y; })) - 50;
+      data.ticks.forEach(function (t) {
+        var fsz = (t[2] ? 14 : 11) / scale, x = t[1] + 4 / scale, y = ty + (t[2] ? 4 : 22) / scale;
+        taken.add([x, y, x + textWidth(t[0], fsz * scale, t[2] ? "600" : "") / scale, y + fsz * 1.2], "tick");
+      });
+    }
     var names = {};
     if (data.shape !== "box") {
       var order = data.nodes.filter(function (n) { return !hidden[n.id]; });
