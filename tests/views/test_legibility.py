@@ -219,6 +219,18 @@ def test_the_timeline_axis_is_proportional_to_time(chromium, phone, seed_views, 
         spans.append((x1 - x0) / (y1 - y0))
     assert spans and max(spans) - min(spans) < 0.01 * max(spans)  # a year is as wide everywhere
     assert min(spans) >= 20  # and wide enough to tell one year from the next
+    # No name hides a year's label on the axis.
+    ticks = page.evaluate("""(function () {
+      var s = network.getScale(), top = Math.min.apply(null, kgView.data.nodes.map(n => n.y)) - 50;
+      var c = document.createElement('canvas').getContext('2d');
+      return kgView.data.ticks.filter(t => t[2]).map(t => {
+        c.font = '600 14px sans-serif';
+        var x = t[1] + 4 / s, y = top + 4 / s;
+        return {text: t[0], left: x, top: y, right: x + c.measureText(t[0]).width / s, bottom: y + 14 / s};
+      });
+    })()""")
+    names = page.evaluate("kgView.labelBoxes()")
+    assert not [(t["text"], b["text"]) for t in ticks for b in names if meets(t, b)]
     # Each entity sits at (or, where a month is crowded, just after) its date.
     periods = page.evaluate("kgView.periods")
     assert periods == [str(y) for y in range(int(periods[0]), int(periods[-1]) + 1)]
