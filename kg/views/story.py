@@ -355,8 +355,10 @@ def frame(data: dict) -> Frame:
     boxes += [labels.box(*pos[i], sizes[i], names[i], w) for i, w in where.items()]
     boxes += [labels.bounds(labels.along(*pos[by_id[k]["from"]], *pos[by_id[k]["to"]], t, by_id[k]["text"]))
               for k, t in placed.items()]
-    box = (min(b[0] for b in boxes) - 30, min(b[1] for b in boxes) - 30,
-           max(b[2] for b in boxes) + 30, max(b[3] for b in boxes) + 30)
+    boxes += [(x - 11, y - 11, x + 11, y + 11) for _, x, y in pins]  # every pin inside the picture
+    # Whole pixels, so the SVG and the PNG are the same size.
+    box = (math.floor(min(b[0] for b in boxes) - 30), math.floor(min(b[1] for b in boxes) - 30),
+           math.ceil(max(b[2] for b in boxes) + 30), math.ceil(max(b[3] for b in boxes) + 30))
     return Frame(dots, lines, name_items, label_items, pins, box)
 
 
@@ -388,6 +390,10 @@ def picture(data: dict, story: Story) -> str:
         out.append(f'<circle cx="{x}" cy="{y}" r="{r}" fill="{e(colour)}" stroke="#fff" stroke-width="1.5" '
                    f'data-id="{e(str(key))}"/>')
     for text, x, y, angle, colour, key in f.labels:
+        # On a white ground, as on the page, so the line does not run through the words.
+        w, h = len(text) * labels.CHAR * labels.LINE_FONT + 6, labels.LINE_FONT * 1.3
+        out.append(f'<rect x="{x - w / 2:.1f}" y="{y - h / 2:.1f}" width="{w:.1f}" height="{h:.1f}" fill="#fff" '
+                   f'fill-opacity="0.9" transform="rotate({angle:.1f} {x:.1f} {y:.1f})"/>')
         out.append(f'<text x="{x:.1f}" y="{y:.1f}" font-size="{labels.LINE_FONT}" fill="{e(colour)}" '
                    f'text-anchor="middle" dominant-baseline="middle" transform="rotate({angle:.1f} {x:.1f} {y:.1f})" '
                    f'stroke="#fff" stroke-width="3" paint-order="stroke" data-line="{e(str(key))}">{e(text)}</text>')
@@ -450,7 +456,8 @@ def raster(data: dict, story: Story, path: Path) -> Path:
     halo = [matplotlib.patheffects.withStroke(linewidth=3, foreground="white")]
     for text, x, y, angle, colour, _ in f.labels:
         ax.text(x + dx, y + dy, text, fontsize=labels.LINE_FONT * pt, color=colour, rotation=-angle,
-                rotation_mode="anchor", ha="center", va="center", zorder=3, path_effects=halo)
+                rotation_mode="anchor", ha="center", va="center", zorder=3, path_effects=halo,
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.9, "pad": 1.2})
     for _, lines, x, y, anchor, bold in f.names:
         ha = {"end": "right", "start": "left", "middle": "center"}[anchor]
         ax.text(x + dx, y + dy, "\n".join(lines), fontsize=labels.FONT * pt, ha=ha, va="top", color="#1a1a1a",
