@@ -1,5 +1,5 @@
-"""The command reference in docs/cli.md, generated from the click commands as `kg CMD --help`
-prints them at 80 columns, so it cannot drift from the code.
+"""The command reference in docs/cli.md: what `kg CMD --help` prints in a terminal of 80 columns,
+generated from the click commands so it cannot drift from the code.
 
     python -m kg.cli_reference           rewrite docs/cli.md below its marker
     python -m kg.cli_reference --check   exit 1 and name the first difference if it is out of date
@@ -8,6 +8,8 @@ prints them at 80 columns, so it cannot drift from the code.
 from __future__ import annotations
 
 import difflib
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -23,19 +25,28 @@ def _section(title: str, help_text: str) -> str:
     return f"### `{title}`\n\n```text\n{help_text.rstrip()}\n```\n"
 
 
+def help_text(*command: str, width: int = WIDTH) -> str:
+    """What `kg COMMAND --help` prints in a terminal `width` columns wide: the real command in a
+    process of its own (click's test runner would force a width of its own)."""
+    env = {**os.environ, "COLUMNS": str(width)}
+    run = subprocess.run([sys.executable, "-m", "kg", *command, "--help"], env=env, capture_output=True,
+                         text=True, encoding="utf-8", timeout=60, check=False)
+    if run.returncode != 0:
+        raise RuntimeError(f"kg {' '.join(command)} --help exited with {run.returncode}: {run.stderr.strip()}")
+    return run.stdout
+
+
 def reference(width: int = WIDTH) -> str:
     """The reference: `kg --help`, then each command's help, in alphabetical order."""
     from .cli import cli
 
-    # The group's context settings (`-h` beside `--help`), as `kg` itself starts with them.
-    root = click.Context(cli, info_name="kg", terminal_width=width, max_content_width=width, **cli.context_settings)
-    parts = ["## Every command\n", _section("kg", cli.get_help(root))]
+    root = click.Context(cli, info_name="kg")
+    parts = ["## Every command\n", _section("kg", help_text(width=width))]
     for name in sorted(cli.list_commands(root)):
         command = cli.get_command(root, name)
         if command is None or command.hidden:
             continue
-        context = click.Context(command, info_name=name, parent=root, terminal_width=width, max_content_width=width)
-        parts.append(_section(f"kg {name}", command.get_help(context)))
+        parts.append(_section(f"kg {name}", help_text(name, width=width)))
     return "\n".join(parts)
 
 

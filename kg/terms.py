@@ -8,6 +8,8 @@ import pyoxigraph as ox
 
 #: A subject, predicate or object as pyoxigraph has it.
 Term: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+#: What may be the subject of a triple.
+Subject: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Triple
 
 
 def text_of(term: Term) -> str:

@@ -53,14 +53,15 @@ def start_kg_serve(store_dir: Path, *flags: str) -> tuple[subprocess.Popen, int,
     return process, port, announced
 
 
-def run_kg(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+def run_kg(*args: str, cwd: Path | None = None, env: dict | None = None,
+           timeout: float = 120) -> subprocess.CompletedProcess:
     """Run the real `kg` command line in a subprocess (where the process boundary is what is tested:
     signals, pipes, concurrency, start-up; otherwise `invoke_kg` is faster)."""
     full_env = {**os.environ, **(env or {})}
     if "KG_ROOT" not in (env or {}):
         full_env.pop("KG_ROOT", None)
     return subprocess.run([sys.executable, "-m", "kg", *args], cwd=cwd or REPO, env=full_env,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=timeout)
 
 
 def invoke_kg(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:

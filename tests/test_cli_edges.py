@@ -128,9 +128,9 @@ def test_stream_reads_rows_as_the_engine_gives_them(seed_graph):
 
 
 def test_piped_output_is_complete(kg_args, seed_graph):
-    piped = run_kg(*kg_args, "query", "edges")
+    piped = invoke_kg(*kg_args, "query", "edges")
     assert len(piped.stdout.splitlines()) == len(seed_graph.query("edges")) + 1
-    first = run_kg(*kg_args, "query", "edges", "--limit", "5")  # asked for: the first N, in any format
+    first = invoke_kg(*kg_args, "query", "edges", "--limit", "5")  # asked for: the first N, in any format
     assert first.stdout.splitlines() == piped.stdout.splitlines()[:6]
 
 
@@ -151,7 +151,7 @@ def test_viz_writes_into_the_build_folder_not_where_you_stand(tmp_path, seed_bui
     kg.build(str(REPO), store_dir=store)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    result = run_kg("--root", str(REPO), "--store", str(store), "viz", "--top", "0", cwd=elsewhere)
+    result = invoke_kg("--root", str(REPO), "--store", str(store), "viz", "--top", "0", cwd=elsewhere)
     assert result.returncode == 0, result.stderr
     assert (store / "views" / "index.html").is_file() and not any(elsewhere.iterdir())
     assert f"open {store / 'views' / 'index.html'}" in result.stderr
@@ -160,12 +160,12 @@ def test_viz_writes_into_the_build_folder_not_where_you_stand(tmp_path, seed_bui
     assert (f"{stated['between']} of the {stated['statements']} statements are drawn as lines; "
             f"{stated['values']} state a value about one entity") in result.stderr
     assert f"{stated['recordsOnly']} are records only, not drawn" in result.stderr
-    relative = run_kg("--root", str(REPO), "--store", str(store), "viz", "--top", "0", "--out", "mine", cwd=elsewhere)
+    relative = invoke_kg("--root", str(REPO), "--store", str(store), "viz", "--top", "0", "--out", "mine", cwd=elsewhere)
     assert relative.returncode == 0 and (elsewhere / "mine" / "graph.html").is_file()
 
 
 def test_stats_says_which_statements_are_drawn(kg_args, seed_graph):
-    result = run_kg(*kg_args, "stats")
+    result = invoke_kg(*kg_args, "stats")
     tail = result.stdout.strip().splitlines()[-3:]
     assert tail[0].startswith("# Statements between two entities (drawn as lines, counted as edges)")
     stated, between, values, records_only = map(int, tail[2].split(","))
@@ -177,7 +177,7 @@ def test_stats_says_which_statements_are_drawn(kg_args, seed_graph):
 # --- help texts and hints ---
 
 def test_build_help_names_the_n_triples_dump():
-    text = run_kg("build", "--help").stdout
+    text = invoke_kg("build", "--help").stdout
     assert "N-Triples dump" in text and "Turtle dump" not in text
 
 
@@ -185,7 +185,7 @@ def test_api_errors_carry_api_hints_and_the_cli_its_flags(seed_graph, kg_args):
     with pytest.raises(kg.KGError) as raised:
         seed_graph.query("entity")
     assert "--param" not in str(raised.value) and "g.query('entity', entity=...)" in str(raised.value)
-    cli = run_kg(*kg_args, "query", "entity")
+    cli = invoke_kg(*kg_args, "query", "entity")
     assert "(hint: pass --param entity=VALUE)" in cli.stderr
     with pytest.raises(kg.KGError) as raised:
         seed_graph.query("lawsuitz")

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from conftest import run_kg
+from conftest import invoke_kg
 from kg.validtime import state_on
 
 SUIT = "San Francisco-led lawsuit against the Trump Administration (Feb. 7, 2025)"
@@ -128,7 +128,7 @@ def test_what_holds_only_possibly_on_a_date_and_why(seed_graph):
 
 def test_the_command_line_answers_alike(seed_build):
     def rows(*args):
-        done = run_kg("--store", str(seed_build), "query", *args, "--format", "json")
+        done = invoke_kg("--store", str(seed_build), "query", *args, "--format", "json")
         assert done.returncode == 0, done.stderr
         bindings = json.loads(done.stdout)["results"]["bindings"]
         return [{k: v["value"] for k, v in b.items()} | {"title": b.get("title", {}).get("value")} for b in bindings]
@@ -139,7 +139,7 @@ def test_the_command_line_answers_alike(seed_build):
         ("David Chiu", "possible"), ("San Francisco", "possible")}
     jan10 = {r["title"] for r in rows("as-of", "--param", "date=2017-01-10") if r["subject"] == "Donald Trump"}
     assert not {"President", "President-elect"} <= jan10
-    done = run_kg("--store", str(seed_build), "metrics", "--as-of", "2025-02-10", "--possible", "--format", "json")
+    done = invoke_kg("--store", str(seed_build), "metrics", "--as-of", "2025-02-10", "--possible", "--format", "json")
     assert done.returncode == 0, done.stderr
     threats = json.loads(done.stdout)[0]["threats"]
     assert {r["actor"]: r["stopped in court"] for r in threats}["Donald Trump"] == 1

@@ -9,7 +9,7 @@ import io
 import pytest
 
 import kg
-from conftest import run_kg
+from conftest import invoke_kg
 
 HOSTILE = "Jane \\e[2J\\e]0;owned\\a\\u202eRoe\\u2066x\\u0085"  # as YAML writes it, double-quoted
 
@@ -35,7 +35,7 @@ def _raw(text: str) -> list[str]:
                                   ["query", "-e", "SELECT ?l WHERE { ent:JaneRoe rdfs:label ?l }", "--format", "table"]])
 def test_terminal_output_shows_control_and_bidi_characters_escaped(hostile, args):
     mini, store_dir = hostile
-    done = run_kg("--root", str(mini), "--store", str(store_dir), *args)
+    done = invoke_kg("--root", str(mini), "--store", str(store_dir), *args)
     assert done.returncode == 0, done.stderr
     assert _raw(done.stdout) == [], [hex(ord(c)) for c in _raw(done.stdout)]
     assert "\\x1b[2J" in done.stdout and "\\u202e" in done.stdout and "\\u2066" in done.stdout
@@ -49,12 +49,12 @@ FORMULAS = 'SELECT ("=HYPERLINK(\\"http://x\\",\\"y\\")" AS ?a) ("+cmd|\' /C cal
 def test_query_csv_is_neutralised_for_spreadsheets_and_exact_on_request(hostile):
     mini, store_dir = hostile
     for fmt, delimiter in (("csv", ","), ("tsv", "\t")):
-        done = run_kg("--root", str(mini), "--store", str(store_dir), "query", "-e", FORMULAS, "--format", fmt)
+        done = invoke_kg("--root", str(mini), "--store", str(store_dir), "query", "-e", FORMULAS, "--format", fmt)
         assert done.returncode == 0, done.stderr
         row = list(csv.reader(io.StringIO(done.stdout), delimiter=delimiter))[1]
         assert row == ["'=HYPERLINK(\"http://x\",\"y\")", "'+cmd|' /C calc'!A0", "'@SUM(1)", "'-2+3", "'\tx",
                        "plain", "-5"]
-        exact = run_kg("--root", str(mini), "--store", str(store_dir), "query", "-e", FORMULAS, "--format", fmt,
-                       "--exact")
+        exact = invoke_kg("--root", str(mini), "--store", str(store_dir), "query", "-e", FORMULAS, "--format", fmt,
+                          "--exact")
         assert list(csv.reader(io.StringIO(exact.stdout), delimiter=delimiter))[1] == [
             "=HYPERLINK(\"http://x\",\"y\")", "+cmd|' /C calc'!A0", "@SUM(1)", "-2+3", "\tx", "plain", "-5"]

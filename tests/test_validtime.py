@@ -195,17 +195,17 @@ def test_a_lawsuit_node_carries_where_it_stands(seed_graph):
 def test_the_command_line_counts_deprecated_statements_only_when_asked(seed_build, tmp_path):
     import csv
 
-    from conftest import run_kg
+    from conftest import invoke_kg
 
     def deprecated(*flags):
-        done = run_kg("--store", str(seed_build), "export", "--format", "csv", "-o", str(tmp_path / "x"), *flags)
+        done = invoke_kg("--store", str(seed_build), "export", "--format", "csv", "-o", str(tmp_path / "x"), *flags)
         assert done.returncode == 0, done.stderr
         with open(tmp_path / "x-edges.csv", encoding="utf-8") as f:
             return {row["statement"] for row in csv.DictReader(f) if row.get("rank") == "deprecated"}
 
     assert deprecated() == set()
     assert deprecated("--deprecated") == {"arrest2018-045", "arrest2018-046", "resist2016-041"}
-    done = run_kg("--store", str(seed_build), "metrics", "--as-of", "2018-01", "--since", "2018-01", "--format", "json")
+    done = invoke_kg("--store", str(seed_build), "metrics", "--as-of", "2018-01", "--since", "2018-01", "--format", "json")
     assert done.returncode == 0, done.stderr
 
 

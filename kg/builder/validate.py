@@ -12,7 +12,7 @@ import pyoxigraph as ox
 
 from ..errors import Problem
 from ..namespace import K
-from ..ontology import Ontology
+from ..ontology import Ontology, RelationInfo
 from ..text import clean
 from ..validtime import date_span
 from .curated import Curated, Loc, Statement
@@ -79,42 +79,10 @@ def check(data: Curated, onto: Ontology) -> list[Problem]:
             problems.append(_problem("schema", f"wikidata '{ent.wikidata}' is not a Q-identifier",
                                      ent.loc, ent.id, "write it as Q123, verified on Wikidata"))
 
-    relations = onto.relations
     for st in data.statements.values():
-        rel = relations.get(st.relation)
-        if rel is None:
-            problems.append(_problem("unknown-relation",
-                                     f"relation '{st.relation}' is not in the ontology", st.loc,
-                                     st.id, _did_you_mean(st.relation, relations)
-                                     or "see the relations in ontology/kg.ttl"))
-        elif rel.datatype != (st.value is not None):
-            want = "value: <number>" if rel.datatype else "object: <entity id>"
-            problems.append(_problem("schema", f"relation '{st.relation}' takes {want}", st.loc,
-                                     st.id, f"write '{want}'"))
-        if st.mode is not None and st.mode not in MODES:
-            problems.append(_problem("schema", f"mode '{st.mode}' is not one of {', '.join(MODES)}",
-                                     st.loc, st.id, "leave mode out when the act was done"))
-        if st.threatens is not None and (st.relation != "threatened" or st.threatens not in relations):
-            problems.append(_problem("schema", f"threatens '{st.threatens}' must name a relation of the ontology, "
-                                     "on a 'threatened' statement", st.loc, st.id,
-                                     _did_you_mean(st.threatens, relations) or "e.g. threatens: withheldFunding"))
-        if st.confidence not in ("explicit", "implied"):
-            problems.append(_problem("schema", f"confidence '{st.confidence}' is not explicit or implied",
-                                     st.loc, st.id, "use 'explicit' or 'implied'"))
-        members = onto.enumerations.get(rel.range) if rel is not None else None
-        if members is not None and st.object is not None and st.object not in members:
-            problems.append(_problem("range", f"'{st.relation}' takes one of {', '.join(members)} as "
-                                     f"object, not '{st.object}'", st.loc, st.id,
-                                     _did_you_mean(st.object, members) or "see ontology/kg.ttl"))
-        for role in ("subject", "object", "via", "judge"):
-            ref = getattr(st, role)
-            if role == "object" and members is not None:
-                continue
-            if ref is not None and ref not in data.entities:
-                problems.append(_problem("unknown-entity",
-                                         f"{role} '{ref}' is not defined in data/entities/", st.loc,
-                                         st.id, _did_you_mean(ref, data.entities)
-                                         or "define it in a file of data/entities/"))
+        rel = onto.relations.get(st.relation)
+        problems.extend(_fields(st, rel, onto))
+        problems.extend(_references(st, rel, data, onto))
         source = data.sources[st.source]
         found = locate_quote(st, source.text)
         if found is None:
@@ -128,6 +96,52 @@ def check(data: Curated, onto: Ontology) -> list[Problem]:
         problems.extend(_rank(st))
         problems.extend(_valid_time(st, rel, source.date))
         problems.extend(_judge(st, data, onto))
+    return problems
+
+
+def _fields(st: Statement, rel: RelationInfo | None, onto: Ontology) -> list[Problem]:
+    """A statement's relation, mode, threatened act and confidence: each one the schema allows."""
+    problems = []
+    relations = onto.relations
+    if rel is None:
+        problems.append(_problem("unknown-relation",
+                                 f"relation '{st.relation}' is not in the ontology", st.loc,
+                                 st.id, _did_you_mean(st.relation, relations)
+                                 or "see the relations in ontology/kg.ttl"))
+    elif rel.datatype != (st.value is not None):
+        want = "value: <number>" if rel.datatype else "object: <entity id>"
+        problems.append(_problem("schema", f"relation '{st.relation}' takes {want}", st.loc,
+                                 st.id, f"write '{want}'"))
+    if st.mode is not None and st.mode not in MODES:
+        problems.append(_problem("schema", f"mode '{st.mode}' is not one of {', '.join(MODES)}",
+                                 st.loc, st.id, "leave mode out when the act was done"))
+    if st.threatens is not None and (st.relation != "threatened" or st.threatens not in relations):
+        problems.append(_problem("schema", f"threatens '{st.threatens}' must name a relation of the ontology, "
+                                 "on a 'threatened' statement", st.loc, st.id,
+                                 _did_you_mean(st.threatens, relations) or "e.g. threatens: withheldFunding"))
+    if st.confidence not in ("explicit", "implied"):
+        problems.append(_problem("schema", f"confidence '{st.confidence}' is not explicit or implied",
+                                 st.loc, st.id, "use 'explicit' or 'implied'"))
+    return problems
+
+
+def _references(st: Statement, rel: RelationInfo | None, data: Curated, onto: Ontology) -> list[Problem]:
+    """The entities a statement names exist; an object from a closed list is one of its members."""
+    problems = []
+    members = onto.enumerations.get(rel.range) if rel is not None else None
+    if members is not None and st.object is not None and st.object not in members:
+        problems.append(_problem("range", f"'{st.relation}' takes one of {', '.join(members)} as "
+                                 f"object, not '{st.object}'", st.loc, st.id,
+                                 _did_you_mean(st.object, members) or "see ontology/kg.ttl"))
+    for role in ("subject", "object", "via", "judge"):
+        ref = getattr(st, role)
+        if role == "object" and members is not None:
+            continue
+        if ref is not None and ref not in data.entities:
+            problems.append(_problem("unknown-entity",
+                                     f"{role} '{ref}' is not defined in data/entities/", st.loc,
+                                     st.id, _did_you_mean(ref, data.entities)
+                                     or "define it in a file of data/entities/"))
     return problems
 
 

@@ -2,12 +2,15 @@
 
 'the city' is the last city named before it (the `anaphor` type rules); 'the administration' is
 the entity named last whose name ends with that noun ('the Smith administration'). ('the judge'
-for the one judge an article names was tried and left out: it lowered the held-out figures.)
+for the one judge an article names was tried and left out: it lowered the held-out figures.) A
+plural ('the cities') stands for no one entity. A head noun with no antecedent in the article
+stands for the one entity of the graph named with it ('the administration': the Trump
+administration), when there is only one.
 """
 
 from __future__ import annotations
 
-from .model import Mention
+from .model import EntityCandidate, Mention
 from .rules import load
 
 
@@ -19,6 +22,22 @@ def _is_a(state, ident, type_) -> bool:
 def _definite(tok) -> bool:
     return any(c.dep_ in ("det", "poss") and ("Def" in c.morph.get("Definite") or "Dem" in c.morph.get("PronType"))
                for c in tok.children)
+
+
+def _only_known(state, head: str, anaphors) -> str | None:
+    """'the administration' with none named before it: the one entity of the graph whose name ends
+    with that noun ('Trump administration'), if there is exactly one."""
+    if head in anaphors:  # 'the city' with no city named is no known city
+        return None
+    fits = [ident for ident, ent in state.known.items()
+            if len(ent.label.split()) > 1 and ent.label.split()[-1] == head]
+    if len(fits) != 1:
+        return None
+    ident = fits[0]
+    if ident not in state.entities:
+        ent = state.known[ident]
+        state.entities[ident] = EntityCandidate(ident, ent.type, ent.label, "known", known=True, score=0.8)
+    return ident
 
 
 def run(state) -> None:
@@ -34,6 +53,9 @@ def run(state) -> None:
         words = ent.label.split()
         if len(words) > 1 and words[-1].islower():
             heads.setdefault(words[-1], []).append(ident)
+    # only the nouns that make a name a body ('the Smith administration'): 'the letter' is no known letter
+    body_heads = {w.lower() for r in rules["types"] if r.data.get("position") == "head" for w in r.data["words"]}
+    known_heads = {ent.label.split()[-1] for ent in state.known.values() if len(ent.label.split()) > 1} & body_heads
     for tok in doc:
         if tok.pos_ != "NOUN" or tok.i in state.token_mention or tok.dep_ == "compound":
             continue
@@ -47,9 +69,11 @@ def run(state) -> None:
                     last_of[key] = cursor
             cursor += 1
         lemma = tok.lemma_.lower()
-        if not _definite(tok) or lemma not in anaphors and lemma not in heads:
+        if not _definite(tok) or lemma not in anaphors and lemma not in heads and lemma not in known_heads:
             continue
-        ident = named[last_of[lemma]].entity if lemma in last_of else None
+        if "Plur" in tok.morph.get("Number"):
+            continue  # 'the cities' are several, not the last city named
+        ident = named[last_of[lemma]].entity if lemma in last_of else _only_known(state, lemma, anaphors)
         if ident:
             mention = Mention(tok.idx, tok.idx + len(tok), tok.text, ident, "anaphor", 0.6)
             state.mentions.append(mention)

@@ -17,7 +17,7 @@ from functools import cache
 from ..namespace import K
 from .forms import camel_id
 from .model import EntityCandidate, Sentence, StatementCandidate
-from .rules import compiled, load
+from .rules import compiled, load, parse_path, walk
 
 
 def sentence_of(state, token) -> Sentence:
@@ -167,8 +167,9 @@ def _frame(state, seen, doc, rule, trigger, subj_chain, obj_chain, modes) -> Non
 
 
 def _hostile(state, relation: str) -> bool:
+    """An actor's hostile act (what a policy would bar is what it says, never a threat)."""
     info = state.onto.relations.get(relation) if state.onto is not None else None
-    return bool(info and info.polarity == "hostile")
+    return bool(info and info.polarity == "hostile") and relation != K.prohibited
 
 
 def _phrase(tok) -> str:
@@ -184,6 +185,10 @@ def _claim_tokens(trigger, clause) -> list:
     for t in clause.subtree:  # asides: relative clauses and appositions ('which the law assigns to ...')
         if t.dep_ in ("relcl", "appos", "parataxis") and t.i != clause.i:
             skip.update(x.i for x in t.subtree)
+    for t in clause.children:  # '... that A and that B': B is a claim of its own
+        if t.dep_ == "conj" and t.pos_ in ("VERB", "AUX"):
+            skip.update(x.i for x in t.subtree)
+            skip.update(c.i for c in clause.children if c.dep_ == "cc" and c.i < t.i)
     tokens = [t for t in clause.subtree if t.i not in skip]
     while tokens and (tokens[0].is_punct or tokens[0].dep_ == "mark"):
         tokens.pop(0)
@@ -192,16 +197,30 @@ def _claim_tokens(trigger, clause) -> list:
     return tokens
 
 
-def _attribution(state, seen, doc, rule, trigger, speaker_chain, claim_chain) -> None:
+def _not_a_claim(rule, clause, modes) -> bool:
+    """What someone will or plans to do is no claim about the world ('we will appeal', 'the city
+    plans to hire'), nor is what the speakers themselves want or did, nor a figure ('the county
+    stands to lose $4 million': an amount, which ingest does not propose)."""
+    acts = [clause, *(c for c in clause.children if c.dep_ == "xcomp")]
+    if any(modes.get(t.i) in rule.get("not_claim_modes", []) for t in acts):
+        return True
+    subjects = {t.lower_ for t in clause.children if t.dep_ in ("nsubj", "nsubjpass", "expl")}
+    if subjects & {w.lower() for w in rule.get("not_claim_subjects", [])}:
+        return True
+    return any(t.ent_type_ in rule.get("not_claim_entities", []) for t in clause.subtree)
+
+
+def _attribution(state, seen, doc, rule, trigger, speaker_chain, claim_chain, modes) -> tuple[str, list] | None:
+    """The claim said (its id and its tokens), with who said it."""
     speaker_tok, clause = speaker_chain[-1], claim_chain[-1]
-    if clause.pos_ not in ("VERB", "AUX"):
-        return
+    if clause.pos_ not in ("VERB", "AUX") or _not_a_claim(rule, clause, modes):
+        return None
     speakers = resolve(state, speaker_tok)
     if not speakers:
-        return
+        return None
     claim = _claim_tokens(trigger, clause)
     if len(claim) < 3:
-        return
+        return None
     text = "".join(t.text_with_ws for t in claim[:14]).strip()
     label = text[:1].upper() + text[1:]
     ident = camel_id(label)
@@ -221,6 +240,120 @@ def _attribution(state, seen, doc, rule, trigger, speaker_chain, claim_chain) ->
         else:
             _add(state, seen, StatementCandidate(s, K.asserts, ident, sentence, f"attribution:{rule.name}", 0.6,
                                                  token=trigger.i))
+    return ident, claim
+
+
+def _claim_links(state, seen, matches, claims: dict[str, set[int]], modes) -> None:
+    """What a claim challenges and the law it invokes, from the `claims:` rules fired inside the
+    clause said ('the lawsuit argues that the fees violate the Commerce Clause': the claim
+    challenges the fees and invokes the clause). A negated trigger says the opposite: nothing."""
+    for m in matches:
+        if m.rule.section == "claims" and m.rule.get("claimant") is not None:
+            _noun_claim(state, seen, m)
+            continue
+        by_speaker = bool(m.rule.get("from_speaker"))  # its paths ask for the negation they need
+        if m.rule.section != "claims" or (not by_speaker and modes.get(m.trigger.i) in ("drop", "denied")):
+            continue
+        for ident, tokens in claims.items():
+            if m.trigger.i not in tokens or _in_second_clause(m.trigger, tokens):
+                continue
+            subjects = [st.subject for st in state.statements if st.relation == K.asserts and st.object == ident] \
+                if by_speaker else [ident]
+            objects = [o for chain in m.roles["object"] if chain[-1].i in tokens for o in resolve(state, chain[-1])]
+            for s in subjects:
+                for o in objects:
+                    if _is_a(state, o, m.rule.get("object_types")):
+                        _add(state, seen, StatementCandidate(s, m.rule.data["relation"], o,
+                                                             sentence_of(state, m.trigger), f"claims:{m.rule.name}",
+                                                             0.6, token=m.trigger.i))
+
+
+def _noun_claim(state, seen, m) -> None:
+    """'their claims under the Tenth Amendment and the Spending Clause': a claim for each provision,
+    made by the owner of the noun or the subject of the verb that raises it (a suit: made in it)."""
+    trigger, relation = m.trigger, m.rule.data["relation"]
+    claimants = [c for path in m.rule.data["claimant"] for chain in walk(trigger, parse_path(path))
+                 for c in resolve(state, chain[-1])]
+    sentence = sentence_of(state, trigger)
+    for chain in m.roles["object"]:
+        for tok in [chain[-1], *(c for c in chain[-1].conjuncts)]:
+            mention = state.token_mention.get(tok.i)
+            if mention is None or not _is_a(state, mention.entity, m.rule.get("object_types")):
+                continue
+            phrase = state.doc[tok.left_edge.i:tok.i + 1].text
+            label = f"{trigger.lemma_[:1].upper()}{trigger.lemma_[1:]} {chain[0].text} {phrase}"
+            ident = camel_id(label)
+            if ident not in state.entities:
+                state.entities[ident] = EntityCandidate(ident, K.Claim, label, f"claims:{m.rule.name}", score=0.5,
+                                                        evidence=(sentence.start, sentence.end))
+            rule = f"claims:{m.rule.name}"
+            _add(state, seen, StatementCandidate(ident, relation, mention.entity, sentence, rule, 0.6, token=trigger.i))
+            for c in claimants:
+                st = StatementCandidate(ident, K.assertedIn, c, sentence, rule, 0.6, token=trigger.i) \
+                    if _is_a(state, c, [K.Lawsuit]) else \
+                    StatementCandidate(c, K.asserts, ident, sentence, rule, 0.6, token=trigger.i)
+                _add(state, seen, st)
+
+
+def _claims_in_suits(state, seen) -> None:
+    """A legal claim (one that invokes a law or challenges a policy) made by the plaintiff of the
+    one suit it brings in the article is made in that suit."""
+    suits: dict[str, set[str]] = {}
+    for st in state.statements:
+        if st.relation == K.plaintiffIn and not st.mode:
+            suits.setdefault(st.subject, set()).add(st.object)
+    legal = {st.subject for st in state.statements if st.relation in (K.invokes, K.challenges)
+             and _is_a(state, st.subject, [K.Claim])}
+    made_in = {st.subject for st in state.statements if st.relation == K.assertedIn}
+    for st in list(state.statements):
+        if st.relation == K.asserts and st.object in legal - made_in and len(suits.get(st.subject, ())) == 1:
+            [suit] = suits[st.subject]
+            _add(state, seen, StatementCandidate(st.object, K.assertedIn, suit, st.sentence, st.rule, 0.5,
+                                                 token=st.token, confidence="implied"))
+
+
+def _drop_suit_challenges(state) -> None:
+    """'The lawsuit challenges the order': its plaintiffs oppose the order (`_lawsuit_parties`);
+    only a claim challenges (kg:challenges is a claim's), so the suit's own statement goes."""
+    state.statements[:] = [st for st in state.statements
+                           if not (st.relation == K.challenges and _is_a(state, st.subject, [K.Lawsuit]))]
+
+
+#: The stance, threat and claim relations whose ends `_fit_ontology` checks.
+_CHECKED = (K.opposed, K.supported, K.criticized, K.accused, K.threatened, K.demanded, K.refusedToCooperate,
+            K.defied, K.cooperatedWith, K.challenges, K.invokes, K.cited, K.assertedIn, K.prohibited, K.enacted,
+            K.targeted, K.withheldFunding, K.signed)
+
+
+def _fit_ontology(state) -> None:
+    """A claim that is made in a suit, challenges or invokes is a legal claim; a stance, threat or
+    claim statement whose ends the relation's domain and range refuse ('cooperated with' a policy)
+    goes, as `kg check` would refuse it."""
+    onto = state.onto
+    if onto is None:
+        return
+    for st in state.statements:
+        ent = state.entities.get(st.subject)
+        if st.relation in (K.assertedIn, K.challenges, K.invokes) and ent is not None and ent.type == K.Claim:
+            ent.type = K.LegalClaim
+
+    def fits(ident: str, cls: str | None) -> bool:
+        ent = state.entities.get(ident)
+        return cls is None or ent is None or ent.type == cls or onto.is_a(ent.type, cls)
+
+    state.statements[:] = [st for st in state.statements if st.relation not in _CHECKED or (
+        (info := onto.relations.get(st.relation)) is None or (fits(st.subject, info.domain) and fits(st.object, info.range)))]
+
+
+def _in_second_clause(tok, tokens: set[int]) -> bool:
+    """Whether `tok` is in a second 'that' clause of the claim ('argues that the fee is too high
+    and that the rule violates the charter'), a claim of its own the claim's label does not name."""
+    for t in [tok, *tok.ancestors]:
+        if t.i not in tokens or t.head.i not in tokens:
+            return False
+        if t.dep_ == "conj" and any(c.dep_ == "mark" for c in t.children):
+            return True
+    return False
 
 
 def _suit_parties(state, sued, mentions) -> list:
@@ -311,6 +444,7 @@ def run(state) -> None:
     matches = compiled().matches(doc)
     modes = _modes(doc, matches)
     seen = {(s.subject, s.relation, s.object, s.sentence.start) for s in state.statements}
+    claims: dict[str, set[int]] = {}  # claim id -> the tokens of the clause said
     for m in matches:
         if m.rule.section == "frames":
             for s_chain in m.roles["subject"]:
@@ -319,8 +453,13 @@ def run(state) -> None:
         elif m.rule.section == "attribution":
             for s_chain in m.roles["speaker"]:
                 for c_chain in m.roles["claim"]:
-                    _attribution(state, seen, doc, m.rule, m.trigger, s_chain, c_chain)
+                    if made := _attribution(state, seen, doc, m.rule, m.trigger, s_chain, c_chain, modes):
+                        claims.setdefault(made[0], set()).update(t.i for t in made[1])
+    _claim_links(state, seen, matches, claims, modes)
     _lawsuit_parties(state, seen)
     rulings.after_frames(state)
+    _claims_in_suits(state, seen)
+    _drop_suit_challenges(state)
+    _fit_ontology(state)
     _owners(state, seen)
     state.statements.sort(key=lambda s: (s.sentence.start, s.token or 0))

@@ -95,7 +95,8 @@ class Linker:
             else:
                 broad = _broad(ent.type, self.types)
                 for form in [ent.label, *(a for a in ent.aliases if not article_bound(a, ent.label))]:
-                    self._forms.setdefault(broad, []).append((_key(form), ent.id))
+                    if not generic(form):  # 'City Council' is a different council in each article
+                        self._forms.setdefault(broad, []).append((_key(form), ent.id))
 
     def person(self, name: str) -> Link | None:
         """Known people `name` may be: a link (one id) or the options (several)."""
@@ -152,3 +153,11 @@ def _key(form: str) -> str:
                 text, stripped = text[len(prefix) + 1:], True
     words = re.sub(r"[^a-z0-9 ]+", " ", text).split()
     return " ".join(w for w in words if w not in STOP_WORDS)
+
+
+def generic(form: str) -> bool:
+    """A form made only of words that describe a body ('the City Council'): it names no one body."""
+    from .rules import load
+
+    words = [w for w in re.findall(r"[a-z]+", form.lower()) if w not in STOP_WORDS]
+    return not words or set(words) <= {w.lower() for w in load().words("generic-words")}

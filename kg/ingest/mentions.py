@@ -11,12 +11,16 @@ nothing.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
+
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.tokens import Span
 
 from ..namespace import K
 from . import courts
-from .forms import camel_id, norm
-from .linking import Linker
+from .forms import camel_id, fold, norm
+from .linking import Link, Linker, generic
 from .model import EntityCandidate, Mention
 from .rules import compiled, load
 
@@ -80,6 +84,8 @@ def _names(doc, rules) -> list[_Span]:
             continue
         if not _has_verb(ent.sent) or not any(c.isupper() for c in ent.text):
             continue  # a byline or dateline line, or lower-case noise
+        if _is_title(rules, ent.text):
+            continue  # 'U.S. Attorney General' before a name: a title, which the roles step reads
         start, end = ent.start, ent.end
         dashes = [t.i for t in ent if t.is_punct and t.text in "-–—"]
         if dashes:  # a dateline run into a name: 'DENVER - Homeland Security'
@@ -102,6 +108,15 @@ def _names(doc, rules) -> list[_Span]:
         text = doc[start:end].text
         out.append(_Span(start, end, _type_by_rules(rules, text, None) or ner_type, f"ner-{ent.label_.lower()}"))
     return out
+
+
+def _is_title(rules, text: str) -> bool:
+    words = text.split()
+    prefixes = {w.lower() for w in rules.words("name-prefixes")}
+    while words and words[0].lower() in prefixes:
+        words = words[1:]
+    titles = {w.lower() for r in rules["titles"] for w in r.data["words"]}
+    return bool(words) and " ".join(words).lower() in titles
 
 
 def _split_title(doc, rules, ent, title_words) -> list[_Span]:
@@ -160,10 +175,78 @@ def _courts(doc) -> list[_Span]:
     return out
 
 
+def _gazetteer_forms(known: dict, rules) -> dict[tuple[str, str], str]:
+    """(attribute, form) -> the one known entity it names. A capitalised form is matched as
+    written ('ICE', not 'ice'); a lower-case one of several words in any case ('sanctuary cities');
+    a lower-case word alone, a form bound to its article ('several cities', 'the two cities') and a
+    generic one ('City Council') are left to the model and the linker."""
+    titles = {w.lower() for r in rules["titles"] for t in r.data["words"] for w in t.split()}
+    forms: dict[tuple[str, str], set[str]] = {}
+    for ent in known.values():
+        for form in {ent.label, *ent.aliases}:
+            form = re.sub(r"\s*\([^)]*\)", "", fold(form)).strip()
+            words = form.split()
+            if words and words[0].lower() == "the":
+                words = words[1:]
+            if not words or generic(form):
+                continue
+            if ent.type == K.Person and {w.lower() for w in words} & titles:
+                continue  # 'Mayor Jo Lane': the title is read by the roles step, the name by the model
+            if any(c.isupper() for c in form):
+                key = ("ORTH", " ".join(words))
+            elif len(words) > 1 and words[0] not in STOP_WORDS and not any(c.isdigit() for c in form):
+                key = ("LEMMA", " ".join(words).lower())
+            else:
+                continue
+            forms.setdefault(key, set()).add(ent.id)
+    return {key: next(iter(ids)) for key, ids in forms.items() if len(ids) == 1}
+
+
+def _known_spans(doc, state, rules) -> list[_Span]:
+    """Names of the graph's entities wherever the article uses them, longest first."""
+    from spacy.matcher import PhraseMatcher
+    from spacy.util import filter_spans
+
+    from . import nlp
+
+    forms = _gazetteer_forms(state.known, rules)
+    if not forms:
+        return []
+    model = nlp.load()
+    matchers = {attr: PhraseMatcher(doc.vocab, attr=attr) for attr in ("ORTH", "LOWER", "LEMMA")}
+    ids = {}
+    lower = sorted(f for a, f in forms if a == "LEMMA")
+    lemmatized = dict(zip(lower, model.pipe(lower, disable=["parser", "ner"]), strict=True))
+    for (attr, form), ident in forms.items():
+        key = f"{attr}:{form}"
+        ids[key] = ident
+        if attr == "ORTH":
+            matchers["ORTH"].add(key, [model.make_doc(form)])
+        else:  # 'Mayors of ...' opening a sentence has no lemma 'mayor': its lower case still matches
+            matchers["LOWER"].add(key, [model.make_doc(form)])
+            matchers["LEMMA"].add(key, [lemmatized[form]])
+    found = [Span(doc, start, end, label=key) for attr, m in matchers.items() for key, start, end in m(doc)]
+    out = []
+    for span in filter_spans(found):
+        ident = ids[doc.vocab.strings[span.label]]
+        out.append(_Span(span.start, span.end, state.known[ident].type, "known", ident=ident))
+    return out
+
+
+def _place_before(b: _Builder, span: _Span) -> str | None:
+    """The city (or county, for a county's body) named last before `span`: 'the City Council' of
+    an article about Dayton is the Dayton City Council."""
+    state = b.state
+    kind = K.County if "county" in (span.label or "").lower().split() else K.City
+    at = state.doc[span.start].idx
+    places = [m for m in state.mentions if m.start < at and state.entities[m.entity].type == kind]
+    return state.entities[places[-1].entity].label if places else None
+
+
 def _entity_for(b: _Builder, span: _Span, text: str) -> tuple[str, float]:
     """The id of the entity `span` names: known, met earlier in the article, or new."""
     state = b.state
-    form = norm(text)
+    form = norm(span.label if span.rule.startswith("entity-") and span.label else text)  # 'Ohio's lawsuit', not 'lawsuit'
     for prefix in b.rules.words("place-prefixes"):  # 'the City of Lakeview' is Lakeview
         if form.startswith(prefix + " ") and form[len(prefix) + 1:] in b.by_form:
             form = form[len(prefix) + 1:]
@@ -171,16 +254,19 @@ def _entity_for(b: _Builder, span: _Span, text: str) -> tuple[str, float]:
         return b.by_form[form], 1.0
     if len(text.split()) == 1 and text in b.people:  # 'Roe' after 'Jane Roe', whatever the model's label
         return b.people[text], 1.0
-    if span.type == K.Person:
+    if span.rule == "known" and span.ident:
+        link = Link([span.ident], 1.0, "alias")
+    elif span.type == K.Person:
         link = b.linker.person(text)
     elif span.rule.startswith("entity-"):
-        if span.rule in b.heads:  # 'the order' after 'an executive order': one referent
-            ident = b.heads[span.rule]
-            cand = state.entities[ident]
+        cand = state.entities.get(b.heads.get(span.rule, ""))
+        # 'the order' after 'an executive order' is one referent; 'the county's suit' after 'the
+        # state's suit' is another, and 'the order' then means the last one named
+        if cand is not None and (len((span.label or text).split()) == 1 or len(cand.label.split()) == 1):
             if span.label and len(span.label) > len(cand.label):  # the fullest name of it
                 cand.aliases.append(cand.label)
                 cand.label = span.label
-            return ident, 0.8
+            return cand.id, 0.8
         link = None
     else:
         link = b.linker.other(span.label or text, span.type)
@@ -196,7 +282,9 @@ def _entity_for(b: _Builder, span: _Span, text: str) -> tuple[str, float]:
         state.entities[ident] = cand
         return ident, link.score
     label = span.label or text
-    ident = span.ident or camel_id(label)
+    if generic(label) and span.type != K.Person and (place := _place_before(b, span)) is not None:
+        label = f"{place} {' '.join(w for w in label.split() if w.lower() != 'the')}"  # 'Dayton City Council'
+    ident = (span.ident if span.rule != "known" else None) or camel_id(label)
     base, n = ident, 2
     while (ident in state.known and norm(state.known[ident].label) != norm(label)) or (
             ident in state.entities and norm(state.entities[ident].label) != norm(label)):
@@ -217,9 +305,12 @@ def run(state) -> None:
     doc = state.doc
     b = _Builder(state, rules, Linker(state.known, state.onto))
     state.entities, state.mentions, state.token_mention = {}, [], {}
-    spans = _courts(doc)
+    named = [*_courts(doc), *_names(doc, rules)]
+    # a known name stands unless the model or courts-db found a longer name around it
+    spans = [k for k in _known_spans(doc, state, rules)
+             if not any(n.start <= k.start and k.end <= n.end and n.end - n.start > k.end - k.start for n in named)]
     taken = {i for s in spans for i in range(s.start, s.end)}
-    for span in _names(doc, rules):
+    for span in named:
         if not any(i in taken for i in range(span.start, span.end)):
             spans.append(span)
             taken.update(range(span.start, span.end))
@@ -229,14 +320,14 @@ def run(state) -> None:
     for span in sorted(spans, key=lambda s: (s.type != K.Person or s.end - s.start < 2, s.start)):
         text = doc[span.start:span.end].text
         ident, score = _entity_for(b, span, text)
-        b.by_form.setdefault(norm(text), ident)
+        b.by_form.setdefault(norm(span.label if span.rule.startswith("entity-") and span.label else text), ident)
         for prefix in rules.words("place-prefixes"):
             if norm(text).startswith(prefix + " "):
                 b.by_form.setdefault(norm(text)[len(prefix) + 1:], ident)
         if span.type == K.Person and len(text.split()) > 1:
             b.people.setdefault(text.split()[-1], ident)
         if span.rule.startswith("entity-"):
-            b.heads.setdefault(span.rule, ident)
+            b.heads[span.rule] = ident
         first = doc[span.start]
         mention = Mention(first.idx, doc[span.end - 1].idx + len(doc[span.end - 1]), text, ident, span.rule, score)
         state.mentions.append(mention)

@@ -85,8 +85,8 @@ def _named_body(state, rule, words) -> str | None:
     """The body named by proper nouns before a title that the model took for no name ('Riverdale'
     of 'Riverdale Mayor'), as the title's `body` pattern names it ('Transportation' of
     'Transportation Secretary': the Department of Transportation)."""
-    if not words or not all(t.pos_ == "PROPN" for t in words) or rule.data["org"] == K.Court:
-        return None
+    if not words or not all(t.pos_ == "PROPN" and t.ent_type_ != "NORP" for t in words) or rule.data["org"] == K.Court:
+        return None  # 'Republican Representative': a party is no body
     text = " ".join(t.text for t in words)
     label = rule.get("body", "{}").format(text)
     key = set(_key(label).split())
@@ -104,6 +104,16 @@ def _named_body(state, rule, words) -> str | None:
     return ident
 
 
+def _proper_run(tokens) -> list:
+    """The proper nouns that end `tokens` ('Transportation' of 'newly named Transportation')."""
+    out: list = []
+    for t in reversed(tokens):
+        if t.pos_ != "PROPN":
+            break
+        out.insert(0, t)
+    return out
+
+
 def _nearest_court(state, rule, title: str, at: int, courts: list) -> str | None:
     """A judge's court: the court the article names nearest the judge, of the title's kind
     ('District Judge': a district court)."""
@@ -113,6 +123,20 @@ def _nearest_court(state, rule, title: str, at: int, courts: list) -> str | None
     fitting = [m for m in courts if words & {w.lower() for w in state.entities[m.entity].label.split()}]
     courts = fitting or courts
     return min(courts, key=lambda m: abs(m.start - at)).entity if courts else None
+
+
+def _last_place(state, rule, at: int) -> str | None:
+    """A mayor's city, a sheriff's county, when none is named beside the title: the place of that
+    kind the article named last before the person (or first after, in a lead sentence)."""
+    org = rule.data["org"]
+    if state.onto is None or not state.onto.is_a(org, K.Jurisdiction):
+        return None
+    places = [m for m in state.mentions if m.entity in state.entities
+              and (state.entities[m.entity].type == org or state.onto.is_a(state.entities[m.entity].type, org))]
+    before = [m for m in places if m.end <= at]
+    if before:
+        return before[-1].entity
+    return places[0].entity if places else None
 
 
 def run(state) -> None:
@@ -138,7 +162,13 @@ def run(state) -> None:
             title_words = left[len(left) - n:]
             title_tok = title_words[-1]
             before = left[:len(left) - n]
-            body = next((state.token_mention[t.i].entity for t in before if t.i in state.token_mention), None)
+            named = next((state.token_mention[t.i] for t in before if t.i in state.token_mention), None)
+            body = named.entity if named else None
+            names = _proper_run(before)
+            if rule.get("body") and names and (named is None or named.start >= names[0].idx):
+                # 'Transportation Secretary': the Department of Transportation, not a body named
+                # 'Transportation'; but 'Department of Homeland Security Secretary' names its body in full
+                body = _named_body(state, rule, names) or body
             body = _fits(state, rule, body) or _fits(state, rule, _body_after(head, state)) \
                 or _named_body(state, rule, before)
             title = " ".join(t.text for t in left if t.i >= title_words[0].i and t.i not in state.token_mention)
@@ -163,7 +193,8 @@ def run(state) -> None:
             title = " ".join(words[-n:]).title() if appos.i > head.i else None
         if rule.name == "spokesperson" and body is None:
             continue
-        body = body or _nearest_court(state, rule, title, mention.start, courts) or _default(rule, state, linker)
+        body = body or _nearest_court(state, rule, title, mention.start, courts) or _default(rule, state, linker) \
+            or _last_place(state, rule, mention.start)
         state.titles[mention.entity] = (rule.name, body)
         if body is None or body == mention.entity or (mention.entity, body) in seen:
             continue

@@ -37,7 +37,10 @@ _SCHEMA: dict[str, dict[str, type | tuple]] = {
     "frames": {"relation": str, "lemmas": list, "pos": list, "subject": list, "object": list,
                "subject_types": list, "object_types": list, "subject_titles": list, "object_owner": bool, "negated": str,
                "note": str},
-    "attribution": {"lemmas": list, "pos": list, "speaker": list, "claim": list, "relation": str, "note": str},
+    "attribution": {"lemmas": list, "pos": list, "speaker": list, "claim": list, "relation": str, "note": str,
+                    "not_claim_modes": list, "not_claim_subjects": list, "not_claim_entities": list},
+    "claims": {"relation": str, "lemmas": list, "pos": list, "object": list, "object_types": list, "from_speaker": bool,
+               "claimant": list, "note": str},
     "modality": {"lemmas": list, "pos": list, "path": (str, list), "mode": str, "note": str},
     "titles": {"words": list, "org": str, "default": str, "body": str, "note": str},
     "entities": {"label": str, "type": str, "pattern": list, "note": str},
@@ -45,6 +48,7 @@ _SCHEMA: dict[str, dict[str, type | tuple]] = {
     "words": {"words": list, "note": str},
 }
 _REQUIRED = {"frames": {"relation", "lemmas", "subject", "object"}, "attribution": {"lemmas", "speaker", "claim"},
+             "claims": {"relation", "lemmas", "object"},
              "modality": {"lemmas", "path", "mode"}, "titles": {"words", "org"},
              "entities": {"pattern", "type"}, "types": {"words", "type"}, "words": {"words"}}
 _MODES = {"threatened", "planned", "attempted", "denied", "hypothetical", "drop"}
@@ -153,9 +157,10 @@ def _check_rule(section: str, item: dict, file: str, deps: set[str]) -> Rule:
     for pos in item.get("pos", []):
         if pos not in POS:
             _fail(file, line, name, f"unknown part of speech '{pos}'", f"use one of {', '.join(sorted(POS))}")
-    if item.get("mode") and item["mode"] not in _MODES:
-        _fail(file, line, name, f"unknown mode '{item['mode']}'", f"modes: {', '.join(sorted(_MODES))}")
-    for key in ("subject", "object", "speaker", "claim", "path"):
+    for mode in [item.get("mode"), *item.get("not_claim_modes", [])]:
+        if mode and mode not in _MODES:
+            _fail(file, line, name, f"unknown mode '{mode}'", f"modes: {', '.join(sorted(_MODES))}")
+    for key in ("subject", "object", "speaker", "claim", "path", "claimant"):
         paths = item.get(key)
         for path in ([paths] if isinstance(paths, str) else paths or []):
             try:
@@ -213,7 +218,8 @@ def _parser_labels() -> set[str]:
     return set(nlp.load().get_pipe("parser").labels) | {"ROOT"}
 
 
-_ROLES = {"frames": ("subject", "object"), "attribution": ("speaker", "claim"), "modality": ("path", "")}
+_ROLES = {"frames": ("subject", "object"), "attribution": ("speaker", "claim"), "modality": ("path", ""),
+          "claims": ("object", "")}
 
 
 def role_paths(rule: Rule, role: str) -> list[list[tuple[bool, str | None, list[str] | None]]]:
@@ -255,7 +261,7 @@ class Compiled:
     by_key: dict[str, Rule]
     paths: dict[str, dict[str, list]]  # rule key -> role -> parsed paths
 
-    def matches(self, doc, sections: tuple[str, ...] = ("frames", "attribution", "modality")) -> list[Match]:
+    def matches(self, doc, sections: tuple[str, ...] = ("frames", "attribution", "modality", "claims")) -> list[Match]:
         """Every rule of `sections` whose trigger is in `doc` and whose every role is filled."""
         out = []
         for match_id, start, _ in self.triggers(doc):

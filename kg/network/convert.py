@@ -23,7 +23,7 @@ import networkx as nx
 from ..builder import snapshot
 from ..errors import KGError
 from ..namespace import K
-from ..query.graph import gc_paused
+from ..query.forms import gc_paused
 from ..terms import text_of
 from ..validtime import NOT_HELD, POSSIBLE, DateLike, Window, date_span, holds, standing, valid_date  # noqa: F401  # noqa: F401
 from ..validtime import window as _window

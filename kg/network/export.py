@@ -14,18 +14,23 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, BinaryIO
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, TypeAlias, cast
 
 import networkx as nx
 import pyoxigraph as ox
 
 from .. import output
 from ..errors import EXIT_USAGE, KGError
+from ..query.forms import Result
+from ..terms import Subject, Term
 from .convert import EDGE_ATTRIBUTES, JOIN, NODE_ATTRIBUTES, to_networkx
 
 if TYPE_CHECKING:
     from ..query.graph import Graph
+
+GraphName: TypeAlias = ox.NamedNode | ox.BlankNode
 
 RDF_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nquads": ox.RdfFormat.N_QUADS, "jsonld": ox.RdfFormat.JSON_LD}
 GRAPH_FORMATS = ("graphml", "gexf", "nodelink", "csv")
@@ -139,7 +144,7 @@ def write_csv(G: nx.Graph, nodes_out: IO[str], edges_out: IO[str]) -> None:
                       "csv", stream=edges_out)
 
 
-def _columns(dicts, known: tuple[str, ...]) -> list[str]:
+def _columns(dicts: Iterable[dict[str, Any]], known: tuple[str, ...]) -> list[str]:
     seen: dict[str, None] = {}
     for d in dicts:
         seen.update(dict.fromkeys(d))
@@ -165,10 +170,15 @@ def write_rdf(g: Graph, fmt: str, out: str | Path | BinaryIO) -> None:
     from ..prefixes import PREFIXES
 
     result = g.query("network-quads")
-    quads = [ox.Quad(s, p, o, graph if graph is not None else ox.DefaultGraph())
+    if not isinstance(result, Result):
+        raise TypeError("queries/network-quads.rq must be a SELECT query")
+    # The query's columns hold a subject, a predicate (an IRI), an object and a graph or nothing.
+    quads = [ox.Quad(cast(Subject, s), cast(ox.NamedNode, p), cast(Term, o),
+                     cast(GraphName, graph) if graph is not None else ox.DefaultGraph())
              for s, p, o, graph in result.terms]
     if fmt == "ttl":  # Turtle holds one graph
-        quads = [q.triple for q in quads]
+        ox.serialize([q.triple for q in quads], out, RDF_FORMATS[fmt], prefixes=PREFIXES)
+        return
     ox.serialize(quads, out, RDF_FORMATS[fmt], prefixes=None if fmt == "nquads" else PREFIXES)
 
 
@@ -198,11 +208,12 @@ def export(g: Graph, fmt: str, path: str | Path | None = None, **filters: Any) -
              open(edges_path, "w", encoding="utf-8", newline="") as edges_out:
             write_csv(G, nodes_out, edges_out)
         return [nodes_path, edges_path]
-    writer = {"graphml": write_graphml, "gexf": write_gexf, "nodelink": write_nodelink}[fmt]
-    return _write(path, fmt != "nodelink", lambda out: writer(G, out))
+    writers: dict[str, Callable[[nx.Graph, Any], None]] = {
+        "graphml": write_graphml, "gexf": write_gexf, "nodelink": write_nodelink}
+    return _write(path, fmt != "nodelink", lambda out: writers[fmt](G, out))
 
 
-def _write(path: str | Path | None, binary: bool, write) -> list[Path]:
+def _write(path: str | Path | None, binary: bool, write: Callable[[Any], None]) -> list[Path]:
     if path is None:
         write(sys.stdout.buffer if binary else sys.stdout)
         return []

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 
@@ -41,17 +42,20 @@ class Hop:
     #: With an as-of date: 'certain', or 'possible' (asked for, and only some reading of a rough date says so).
     certainty: str | None = None
 
-    def as_row(self) -> dict:
+    def as_row(self) -> dict[str, Any]:
         row = {"subject": self.subject_label, "relation": self.relation, "object": self.object_label,
                "walked": "forward" if self.forward else "backward", "date": self.date, "quote": self.quote,
                "source": self.document, "statement": self.statement, "more": self.others}
         return row if self.certainty is None else {**row, "certainty": self.certainty}
 
 
-def _best(statements: list[tuple[Node, Node, str, dict]]) -> tuple[Node, Node, str, dict]:
+Statement = tuple[Node, Node, str, dict[str, Any]]
+
+
+def _best(statements: list[Statement]) -> Statement:
     # Prefer certain over possible, explicit over implied, hostile or cooperative over neutral,
     # quoted, dated, then the statement id for a stable pick.
-    def rank(item):
+    def rank(item: Statement) -> tuple[bool, int, bool, bool, bool, str]:
         _, _, key, d = item
         level = CONFIDENCE.index(d["confidence"]) if d.get("confidence") in CONFIDENCE else len(CONFIDENCE)
         return (d.get("certainty") == "possible", level, not d.get("sign"), not d.get("quote"), not edge_date(d),
@@ -76,7 +80,9 @@ def explained_path(G: nx.MultiDiGraph, a: Node, b: Node) -> list[Hop]:
     for node in (a, b):
         if node not in G:
             raise KGError(f"{node!r} is not in the graph", hint="check the filters, or its name")
-    label = lambda n: G.nodes[n].get("label", str(n))  # noqa: E731
+    def label(n: Node) -> Any:
+        return G.nodes[n].get("label", str(n))
+
     try:
         # On the collapsed graph, whose neighbour order is the statement order: the undirected
         # view of a MultiDiGraph walks neighbours in set order, so its pick changes run to run.

@@ -16,7 +16,7 @@ import contextlib
 import gc
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, Protocol, TypeAlias
 
 import pyoxigraph as ox
 
@@ -78,11 +78,13 @@ class Triples:
     def __iter__(self) -> Iterator[tuple[Any, Any, Any]]:
         import rdflib
 
-        def term(t):
+        def term(t: Term) -> Any:
             if isinstance(t, ox.NamedNode):
                 return rdflib.URIRef(t.value)
             if isinstance(t, ox.BlankNode):
                 return rdflib.BNode(t.value)
+            if isinstance(t, ox.Triple):
+                raise TypeError(f"rdflib has no term for the triple term {t}")
             if t.language:
                 return rdflib.Literal(t.value, lang=t.language)
             datatype = t.datatype.value
@@ -111,8 +113,8 @@ class Triples:
         prefixes = {} if fmt == "ntriples" else _used_prefixes(triples, rdf=fmt == "rdfxml")
         if fmt == "jsonld":  # compacted with kg's prefixes as its @context (pyoxigraph writes full IRIs)
             self.triples = triples
-            text = self.graph().serialize(format="json-ld", context=prefixes, auto_compact=True)
-            return text.encode("utf-8") + b"\n"
+            compacted: str = self.graph().serialize(format="json-ld", context=prefixes, auto_compact=True)
+            return compacted.encode("utf-8") + b"\n"
         text = ox.serialize(triples, format=RDF_FORMATS[fmt], prefixes=prefixes) or b""
         return text if not text or text.endswith(b"\n") else text + b"\n"
 
@@ -122,7 +124,7 @@ class Triples:
             raise KGError(f"{fmt!r} is not an RDF format", hint=f"use one of {', '.join(RDF_FORMATS)}")
         return self.serialize_bytes(fmt).decode("utf-8")
 
-    def graph(self):
+    def graph(self) -> Any:  # rdflib.Graph (rdflib is imported only when asked for)
         """The triples as an rdflib Graph, with kg's prefixes bound."""
         import rdflib
 
@@ -172,7 +174,7 @@ def to_python(term: Term | None) -> Any:
 
 
 @contextlib.contextmanager
-def gc_paused():
+def gc_paused() -> Iterator[None]:
     """Pause Python's cycle collector while building many objects that form no cycles (rows,
     graphs): it would walk every object built so far, again and again (a third of the time)."""
     if not gc.isenabled():
@@ -185,6 +187,17 @@ def gc_paused():
         gc.enable()
 
 
+#: What a query answers, by its form: rows (SELECT), true or false (ASK), triples (CONSTRUCT, DESCRIBE).
+Answer: TypeAlias = "Result | Boolean | Triples"
+
+
+class Backend(Protocol):
+    """What a Graph queries: the local store (kg.query.graph.LocalStore) or a SPARQL server
+    (kg.query.remote.Endpoint); either may also take `stream=True`."""
+
+    def select(self, text: str, bindings: dict[str, Term]) -> Answer: ...
+
+
 @dataclass
 class Result:
     """Rows of a SELECT query. Iterating gives dicts of plain Python values.
@@ -195,7 +208,7 @@ class Result:
     """
 
     variables: list[str]
-    terms: list[list[Term | None]]
+    terms: list[list[Term | None]] | Iterator[list[Term | None]]
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         texts: dict[int, str] = {}  # one str per IRI, as `of` keeps one object per IRI
@@ -212,6 +225,8 @@ class Result:
             yield dict(zip(self.variables, map(value, row)))
 
     def __len__(self) -> int:
+        if not isinstance(self.terms, list):
+            raise TypeError("a streamed result has no len(): its rows are read once, as they come")
         return len(self.terms)
 
     def count(self) -> int | None:
@@ -223,8 +238,8 @@ class Result:
             return list(self)
 
     @classmethod
-    def of(cls, solutions: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list[ox.Triple], *,
-           stream: bool = False) -> Result | Boolean | Triples:
+    def of(cls, solutions: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list[ox.Triple] | Boolean
+           | Triples, *, stream: bool = False) -> Result | Boolean | Triples:
         """The answer of any query form, from the local store or parsed from a server's answer:
         rows (SELECT), a Boolean (ASK) or Triples (CONSTRUCT, DESCRIBE). With `stream`, rows and
         triples are read from the engine as they come (once)."""
@@ -237,7 +252,7 @@ class Result:
         if isinstance(solutions, ox.QueryTriples):
             return Triples(solutions if stream else list(solutions))
         if stream:
-            return cls([v.value for v in solutions.variables], (list(s) for s in solutions))  # type: ignore[arg-type]
+            return cls([v.value for v in solutions.variables], (list(s) for s in solutions))
         # A solution lists its values in the order of `variables` (3x faster than s[name]). One
         # object is kept per distinct IRI: rows repeat subjects and relations (on a dump of the
         # graph, half the memory), rarely a literal.
@@ -246,7 +261,7 @@ class Result:
             rows = [[iris.setdefault(t, t) if type(t) is ox.NamedNode else t for t in s] for s in solutions]
             return cls([v.value for v in solutions.variables], rows)
 
-    def to_dataframe(self):
+    def to_dataframe(self) -> Any:  # pandas.DataFrame (pandas is optional)
         """The rows as a pandas DataFrame (needs pandas: pip install 'conflict-kg[pandas]')."""
         try:
             import pandas as pd

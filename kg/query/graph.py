@@ -6,9 +6,9 @@ import datetime
 import inspect
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, TypeVar
 
 import pyoxigraph as ox
 
@@ -19,11 +19,13 @@ from ..prefixes import PREFIXES
 from ..terms import Term, date_literal
 from ..values import DATE_HINT, is_id, parse_date
 from . import catalog, forms, limits
+from .catalog import NamedQuery
 from .forms import _XSD, Result, gc_paused, to_python  # noqa: F401  (kg.query.graph.Result, as before)
 from .sparql import error_line, form_of
 
 # Strings, not kg.namespace's rdflib objects: the query path does not import rdflib.
 ENT, SRC = PREFIXES["ent"], PREFIXES["src"]
+T = TypeVar("T")
 
 class TableResult(Result):
     """The rows of a catalog query read from the build's analysis snapshot (an Arrow table)
@@ -32,19 +34,19 @@ class TableResult(Result):
 
     _SLICE = 1024
 
-    def __init__(self, table, numbers: str | None = None):
+    def __init__(self, table: Any, numbers: str | None = None):  # a pyarrow Table
         self.variables = list(table.column_names)
         self.table = table
         #: The column that holds numbers as their lexical form (kg.builder.snapshot.VALUE_COLUMNS).
         self.numbers = numbers
 
     def __len__(self) -> int:
-        return self.table.num_rows
+        return int(self.table.num_rows)
 
     def count(self) -> int:
-        return self.table.num_rows
+        return int(self.table.num_rows)
 
-    def _rows(self) -> Iterator[tuple]:
+    def _rows(self) -> Iterator[tuple[Any, ...]]:
         from ..builder.snapshot import number
 
         at = self.variables.index(self.numbers) if self.numbers else None
@@ -59,12 +61,12 @@ class TableResult(Result):
         for row in self._rows():
             yield dict(zip(names, row))
 
-    @property
-    def terms(self) -> Iterator[list[ox.Term | None]]:
+    @property  # computed from the table, never assigned
+    def terms(self) -> Iterator[list[Term | None]]:  # type: ignore[override]
         """The rows as RDF terms, as the engine gives them (SPARQL JSON is written from these)."""
         integer, decimal = ox.NamedNode(_XSD + "integer"), ox.NamedNode(_XSD + "decimal")
 
-        def term(value) -> ox.Term | None:
+        def term(value: Any) -> Term | None:
             if value is None:
                 return None
             if isinstance(value, str):
@@ -92,7 +94,7 @@ class LocalStore:
     def __str__(self) -> str:
         return str(self.path or "an in-memory store")
 
-    def select(self, text: str, bindings: dict[str, Term], *, stream: bool = False):
+    def select(self, text: str, bindings: dict[str, Term], *, stream: bool = False) -> forms.Answer:
         """Run a query of any form (the name is from when only SELECT was run)."""
         try:
             answer = Result.of(self.runner.run(limits.Request(text, PREFIXES, bindings)).value(), stream=stream)
@@ -107,7 +109,7 @@ class LocalStore:
         return answer
 
 
-def _translated(items: Iterator, text: str) -> Iterator:
+def _translated(items: Iterable[T], text: str) -> Iterator[T]:
     try:
         yield from items
     except (OSError, RuntimeError, SyntaxError) as exc:
@@ -137,7 +139,8 @@ class Graph:
     """A built graph: the local store opened read-only (any number of readers may open it at
     once), or a SPARQL server (kg.load(endpoint=URL)). The API is the same over both."""
 
-    def __init__(self, backend, path: Path | None = None, project: projects.Project | None = None):
+    def __init__(self, backend: forms.Backend | ox.Store, path: Path | None = None,
+                 project: projects.Project | None = None):
         if isinstance(backend, ox.Store):
             backend = LocalStore(backend, path)
         self.backend = backend
@@ -145,13 +148,15 @@ class Graph:
         self.store: ox.Store | None = backend.store if isinstance(backend, LocalStore) else None
         self.store_path = path  # not `path`, which is the method for explained paths
         self.project = project or projects.find()
-        self._catalog: dict[str, catalog.NamedQuery] | None = None
+        self._catalog: dict[str, NamedQuery] | None = None
+        #: For a store opened by load(): the reader lock that keeps it on disk while it is read.
+        self.reader_lock: IO[str] | None = None
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.backend}>"
 
     @property
-    def catalog(self) -> dict[str, catalog.NamedQuery]:
+    def catalog(self) -> dict[str, NamedQuery]:
         """The named queries of queries/."""
         if self._catalog is None:
             self._catalog = catalog.load(self.project.queries_dir)
@@ -221,9 +226,10 @@ class Graph:
         if from_snapshot is not None:
             return from_snapshot
         text, bindings = self._prepare(query, params)
-        if "stream" not in inspect.signature(self.backend.select).parameters:
-            return self.backend.select(text, bindings)  # a backend that cannot stream reads it all
-        return self.backend.select(text, bindings, stream=True)
+        select: Callable[..., forms.Answer] = self.backend.select
+        if "stream" not in inspect.signature(select).parameters:
+            return select(text, bindings)  # a backend that cannot stream reads it all
+        return select(text, bindings, stream=True)
 
     def _prepare(self, query: str, params: dict[str, Any]) -> tuple[str, dict[str, Term]]:
         """The query text and its parameters as RDF terms, checked."""
@@ -249,7 +255,7 @@ class Graph:
         limits.check(text)  # before any engine, local or remote, reads it
         return text, {name: self.bind(value, kinds.get(name)) for name, value in params.items()}
 
-    def _named(self, query: str) -> catalog.NamedQuery | None:
+    def _named(self, query: str) -> NamedQuery | None:
         """The catalog entry or .rq file `query` names; None if it is SPARQL text."""
         if query in self.catalog:
             return self.catalog[query]
@@ -317,7 +323,7 @@ class Graph:
             raise KGError(f"no entity is called {name!r}",
                           hint=suggestion or "g.query('entities') lists the entities",
                           cli_hint=suggestion or "'kg query entities' lists the entities")
-        return hits[0]["entity"]
+        return str(hits[0]["entity"])
 
     def resolve_source(self, name: str) -> str:
         """The IRI of the source document `name`: its id (as in data/sources.yaml) or IRI."""
@@ -334,7 +340,8 @@ class Graph:
 
     def _known(self, iri: str) -> bool:
         """Whether the graph says anything about `iri`."""
-        return len(self.backend.select("SELECT ?x WHERE { ?x ?p ?o } LIMIT 1", {"x": ox.NamedNode(iri)})) > 0
+        found = self.backend.select("SELECT ?x WHERE { ?x ?p ?o } LIMIT 1", {"x": ox.NamedNode(iri)})
+        return isinstance(found, Result) and len(found) > 0
 
     def _suggest(self, name: str) -> str | None:
         import difflib
@@ -349,7 +356,7 @@ class Graph:
         return {name.removeprefix("stats-"): self.select(name).rows()
                 for name in ("stats-types", "stats-relations", "stats-sources", "stats-statements")}
 
-    def rdflib(self):
+    def rdflib(self) -> Any:  # rdflib.Graph (rdflib is imported only when asked for)
         """The same store as an rdflib Graph (through oxrdflib), for rdflib's API."""
         import rdflib
         from oxrdflib import OxigraphStore
@@ -361,7 +368,7 @@ class Graph:
                             identifier=rdflib.graph.DATASET_DEFAULT_GRAPH_ID)
 
 
-def load(root: str | os.PathLike | None = None, store_dir: str | os.PathLike | None = None, *,
+def load(root: str | os.PathLike[str] | None = None, store_dir: str | os.PathLike[str] | None = None, *,
          endpoint: str | None = None, timeout: float | None = limits.DEFAULT_TIMEOUT,
          memory: int | None = limits.DEFAULT_MEMORY_MB, kind: type[Graph] = Graph) -> Graph:
     """Open the built graph read-only, without reparsing data/; with `endpoint`, the graph that
@@ -385,5 +392,5 @@ def load(root: str | os.PathLike | None = None, store_dir: str | os.PathLike | N
         return kind(Endpoint(endpoint, timeout=bounds.timeout), None, project)
     oxstore, path, lock = store.open_read_only(project.build_dir)
     graph = kind(LocalStore(oxstore, path, bounds, read_only=True), path, project)
-    graph._reader_lock = lock  # kept for the graph's lifetime: builds leave its store in place
+    graph.reader_lock = lock  # kept for the graph's lifetime: builds leave its store in place
     return graph

@@ -47,13 +47,13 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
 from .. import values
 from ..errors import EXIT_ENVIRONMENT, EXIT_INVALID, KGError
-from ..terms import Term
+from ..terms import Subject, Term
 
 #: Defaults that suit a laptop; `kg query --timeout/--memory`, `kg serve --timeout/--memory`
 #: and kg.load(timeout=, memory=) change them.
@@ -252,7 +252,7 @@ class _FrameWriter(io.RawIOBase):
     def writable(self) -> bool:
         return True
 
-    def write(self, data) -> int:
+    def write(self, data: bytes) -> int:  # type: ignore[override]  # pyoxigraph writes bytes
         self.buffer += data
         if len(self.buffer) >= _CHUNK:
             self.flush()
@@ -270,7 +270,7 @@ def _send(fd: int, obj: Any) -> None:
     _write_all(fd, _LEN.pack(len(data)) + data)
 
 
-def _received(data: bytes | None) -> list:
+def _received(data: bytes | None) -> list[str]:
     """A header or an error sent by `_send`: a list of three strings."""
     try:
         message = json.loads(data or b"")
@@ -281,7 +281,7 @@ def _received(data: bytes | None) -> list:
     return message
 
 
-def _term_to_json(term: ox.Term) -> list:
+def _term_to_json(term: Term) -> list[Any]:
     if isinstance(term, ox.NamedNode):
         return ["iri", term.value]
     if isinstance(term, ox.BlankNode):
@@ -293,7 +293,7 @@ def _term_to_json(term: ox.Term) -> list:
     raise TypeError(f"{term!r} is not an RDF term")
 
 
-def _term_from_json(data: list) -> ox.Term:
+def _term_from_json(data: list[Any]) -> Term:
     kind = data[0]
     if kind == "iri":
         return ox.NamedNode(data[1])
@@ -303,11 +303,12 @@ def _term_from_json(data: list) -> ox.Term:
         value, language, datatype = data[1:]
         return ox.Literal(value, language=language) if language else ox.Literal(value, datatype=ox.NamedNode(datatype))
     if kind == "triple":
-        return ox.Triple(*(_term_from_json(t) for t in data[1:]))
+        subject, predicate, object_ = (_term_from_json(t) for t in data[1:])
+        return ox.Triple(cast(Subject, subject), cast(ox.NamedNode, predicate), object_)
     raise ValueError(f"unknown term kind {kind!r}")
 
 
-def _request_to_json(request: Request) -> dict:
+def _request_to_json(request: Request) -> dict[str, Any]:
     fields = dict(vars(request))
     fields["substitutions"] = {k: _term_to_json(v) for k, v in (request.substitutions or {}).items()}
     fields["accept"] = list(request.accept)
@@ -337,25 +338,29 @@ def _run(store: ox.Store, request: Request, out: int) -> None:
             options["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
         result = store.query(request.text, **options)
         if isinstance(result, ox.QueryTriples):
-            kind, formats, fmt = "triples", ox.RdfFormat, ox.RdfFormat.N_TRIPLES
+            kind = "triples"
+            graph_format = next(filter(None, map(ox.RdfFormat.from_media_type, request.accept)),
+                                ox.RdfFormat.N_TRIPLES)
+            media_type = graph_format.media_type
         else:
             kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
-            formats = ox.QueryResultsFormat
-            fmt = ox.QueryResultsFormat.JSON if request.accept else ox.QueryResultsFormat.TSV
-        fmt = next(filter(None, map(formats.from_media_type, request.accept)), fmt)
+            rows_format = next(filter(None, map(ox.QueryResultsFormat.from_media_type, request.accept)),
+                               ox.QueryResultsFormat.JSON if request.accept else ox.QueryResultsFormat.TSV)
+            media_type = rows_format.media_type
     except (SyntaxError, RuntimeError, OSError, ValueError, TypeError) as exc:
         _send(out, ["error", type(exc).__name__, str(exc)])
         return
     except MemoryError:
         _send(out, ["memory", "", ""])
         return
-    _send(out, [kind, fmt.media_type, ""])
+    _send(out, [kind, media_type, ""])
     writer = _FrameWriter(out)
     try:
-        if kind == "triples":
-            ox.serialize(result, writer, format=fmt)
+        # A raw binary file is what pyoxigraph writes to, though its stubs name IO[bytes].
+        if isinstance(result, ox.QueryTriples):
+            ox.serialize(result, cast(IO[bytes], writer), format=graph_format)
         else:
-            result.serialize(writer, format=fmt)
+            result.serialize(cast(IO[bytes], writer), format=rows_format)
         writer.flush()
         _write_all(out, _LEN.pack(0))
     except MemoryError:
@@ -493,17 +498,20 @@ class Worker:
         self.alive = True
         self._watch: int | None = None
         self._cancelled: Callable[[], bool] | None = None
-        self._checkpoint: tuple[float, Callable[[], None]] | None = None
+        self._checkpoint: tuple[float, Callable[[], float | None]] | None = None
         #: True while an answer is being read: a worker left half-way cannot take a new query.
         self.busy = False
         #: Set when it should not take another query (kg serve lowered its priority for good).
         self.retire = False
         #: When the current query was sent, and the processor time used until then.
-        self.started, self.cpu_at_start = 0.0, None
+        self.started = 0.0
+        self.cpu_at_start: float | None = None
 
     def __del__(self) -> None:
-        with contextlib.suppress(Exception):
+        try:  # not contextlib.suppress: at interpreter exit the module's globals may be gone already
             self.kill()
+        except Exception:
+            pass
 
     def kill(self) -> int | None:
         """Stop the worker at once; returns how it ended (os.waitpid status)."""
@@ -542,7 +550,7 @@ class Worker:
             return None
 
     def stream(self, request: Request, cancelled: Callable[[], bool] | None = None,
-               watch: int | None = None, checkpoint: tuple[float, Callable[[], None]] | None = None,
+               watch: int | None = None, checkpoint: tuple[float, Callable[[], float | None]] | None = None,
                ) -> tuple[tuple[str, str], Iterator[bytes]]:
         """Send `request`; return the answer's (kind, media type) and an iterator of its body's
         chunks. The deadline runs from now over both. `watch` is a file descriptor (a client's
@@ -568,7 +576,7 @@ class Worker:
             raise self._over_memory()
         return (header[0], header[1]), self._body(deadline)
 
-    def _body(self, deadline) -> Iterator[bytes]:
+    def _body(self, deadline: float | None) -> Iterator[bytes]:
         while True:
             chunk = self._frame(deadline)
             if chunk is None:
@@ -585,14 +593,14 @@ class Worker:
         (kind, media_type), chunks = self.stream(request)
         return Answer(kind, media_type, b"".join(chunks))
 
-    def _frame(self, deadline) -> bytes | None:
+    def _frame(self, deadline: float | None) -> bytes | None:
         head = self._read(_LEN.size, deadline)
         size = _LEN.unpack(head)[0]
         if size == 0xFFFFFFFF:
             return None
         return self._read(size, deadline) if size else b""
 
-    def _wait(self, deadline) -> list[int]:
+    def _wait(self, deadline: float | None) -> list[int]:
         """The descriptors ready among the answer pipe and the watched socket, waiting at most
         until the deadline or the checkpoint. poll, not select: a process with more than 1,024
         open files has descriptors select cannot take."""
@@ -625,7 +633,7 @@ class Worker:
             self.kill()
             raise
 
-    def _read(self, size: int, deadline) -> bytes:
+    def _read(self, size: int, deadline: float | None) -> bytes:
         parts, missing = [], size
         while missing:
             ready = self._wait(deadline)
@@ -679,8 +687,8 @@ class ClientGone(Exception):
 
 def _engine_error(kind: str, message: str) -> Exception:
     """The engine's exception, raised again in the parent as the engine raised it."""
-    cls = {"SyntaxError": SyntaxError, "RuntimeError": RuntimeError, "OSError": OSError,
-           "ValueError": ValueError, "TypeError": TypeError}.get(kind, RuntimeError)
+    cls: type[Exception] = {"SyntaxError": SyntaxError, "RuntimeError": RuntimeError, "OSError": OSError,
+                            "ValueError": ValueError, "TypeError": TypeError}.get(kind, RuntimeError)
     return cls(message)
 
 

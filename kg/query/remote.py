@@ -163,7 +163,7 @@ class Endpoint:
     """
 
     def __init__(self, url: str, update_url: str | None = None, *, graph: str | None = AUTO,
-                 timeout: float = 60.0, retries: int = 2, backoff: float = 0.5):
+                 timeout: float | None = 60.0, retries: int = 2, backoff: float = 0.5):
         self.url, self._auth = _split_credentials(url)
         self.update_url, self._update_auth = _split_credentials(update_url or _update_url(url))
         self.graph = graph
@@ -177,7 +177,7 @@ class Endpoint:
     def __str__(self) -> str:
         return self.url if self.graph in (None, AUTO) else f"{self.url} (graph <{self.graph}>)"
 
-    def select(self, text: str, bindings: dict[str, Term], *, stream: bool = False):
+    def select(self, text: str, bindings: dict[str, Term], *, stream: bool = False) -> forms.Answer:
         """Run a query of any form, with kg's prefixes it does not declare added and its
         parameters bound by a VALUES block. With `stream`, rows are parsed as they are read."""
         if self.graph == AUTO:
@@ -192,7 +192,8 @@ class Endpoint:
             raise EndpointError(f"the endpoint rejected the query: {error_line(exc.rejected, text, added)}",
                                 hint=exc.hint, exit_code=EXIT_INVALID) from None
 
-    def _query(self, text: str, graph: str | None = None):
+    def _query(self, text: str, graph: str | None = None,
+               ) -> ox.QuerySolutions | ox.QueryBoolean | forms.Boolean | forms.Triples:
         # The main graph is the default graph and, as in the local store, there are no named
         # graphs: naming one that never exists keeps GRAPH ?g from reaching the server's own
         # (Virtuoso lists its system graphs; Oxigraph lists none once a default graph is given).
@@ -253,7 +254,9 @@ class Endpoint:
                 if attempt == self.retries:
                     raise restart.error from None
                 time.sleep(self.backoff * 2 ** attempt)
-        return self.select("SELECT (COUNT(*) AS ?triples) WHERE { ?s ?p ?o }", {}).rows()[0]["triples"]
+        counted = self.select("SELECT (COUNT(*) AS ?triples) WHERE { ?s ?p ?o }", {})
+        assert isinstance(counted, Result)
+        return int(counted.rows()[0]["triples"])
 
     def _load_once(self, batches: list[tuple[str, int, bool]], total: int, target: str,
                    progress: Callable[[int, int], None] | None) -> None:
@@ -366,7 +369,9 @@ def _batches(triples: list[ox.Triple], size: int,
 
 
 def _ntriples(triples: list[ox.Triple]) -> str:
-    return bytes(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)).decode("utf-8")
+    text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)  # bytes, with no output given
+    assert text is not None
+    return text.decode("utf-8")
 
 
 def _first_line(text: str) -> str:

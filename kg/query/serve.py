@@ -52,9 +52,10 @@ import tempfile
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any, TypeAlias
 
 import pyoxigraph as ox
 
@@ -79,6 +80,10 @@ def server_command() -> Path:
 
 #: The SPARQL keywords that make a server fetch a URL: SERVICE in queries and updates, LOAD in updates.
 _FETCHING = re.compile(r"service|load", re.IGNORECASE)
+#: A client's connection as socketserver names it (a TCP server's is always the socket), and its
+#: address: (host, port), or IPv6's (host, port, flow, scope).
+Connection: TypeAlias = socket.socket | tuple[bytes, socket.socket]
+Address: TypeAlias = tuple[Any, ...]
 
 
 def fetches(text: str) -> str | None:
@@ -154,10 +159,10 @@ class Server:
         self.port = port
         self.inner_port = int(arguments[arguments.index("--bind") + 1].rsplit(":", 1)[1])
         self.memory_mb = memory_mb
-        self.process: subprocess.Popen | None = None
-        self._errors: collections.deque = collections.deque(maxlen=50)
+        self.process: subprocess.Popen[str] | None = None
+        self._errors: collections.deque[str] = collections.deque(maxlen=50)
         self.guard: Guard | None = None
-        self.reader_lock = None
+        self.reader_lock: IO[str] | None = None
         self.scratch: Path | None = None  # the folder of a writable copy
         #: How many times Oxigraph was started again after it died or was stopped.
         self.restarts = 0
@@ -204,7 +209,7 @@ class Server:
             backoff = 0.5 if time.monotonic() - started > 60 else min(2 * backoff, 30.0)
             self._stopping.wait(0.0 if self.restarts == 1 else backoff)
 
-    def restart(self, stuck: subprocess.Popen | None, timeout: float = 15.0) -> None:
+    def restart(self, stuck: subprocess.Popen[str] | None, timeout: float = 15.0) -> None:
         """Stop Oxigraph and let the supervisor start it again on the same store and port: its
         engine cannot stop one query alone, and one over its time limit would otherwise run on
         (updates already made are on disk). Returns when it accepts connections again."""
@@ -217,7 +222,7 @@ class Server:
             if self._ready.wait(0.1) and self.process is not stuck:
                 return
 
-    def died(self, process: subprocess.Popen, wait: float = 1.0) -> bool:
+    def died(self, process: subprocess.Popen[str], wait: float = 1.0) -> bool:
         """Whether `process` ended (its supervisor reaps it; given `wait` seconds to)."""
         deadline = time.monotonic() + wait
         while process.returncode is None and time.monotonic() < deadline:
@@ -267,14 +272,14 @@ class Server:
     def __enter__(self) -> Server:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()
 
 
 def _free_port(host: str) -> int:
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
         probe.bind((host, 0))
-        return probe.getsockname()[1]
+        return int(probe.getsockname()[1])
 
 
 def _check_port(host: str, port: int) -> None:
@@ -369,14 +374,17 @@ def _bound_child(memory_mb: int | None, parent: int) -> Callable[[], None]:
     return prepare
 
 
-def _launch(arguments: list[str], errors: collections.deque, memory_mb: int | None = None) -> subprocess.Popen:
+def _launch(arguments: list[str], errors: collections.deque[str], memory_mb: int | None = None,
+            ) -> subprocess.Popen[str]:
     # Its own session: Ctrl-C reaches kg alone, which then stops the server and says so.
     # Few malloc arenas: each thread's would count 64 MB of address space against the limit.
     env = {**os.environ, "MALLOC_ARENA_MAX": "2"}
     process = subprocess.Popen(arguments, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True, errors="replace", start_new_session=True,
                                preexec_fn=_bound_child(memory_mb, os.getpid()), env=env)
-    threading.Thread(target=lambda: errors.extend(process.stderr), daemon=True).start()
+    stderr = process.stderr
+    assert stderr is not None  # stderr=PIPE
+    threading.Thread(target=lambda: errors.extend(stderr), daemon=True).start()
     return process
 
 
@@ -393,7 +401,7 @@ def _copy(location: Path) -> Path:
     return scratch
 
 
-def _wait_until_ready(server: Server, process: subprocess.Popen, host: str, port: int, timeout: float) -> None:
+def _wait_until_ready(server: Server, process: subprocess.Popen[str], host: str, port: int, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -440,7 +448,7 @@ class _Counted:
     def __init__(self, total: int, each: int):
         self.total, self.each = total, each
         self.used = 0
-        self.by_address: collections.Counter = collections.Counter()
+        self.by_address: collections.Counter[str] = collections.Counter()
         self._freed = threading.Condition()
 
     def take(self, address: str, amount: int = 1, wait: float = 0.0) -> bool:
@@ -473,7 +481,7 @@ class _Reaper:
     """Closes connections past their deadline: a client that sends its request a byte at a time
     (or reads its answer so) holds a thread, never longer than the deadline."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._deadlines: dict[socket.socket, float] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -610,12 +618,12 @@ class _Heads:
     def __init__(self, guard: Guard):
         self.guard = guard
         self._poll = select.epoll()
-        self._pending: dict[int, tuple[socket.socket, tuple, float]] = {}
+        self._pending: dict[int, tuple[socket.socket, Address, float]] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
         threading.Thread(target=self._run, daemon=True, name="kg-serve-heads").start()
 
-    def add(self, connection: socket.socket, address: tuple, deadline: float) -> None:
+    def add(self, connection: socket.socket, address: Address, deadline: float) -> None:
         with self._lock:
             self._pending[connection.fileno()] = (connection, address, deadline)
         self._poll.register(connection.fileno(), select.EPOLLIN | select.EPOLLRDHUP | select.EPOLLET)
@@ -623,7 +631,7 @@ class _Heads:
     def close(self) -> None:
         self._stop.set()
 
-    def _take(self, fd: int) -> tuple[socket.socket, tuple, float] | None:
+    def _take(self, fd: int) -> tuple[socket.socket, Address, float] | None:
         with self._lock:
             entry = self._pending.pop(fd, None)
         if entry is not None:
@@ -710,7 +718,8 @@ class Guard(http.server.ThreadingHTTPServer):
 
     def server_bind(self) -> None:
         socketserver.TCPServer.server_bind(self)  # without HTTPServer's reverse DNS lookup
-        self.server_name, self.server_port = self.server_address[:2]
+        host, self.server_port = self.server_address[:2]
+        self.server_name = str(host)
 
     def server_close(self) -> None:
         self.reaper.close()
@@ -718,7 +727,8 @@ class Guard(http.server.ThreadingHTTPServer):
             self.heads.close()
         super().server_close()
 
-    def process_request(self, request, client_address) -> None:
+    def process_request(self, request: Connection, client_address: Address) -> None:
+        assert isinstance(request, socket.socket)  # a TCP server's request is its connection
         address = client_address[0]
         if not self.connections.take(address):
             _turn_away(request, "too many connections are open (from this address, or in all); try again shortly")
@@ -730,7 +740,7 @@ class Guard(http.server.ThreadingHTTPServer):
             self.reaper.watch(request, time.monotonic() + self.fairness.header_seconds)
             self.handle_in_thread(request, client_address)
 
-    def handle_in_thread(self, request, client_address) -> None:
+    def handle_in_thread(self, request: socket.socket, client_address: Address) -> None:
         try:
             super().process_request(request, client_address)
         except RuntimeError:  # no thread could be started
@@ -739,19 +749,20 @@ class Guard(http.server.ThreadingHTTPServer):
             _turn_away(request, "the server is out of threads; try again shortly")
             self.shutdown_request(request)
 
-    def process_request_thread(self, request, client_address) -> None:
+    def process_request_thread(self, request: Connection, client_address: Address) -> None:
+        assert isinstance(request, socket.socket)  # a TCP server's request is its connection
         try:
             super().process_request_thread(request, client_address)
         finally:
             self.reaper.forget(request)
             self.connections.give(client_address[0])
 
-    def drop(self, request, client_address) -> None:
+    def drop(self, request: socket.socket, client_address: Address) -> None:
         """A connection that left, or sent no request head in time, before any thread took it."""
         self.shutdown_request(request)
         self.connections.give(client_address[0])
 
-    def handle_error(self, request, client_address) -> None:
+    def handle_error(self, request: Connection, client_address: Address) -> None:
         pass  # a client that hung up half-way is no news to print
 
 
@@ -769,7 +780,8 @@ def _turn_away(connection: socket.socket, message: str) -> None:
 _QUERY_PATHS = ("/query", "/sparql")
 
 
-def _query_request(command: str, path: str, content_type: str, body: bytes) -> tuple[str, dict] | None:
+def _query_request(command: str, path: str, content_type: str, body: bytes,
+                   ) -> tuple[str, dict[str, list[str]]] | None:
     """The query text and URL/form parameters of a request that carries a SPARQL 1.1 Protocol
     query, to any path, or None if it carries none (the query page, an update, the graph store
     protocol)."""
@@ -856,7 +868,7 @@ class _GuardHandler(http.server.BaseHTTPRequestHandler):
     server: Guard
     timeout = 30  # seconds a client may take to send or read a piece; the reaper bounds the whole
 
-    def log_message(self, *args) -> None:
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def setup(self) -> None:
@@ -879,10 +891,10 @@ class _GuardHandler(http.server.BaseHTTPRequestHandler):
     def _forward(self) -> None:
         if self.headers.get("Transfer-Encoding"):
             return self._refuse(411, "send the request with a Content-Length, not in chunks")
-        length = self.headers.get("Content-Length") or "0"
-        if not length.isdigit() or len(length) > 15:
+        declared = self.headers.get("Content-Length") or "0"
+        if not declared.isdigit() or len(declared) > 15:
             return self._refuse(400, "the Content-Length is not a number")
-        length = int(length)
+        length = int(declared)
         route = urllib.parse.urlsplit(self.path).path
         passed_as_is = self.server.writable and route.startswith("/store")  # RDF, not SPARQL
         most = _MAX_STORE_BODY if passed_as_is else _MAX_BODY
@@ -972,7 +984,7 @@ class _GuardHandler(http.server.BaseHTTPRequestHandler):
                 headers = [(n, v) for n, v in answer.getheaders() if n.lower() not in _HOP_BY_HOP | {"content-length"}]
                 self._send_spooled(answer.status, answer.reason, headers, spool, size)
         except TimeoutError:
-            if limited:
+            if limited and oxigraph is not None:
                 oxigraph.restart(process)
                 return self._refuse(503, f"the query ran longer than the time limit ({self.server.timeout:g} s) "
                                          "and was stopped (hint: raise the limit with kg serve --timeout SECONDS)",
@@ -994,7 +1006,7 @@ class _GuardHandler(http.server.BaseHTTPRequestHandler):
 
     do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _forward
 
-    def _spool(self, chunks, spool) -> int | None:
+    def _spool(self, chunks: Iterable[bytes], spool: IO[bytes]) -> int | None:
         """Write the answer's chunks into `spool`; its size, or None if it was refused as too large."""
         size, most = 0, self.server.fairness.max_answer
         for chunk in chunks:
@@ -1006,7 +1018,8 @@ class _GuardHandler(http.server.BaseHTTPRequestHandler):
             spool.write(chunk)
         return size
 
-    def _send_spooled(self, status: int, reason: str, headers: list[tuple[str, str]], spool, size: int) -> None:
+    def _send_spooled(self, status: int, reason: str, headers: list[tuple[str, str]], spool: IO[bytes],
+                      size: int) -> None:
         # A reader that takes its answer a byte at a time is bounded too (64 KB/s at the least).
         self.server.reaper.watch(self.connection, time.monotonic() + 30 + size / 65536)
         self.send_response_only(status, reason)
@@ -1021,7 +1034,7 @@ class _GuardHandler(http.server.BaseHTTPRequestHandler):
     def _gone(self) -> bool:
         """Whether the client closed its connection (it sends nothing after its request)."""
         try:
-            return self.connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+            return bool(self.connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b"")
         except BlockingIOError:
             return False
         except OSError:
@@ -1039,10 +1052,11 @@ class _GuardHandler(http.server.BaseHTTPRequestHandler):
                                  default_graph=params.get("default-graph-uri") or None,
                                  named_graphs=params.get("named-graph-uri") or None,
                                  union="union-default-graph" in params)
+        pool = self.server.pool
+        assert pool is not None  # _route sends queries here only when there is a pool
         with tempfile.SpooledTemporaryFile(_BUFFERED) as spool:
             try:
-                with self.server.lanes.enter(self.client_address[0]) as ticket, \
-                        self.server.pool.worker() as worker:
+                with self.server.lanes.enter(self.client_address[0]) as ticket, pool.worker() as worker:
                     checkpoint = (self.server.fairness.promote_after, lambda: ticket.promote(worker))
                     (kind, media_type), chunks = worker.stream(request, self._gone, self.connection.fileno(),
                                                                checkpoint)
@@ -1085,7 +1099,7 @@ def run(location: Path, host: str = "127.0.0.1", port: int = 7878,
     stopped, so that the command exits 143 or 129 as a process ended by that signal."""
     from ..signals import STOPPING, Stopped
 
-    def interrupt(signum, frame):
+    def interrupt(signum: int, frame: object) -> None:
         raise KeyboardInterrupt if signum == signal.SIGINT else Stopped(signum)
 
     # A thread per connection, thousands of them: small stacks keep the process (and each

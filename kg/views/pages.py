@@ -491,6 +491,7 @@ def page_data(G: nx.MultiDiGraph, part: Part, look: Style, *, kind: str = "force
             "focus": n == focus, "color": (colours or {}).get(n) or colour, "detail": details.get(n),
             "ego": look.ego_pages.get(n) if link_ego else None})
     curves = _curves(part.edges) if len(part.edges) <= 3000 else {}
+    card = _card_of(pos, cards)
     sources: dict[str, int] = {}
     edges = []
     for i, (u, v, k, d) in enumerate(part.edges):
@@ -511,7 +512,10 @@ def page_data(G: nx.MultiDiGraph, part: Part, look: Style, *, kind: str = "force
             # What a date range must hold for the statement to be in it certainly, not possibly.
             **_certain_cells(d),
             "reported": None if span else (d.get("published") or "")[:4] or None,
-            "between": kind == "focus" and focus is not None and focus not in (u, v),
+            # Lines a reader asks for: in a focus view those between two neighbours, in a case map
+            # those from one case's card to another's.
+            "between": (kind == "focus" and focus is not None and focus not in (u, v))
+            or (kind == "cases" and card.get(u) != card.get(v)),
             "quote": d.get("quote"), "doc": sources.get(document), "statement": d.get("statement", k),
             "confidence": d.get("confidence"), "role": relation == K.holdsRole,
             # A case map says its relations in words: its lines are all one grey.
@@ -531,7 +535,7 @@ def page_data(G: nx.MultiDiGraph, part: Part, look: Style, *, kind: str = "force
                 r["colour"], r["dashes"] = CASE_LINE, False
     return {"kind": kind, "shape": shape, "focus": focus, "nodes": nodes, "edges": edges, "columns": columns,
             "arcs": arcs, "captions": captions, "breaks": breaks, "lineFont": labels.LINE_FONT,
-            "sides": sides, "cards": cards,
+            "sides": sides, "cards": cards, "betweenLabel": "lines between cases" if kind == "cases" else None,
             "lineLabels": "all" if kind in ("focus", "cases") else "selected",
             "sources": source_list, "ticks": ticks, "font": labels.FONT,
             "families": families, "types": _type_legend(G, part, colours, groups)}
@@ -562,6 +566,17 @@ def _case_sides(cases: list, case_roles: dict, part: Part, pos: dict, heights: d
     cards = [[str(c), round(t, 1), round((tops[i + 1] - 14) if i + 1 < len(tops) else bottom, 1)]
              for i, (c, t) in enumerate(zip(cases, tops))]
     return colours, legend, cards
+
+
+def _card_of(pos: dict, cards: list) -> dict:
+    """The index of the case card (its band of the map) each entity sits in."""
+    out = {}
+    for n, (_, y) in pos.items():
+        for i, (_, top, bottom) in enumerate(cards):
+            if top <= y <= bottom:
+                out[n] = i
+                break
+    return out
 
 
 def _box_height(name: str) -> float:

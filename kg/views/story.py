@@ -62,6 +62,22 @@ def _fail(path: Path, line: int, key: str, message: str, hint: str | None = None
 def read(path: str | Path) -> Story:
     """Parse and check a story file against SCHEMA; one line per error (file, line, key)."""
     path = Path(path)
+    doc = _parse(path)
+    lines = getattr(doc, "key_lines", {})
+    _check_keys(path, doc, lines)
+    show = doc["show"]
+    show_lines = getattr(show, "key_lines", {})
+    _check_show(path, show, show_lines, lines)
+    notes = doc["annotations"]
+    _check_annotations(path, notes, lines)
+    return Story(file=path, headline=doc["headline"].strip(), credit=doc["credit"].strip(),
+                 dek=str(doc.get("dek", "")).strip(), show=dict(show),
+                 annotations=[dict(n, line=min(getattr(n, "key_lines", {}).values(), default=1)) for n in notes],
+                 lines={**{k: v for k, v in lines.items()}, **{f"show.{k}": v for k, v in show_lines.items()}})
+
+
+def _parse(path: Path) -> dict:
+    """The story file's YAML, a mapping of keys (with their lines)."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -77,7 +93,10 @@ def read(path: str | Path) -> Story:
     if not isinstance(doc, dict):
         raise _fail(path, 1, "story", "the file must be a mapping of keys",
                     "start with 'headline:' (see examples/homan-story.yaml)")
-    lines = getattr(doc, "key_lines", {})
+    return doc
+
+
+def _check_keys(path: Path, doc: dict, lines: dict) -> None:
     for key in doc:
         if key not in SCHEMA:
             raise _fail(path, lines.get(key, 1), key, "unknown key",
@@ -89,11 +108,13 @@ def read(path: str | Path) -> Story:
             continue
         if not isinstance(doc[key], kind) or (kind is str and not doc[key].strip()):
             raise _fail(path, lines.get(key, 1), key, f"must be {_kind(kind)}")
-    show = doc["show"]
-    show_lines = getattr(show, "key_lines", {})
+
+
+def _check_show(path: Path, show: dict, show_lines: dict, lines: dict) -> None:
     for key, value in show.items():
         if key not in SHOW:
-            raise _fail(path, show_lines.get(key, 1), f"show.{key}", "unknown key", f"the keys are {', '.join(SHOW)}")
+            raise _fail(path, show_lines.get(key, 1), f"show.{key}", "unknown key",
+                        f"the keys are {', '.join(SHOW)}")
         if not isinstance(value, SHOW[key]):
             raise _fail(path, show_lines.get(key, 1), f"show.{key}", f"must be {_kind(SHOW[key])}")
     if not {"focus", "entities", "statements", "query"} & set(show):
@@ -104,15 +125,19 @@ def read(path: str | Path) -> Story:
     if "range" in show and (len(show["range"]) != 2 or not all(re.fullmatch(r"\d{4}(-\d\d)?", str(v))
                                                                  for v in show["range"])):
         raise _fail(path, show_lines["range"], "show.range", "must be [FIRST, LAST], each YYYY or YYYY-MM")
-    notes = doc["annotations"]
+
+
+def _check_annotations(path: Path, notes: list, lines: dict) -> None:
     if not 1 <= len(notes) <= 5:
-        raise _fail(path, lines["annotations"], "annotations", f"has {len(notes)}; give two or three (at most five)")
+        raise _fail(path, lines["annotations"], "annotations",
+                    f"has {len(notes)}; give two or three (at most five)")
     for i, note in enumerate(notes):
         line = getattr(note, "line", 0) or lines["annotations"] + 1
         note_lines = getattr(note, "key_lines", {})
         where = f"annotations[{i + 1}]"
         if not isinstance(note, dict):
-            raise _fail(path, lines["annotations"] + 1 + i, where, "must be a mapping with text and entity or statement")
+            raise _fail(path, lines["annotations"] + 1 + i, where,
+                        "must be a mapping with text and entity or statement")
         line = min(note_lines.values(), default=line)
         for key, value in note.items():
             if key not in ANNOTATION:
@@ -122,10 +147,6 @@ def read(path: str | Path) -> Story:
                 raise _fail(path, note_lines.get(key, line), f"{where}.{key}", "must be text")
         if "text" not in note or ("entity" in note) == ("statement" in note):
             raise _fail(path, line, where, "needs text and exactly one of entity or statement")
-    return Story(file=path, headline=doc["headline"].strip(), credit=doc["credit"].strip(),
-                 dek=str(doc.get("dek", "")).strip(), show=dict(show),
-                 annotations=[dict(n, line=min(getattr(n, "key_lines", {}).values(), default=1)) for n in notes],
-                 lines={**{k: v for k, v in lines.items()}, **{f"show.{k}": v for k, v in show_lines.items()}})
 
 
 def _kind(kind: type) -> str:
@@ -158,16 +179,9 @@ def _select(g: Graph, G: nx.MultiDiGraph, story: Story, scores: dict) -> tuple[v
     keep += named
     wanted = {str(s) for s in show.get("statements", [])}
     if "query" in show:
-        try:
-            rows = list(g.query(show["query"]))
-        except KGError as exc:
-            raise _fail(path, story.lines.get("show.query", 1), "show.query", str(exc.args[0])) from None
-        for row in rows:
-            for value in row.values():
-                text = str(value).removeprefix(str(ENT))
-                if text in G:
-                    keep.append(text)
-                wanted.add(str(value).rsplit("/", 1)[-1])
+        entities, statements = _queried(g, G, story)
+        keep += entities
+        wanted |= statements
     among = set(keep)
     for u, nbrs in G._succ.items():
         for v, keyed in nbrs.items():
@@ -185,6 +199,24 @@ def _select(g: Graph, G: nx.MultiDiGraph, story: Story, scores: dict) -> tuple[v
         within = window((labels_span(str(show["range"][0]))[0], labels_span(str(show["range"][1]))[1]))
         chosen = [e for e in chosen if standing(e[3], within) == "certain"]
     return views.Part.from_edges(chosen, keep), focus
+
+
+def _queried(g: Graph, G: nx.MultiDiGraph, story: Story) -> tuple[list[str], set[str]]:
+    """What the story's query returns: the entities drawn in `G`, and every value's last segment
+    as a statement id."""
+    try:
+        rows = list(g.query(story.show["query"]))
+    except KGError as exc:
+        raise _fail(story.file, story.lines.get("show.query", 1), "show.query", str(exc.args[0])) from None
+    entities: list[str] = []
+    statements: set[str] = set()
+    for row in rows:
+        for value in row.values():
+            text = str(value).removeprefix(str(ENT))
+            if text in G:
+                entities.append(text)
+            statements.add(str(value).rsplit("/", 1)[-1])
+    return entities, statements
 
 
 def labels_span(value: str) -> tuple[str, str]:
@@ -249,7 +281,8 @@ def _pins(story: Story, data: dict) -> list[dict[str, Any]]:
             edge = edges.get(note["statement"])
             if edge is None:
                 raise _fail(story.file, note["line"], f"annotations[{i}].statement",
-                            f"{note['statement']!r} is not drawn in this story", "pin it to a statement the story shows")
+                            f"{note['statement']!r} is not drawn in this story",
+                            "pin it to a statement the story shows")
             out.append({"n": i, "text": note["text"], "edge": edge["id"],
                         "name": f"{nodes[edge['from']]['name']} — {edge['text']} — {nodes[edge['to']]['name']}"})
     return out
@@ -322,8 +355,10 @@ def frame(data: dict) -> Frame:
     boxes += [labels.box(*pos[i], sizes[i], names[i], w) for i, w in where.items()]
     boxes += [labels.bounds(labels.along(*pos[by_id[k]["from"]], *pos[by_id[k]["to"]], t, by_id[k]["text"]))
               for k, t in placed.items()]
-    box = (min(b[0] for b in boxes) - 30, min(b[1] for b in boxes) - 30,
-           max(b[2] for b in boxes) + 30, max(b[3] for b in boxes) + 30)
+    boxes += [(x - 11, y - 11, x + 11, y + 11) for _, x, y in pins]  # every pin inside the picture
+    # Whole pixels, so the SVG and the PNG are the same size.
+    box = (math.floor(min(b[0] for b in boxes) - 30), math.floor(min(b[1] for b in boxes) - 30),
+           math.ceil(max(b[2] for b in boxes) + 30), math.ceil(max(b[3] for b in boxes) + 30))
     return Frame(dots, lines, name_items, label_items, pins, box)
 
 
@@ -343,7 +378,8 @@ def picture(data: dict, story: Story) -> str:
            *(f'<text x="20" y="{68 + 19 * i}" font-size="15" fill="#444">{e(t)}</text>'
              for i, t in enumerate(_dek(story.dek, width)))]
     for i, note in enumerate(data.get("notes", [])):
-        out.append(f'<text x="20" y="{98 + 19 * (len(_dek(story.dek, width)) - 1) + 22 * i}" font-size="14" fill="#222"><tspan font-weight="700" '
+        y = 98 + 19 * (len(_dek(story.dek, width)) - 1) + 22 * i
+        out.append(f'<text x="20" y="{y}" font-size="14" fill="#222"><tspan font-weight="700" '
                    f'fill="#b8002e">{note["n"]}</tspan>  {e(note["text"])}</text>')
     out.append(f'<g transform="translate({-left:.1f},{head - top:.1f})">')
     for key, x0, y0, x1, y1, colour, dotted in f.lines:
@@ -354,6 +390,10 @@ def picture(data: dict, story: Story) -> str:
         out.append(f'<circle cx="{x}" cy="{y}" r="{r}" fill="{e(colour)}" stroke="#fff" stroke-width="1.5" '
                    f'data-id="{e(str(key))}"/>')
     for text, x, y, angle, colour, key in f.labels:
+        # On a white ground, as on the page, so the line does not run through the words.
+        w, h = len(text) * labels.CHAR * labels.LINE_FONT + 6, labels.LINE_FONT * 1.3
+        out.append(f'<rect x="{x - w / 2:.1f}" y="{y - h / 2:.1f}" width="{w:.1f}" height="{h:.1f}" fill="#fff" '
+                   f'fill-opacity="0.9" transform="rotate({angle:.1f} {x:.1f} {y:.1f})"/>')
         out.append(f'<text x="{x:.1f}" y="{y:.1f}" font-size="{labels.LINE_FONT}" fill="{e(colour)}" '
                    f'text-anchor="middle" dominant-baseline="middle" transform="rotate({angle:.1f} {x:.1f} {y:.1f})" '
                    f'stroke="#fff" stroke-width="3" paint-order="stroke" data-line="{e(str(key))}">{e(text)}</text>')
@@ -405,7 +445,8 @@ def raster(data: dict, story: Story, path: Path) -> Path:
     for i, t in enumerate(dek):
         ax.text(20, 68 + 19 * i, t, fontsize=15 * pt, color="#444", va="baseline")
     for i, note in enumerate(data.get("notes", [])):
-        ax.text(20, 98 + 19 * (len(dek) - 1) + 22 * i, f"{note['n']}  {note['text']}", fontsize=14 * pt, color="#222", va="baseline")
+        ax.text(20, 98 + 19 * (len(dek) - 1) + 22 * i, f"{note['n']}  {note['text']}", fontsize=14 * pt,
+                color="#222", va="baseline")
     for _, x0, y0, x1, y1, colour, dotted in f.lines:
         ax.plot([x0 + dx, x1 + dx], [y0 + dy, y1 + dy], color=colour, lw=1.6 * pt, alpha=0.8,
                 linestyle=(0, (1, 2.5)) if dotted else "-", zorder=1)
@@ -415,7 +456,8 @@ def raster(data: dict, story: Story, path: Path) -> Path:
     halo = [matplotlib.patheffects.withStroke(linewidth=3, foreground="white")]
     for text, x, y, angle, colour, _ in f.labels:
         ax.text(x + dx, y + dy, text, fontsize=labels.LINE_FONT * pt, color=colour, rotation=-angle,
-                rotation_mode="anchor", ha="center", va="center", zorder=3, path_effects=halo)
+                rotation_mode="anchor", ha="center", va="center", zorder=3, path_effects=halo,
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.9, "pad": 1.2})
     for _, lines, x, y, anchor, bold in f.names:
         ha = {"end": "right", "start": "left", "middle": "center"}[anchor]
         ax.text(x + dx, y + dy, "\n".join(lines), fontsize=labels.FONT * pt, ha=ha, va="top", color="#1a1a1a",

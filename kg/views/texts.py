@@ -10,6 +10,7 @@ True
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from pathlib import Path
@@ -50,6 +51,8 @@ mark.here {{ background: #ffd43b; outline: 2px solid #e8a400; }}
   }}
   window.addEventListener("hashchange", show);
   show();
+  // Once loaded, again: the browser's own jump to the anchor puts the quote at the very top.
+  window.addEventListener("load", show);
 }})();
 </script>
 </body>
@@ -70,11 +73,17 @@ def source_page(title: str, outlet: str | None, published: str | None, text: str
     starts: dict[int, list[str]] = {}
     for statement, (start, _) in sorted(spans.items()):
         starts.setdefault(start, []).append(statement)
+    # The statements covering each piece between two cuts, found by bisection (a source of a
+    # thousand quotes would otherwise compare every piece with every quote).
+    covers: list[list[str]] = [[] for _ in cuts]
+    for s, (start, end) in spans.items():
+        for i in range(bisect.bisect_left(cuts, start), bisect.bisect_right(cuts, end) - 1):
+            covers[i].append(s)
     out = []
-    for a, b in zip(cuts, cuts[1:]):
+    for i, (a, b) in enumerate(zip(cuts, cuts[1:])):
         out.extend(f'<span id="{html.escape(anchor(s), quote=True)}"></span>' for s in starts.get(a, ()))
         piece = html.escape(text[a:b], quote=False)
-        covering = [s for s, (start, end) in spans.items() if start <= a and b <= end]
+        covering = covers[i]
         if covering:
             out.append(f'<mark data-s="{html.escape(" ".join(sorted(covering)), quote=True)}">{piece}</mark>')
         else:

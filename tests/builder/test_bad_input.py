@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import kg
-from conftest import run_kg
+from conftest import invoke_kg
 from kg.builder import store
 
 STATEMENTS = "data/statements/memo.yaml"
@@ -92,7 +92,7 @@ def test_bad_data_fails_clearly_and_keeps_the_store(mini, tmp_path, rel, old, ne
     else:
         line = _line_of(mini, rel, locator)
 
-    result = run_kg("--root", str(mini), "--store", str(store_dir), "build")
+    result = invoke_kg("--root", str(mini), "--store", str(store_dir), "build")
 
     assert result.returncode == 1
     errors = [l for l in result.stderr.splitlines() if "error[" in l]
@@ -108,7 +108,7 @@ def test_bad_data_fails_clearly_and_keeps_the_store(mini, tmp_path, rel, old, ne
 
 def test_a_statements_file_without_its_source_says_so(mini, tmp_path):
     _break(mini, STATEMENTS, "source: memo\n", "")
-    result = run_kg("--root", str(mini), "--store", str(tmp_path / "s"), "check")
+    result = invoke_kg("--root", str(mini), "--store", str(tmp_path / "s"), "check")
     assert result.returncode == 1
     errors = [line for line in result.stderr.splitlines() if "error[" in line]
     assert errors == [f"{STATEMENTS}:1: error[missing-source] the file has no top-level 'source:' naming the "
@@ -118,7 +118,7 @@ def test_a_statements_file_without_its_source_says_so(mini, tmp_path):
 
 def test_malformed_yaml_names_file_and_line(mini, tmp_path):
     _break(mini, STATEMENTS, "    relation: sued\n", "    relation: [sued\n")
-    result = run_kg("--root", str(mini), "--store", str(tmp_path / "s"), "check")
+    result = invoke_kg("--root", str(mini), "--store", str(tmp_path / "s"), "check")
     assert result.returncode == 1
     errors = [l for l in result.stderr.splitlines() if "error[" in l]
     assert len(errors) == 1
@@ -127,7 +127,7 @@ def test_malformed_yaml_names_file_and_line(mini, tmp_path):
 
 
 def test_check_writes_nothing(mini, tmp_path):
-    result = run_kg("--root", str(mini), "--store", str(tmp_path / "s"), "check")
+    result = invoke_kg("--root", str(mini), "--store", str(tmp_path / "s"), "check")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("ok: 1 sources, 5 entities, 5 statements")
     assert not (tmp_path / "s").exists()
@@ -136,12 +136,12 @@ def test_check_writes_nothing(mini, tmp_path):
 def test_unwritable_store_folder_is_an_environment_error(mini, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    result = run_kg("--root", str(mini), "--store", str(blocker / "s"), "build")
+    result = invoke_kg("--root", str(mini), "--store", str(blocker / "s"), "build")
     assert result.returncode == 3
     assert result.stderr.startswith("kg: error: cannot write to"), result.stderr
 
 
 def test_query_before_any_build_says_to_build(mini, tmp_path):
-    result = run_kg("--root", str(mini), "--store", str(tmp_path / "none"), "stats")
+    result = invoke_kg("--root", str(mini), "--store", str(tmp_path / "none"), "stats")
     assert result.returncode == 3
     assert "run 'kg build' first" in result.stderr

@@ -9,7 +9,7 @@ import os
 import pytest
 
 import kg
-from conftest import run_kg, tree_hash
+from conftest import REPO, run_kg, tree_hash
 from kg.builder import store
 from kg.errors import KGError
 
@@ -34,6 +34,10 @@ def test_a_store_folder_with_the_users_files_is_refused_and_untouched(mini, tmp_
     assert done.returncode == 3, done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and "files kg did not write" in done.stderr
     assert "--store" in done.stderr  # the hint
+    # What docs/reliability.md shows for `kg --store ~/work build`, word for word.
+    page = (REPO / "docs" / "reliability.md").read_text(encoding="utf-8")
+    shown = page[page.index("$ kg --store ~/work build\n"):].splitlines()[1]
+    assert done.stderr.strip() == shown.replace("/home/you/work", str(folder))
     assert tree_hash(folder) == before and sorted(os.listdir(folder)) == sorted(
         ["analysis-2024", "store-old", "store-receipts", ".tmp-draft.txt", "graph.nt"])
 

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kg
-from conftest import REPO, run_kg
+from conftest import REPO, invoke_kg
 from kg.builder import curated, pipeline
 
 MEMO = "data/statements/memo.yaml"
@@ -32,7 +32,7 @@ def _key(path: Path) -> str:
 
 
 def _verdict(mini: Path, store_dir: Path, command: str = "check") -> tuple[int, list[str]]:
-    done = run_kg("--root", str(mini), "--store", str(store_dir), command, *(["-q"] if command == "build" else []))
+    done = invoke_kg("--root", str(mini), "--store", str(store_dir), command, *(["-q"] if command == "build" else []))
     assert "Traceback" not in done.stderr, done.stderr
     return done.returncode, [line for line in done.stderr.splitlines() if "error[" in line]
 
@@ -46,8 +46,8 @@ def test_a_crafted_entry_never_runs_code(mini, tmp_path):
         key = _key(mini / "data" / name)
         (_cache(store_dir) / f"{key}.pickle").write_bytes(payload)  # the format of an earlier kg
         (_cache(store_dir) / f"{key}.json").write_bytes(payload)
-    assert run_kg("--root", str(mini), "--store", str(store_dir), "check").returncode == 0
-    assert run_kg("--root", str(mini), "--store", str(store_dir), "build", "-q").returncode == 0
+    assert invoke_kg("--root", str(mini), "--store", str(store_dir), "check").returncode == 0
+    assert invoke_kg("--root", str(mini), "--store", str(store_dir), "build", "-q").returncode == 0
     assert not marker.exists()
     assert not list(_cache(store_dir).glob("*.pickle"))  # pruned by the build
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import run_kg
+from conftest import invoke_kg
 
 MEMO = "data/statements/memo.yaml"
 
@@ -19,7 +19,7 @@ def test_a_duplicate_key_is_one_line_naming_file_line_and_key(mini):
                                  "    start: 2023-02-28\n", 1), encoding="utf-8")
     line = memo.read_text(encoding="utf-8").splitlines().index("    start: 2023-02-28") + 1
     for command in ("check", "build"):
-        done = run_kg("--root", str(mini), "--store", str(mini / "store"), command)
+        done = invoke_kg("--root", str(mini), "--store", str(mini / "store"), command)
         assert done.returncode == 1 and "Traceback" not in done.stderr
         errors = [e for e in done.stderr.splitlines() if "error[" in e]
         assert errors == [f"{MEMO}:{line}: error[duplicate-key] key 'start' is given twice in one mapping "
@@ -29,7 +29,7 @@ def test_a_duplicate_key_is_one_line_naming_file_line_and_key(mini):
 def test_a_duplicate_top_level_key_is_an_error_too(mini):
     entities = mini / "data" / "entities" / "all.yaml"
     entities.write_text(entities.read_text(encoding="utf-8") + "entities: []\n", encoding="utf-8")
-    done = run_kg("--root", str(mini), "check")
+    done = invoke_kg("--root", str(mini), "check")
     assert done.returncode == 1 and "error[duplicate-key] key 'entities'" in done.stderr
 
 

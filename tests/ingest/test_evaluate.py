@@ -39,7 +39,7 @@ def test_figures_are_computed_for_every_seed_article(seeds_report):
     # Floors under the spaCy pipeline's figures on the seeds (docs/ingest.md gives them: named
     # entities 0.78 / 0.51, statements strict 0.60 / 0.08); the regex rules tuned on these articles
     # scored higher here (0.89 / 0.88, 0.85 / 0.48) and lower on articles they were not written beside.
-    assert total.named.recall > 0.45 and total.strict.precision >= 0.62 and total.family.recall > 0.09
+    assert total.named.recall > 0.45 and total.strict.precision >= 0.62 and total.family.recall > 0.11
 
 
 def test_full_gazetteer_is_an_upper_bound_on_entities(seeds_report):
@@ -75,13 +75,14 @@ def test_fixtures_of_other_outlets_are_scored_with_held_out_sources_apart():
     seen, unseen = report.subtotals
     assert seen.family.gold + unseen.family.gold == report.total.family.gold > 700
     assert seen.as_act == 0  # no threat, plan or refusal recorded as the act
-    # Floors just under the figures after the lawsuit and ruling rules (rules/rulings.yaml): strict
-    # held out 0.333 / 0.099 (0.319 / 0.092 before them), seen 0.640 / 0.277.
-    assert unseen.strict.precision >= 0.33 and unseen.strict.recall >= 0.095
-    assert seen.strict.precision >= 0.63 and seen.strict.recall >= 0.27
     # The held-out articles added for issue 21 were scored once before its new ingest: one
     # proposal read a threat, plan or refusal as the act there. The aim is 0 (tighten to == 0).
     assert unseen.as_act <= 1
+    # Floors just under the figures after the stance and claim rules and the lawsuit and ruling rules
+    # (issue 21; strict P / R held out 0.439 / 0.130, seen 0.691 / 0.349; with the stance rules
+    # alone 0.424 / 0.120 and 0.664 / 0.285): a change to the rules must not lower them.
+    assert unseen.strict.precision >= 0.43 and unseen.strict.recall >= 0.125
+    assert seen.strict.precision >= 0.68 and seen.strict.recall >= 0.34
 
 
 def test_as_act_counts_a_threat_recorded_as_the_act():

@@ -118,7 +118,9 @@ def test_hostile_articles_through_ingest_review_and_apply(mini, tmp_path, name):
     article.write_bytes(NASTY[name].format(marker=marker).encode("utf-8") if name == "yaml"
                         else NASTY[name].encode("utf-8"))
     review_file = tmp_path / "c" / "article.yaml"
-    ingested = run_kg("--root", str(mini), "ingest", str(article), "--out", str(review_file), "--date", "2025-02-10")
+    # the megabyte takes about 100 s of CPU: the wall time on a loaded machine is more
+    ingested = run_kg("--root", str(mini), "ingest", str(article), "--out", str(review_file), "--date", "2025-02-10",
+                      timeout=600)
     assert ingested.returncode == 0, ingested.stderr
     check_review_file(review_file, review_file.with_suffix(".txt"), read_article(article))
     for args in (["--format", "csv"], ["--format", "table"], ["--accept", "all", "--format", "csv"]):

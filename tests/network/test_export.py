@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from conftest import invoke_kg, run_kg
+from conftest import invoke_kg
 from kg.network.export import csv_paths, flat, flatten
 
 
@@ -101,7 +101,7 @@ def test_rdf_formats_hold_every_triple_of_the_store(seed_graph, tmp_path, fmt, r
 
 
 def test_export_cli_infers_the_format_and_reports_files(seed_build, tmp_path):
-    result = run_kg("--store", str(seed_build), "export", "-o", str(tmp_path / "g.gexf"), "--family", "opposes")
+    result = invoke_kg("--store", str(seed_build), "export", "-o", str(tmp_path / "g.gexf"), "--family", "opposes")
     assert result.returncode == 0, result.stderr
     assert "wrote" in result.stderr
     read = nx.read_gexf(tmp_path / "g.gexf")
@@ -110,7 +110,7 @@ def test_export_cli_infers_the_format_and_reports_files(seed_build, tmp_path):
 
 
 def test_export_cli_to_standard_output(seed_build):
-    result = run_kg("--store", str(seed_build), "export", "--format", "nodelink", "--type", "Person")
+    result = invoke_kg("--store", str(seed_build), "export", "--format", "nodelink", "--type", "Person")
     assert result.returncode == 0, result.stderr
     assert {n["type"] for n in json.loads(result.stdout)["nodes"]} == {"Person"}
 

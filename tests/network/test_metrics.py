@@ -5,7 +5,7 @@ import json
 import networkx as nx
 import pytest
 
-from conftest import run_kg
+from conftest import invoke_kg
 from kg.network import metrics
 
 
@@ -175,7 +175,7 @@ def test_seed_camps_are_the_federal_side_and_the_sanctuary_side(seed_graph):
 
 
 def test_metrics_cli_json(seed_build):
-    result = run_kg("--store", str(seed_build), "metrics", "--top", "3", "--format", "json")
+    result = invoke_kg("--store", str(seed_build), "metrics", "--top", "3", "--format", "json")
     assert result.returncode == 0, result.stderr
     [report] = json.loads(result.stdout)
     assert len(report["centrality"]) == 3 and {"pagerank", "betweenness", "hub"} <= set(report["centrality"][0])
@@ -183,10 +183,10 @@ def test_metrics_cli_json(seed_build):
 
 
 def test_metrics_cli_csv_and_a_bad_family(seed_build):
-    result = run_kg("--store", str(seed_build), "metrics", "--family", "opposes", "--top", "2")
+    result = invoke_kg("--store", str(seed_build), "metrics", "--family", "opposes", "--top", "2")
     assert result.returncode == 0, result.stderr
     assert "# Most central entities (by degree)" in result.stdout
-    bad = run_kg("--store", str(seed_build), "metrics", "--family", "oposes")
+    bad = invoke_kg("--store", str(seed_build), "metrics", "--family", "oposes")
     assert bad.returncode == 1 and "did you mean 'opposes'" in bad.stderr and "Traceback" not in bad.stderr
 
 

@@ -4,7 +4,7 @@ import networkx as nx
 import pytest
 
 import kg
-from conftest import run_kg
+from conftest import invoke_kg
 from kg.network.paths import describe, explained_path
 
 
@@ -53,7 +53,7 @@ def test_kg_path_homan_chiu_every_hop_has_a_quote(seed_build):
     import csv
     import io
 
-    result = run_kg("--store", str(seed_build), "path", "Homan", "Chiu")
+    result = invoke_kg("--store", str(seed_build), "path", "Homan", "Chiu")
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert rows and all(row["quote"].strip() for row in rows)
@@ -63,14 +63,14 @@ def test_kg_path_homan_chiu_every_hop_has_a_quote(seed_build):
 
 
 def test_kg_path_text_format(seed_build):
-    result = run_kg("--store", str(seed_build), "path", "Thomas Homan", "David Chiu", "--format", "text")
+    result = invoke_kg("--store", str(seed_build), "path", "Thomas Homan", "David Chiu", "--format", "text")
     lines = result.stdout.splitlines()
     assert result.returncode == 0 and len(lines) % 2 == 0
     assert all(line.startswith("    “") for line in lines[1::2])
 
 
 def test_kg_path_misspelt_name_suggests(seed_build):
-    result = run_kg("--store", str(seed_build), "path", "Homn", "Chiu")
+    result = invoke_kg("--store", str(seed_build), "path", "Homn", "Chiu")
     assert result.returncode == 1
     assert "did you mean 'Homan'" in result.stderr and "Traceback" not in result.stderr
 

@@ -14,7 +14,7 @@ import pytest
 import rdflib
 
 import kg
-from conftest import REPO, invoke_kg, run_kg
+from conftest import REPO, invoke_kg
 from kg.prefixes import PREFIXES
 from kg.query import forms
 
@@ -51,9 +51,9 @@ def pairs(triples) -> set[tuple[str, str]]:
 @pytest.mark.parametrize("text, answer", [(ASK_TRUE, "true"), (ASK_FALSE, "false")])
 def test_ask_prints_true_or_false_and_exits_0(where, text, answer):
     base, remote = where
-    result = run_kg(*base, "-e", text, *remote)
+    result = invoke_kg(*base, "-e", text, *remote)
     assert (result.returncode, result.stdout, result.stderr) == (0, answer + "\n", "")
-    as_json = run_kg(*base, "-e", text, "--format", "json", *remote)
+    as_json = invoke_kg(*base, "-e", text, "--format", "json", *remote)
     assert json.loads(as_json.stdout) == {"head": {}, "boolean": answer == "true"}
 
 
@@ -70,7 +70,7 @@ def test_ask_in_python_is_a_boolean(seed_graph, served):
 @pytest.mark.parametrize("fmt", list(READ_BACK))
 def test_construct_in_each_rdf_format(where, seed_graph, fmt):
     base, remote = where
-    result = run_kg(*base, "-e", CONSTRUCT, "--format", fmt, *remote)
+    result = invoke_kg(*base, "-e", CONSTRUCT, "--format", fmt, *remote)
     assert result.returncode == 0, result.stderr
     triples = list(ox.parse(result.stdout.encode(), format=READ_BACK[fmt]))
     assert pairs(triples) == expected_sued(seed_graph) and len(triples) == len(expected_sued(seed_graph))
@@ -81,7 +81,7 @@ def test_construct_in_each_rdf_format(where, seed_graph, fmt):
 @pytest.mark.parametrize("fmt", list(READ_BACK))
 def test_describe_in_each_rdf_format(where, fmt):
     base, remote = where
-    result = run_kg(*base, "-e", DESCRIBE, "--format", fmt, *remote)
+    result = invoke_kg(*base, "-e", DESCRIBE, "--format", fmt, *remote)
     assert result.returncode == 0, result.stderr
     triples = list(ox.parse(result.stdout.encode(), format=READ_BACK[fmt]))
     assert {t.subject.value for t in triples} == {ENT + "DavidChiu"}
@@ -91,9 +91,9 @@ def test_describe_in_each_rdf_format(where, fmt):
 
 def test_graph_defaults_turtle_for_people_and_ntriples_in_a_pipe(seed_build):
     # A pipe here: N-Triples, one triple a line.
-    piped = run_kg("--root", str(REPO), "--store", str(seed_build), "query", "-e", DESCRIBE)
+    piped = invoke_kg("--root", str(REPO), "--store", str(seed_build), "query", "-e", DESCRIBE)
     assert all(line.startswith(f"<{ENT}DavidChiu> ") and line.endswith(" .") for line in piped.stdout.splitlines())
-    turtle = run_kg("--root", str(REPO), "--store", str(seed_build), "query", "-e", DESCRIBE, "--format", "turtle")
+    turtle = invoke_kg("--root", str(REPO), "--store", str(seed_build), "query", "-e", DESCRIBE, "--format", "turtle")
     assert "@prefix ent: <https://w3id.org/conflict-kg/id/> ." in turtle.stdout
     assert "ent:DavidChiu kg:holdsRole ent:SanFrancisco" in turtle.stdout
 
@@ -142,7 +142,7 @@ UPDATES = ["INSERT DATA { ent:A kg:sued ent:B }", "DELETE WHERE { ?s ?p ?o }",
 def test_updates_are_refused_with_their_own_line(where, seed_graph, text):
     base, remote = where
     before = seed_graph.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows()[0]["n"]
-    result = run_kg(*base, "-e", text, *remote)
+    result = invoke_kg(*base, "-e", text, *remote)
     assert result.returncode == 1
     assert result.stderr.splitlines() == ["kg: error: a SPARQL update is not run: the graph is built from "
                                           "data/, not edited in the store (hint: change the files in data/ "

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kg
-from conftest import REPO, free_port, run_kg
+from conftest import REPO, free_port, invoke_kg
 from kg.query import remote
 
 from .test_remote import OxigraphServer
@@ -179,22 +179,22 @@ def load_steps(g, batch_size: int) -> list[str]:
 
 def test_http_500_is_tried_three_times_then_one_line_and_exit_3(scripted):
     broken = scripted(lambda request, n: (500, "text/plain", b"boom\nstack trace line 2"))
-    result = run_kg("--root", str(REPO), "query", "lawsuits", "--endpoint", broken.url)
+    result = invoke_kg("--root", str(REPO), "query", "lawsuits", "--endpoint", broken.url)
     assert one_line_error(result) == f"kg: error: {broken.url} answered HTTP 500: boom (hint: check the server's log)"
     assert len(broken.requests) == 3  # the first and two more, after 0.5 s and 1 s
 
 
 def test_a_build_into_a_broken_server_stops_at_its_first_step(scripted, mini, tmp_path):
     broken = scripted(lambda request, n: (500, "text/plain", b"boom"))
-    result = run_kg("--root", str(mini), "--store", str(tmp_path / "store"), "build", "-q",
-                    "--endpoint", broken.url, "--update-endpoint", broken.url)
+    result = invoke_kg("--root", str(mini), "--store", str(tmp_path / "store"), "build", "-q",
+                       "--endpoint", broken.url, "--update-endpoint", broken.url)
     assert one_line_error(result).startswith(f"kg: error: {broken.url} answered HTTP 500: boom")
     assert [r.step for r in broken.requests] == ["DROP", "DROP", "DROP"]  # emptying staging is safe to repeat
 
 
 def test_http_401_is_not_tried_again_and_names_credentials(scripted):
     locked = scripted(lambda request, n: (401, "text/plain", b"Unauthorized"))
-    result = run_kg("--root", str(REPO), "query", "lawsuits", "--endpoint", locked.url)
+    result = invoke_kg("--root", str(REPO), "query", "lawsuits", "--endpoint", locked.url)
     assert "answered HTTP 401: Unauthorized" in one_line_error(result)
     assert "http://user:password@host/" in result.stderr
     assert len(locked.requests) == 1
@@ -214,7 +214,7 @@ def test_credentials_in_the_url_are_sent_as_basic_auth(scripted):
 
 def test_a_slow_server_times_out_once_in_one_line(scripted):
     slow = scripted(empty_graph, delay=3)
-    result = run_kg("--root", str(REPO), "query", "lawsuits", "--endpoint", slow.url, "--timeout", "0.5")
+    result = invoke_kg("--root", str(REPO), "query", "lawsuits", "--endpoint", slow.url, "--timeout", "0.5")
     assert one_line_error(result).startswith(f"kg: error: {slow.url} did not answer within 0.5 s")
     assert "--timeout" in result.stderr
     assert len(slow.requests) == 1  # a timeout is not tried again
@@ -223,7 +223,7 @@ def test_a_slow_server_times_out_once_in_one_line(scripted):
 def test_a_server_that_is_down_is_one_line_for_build_and_query(mini, tmp_path):
     url = f"http://127.0.0.1:{free_port()}/query"
     for args in (["query", "entities"], ["build", "-q"]):
-        result = run_kg("--root", str(mini), "--store", str(tmp_path / "store"), *args, "--endpoint", url)
+        result = invoke_kg("--root", str(mini), "--store", str(tmp_path / "store"), *args, "--endpoint", url)
         assert "connection refused" in one_line_error(result)
 
 
@@ -395,8 +395,8 @@ def test_hostile_values_on_the_command_line(loaded_server, seed_build, seed_grap
     before = loaded_server.graphs()
     far = ["--endpoint", loaded_server.query_url] if where == "server" else []
     for name, param, kind in catalog_params(seed_graph):
-        result = run_kg("--root", str(REPO), "--store", str(seed_build), "query", name,
-                        "--param", f"{param}={HOSTILE[0]}", "--format", "csv", *far)
+        result = invoke_kg("--root", str(REPO), "--store", str(seed_build), "query", name,
+                           "--param", f"{param}={HOSTILE[0]}", "--format", "csv", *far)
         if kind == "string":
             assert result.returncode == 0 and len(result.stdout.strip().splitlines()) == 1, result.stderr
         else:

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 import pytest
 
 import kg
-from conftest import REPO, feb7_plaintiffs, free_port, run_kg
+from conftest import REPO, feb7_plaintiffs, free_port, invoke_kg
 from kg.query import remote
 
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"
@@ -89,7 +89,7 @@ def own_store(tmp_path_factory) -> Path:
 def loaded(server, own_store, seeds_project):
     """The seed graph (the fixture copy) built and loaded into the server by the real command
     line; its stdout."""
-    result = run_kg("--root", str(seeds_project), "--store", str(own_store), "build", "--endpoint", server.query_url)
+    result = invoke_kg("--root", str(seeds_project), "--store", str(own_store), "build", "--endpoint", server.query_url)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -124,8 +124,8 @@ def test_build_loads_the_graph_into_a_named_graph(server, loaded, seed_graph):
 
 
 def test_a_second_build_replaces_instead_of_duplicating(server, loaded, own_store, seed_graph, seeds_project):
-    again = run_kg("--root", str(seeds_project), "--store", str(own_store), "build", "-q",
-                   "--endpoint", server.query_url)
+    again = invoke_kg("--root", str(seeds_project), "--store", str(own_store), "build", "-q",
+                      "--endpoint", server.query_url)
     assert again.returncode == 0 and again.stdout == "", again.stderr
     assert server.graphs() == {remote.MAIN_GRAPH: local_triples(seed_graph), "": 0}
 
@@ -187,8 +187,8 @@ def test_injected_parameters_stay_literals_on_the_endpoint(server, loaded, value
     far = kg.load(REPO, endpoint=server.query_url)
     assert far.query("entity-lookup", name=value).rows() == []
     assert far.query("SELECT ?s ?name WHERE { ?s rdfs:label ?name }", name=value).rows() == []
-    cli = run_kg("--root", str(REPO), "query", "entity-lookup", "--param", f"name={value}",
-                 "--endpoint", server.query_url, "--format", "csv")
+    cli = invoke_kg("--root", str(REPO), "query", "entity-lookup", "--param", f"name={value}",
+                    "--endpoint", server.query_url, "--format", "csv")
     assert cli.returncode == 0 and cli.stdout.strip() == "entity,label,type,name,statements", cli.stderr
     assert server.graphs() == before
 
@@ -222,7 +222,7 @@ def test_connection_refused_is_one_line_and_exit_3(own_store):
     url = f"http://127.0.0.1:{free_port()}/query"
     for command, reached in (("query", url), ("build", url.replace("/query", "/update"))):
         args = ["query", "lawsuits"] if command == "query" else ["build", "-q"]
-        result = run_kg("--root", str(REPO), "--store", str(own_store), *args, "--endpoint", url)
+        result = invoke_kg("--root", str(REPO), "--store", str(own_store), *args, "--endpoint", url)
         assert result.returncode == 3, result.stderr
         assert result.stderr.strip().splitlines() == [
             f"kg: error: cannot reach {reached}: connection refused "
@@ -242,13 +242,14 @@ def test_a_server_that_never_answers_times_out():
 
 
 def test_http_errors_and_syntax_errors(server, loaded, own_store):
-    wrong = run_kg("--root", str(REPO), "query", "lawsuits", "--endpoint", server.query_url.replace("/query", "/nope"))
+    wrong = invoke_kg("--root", str(REPO), "query", "lawsuits", "--endpoint",
+                      server.query_url.replace("/query", "/nope"))
     assert wrong.returncode == 3 and "answered HTTP 404" in wrong.stderr and len(wrong.stderr.splitlines()) == 1
-    bad = run_kg("--root", str(REPO), "query", "-e", "SELECT ?x WHERE { ?x ?y }", "--endpoint", server.query_url)
+    bad = invoke_kg("--root", str(REPO), "query", "-e", "SELECT ?x WHERE { ?x ?y }", "--endpoint", server.query_url)
     assert bad.returncode == 1 and "the endpoint rejected the query" in bad.stderr
     assert len(bad.stderr.splitlines()) == 1
-    refused = run_kg("--root", str(REPO), "--store", str(own_store), "build", "-q", "--endpoint", server.query_url,
-                     "--update-endpoint", server.query_url.replace("/query", "/nope"))
+    refused = invoke_kg("--root", str(REPO), "--store", str(own_store), "build", "-q", "--endpoint", server.query_url,
+                        "--update-endpoint", server.query_url.replace("/query", "/nope"))
     assert refused.returncode == 3 and "--update-endpoint" in refused.stderr
 
 

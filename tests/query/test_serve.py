@@ -143,3 +143,27 @@ def test_a_folder_that_is_no_store_fails_clearly(tmp_path):
     with pytest.raises(kg.KGError) as failure:
         serve.start(tmp_path / "not-a-store")
     assert failure.value.exit_code == 3 and "stopped at once" in str(failure.value)
+
+
+def test_the_commands_of_the_docs_start_a_server(seed_build):
+    # docs/sparql.md's ```sh block on `kg serve`, each line as it is written, on a free port.
+    import re
+    import shlex
+
+    text = (REPO / "docs" / "sparql.md").read_text(encoding="utf-8")
+    shown = [shlex.split(line, comments=True) for line in re.search(r"```sh\n(kg serve.*?)```", text, re.S)[1]
+             .splitlines()]
+    assert [argv[:2] for argv in shown] == [["kg", "serve"], ["kg", "serve"]]
+    for argv in shown:
+        flags = argv[2:]
+        if "--port" in flags:
+            del flags[flags.index("--port"):flags.index("--port") + 2]
+        process, port, announced = start_kg_serve(seed_build, *flags)
+        try:
+            others = "--host" in flags and flags[flags.index("--host") + 1] not in ("127.0.0.1", "localhost")
+            warned = [line for line in announced if "other machines can query" in line]
+            assert len(warned) == others, (argv, announced)
+            assert count(answer(f"http://127.0.0.1:{port}/query?" + urllib.parse.urlencode({"query": COUNT}))) > 0
+        finally:
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=15)

@@ -20,7 +20,7 @@ class Camps:
     """A two-camp split of one connected component of the signed network."""
 
     sides: tuple[set[Node], set[Node]]
-    frustrated: list[tuple[Node, Node, Any, dict]] = field(default_factory=list)
+    frustrated: list[tuple[Node, Node, Any, dict[str, Any]]] = field(default_factory=list)
     signed_edges: int = 0
     exact: bool = True
 
@@ -89,7 +89,7 @@ def camps(G: nx.Graph, exact_limit: int = 16) -> list[Camps]:
     return sorted(found, key=lambda c: (-(len(c.sides[0]) + len(c.sides[1])), -c.signed_edges))
 
 
-def _edge_arrays(S: nx.Graph):
+def _edge_arrays(S: nx.Graph) -> tuple[list[Node], Any, Any, Any, Any]:  # numpy arrays
     import numpy as np
 
     index = {n: i for i, n in enumerate(S)}
@@ -140,7 +140,7 @@ def _local_search(S: nx.Graph, side: dict[Node, int], patience: int = 200) -> di
     tick = itertools.count(0, -1)
     adjacent = {n: dict(S[n]) for n in S}  # plain dicts: a subgraph view filters at every read
 
-    def gain(n):  # frustrated edges at n now, less those after moving n across
+    def gain(n: Node) -> int:  # frustrated edges at n now, less those after moving n across
         return sum((d["neg"] - d["pos"]) * (1 if side[n] == side[m] else -1) for m, d in adjacent[n].items())
 
     while True:

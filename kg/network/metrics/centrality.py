@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import warnings
 from collections import Counter
+from typing import Any
 
 import networkx as nx
 
@@ -21,8 +22,9 @@ def degrees(G: nx.MultiDiGraph, family: str | None = None) -> dict[Node, tuple[i
     >>> degrees(G, "opposes")["b"]
     (1, 0)
     """
-    keep = (lambda d: True) if family is None else (
-        lambda d: d.get("relation") == family or family in d.get("families", ()))
+    def keep(d: dict[str, Any]) -> bool:
+        return family is None or d.get("relation") == family or family in d.get("families", ())
+
     counts = {n: [0, 0] for n in G}
     for u, v, d in G.edges(data=True):
         if keep(d):
@@ -69,7 +71,8 @@ def pagerank(G: nx.Graph, alpha: float = 0.85, *, backend: str | None = None) ->
     if not len(G):
         return {}
     if not use_igraph(backend):
-        return nx.pagerank(G, alpha=alpha)
+        scores: dict[Node, float] = nx.pagerank(G, alpha=alpha)
+        return scores
     E = engine(G, loops=True)
     return E.scores(E.graph.pagerank(directed=True, damping=alpha, weights="weight"))
 

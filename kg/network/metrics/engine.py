@@ -9,6 +9,7 @@ Set ``KG_METRICS_ENGINE=networkx`` to run every measure on networkx instead.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +30,7 @@ class Engine:
     graph: Any  # igraph.Graph (imported lazily: `kg query` never loads it; igraph ships no types)
     nodes: list[Node]
 
-    def scores(self, values) -> dict[Node, float]:
+    def scores(self, values: Iterable[Any]) -> dict[Node, float]:
         """Vertex-ordered values as a dict by node."""
         return dict(zip(self.nodes, (float(v) for v in values)))
 
@@ -68,7 +69,7 @@ def engine(G: nx.Graph, *, directed: bool = False, loops: bool = False) -> Engin
     return remembered(G, ("igraph", directed), lambda: _make(H, H.edges(data="weight", default=1), directed))
 
 
-def _make(G: nx.Graph, edges, directed: bool) -> Engine:
+def _make(G: nx.Graph, edges: Iterable[tuple[Node, Node, Any]], directed: bool) -> Engine:
     import igraph as ig
 
     nodes = list(G)

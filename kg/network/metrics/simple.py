@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-from collections.abc import Hashable, Iterator, Mapping
-from typing import TypeVar
+from collections.abc import Callable, Hashable, Iterator, Mapping
+from typing import Any, TypeVar
 
 import networkx as nx
 
 Node = Hashable
 K = TypeVar("K", bound=Hashable)
+T = TypeVar("T")
 
 __all__ = ["collapse", "ranked", "collapsed_once", "by_relation"]
 
 # Within `collapsed_once`, what was made from a multigraph so far, by (id of the multigraph, kind).
-_MADE: contextvars.ContextVar[dict | None] = contextvars.ContextVar("collapsed", default=None)
+_MADE: contextvars.ContextVar[dict[tuple[int, Hashable], tuple[Any, Any]] | None] = contextvars.ContextVar(
+    "collapsed", default=None)
 
 
 @contextlib.contextmanager
@@ -40,14 +42,15 @@ def collapse(G: nx.Graph, *, directed: bool = False) -> nx.Graph:
     return remembered(G, ("nx", directed), lambda: _collapse(G, directed))
 
 
-def remembered(G: nx.Graph, kind: Hashable, make):
+def remembered(G: nx.Graph, kind: Hashable, make: Callable[[], T]) -> T:
     """`make()`, or within `collapsed_once` what it gave for this `G` and `kind` already."""
     made = _MADE.get()
     if made is None:
         return make()
     if (id(G), kind) not in made:
         made[id(G), kind] = (G, make())  # G kept alive, so its id is not reused within the block
-    return made[id(G), kind][1]
+    made_before: T = made[id(G), kind][1]
+    return made_before
 
 
 def _collapse(G: nx.Graph, directed: bool) -> nx.Graph:

@@ -61,7 +61,8 @@ def core_numbers(G: nx.Graph, *, backend: str | None = None) -> dict[Node, int]:
     1
     """
     if not use_igraph(backend):
-        return nx.core_number(collapse(G))
+        cores: dict[Node, int] = nx.core_number(collapse(G))
+        return cores
     E = engine(G)
     return dict(zip(E.nodes, E.graph.coreness()))
 
@@ -92,4 +93,4 @@ def components(G: nx.Graph, *, backend: str | None = None) -> int:
         return 0
     if use_igraph(backend):
         return len(engine(G).graph.connected_components())
-    return nx.number_connected_components(collapse(G))
+    return int(nx.number_connected_components(collapse(G)))

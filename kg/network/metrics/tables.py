@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
 
 from ...namespace import K
-from ...query.graph import gc_paused
+from ...query.forms import gc_paused
 from ..convert import JOIN
 from .balance import Camps, camps
 from .bipartite import _invoked_provisions, _is, _plaintiffs, _strongest
@@ -48,8 +49,12 @@ def report(G: nx.MultiDiGraph, top: int = 10, by: str = "degree", communities: s
 
 
 def _report(G: nx.MultiDiGraph, top: int, by: str, method: str) -> list[Table]:
-    label = lambda n: G.nodes[n].get("label", n)  # noqa: E731
-    names = lambda nodes: JOIN.join(label(n) for n in nodes)  # noqa: E731
+    def label(n: Node) -> Any:
+        return G.nodes[n].get("label", n)
+
+    def names(nodes: Iterable[Node]) -> str:
+        return JOIN.join(label(n) for n in nodes)
+
     degree = degrees(G)
     pr = pagerank(G)
     bc = betweenness(G, k=500 if len(G) > 2000 else None)  # sampled on large graphs
@@ -57,7 +62,9 @@ def _report(G: nx.MultiDiGraph, top: int, by: str, method: str) -> list[Table]:
     cores = core_numbers(G)
     groups = communities(G, method=method)
     balance = camps(G)
-    by_pagerank = lambda nodes: [n for n, _ in ranked({n: pr.get(n, 0) for n in nodes}, top)]  # noqa: E731
+    def by_pagerank(nodes: Iterable[Node]) -> list[Node]:
+        return [n for n, _ in ranked({n: pr.get(n, 0) for n in nodes}, top)]
+
     scores: dict[str, dict[Node, float]] = {"degree": {n: i + o for n, (i, o) in degree.items()}, "pagerank": pr,
                                             "betweenness": bc, "hub": hubs, "authority": authorities}
     score = scores[by]
@@ -100,7 +107,9 @@ def _report(G: nx.MultiDiGraph, top: int, by: str, method: str) -> list[Table]:
                             [[label(a), label(b), weight, names(things)]
                              for a, b, weight, things in _strongest(pairs, top)]))
 
-    actors = lambda n: _is(G, n, K.Actor) or "classes" not in G.nodes[n]  # noqa: E731
+    def actors(n: Node) -> bool:
+        return _is(G, n, K.Actor) or "classes" not in G.nodes[n]
+
     tables.append(Table("years", "Most active actors year by year (statements dated that year)",
                         ["year", "rank", "id", "label", "statements"],
                         [[year, rank, n, label(n), s]
@@ -109,7 +118,7 @@ def _report(G: nx.MultiDiGraph, top: int, by: str, method: str) -> list[Table]:
     return tables
 
 
-def _summary(G: nx.MultiDiGraph, cores: dict, groups: list, balance: list[Camps]) -> Table:
+def _summary(G: nx.MultiDiGraph, cores: dict[Node, int], groups: list[set[Node]], balance: list[Camps]) -> Table:
     U = collapse(G)
     k_max = max(cores.values(), default=0)
     rows = [["entities", len(G)], ["statements (edges)", G.number_of_edges()],
@@ -124,7 +133,7 @@ def _summary(G: nx.MultiDiGraph, cores: dict, groups: list, balance: list[Camps]
     return Table("summary", "Summary", ["measure", "value"], rows)
 
 
-def threats_table(rows, top: int = 10) -> Table:
+def threats_table(rows: Iterable[dict[str, Any]], top: int = 10) -> Table:
     """Threats made good, per threatener (`threats_made_good` of the ``threat-outcomes`` rows),
     the most threatening first."""
     counts = threats_made_good(rows)

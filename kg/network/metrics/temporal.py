@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import networkx as nx
 
@@ -24,7 +25,7 @@ def by_year(G: nx.MultiDiGraph, measure: Callable[[nx.Graph], dict[Node, float]]
     >>> by_year(G, top=1)
     {2017: [('a', 1)], 2025: [('c', 2)]}
     """
-    years: dict[int, list] = defaultdict(list)
+    years: dict[int, list[tuple[Node, Node, Any]]] = defaultdict(list)
     for u, v, k, d in G.edges(keys=True, data=True):
         when = edge_date(d)
         if when:
@@ -40,7 +41,7 @@ def by_year(G: nx.MultiDiGraph, measure: Callable[[nx.Graph], dict[Node, float]]
     return out
 
 
-def threats_made_good(rows) -> dict[str, dict[str, int]]:
+def threats_made_good(rows: Iterable[dict[str, Any]]) -> dict[str, dict[str, int]]:
     """Per threatener, how many of its threats (and plans) were carried out, challenged in court,
     stopped in court, or followed by nothing reported, from the rows of the catalog query
     ``threat-outcomes`` (the one place that links a threat to what followed it). A threat with
@@ -52,7 +53,7 @@ def threats_made_good(rows) -> dict[str, dict[str, int]]:
     >>> threats_made_good(rows)["A"]
     {'threats': 2, 'carried out': 1, 'challenged in court': 0, 'stopped in court': 1, 'nothing reported': 1}
     """
-    seen: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
+    seen: dict[str, dict[str, set[Any]]] = defaultdict(lambda: defaultdict(set))
     for row in rows:
         outcome = "nothing reported" if row["outcome"].startswith("nothing") else row["outcome"]
         seen[row["actor"]]["threats"].add(row["threat"])

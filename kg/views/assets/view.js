@@ -12,6 +12,7 @@
   var FACE = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
   var PX = data.font || 14;          // names on the canvas, in screen pixels at any zoom
   var LX = data.lineFont || 11;      // line labels, in screen pixels
+  if (document.getElementById("kg-graph").clientWidth < 700) { PX = Math.min(PX, 13); LX = Math.min(LX, 9.5); }  // a phone
   var MOST = 70;                     // names drawn at once, besides those always named
   var FADED = "#e4e4e4";
   var BIG = data.edges.length > 3000;
@@ -92,7 +93,7 @@
   function roles(n) {
     var out = [];
     touching[n.id].forEach(function (e) {
-      if (!e.role || e.from !== n.id || !visibleEdge(e)) return;
+      if (!e.role || e.from !== n.id || !filtersOk(e)) return;
       var text = (e.title || "Role") + " of " + byNode[e.to].name + " (" + timeText(e) + ")";
       if (out.indexOf(text) < 0) out.push(text);
     });
@@ -130,7 +131,9 @@
       ego.href = n.ego;
       card.appendChild(ego);
     }
-    var list = touching[n.id].filter(visibleEdge);
+    // Every statement the filters pass, drawn or not (a line between two neighbours, or two
+    // cases, waits for its toggle; its statement is listed here all the same).
+    var list = touching[n.id].filter(filtersOk);
     card.appendChild(el("h2", null, list.length + " statement" + (list.length === 1 ? "" : "s")));
     var ul = el("ul", "kg-statements");
     list.slice().sort(function (a, b) { return String(a.t0 || "~").localeCompare(String(b.t0 || "~")); })
@@ -259,6 +262,30 @@
 
   // --- the network ---
   var container = document.getElementById("kg-graph");
+  var NARROW = container.clientWidth < 700;
+  // On a narrow, tall screen a focus view's ring stands upright (its layout is wider than tall)
+  // and names wrap narrower, so the whole view fits the screen as it opens.
+  if (NARROW && data.kind === "focus" && container.clientHeight > container.clientWidth) {
+    var ringAspect = (data.arcs && data.arcs.length && data.arcs[0].aspect) || 1.2;
+    var squeeze = Math.max(0.3, Math.min(1, container.clientWidth / container.clientHeight / ringAspect));
+    data.nodes.forEach(function (n) { n.x = Math.round(n.x * squeeze * 10) / 10; });
+    (data.arcs || []).forEach(function (a) { a.aspect = (a.aspect || 1.2) * squeeze; });
+  }
+  if (NARROW && data.shape !== "box") data.nodes.forEach(function (n) { n.lines = wrap(n.name, 16, 4); });
+  function wrap(text, width, most) {  // as kg.views.labels.wrap: whole words, at most `most` lines
+    text = String(text).split(/\s+/).filter(Boolean).join(" ");
+    if (text.length <= width) return [text];
+    width = Math.max(width, Math.ceil(text.length / most));
+    for (;;) {
+      var out = [], line = "";
+      text.split(" ").forEach(function (w) {
+        if (line && (line + " " + w).length > width) { out.push(line); line = w; } else line = line ? line + " " + w : w;
+      });
+      if (line) out.push(line);
+      if (out.length <= most) return out;
+      width += 2;
+    }
+  }
   function tint(hex, share) {  // a colour mixed with white, for the case map's boxes
     var n = parseInt(hex.slice(1), 16), out = "#";
     [16, 8, 0].forEach(function (s) {
@@ -430,7 +457,7 @@
     var body = network.body.nodes;
     var hl = highlighted();
     var box = network.getViewPosition(), w = container.clientWidth / scale, h = container.clientHeight / scale;
-    var area = [box.x - w / 2, box.y - h / 2, box.x + w / 2, box.y + h / 2];
+    var area = [box.x - w / 2, box.y - h / 2, box.x + w / 2, box.y + h / 2 - drawerCover() / scale];
     var dots = new Grid(80 / scale), taken = new Grid(80 / scale);
     data.nodes.forEach(function (n) {
       var b = body[n.id];
@@ -445,6 +472,13 @@
       if (BIG && (b.x + r < area[0] || b.x - r > area[2] || b.y + r < area[1] || b.y - r > area[3])) return;
       dots.add([b.x - r, b.y - r, b.x + r, b.y + r], n.id);
     });
+    if (data.ticks && data.ticks.length) {  // the time axis's year and month labels stay readable
+      var ty = Math.min.apply(null, data.nodes.map(function (n) { return n.y; })) - 50;
+      data.ticks.forEach(function (t) {
+        var fsz = (t[2] ? 14 : 11) / scale, x = t[1] + 4 / scale, y = ty + (t[2] ? 4 : 22) / scale;
+        taken.add([x, y, x + textWidth(t[0], fsz * scale, t[2] ? "600" : "") / scale, y + fsz * 1.2], "tick");
+      });
+    }
     var names = {};
     if (data.shape !== "box") {
       var order = data.nodes.filter(function (n) { return !hidden[n.id]; });
@@ -456,20 +490,25 @@
       for (var i = 0; i < order.length && count < MOST && i < 8 * MOST; i++) {
         var n = order[i], b = body[n.id];
         if (!b) continue;
-        var special = key(n) < 2 || n.must;
+        var special = key(n) < 2 || (n.must && data.kind !== "timeline");
         if (!special && (b.x < area[0] || b.x > area[2] || b.y < area[1] || b.y > area[3])) continue;
         var bold = n.focus || n.id === state.sel;
         var fs = n.focus ? size * (PX + 3) / PX : size;
         var tw = Math.max.apply(null, n.lines.map(function (t) { return textWidth(t, fs, bold ? "600" : ""); })) + 4 / scale;
         var th = n.lines.length * fs * 1.15;
         var where = outward(n, b);
-        for (var k = 0; k < where.length; k++) {
-          var nb = nameBox(b.x, b.y, b.options.size, tw, th, where[k], pad);
-          // A name cut by the edge of the canvas is not drawn (unless it is always named).
-          if (!special && (nb[0] < area[0] || nb[2] > area[2] || nb[1] < area[1] || nb[3] > area[3])) continue;
+        // A name cut by the edge of the canvas is not drawn, unless it is always named: then it
+        // goes inside the frame if any place round its dot there is free, or else where it fits.
+        for (var k = 0; k < (special ? 2 : 1) * where.length; k++) {
+          var nb = nameBox(b.x, b.y, b.options.size, tw, th, where[k % where.length], pad);
+          var cut = nb[0] < area[0] || nb[2] > area[2] || nb[1] < area[1] || nb[3] > area[3];
+          if (k < where.length && cut) continue;
+          // Past the frame, a larger view's name goes wholly outside it (seen as the reader pans), never
+          // across its edge.
+          if (cut && data.lineLabels !== "all" && !(nb[2] < area[0] || nb[0] > area[2] || nb[3] < area[1] || nb[1] > area[3])) continue;
           if (taken.hits(nb) || dots.hits(nb, null, [n.id])) continue;
           taken.add(nb, n.id);
-          names[n.id] = {box: nb, size: fs, bold: bold, where: where[k]};
+          names[n.id] = {box: nb, size: fs, bold: bold, where: where[k % where.length]};
           if (!special) count++;
           break;
         }
@@ -485,12 +524,12 @@
       var a = body[e.from], z = body[e.to];
       var length = Math.hypot(z.x - a.x, z.y - a.y) - a.options.size - z.options.size;
       if (length < textWidth(text, lsize) * 1.05 && data.lineLabels !== "all") return;
-      // Clear of every dot first; then, if need be, over the line's own ends.
-      // Then, where every line is labelled, in smaller type.
-      var tries = data.lineLabels === "all" ? 3 : 2;
+      // Clear of every dot (a label's white ground would hide one, its own ends' too); where every
+      // line is labelled, then in smaller type.
+      var tries = data.lineLabels === "all" ? 2 : 1;
       for (var k = 0; k < tries * ALONG.length; k++) {
-        var t = ALONG[k % ALONG.length], ignore = k < ALONG.length ? [] : [e.from, e.to];
-        fs = k < 2 * ALONG.length ? lsize : lsize * 0.85;
+        var t = ALONG[k % ALONG.length], ignore = [];
+        fs = k < ALONG.length ? lsize : lsize * 0.85;
         tw = textWidth(text, fs) / 2 + 2 / scale; th = fs * 0.65;
         var p = edge.edgeType.getPoint(t), p0 = edge.edgeType.getPoint(Math.max(t - 0.02, 0)),
             p1 = edge.edgeType.getPoint(Math.min(t + 0.02, 1));
@@ -501,14 +540,50 @@
           return [p.x + d[0] * c - d[1] * s, p.y + d[0] * s + d[1] * c];
         });
         var bb = bounds(poly);
+        if (bb[0] < area[0] || bb[2] > area[2] || bb[1] < area[1] || bb[3] > area[3]) continue;  // cut by the frame
         if (taken.hits(bb, poly) || owners.hits(bb, poly) || dots.hits(bb, poly, ignore)) continue;
         owners.add(bb, e.id, poly);
         lines[e.id] = {x: p.x, y: p.y, angle: angle, text: text, size: fs, poly: poly, box: bb};
         break;
       }
     });
+    if (NARROW && data.kind === "focus") captions(names, lines, taken, owners, dots, area, lsize, scale);
     placed.names = names;
     placed.lines = lines;
+  }
+  // How much of the canvas's foot the closed drawer (a phone's panel) covers, in screen pixels.
+  function drawerCover() {
+    if (!NARROW) return 0;
+    var c = container.getBoundingClientRect(), a = document.getElementById("kg-panel").getBoundingClientRect();
+    return a.top > c.top && a.left < c.right ? Math.max(0, c.bottom - a.top) : 0;
+  }
+  // On a phone, a focus's line whose label finds no room along it is named under (or over) the
+  // name at its far end, as a caption: "holds role: border czar · Feb 2025".
+  function captions(names, lines, taken, owners, dots, area, lsize, scale) {
+    var stacked = {};  // how far the captions already under (or over) a name reach
+    labelledLines().forEach(function (e) {
+      if (lines[e.id] || !network.body.edges[e.id]) return;
+      var other = e.from === data.focus ? e.to : e.from;
+      var name = names[other];
+      if (!name) return;
+      var text = lineText(e), tw = textWidth(text, lsize) + 4 / scale, th = lsize * 1.3;
+      var align = name.where.indexOf("left") >= 0 ? "right" : name.where.indexOf("right") >= 0 ? "left" : "center";
+      var left = align === "left" ? name.box[0] : align === "right" ? name.box[2] - tw : (name.box[0] + name.box[2] - tw) / 2;
+      var sides = name.where.indexOf("above") === 0 ? ["up", "down"] : ["down", "up"];
+      var s = stacked[other] = stacked[other] || {up: 0, down: 0};
+      for (var i = 0; i < 2; i++) {
+        var up = sides[i] === "up";
+        var top = up ? name.box[1] - s.up - th - 1 / scale : name.box[3] + s.down + 1 / scale;
+        var bb = [left, top, left + tw, top + th];
+        if (bb[0] < area[0] || bb[2] > area[2] || bb[1] < area[1] || bb[3] > area[3]) continue;
+        if (taken.hits(bb) || owners.hits(bb) || dots.hits(bb, null, [])) continue;
+        owners.add(bb, e.id);
+        s[sides[i]] += th + 1 / scale;
+        lines[e.id] = {x: (bb[0] + bb[2]) / 2, y: (bb[1] + bb[3]) / 2, angle: 0, text: text, size: lsize,
+                       poly: [[bb[0], bb[1]], [bb[2], bb[1]], [bb[2], bb[3]], [bb[0], bb[3]]], box: bb, caption: true};
+        return;
+      }
+    });
   }
   // The boxes of the names as drawn, in canvas units.
   function labelBoxes() {
@@ -871,6 +946,7 @@
   var neighbours = document.getElementById("kg-nb");
   if (data.edges.some(function (e) { return e.between; })) {
     neighbours.hidden = false;
+    if (data.betweenLabel) neighbours.lastChild.textContent = " " + data.betweenLabel;
     neighbours.querySelector("input").addEventListener("change", function (ev) { state.nb = ev.target.checked; apply(); });
   }
   var from = document.getElementById("kg-from"), to = document.getElementById("kg-to");
@@ -1004,7 +1080,8 @@
       ctx.restore();
     }
     if (data.columns && data.columns.length) {  // a case map's column heads, above its first band
-      var y0 = Math.min.apply(null, data.nodes.map(function (n) { return n.y; })) - 60;
+      // Above the first card, so they never run into its "CASE 1 OF N".
+      var y0 = (data.cards && data.cards.length ? data.cards[0][1] : Math.min.apply(null, data.nodes.map(function (n) { return n.y; })) - 40) - 22;
       ctx.save();
       ctx.fillStyle = "#555"; ctx.textAlign = "center"; ctx.textBaseline = "top";
       ctx.font = "600 " + (13 / scale) + "px " + FACE;
@@ -1042,6 +1119,10 @@
       ctx.save();
       ctx.translate(l.x, l.y); ctx.rotate(l.angle);
       ctx.font = l.size + "px " + FACE;
+      // On a white ground, so the line (dotted or not) does not run through the words.
+      var lw = ctx.measureText(l.text).width + l.size * 0.5, lh = l.size * 1.2;
+      ctx.fillStyle = "rgba(255, 255, 255, 0.9)";
+      ctx.fillRect(-lw / 2, -lh / 2, lw, lh);
       ctx.lineWidth = l.size / 3; ctx.strokeStyle = "#ffffff";
       ctx.fillStyle = e._faded ? "#b5b5b5" : tint(e.color, 0) === "#000000" ? "#333" : shade(e.color);
       ctx.strokeText(l.text, 0, 0);
@@ -1067,18 +1148,51 @@
   });
   // A story's annotations: a numbered pin by the entity or on the line each is about.
   function pinAt(note) {
+    var s = network.getScale(), tries = [];
     if (note.node !== undefined) {
       var b = network.body.nodes[note.node];
       if (!b || hidden[note.node]) return null;
-      var r = b.options.size, s = network.getScale();
-      return {x: b.x + r * 0.8 + 8 / s, y: b.y - r * 0.8 - 8 / s};
+      [0.8, 1.1, 1.5].forEach(function (k) {
+        var r = b.options.size * k + 8 / s;
+        [[1, -1], [-1, -1], [1, 1], [-1, 1], [1.4, 0], [-1.4, 0], [0, -1.4], [0, 1.4]].forEach(function (d) {
+          tries.push({x: b.x + d[0] * r, y: b.y + d[1] * r});
+        });
+      });
+    } else {
+      var edge = network.body.edges[note.edge];
+      if (!edge || !byEdge[note.edge]._on) return null;
+      // Beside the line, next to its label when the label runs along it, so neither covers the other.
+      var l = placed.lines[note.edge];
+      if (l && !l.caption) tries.push({x: l.x - Math.sin(l.angle) * 18 / s, y: l.y + Math.cos(l.angle) * 18 / s},
+                                      {x: l.x + Math.sin(l.angle) * 18 / s, y: l.y - Math.cos(l.angle) * 18 / s});
+      [14, 26].forEach(function (off) {
+        [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8].forEach(function (t) {
+          var p = edge.edgeType.getPoint(t), q = edge.edgeType.getPoint(Math.min(t + 0.02, 1));
+          var a = Math.atan2(q.y - p.y, q.x - p.x);
+          tries.push({x: p.x - Math.sin(a) * off / s, y: p.y + Math.cos(a) * off / s},
+                     {x: p.x + Math.sin(a) * off / s, y: p.y - Math.cos(a) * off / s});
+        });
+      });
     }
-    var edge = network.body.edges[note.edge];
-    if (!edge || !byEdge[note.edge]._on) return null;
-    // Beside the line, next to its label, so neither covers the other.
-    var l = placed.lines[note.edge], s2 = network.getScale();
-    var at = l ? {x: l.x, y: l.y} : edge.edgeType.getPoint(0.5), angle = l ? l.angle : 0;
-    return {x: at.x - Math.sin(angle) * 18 / s2, y: at.y + Math.cos(angle) * 18 / s2};
+    // The first place whose disc covers no name, line label or dot; else the first.
+    return tries.find(function (p) { return !pinCovers(p, s); }) || tries[0];
+  }
+  function pinCovers(p, s) {
+    var box = [p.x - 11 / s, p.y - 11 / s, p.x + 11 / s, p.y + 11 / s];
+    return Object.keys(placed.names).some(function (id) { return overlaps(box, placed.names[id].box); }) ||
+      Object.keys(placed.lines).some(function (id) { return polygonsMeet(rect(box), placed.lines[id].poly); }) ||
+      view.dots().some(function (d) { return Math.hypot(Math.max(box[0] - d.x, 0, d.x - box[2]), Math.max(box[1] - d.y, 0, d.y - box[3])) < d.r; });
+  }
+  view.pinCovers = function (n) {
+    var note = (data.notes || []).find(function (x) { return x.n === n; }), p = note && pinAt(note);
+    return p ? pinCovers(p, network.getScale()) : null;
+  };
+
+  function pinBoxes() {  // each pin's disc, in canvas units
+    var s = network.getScale();
+    return (data.notes || []).map(pinAt).filter(Boolean).map(function (p) {
+      return [p.x - 11 / s, p.y - 11 / s, p.x + 11 / s, p.y + 11 / s];
+    });
   }
   view.pins = function () {
     return (data.notes || []).map(function (note) { var p = pinAt(note); return p && {n: note.n, x: p.x, y: p.y}; });
@@ -1114,47 +1228,83 @@
     if (data.shape === "box") {
       // A case map opens at a size to read (names at 12 px or more), its first case at the top.
       var xs = data.nodes.map(function (n) { return n.x; }), ys = data.nodes.map(function (n) { return n.y; });
-      var left = Math.min.apply(null, xs) - 110, right = Math.max.apply(null, xs) + 110;
+      // The cards' edges (as drawn under the map) and the column heads above the first are in the frame.
+      var cx = (data.columns || []).map(function (c) { return c[1]; });
+      var left = Math.min.apply(null, cx.length ? cx : xs) - 128, right = Math.max.apply(null, cx.length ? cx : xs) + 128;
+      var first = data.cards && data.cards.length ? data.cards[0][1] - 34 : Math.min.apply(null, ys) - 80;
       var scale = Math.max(Math.min(1, container.clientWidth / (right - left)), 12 / PX);
-      network.moveTo({position: {x: (left + right) / 2, y: Math.min.apply(null, ys) - 80 + container.clientHeight / scale / 2},
+      network.moveTo({position: {x: (left + right) / 2, y: first + container.clientHeight / scale / 2},
                       scale: scale, animation: false});
     } else if (data.kind === "timeline" && network.getScale() < 0.6) {
-      // A long time axis opens at a size to read, where most happened; the reader moves along it.
+      // A long time axis opens at a size to read, where most happened; the reader moves along it
+      // (its names are those inside the frame, placed again as it moves).
       var xs0 = data.nodes.map(function (n) { return n.x; }).sort(function (a, b) { return a - b; });
       var ys0 = data.nodes.map(function (n) { return n.y; });
       network.moveTo({scale: 0.6, animation: false, position: {
         x: xs0[Math.floor(xs0.length / 2)],
         y: (Math.min.apply(null, ys0) + Math.max.apply(null, ys0)) / 2 - 20}});
+    } else if (BIG) {
+      network.moveTo({scale: network.getScale() * 0.94, animation: false});  // placing names costs seconds here
     } else {
-      network.moveTo({scale: network.getScale() * 0.94, animation: false});
-      // The names always drawn must fit too: zoom out until the dots and those names do.
-      for (var i = 0; i < 4; i++) {
-        placeLabels();
-        var bb = extent(), scale = network.getScale();
-        var need = Math.max((bb[2] - bb[0]) * scale / (container.clientWidth - 8),
-                            (bb[3] - bb[1]) * scale / (container.clientHeight - 8));
-        // A large view shrinks a little for its names, not to nothing on a phone.
-        if (data.lineLabels !== "all") need = Math.min(need, 1.25);
-        network.moveTo({position: {x: (bb[0] + bb[2]) / 2, y: (bb[1] + bb[3]) / 2},
-                        scale: need > 1 ? scale / need : scale, animation: false});
-        if (need <= 1) break;
-      }
-      // Then in until every line that should say something does and every name that must be
-      // drawn is: a crowded focus on a small screen opens larger, to be moved round.
-      var best = null;
-      // Centred on the dots and the names always drawn, so what is cut is cut evenly; on a
-      // phone, on the focus.
-      if (container.clientWidth < 700 && data.focus !== null && data.focus !== undefined && byNode[data.focus])
-        network.moveTo({position: network.getPositions([data.focus])[data.focus], animation: false});
-      for (var j = 0; j < (data.lineLabels === "all" ? 80 : 1); j++) {
-        placeLabels();
-        var missing = missingLabels();
-        if (best === null || missing < best[0]) best = [missing, network.getScale(), network.getViewPosition()];
-        if (!missing) break;
-        network.moveTo({scale: network.getScale() * 1.05, animation: false});
-      }
-      network.moveTo({scale: best[1], position: best[2], animation: false});
+      scan();
     }
+  }
+  // The opening zoom of a view of dots: the one at which the most of what must be said is said
+  // (the names always drawn and, where every line is labelled, the lines' labels) with all of it
+  // inside the frame. Tried from a little smaller than the fitted graph to several times larger;
+  // each try is centred on what it draws. Ties go to the larger zoom in a focus view (more room
+  // between its lines) and to the smaller elsewhere (more of the graph in sight).
+  function scan() {
+    var all = data.lineLabels === "all";
+    var fit = network.getScale(), best = null;
+    var steps = all ? 60 : 40;
+    for (var i = 0; i < steps; i++) {
+      var scale = fit * 0.6 * Math.pow(1.06, i);
+      var at = centreAt(scale);
+      var missing = missingLabels(), names = missingNames(), outside = outsideFrame();
+      // A name left out or cut by the frame is worse than a line not labelled.
+      var score = missing + 2 * names + 3 * outside;
+      if (best === null || score < best[0] || (score === best[0] && all)) best = [score, scale, at];
+    }
+    network.moveTo({scale: best[1], position: best[2], animation: false});
+    placeLabels();
+  }
+  // Place at a zoom, centred on what is then drawn (twice: the placing moves with the centre).
+  function centreAt(scale) {
+    var at = NARROW && data.focus !== null && data.focus !== undefined && byNode[data.focus] && data.kind === "focus" ?
+      network.getPositions([data.focus])[data.focus] : null;
+    for (var k = 0; k < 2; k++) {
+      network.moveTo({scale: scale, position: at || network.getViewPosition(), animation: false});
+      placeLabels();
+      var bb = extent(true);
+      at = {x: (bb[0] + bb[2]) / 2, y: (bb[1] + bb[3]) / 2};
+    }
+    network.moveTo({scale: scale, position: at, animation: false});
+    placeLabels();
+    return at;
+  }
+  // How many of the dots, names always drawn and line labels lie outside the frame.
+  function outsideFrame() {
+    var s = network.getScale(), p = network.getViewPosition();
+    var w = container.clientWidth / s / 2, h = container.clientHeight / s / 2;
+    var area = [p.x - w + 2 / s, p.y - h + 2 / s, p.x + w - 2 / s, p.y + h - (2 + drawerCover()) / s];
+    function out(b) { return b[0] < area[0] || b[1] < area[1] || b[2] > area[2] || b[3] > area[3]; }
+    var count = 0;
+    // A focus view or story fits whole; a larger view may run past the frame (the reader pans),
+    // so long as what must be named is named inside it.
+    if (data.lineLabels === "all")
+      view.dots().forEach(function (d) { if (out([d.x - d.r, d.y - d.r, d.x + d.r, d.y + d.r])) count++; });
+    function away(b) { return b[2] < area[0] || b[0] > area[2] || b[3] < area[1] || b[1] > area[3]; }
+    Object.keys(placed.names).forEach(function (id) {
+      var b = placed.names[id].box;
+      if (out(b) && (data.lineLabels === "all" || !away(b))) count++;
+    });
+    Object.keys(placed.lines).forEach(function (id) { if (out(placed.lines[id].box)) count++; });
+    pinBoxes().forEach(function (b) { if (out(b)) count++; });  // a story's numbered pins
+    return count;
+  }
+  function missingNames() {
+    return data.nodes.filter(function (n) { return (n.must || n.focus) && !hidden[n.id] && !placed.names[n.id]; }).length;
   }
   function missingLabels() {
     var lines = labelledLines().filter(function (e) { return !placed.lines[e.id]; }).length;
@@ -1162,11 +1312,15 @@
     return data.lineLabels === "all" ? lines + names : names;
   }
   view.missingLabels = missingLabels;
-  function extent() {
+  function extent(everything) {
     var bb = [Infinity, Infinity, -Infinity, -Infinity];
     function grow(b) { bb = [Math.min(bb[0], b[0]), Math.min(bb[1], b[1]), Math.max(bb[2], b[2]), Math.max(bb[3], b[3])]; }
     view.dots().forEach(function (d) { grow([d.x - d.r, d.y - d.r, d.x + d.r, d.y + d.r]); });
-    Object.keys(placed.names).forEach(function (id) { if (byNode[id].must || byNode[id].focus) grow(placed.names[id].box); });
+    Object.keys(placed.names).forEach(function (id) {
+      if (everything || byNode[id].must || byNode[id].focus) grow(placed.names[id].box);
+    });
+    if (everything) Object.keys(placed.lines).forEach(function (id) { grow(placed.lines[id].box); });
+    if (everything) pinBoxes().forEach(grow);
     return bb;
   }
   view.resetView = resetView;
