@@ -10,7 +10,7 @@ naming the file and line. Each rule carries `examples:` that must (`match`) and 
 
 >>> rules = load()
 >>> sorted(rules.sections)[:3]
-['attribution', 'entities', 'frames']
+['attribution', 'claims', 'entities']
 """
 
 from __future__ import annotations
