@@ -640,14 +640,9 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="print the section, leave RESULTS.md")
     parser.add_argument("--from-json", type=Path, metavar="FILE",
                         help="write the table of a recorded run (its aims.json) again, measuring nothing")
-    parser.add_argument("--step", help=argparse.SUPPRESS)
-    parser.add_argument("--root", help=argparse.SUPPRESS)
-    parser.add_argument("--store", help=argparse.SUPPRESS)
+    run.step_arguments(parser)
     args = parser.parse_args()
-    if args.step:
-        result = STEPS[args.step](args.root, args.store)
-        result["peak_mb"] = run._peak_mb()
-        print(json.dumps(result))
+    if run.answer_step(args, STEPS):
         return
     if args.from_json:
         recorded = json.loads(args.from_json.read_text())

@@ -335,6 +335,23 @@ def render(runs: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
+
+def step_arguments(parser: argparse.ArgumentParser) -> None:
+    """The hidden options with which a benchmark runs one of its steps in a child process."""
+    parser.add_argument("--step", help=argparse.SUPPRESS)
+    parser.add_argument("--root", help=argparse.SUPPRESS)
+    parser.add_argument("--store", help=argparse.SUPPRESS)
+
+
+def answer_step(args: argparse.Namespace, steps: dict) -> bool:
+    """Run the step a parent asked for (`--step`), print its figures as JSON; False when none was."""
+    if not args.step:
+        return False
+    result = steps[args.step](args.root, args.store)
+    result["peak_mb"] = _peak_mb()
+    print(json.dumps(result))
+    return True
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000", help="comma-separated triple counts")
@@ -346,14 +363,9 @@ def main() -> None:
                         help="largest size loaded into Virtuoso (its load runs at about 6k triples/s)")
     parser.add_argument("--heavy-max", type=int, default=1_000_000,
                         help="above this size, only the build and analysis steps run")
-    parser.add_argument("--step", help=argparse.SUPPRESS)
-    parser.add_argument("--root", help=argparse.SUPPRESS)
-    parser.add_argument("--store", help=argparse.SUPPRESS)
+    step_arguments(parser)
     args = parser.parse_args()
-    if args.step:
-        result = STEPS[args.step](args.root, args.store)
-        result["peak_mb"] = _peak_mb()
-        print(json.dumps(result))
+    if answer_step(args, STEPS):
         return
     wanted = args.steps.split(",")
     steps = [s for s in ORDER if s in wanted or (s == "oxigraph2" and "oxigraph" in wanted)]
