@@ -144,16 +144,9 @@ def test_what_is_drawn_lies_inside_the_frame_as_it_opens(request, chromium, phon
                              cut_only=file in ("graph.html", "timeline.html"))
 
 
-PHONE_LINES = ("at 390 px a focus view of nine or more neighbours that fits the screen has no room for every "
-               "line's label, along its line or under its far end's name; the rest show as the reader zooms or taps")
-
-
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("file", sorted(FOCUS))
-def test_every_line_of_a_focus_view_has_a_visible_label(request, chromium, phone, seed_views, seed_story, file,
-                                                        size):
-    if size == "phone" and file != "story":
-        request.applymarker(pytest.mark.xfail(strict=True, reason=PHONE_LINES))
+def test_every_line_of_a_focus_view_has_a_visible_label(chromium, phone, seed_views, seed_story, file, size):
     page = open_page(sized(chromium, phone, size), seed_views, seed_story, file)
     drawn = page.evaluate("kgView.edges.get({filter: e => !e.hidden}).map(e => e.id)")
     lines = page.evaluate("kgView.lineLabels()")

@@ -557,33 +557,61 @@
     var c = container.getBoundingClientRect(), a = document.getElementById("kg-panel").getBoundingClientRect();
     return a.top > c.top && a.left < c.right ? Math.max(0, c.bottom - a.top) : 0;
   }
-  // On a phone, a focus's line whose label finds no room along it is named under (or over) the
-  // name at its far end, as a caption: "holds role: border czar · Feb 2025".
+  // On a phone, a focus's line whose label finds no room along it is named by the name at its far
+  // end, as a caption: under (or over) it, stacked with the others there, or beside it; on one line,
+  // else on two (the relation over its date), else in smaller type. "holds role: border czar · Feb 2025".
   function captions(names, lines, taken, owners, dots, area, lsize, scale) {
-    var stacked = {};  // how far the captions already under (or over) a name reach
     labelledLines().forEach(function (e) {
       if (lines[e.id] || !network.body.edges[e.id]) return;
       var other = e.from === data.focus ? e.to : e.from;
-      var name = names[other];
-      if (!name) return;
-      var text = lineText(e), tw = textWidth(text, lsize) + 4 / scale, th = lsize * 1.3;
-      var align = name.where.indexOf("left") >= 0 ? "right" : name.where.indexOf("right") >= 0 ? "left" : "center";
-      var left = align === "left" ? name.box[0] : align === "right" ? name.box[2] - tw : (name.box[0] + name.box[2] - tw) / 2;
-      var sides = name.where.indexOf("above") === 0 ? ["up", "down"] : ["down", "up"];
-      var s = stacked[other] = stacked[other] || {up: 0, down: 0};
-      for (var i = 0; i < 2; i++) {
-        var up = sides[i] === "up";
-        var top = up ? name.box[1] - s.up - th - 1 / scale : name.box[3] + s.down + 1 / scale;
-        var bb = [left, top, left + tw, top + th];
-        if (bb[0] < area[0] || bb[2] > area[2] || bb[1] < area[1] || bb[3] > area[3]) continue;
-        if (taken.hits(bb) || owners.hits(bb) || dots.hits(bb, null, [])) continue;
-        owners.add(bb, e.id);
-        s[sides[i]] += th + 1 / scale;
-        lines[e.id] = {x: (bb[0] + bb[2]) / 2, y: (bb[1] + bb[3]) / 2, angle: 0, text: text, size: lsize,
-                       poly: [[bb[0], bb[1]], [bb[2], bb[1]], [bb[2], bb[3]], [bb[0], bb[3]]], box: bb, caption: true};
-        return;
+      var b = network.body.nodes[other], f = network.body.nodes[data.focus];
+      if (!b) return;
+      // By the far end's name; where that has no room or lies outside the frame, by its dot.
+      var by = [names[other], {box: [b.x - b.options.size, b.y - b.options.size, b.x + b.options.size, b.y + b.options.size],
+                               where: f && b.y > f.y ? "above" : "below"}].filter(Boolean);
+      var text = lineText(e), cut = text.lastIndexOf(" · ");
+      var shapes = [[text]].concat(cut > 0 ? [[text.slice(0, cut), text.slice(cut + 3)]] : []);
+      for (var t = 0; t < 2 * by.length; t++) {
+        var fs = t % 2 ? lsize * 0.85 : lsize;
+        for (var r = 0; r < shapes.length; r++) {
+          var bb = captionPlace(by[t >> 1], shapes[r], fs, scale, area, function (bx) {
+            return taken.hits(bx) || owners.hits(bx) || dots.hits(bx, null, []);
+          });
+          if (!bb) continue;
+          owners.add(bb, e.id);
+          lines[e.id] = {x: (bb[0] + bb[2]) / 2, y: (bb[1] + bb[3]) / 2, angle: 0, text: text, size: fs,
+                         rows: shapes[r].length > 1 ? shapes[r] : null, caption: true,
+                         poly: [[bb[0], bb[1]], [bb[2], bb[1]], [bb[2], bb[3]], [bb[0], bb[3]]], box: bb};
+          return;
+        }
       }
     });
+  }
+  // The first free box for a caption of `rows` by a name: under or over it (below what is stacked
+  // there already), aligned with the name, then centred, then slid inside the frame; else beside it.
+  function captionPlace(name, rows, fs, scale, area, blocked) {
+    var nb = name.box, gap = 1 / scale;
+    var tw = Math.max.apply(null, rows.map(function (t) { return textWidth(t, fs); })) + 4 / scale;
+    var th = rows.length * fs * 1.2 + 2 / scale;
+    var align = name.where.indexOf("left") >= 0 ? nb[2] - tw : name.where.indexOf("right") >= 0 ? nb[0] : (nb[0] + nb[2] - tw) / 2;
+    var lefts = [align, nb[0], nb[2] - tw, (nb[0] + nb[2] - tw) / 2, Math.max(area[0], Math.min(align, area[2] - tw))];
+    var sides = name.where.indexOf("above") === 0 ? [-1, 1] : [1, -1];
+    var tries = [];
+    for (var k = 0; k < 4; k++) {
+      sides.forEach(function (d) {
+        var top = d > 0 ? nb[3] + gap + k * (fs * 1.2 + gap) : nb[1] - gap - th - k * (fs * 1.2 + gap);
+        lefts.forEach(function (left) { tries.push([left, top]); });
+      });
+    }
+    [nb[1], (nb[1] + nb[3] - th) / 2, nb[3] - th].forEach(function (top) {
+      tries.push([nb[2] + 3 * gap, top], [nb[0] - 3 * gap - tw, top]);
+    });
+    for (var i = 0; i < tries.length; i++) {
+      var bb = [tries[i][0], tries[i][1], tries[i][0] + tw, tries[i][1] + th];
+      if (bb[0] < area[0] || bb[2] > area[2] || bb[1] < area[1] || bb[3] > area[3]) continue;
+      if (!blocked(bb)) return bb;
+    }
+    return null;
   }
   // The boxes of the names as drawn, in canvas units.
   function labelBoxes() {
@@ -1120,13 +1148,17 @@
       ctx.translate(l.x, l.y); ctx.rotate(l.angle);
       ctx.font = l.size + "px " + FACE;
       // On a white ground, so the line (dotted or not) does not run through the words.
-      var lw = ctx.measureText(l.text).width + l.size * 0.5, lh = l.size * 1.2;
+      var lw = Math.max.apply(null, (l.rows || [l.text]).map(function (t) { return ctx.measureText(t).width; })) + l.size * 0.5;
+      var lh = l.size * 1.2 * (l.rows ? l.rows.length : 1);
       ctx.fillStyle = "rgba(255, 255, 255, 0.9)";
       ctx.fillRect(-lw / 2, -lh / 2, lw, lh);
       ctx.lineWidth = l.size / 3; ctx.strokeStyle = "#ffffff";
       ctx.fillStyle = e._faded ? "#b5b5b5" : tint(e.color, 0) === "#000000" ? "#333" : shade(e.color);
-      ctx.strokeText(l.text, 0, 0);
-      ctx.fillText(l.text, 0, 0);
+      (l.rows || [l.text]).forEach(function (row, i, rows) {
+        var y = (i - (rows.length - 1) / 2) * l.size * 1.2;
+        ctx.strokeText(row, 0, y);
+        ctx.fillText(row, 0, y);
+      });
       ctx.restore();
     });
     ctx.textAlign = "left"; ctx.textBaseline = "top";
@@ -1264,7 +1296,11 @@
       var missing = missingLabels(), names = missingNames(), outside = outsideFrame();
       // A name left out or cut by the frame is worse than a line not labelled.
       var score = missing + 2 * names + 3 * outside;
-      if (best === null || score < best[0] || (score === best[0] && all)) best = [score, scale, at];
+      // On a phone, where a focus view's names may not all fit, its lines are said first: the reader
+      // pans to a name the frame cuts, but has no way to a label not drawn.
+      var unsaid = NARROW && data.kind === "focus" ? missing - names : 0;
+      if (best === null || unsaid < best[3] || (unsaid === best[3] && (score < best[0] || (score === best[0] && all))))
+        best = [score, scale, at, unsaid];
     }
     network.moveTo({scale: best[1], position: best[2], animation: false});
     placeLabels();
