@@ -137,7 +137,9 @@ def entity_files(draw):
         lines += [f"{dash}- {w}" for w in written]
     else:
         names = []
-    lines.insert(draw(st.integers(1, len(lines))), f"{pad}label: Jane Roe{comment}")
+    # before the aliases or after their last item: between 'aliases:' and its block items a key
+    # would be another YAML (the items become the label's continuation lines)
+    lines.insert(draw(st.sampled_from(sorted({1, 2, len(lines)}))), f"{pad}label: Jane Roe{comment}")
     if draw(st.booleans()):
         lines.append(f"{pad}description: |\n{pad}  Mayor of Springfield.\n")
     return "\n".join(lines) + "\n", names
