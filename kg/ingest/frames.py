@@ -16,13 +16,8 @@ from functools import cache
 
 from ..namespace import K
 from .forms import camel_id
-from .model import EntityCandidate, Sentence, StatementCandidate
+from .model import EntityCandidate, StatementCandidate, sentence_of
 from .rules import compiled, load, parse_path, walk
-
-
-def sentence_of(state, token) -> Sentence:
-    sent = token.sent
-    return Sentence(state.sentence_index.get(sent.start_char, 0), sent.start_char, sent.end_char, sent.text)
 
 
 def resolve(state, tok, owner: bool = False, depth: int = 0) -> list[str]:

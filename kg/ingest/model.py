@@ -78,3 +78,9 @@ class Extraction:
     statements: list[StatementCandidate]
     #: (start, end) in the repaired text -> the same span in the original (kg.text.Repaired)
     original_span: Callable[[int, int], tuple[int, int]] | None = None
+
+
+def sentence_of(state, token) -> Sentence:
+    """The sentence of the article that `token` stands in."""
+    sent = token.sent
+    return Sentence(state.sentence_index.get(sent.start_char, 0), sent.start_char, sent.end_char, sent.text)

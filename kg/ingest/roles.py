@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from ..namespace import K
 from .forms import camel_id, norm
-from .frames import sentence_of
 from .linking import Linker, _key
-from .model import EntityCandidate, StatementCandidate
+from .model import EntityCandidate, StatementCandidate, sentence_of
 from .rules import load
 
 

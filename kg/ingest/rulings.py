@@ -14,7 +14,7 @@ from ..namespace import K
 from . import courts
 from .forms import camel_id, norm
 from .linking import Linker, _key
-from .model import EntityCandidate, Mention, StatementCandidate
+from .model import EntityCandidate, Mention, StatementCandidate, sentence_of
 from .rules import load
 
 RULINGS = (K.ruledFor, K.ruledAgainst, K.ruledOn)
@@ -26,7 +26,6 @@ def _is_a(state, ident: str, type_: str) -> bool:
 
 
 def _statement(state, subject, relation, obj, tok, rule, score=0.6, confidence="explicit") -> StatementCandidate:
-    from .frames import sentence_of
     return StatementCandidate(subject, relation, obj, sentence_of(state, tok), f"rulings:{rule}", score,
                               confidence=confidence, token=tok.i)
 
