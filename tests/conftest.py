@@ -101,14 +101,36 @@ def seed_graph(seeds_project, seed_build) -> kg.KnowledgeGraph:
     return kg.load(seeds_project, seed_build)
 
 
-@pytest.fixture
-def mini(tmp_path) -> Path:
-    """A copy of the small fixture project (its own data/, the real ontology/ and queries/)."""
-    root = tmp_path / "mini"
+def copy_mini(root: Path) -> Path:
+    """A copy of the small fixture project at `root` (its own data/, the real ontology/ and queries/)."""
     shutil.copytree(MINI, root)
     shutil.copytree(REPO / "ontology", root / "ontology")
     shutil.copytree(REPO / "queries", root / "queries")
     return root
+
+
+@pytest.fixture
+def mini(tmp_path) -> Path:
+    """A copy of the small fixture project (its own data/, the real ontology/ and queries/)."""
+    return copy_mini(tmp_path / "mini")
+
+
+def read_terminal(fd: int, timeout: float = 300) -> bytes:
+    """All a child process writes to the pseudo-terminal `fd` until it closes (or is silent for
+    `timeout` seconds); `fd` is closed after."""
+    import select
+
+    chunks = []
+    while select.select([fd], [], [], timeout)[0]:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:  # the other end closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(fd)
+    return b"".join(chunks)
 
 
 def feb7_plaintiffs(endpoint: str) -> set[str]:

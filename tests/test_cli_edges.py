@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 import kg
-from conftest import REPO, invoke_kg, run_kg
+from conftest import REPO, invoke_kg, read_terminal, run_kg
 from kg import output
 
 
@@ -31,18 +31,9 @@ def in_terminal(args: list[str], rows: int = 30, columns: int = 100, cwd: Path =
     process = subprocess.Popen([sys.executable, "-m", "kg", *args], stdout=follower, stderr=follower,
                                stdin=subprocess.DEVNULL, cwd=cwd, env={**env, "TERM": "xterm", "NO_COLOR": "1"})
     os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the other end closed
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(leader)
-    assert process.wait(timeout=120) == 0, b"".join(chunks).decode()
-    shown = b"".join(chunks).decode().replace("\r\n", "\n")
+    output = read_terminal(leader)
+    assert process.wait(timeout=120) == 0, output.decode()
+    shown = output.decode().replace("\r\n", "\n")
     return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown)  # bold headers, the cursor
 
 

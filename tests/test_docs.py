@@ -14,7 +14,6 @@ import fcntl
 import os
 import pty
 import re
-import select
 import shlex
 import shutil
 import struct
@@ -26,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, read_terminal
 
 PAGES = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
@@ -113,18 +112,9 @@ def in_terminal(argv: list[str], cwd: Path, columns: int = 80, rows: int = 40) -
     env.update(TERM="dumb", NO_COLOR="1")
     process = subprocess.Popen(argv, cwd=cwd, env=env, stdin=slave, stdout=slave, stderr=slave, close_fds=True)
     os.close(slave)
-    chunks = []
-    while select.select([master], [], [], 300)[0]:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # the other end closed
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(master)
+    shown = read_terminal(master, 300)
     code = process.wait(timeout=60)
-    return code, _ANSI.sub("", b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n"))
+    return code, _ANSI.sub("", shown.decode("utf-8", "replace").replace("\r\n", "\n"))
 
 
 def project_copy(seeds_project: Path, tmp_path: Path) -> Path:

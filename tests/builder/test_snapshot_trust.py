@@ -28,12 +28,9 @@ PROGRAM = textwrap.dedent("""
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    from conftest import MINI, REPO
+    from conftest import copy_mini
 
-    root = tmp_path_factory.mktemp("snap") / "mini"
-    shutil.copytree(MINI, root)
-    shutil.copytree(REPO / "ontology", root / "ontology")
-    shutil.copytree(REPO / "queries", root / "queries")
+    root = copy_mini(tmp_path_factory.mktemp("snap") / "mini")
     store_dir = root.parent / "store"
     kg.build(str(root), store_dir=store_dir)
     analysis = snapshot.path_for(kg.load(root, store_dir).store_path)

@@ -6,14 +6,13 @@ a review file whose quotes are exact substrings of the stored copy, or one line 
 from __future__ import annotations
 
 import hashlib
-import shutil
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import MINI, REPO, run_kg
+from conftest import copy_mini, run_kg
 from kg import ontology
 from kg import project as projects
 from kg.builder import curated
@@ -37,11 +36,7 @@ ARTICLE = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=10)), 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    root = tmp_path_factory.mktemp("ingest-project") / "mini"
-    shutil.copytree(MINI, root)
-    shutil.copytree(REPO / "ontology", root / "ontology")
-    shutil.copytree(REPO / "queries", root / "queries")
-    return projects.find(root)
+    return projects.find(copy_mini(tmp_path_factory.mktemp("ingest-project") / "mini"))
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pty
-import select
 import shutil
 import subprocess
 import sys
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, run_kg, tree_hash
+from conftest import REPO, read_terminal, run_kg, tree_hash
 from kg.builder import curated
 from kg.ingest.review import load
 
@@ -225,21 +224,9 @@ def _in_terminal(args: list[str], columns: int = 80, lines: int = 24) -> str:
     process = subprocess.Popen([sys.executable, "-m", "kg", *args], stdout=slave, stderr=subprocess.PIPE,
                                cwd=REPO, env=env)
     os.close(slave)
-    chunks = []
-    while True:
-        ready, _, _ = select.select([master], [], [], 60)
-        if not ready:
-            break
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
+    shown = read_terminal(master, 60)
     process.wait(timeout=60)
-    os.close(master)
-    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+    return shown.decode("utf-8").replace("\r\n", "\n")
 
 
 def test_listing_shows_whole_quotes_wrapped_and_says_how_to_see_the_rest(seeds):

@@ -1,6 +1,5 @@
 """The typed export to networkx: entities as nodes, statements as edges, and its filters."""
 
-import shutil
 
 import networkx as nx
 import pyoxigraph as ox
@@ -43,12 +42,9 @@ statements:
 @pytest.fixture(scope="module")
 def town(tmp_path_factory) -> kg.KnowledgeGraph:
     """The mini project plus a second source: one edge told twice, a value, two years."""
-    from conftest import MINI, REPO
+    from conftest import copy_mini
 
-    root = tmp_path_factory.mktemp("town") / "town"
-    shutil.copytree(MINI, root)
-    for folder in ("ontology", "queries"):
-        shutil.copytree(REPO / folder, root / folder)
+    root = copy_mini(tmp_path_factory.mktemp("town") / "town")
     (root / "data/sources/letter.txt").write_text(LETTER, encoding="utf-8")
     with open(root / "data/sources.yaml", "a", encoding="utf-8") as f:
         f.write(LETTER_SOURCE)
