@@ -34,6 +34,7 @@ class _Span:
     label: str | None = None  # a readable label when the text is not one ('executive order' ...)
     court_id: str | None = None
     ident: str | None = None  # a readable id given by the source of the span (courts-db's court)
+    owner: str | None = None  # the common noun that owns it ('the state's TRUST Act': 'state')
 
 
 @dataclass
@@ -155,7 +156,8 @@ def _things(doc, rules, taken: set[int]) -> list[_Span]:
         owner = next((t for t in head.children if t.dep_ == "poss"), None)
         words = " ".join(t.text for t in phrase if t.i >= min(start, phrase[0].i if phrase else start))
         label = words if not owner or owner.pos_ == "PRON" else f"{_owner_text(owner)} {words}"
-        out.append(_Span(start, end, rule.data["type"], f"entity-{name}", label=label[:1].upper() + label[1:]))
+        out.append(_Span(start, end, rule.data["type"], f"entity-{name}", label=label[:1].upper() + label[1:],
+                         owner=owner.lemma_.lower() if owner is not None and owner.pos_ == "NOUN" else None))
         taken.update(range(start, end))
     return out
 
@@ -243,9 +245,27 @@ def _place_before(b: _Builder, span: _Span) -> str | None:
     return state.entities[places[-1].entity].label if places else None
 
 
+def _owned_by_place(b: _Builder, span: _Span) -> None:
+    """'the state's TRUST Act' is the TRUST Act of the state named last before it ('Illinois TRUST
+    Act'), as 'the state' is (the `anaphor` type rules)."""
+    kinds = {w.lower(): r.data["type"] for r in b.rules["types"] if r.data.get("position") == "anaphor"
+             for w in r.data["words"]}
+    if not span.owner or span.owner not in kinds or not span.label \
+            or not span.label.lower().startswith(span.owner + " "):
+        return
+    state = b.state
+    at = state.doc[span.start].idx
+    onto = state.onto
+    places = [m for m in state.mentions if m.start < at and (ent := state.entities.get(m.entity)) is not None
+              and (ent.type == kinds[span.owner] or (onto is not None and onto.is_a(ent.type, kinds[span.owner])))]
+    if places:
+        span.label = f"{state.entities[places[-1].entity].label} {span.label[len(span.owner) + 1:]}"
+
+
 def _entity_for(b: _Builder, span: _Span, text: str) -> tuple[str, float]:
     """The id of the entity `span` names: known, met earlier in the article, or new."""
     state = b.state
+    _owned_by_place(b, span)
     form = norm(span.label if span.rule.startswith("entity-") and span.label else text)  # 'Ohio's lawsuit', not 'lawsuit'
     for prefix in b.rules.words("place-prefixes"):  # 'the City of Lakeview' is Lakeview
         if form.startswith(prefix + " ") and form[len(prefix) + 1:] in b.by_form:
@@ -267,7 +287,9 @@ def _entity_for(b: _Builder, span: _Span, text: str) -> tuple[str, float]:
                 cand.aliases.append(cand.label)
                 cand.label = span.label
             return cand.id, 0.8
-        link = None
+        # a proper name ('Illinois TRUST Act') may be one the graph has; a common noun never is
+        words = (span.label or text).split()
+        link = b.linker.other(span.label or text, span.type) if sum(w[:1].isupper() for w in words) > 1 else None
     else:
         link = b.linker.other(span.label or text, span.type)
     if link and span.court_id:  # a court is linked to a known one only if that one names the same court
