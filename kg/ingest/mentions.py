@@ -343,6 +343,8 @@ def run(state) -> None:
         text = doc[span.start:span.end].text
         ident, score = _entity_for(b, span, text)
         b.by_form.setdefault(norm(span.label if span.rule.startswith("entity-") and span.label else text), ident)
+        for form in _short_and_full(b, span, text):
+            b.by_form.setdefault(form, ident)
         for prefix in rules.words("place-prefixes"):
             if norm(text).startswith(prefix + " "):
                 b.by_form.setdefault(norm(text)[len(prefix) + 1:], ident)
@@ -357,6 +359,21 @@ def run(state) -> None:
             state.token_mention[i] = mention
     _pronouns(state, rules)
     state.mentions.sort(key=lambda m: m.start)
+
+
+def _short_and_full(b: _Builder, span: _Span, text: str) -> list[str]:
+    """The other name of a body within the article: 'Lakeview police' for 'the Lakeview Police
+    Department', and the reverse (a place's name before a head noun of the `head` type rules)."""
+    if span.type == K.Person or span.rule.startswith("entity-") or len(text.split()) < 2:
+        return []
+    heads = {w.lower() for r in b.rules["types"] if r.data.get("position") == "head" for w in r.data["words"]}
+    words = norm(text).split()
+    suffixes = b.rules.words("body-suffixes")
+    if len(words) > 2 and words[-1] in suffixes and words[-2] in heads:
+        return [" ".join(words[:-1])]
+    if words[-1] in heads:
+        return [f"{' '.join(words)} {s}" for s in suffixes]
+    return []
 
 
 def _retitle(doc, rules, spans: list[_Span]) -> None:
