@@ -10,18 +10,13 @@ administration), when there is only one.
 
 from __future__ import annotations
 
-from .model import EntityCandidate, Mention
+from .model import EntityCandidate, Mention, definite
 from .rules import load
 
 
 def _is_a(state, ident, type_) -> bool:
     ent = state.entities.get(ident)
     return bool(ent) and (ent.type == type_ or (state.onto is not None and state.onto.is_a(ent.type, type_)))
-
-
-def _definite(tok) -> bool:
-    return any(c.dep_ in ("det", "poss") and ("Def" in c.morph.get("Definite") or "Dem" in c.morph.get("PronType"))
-               for c in tok.children)
 
 
 def _only_known(state, head: str, anaphors) -> str | None:
@@ -69,7 +64,7 @@ def run(state) -> None:
                     last_of[key] = cursor
             cursor += 1
         lemma = tok.lemma_.lower()
-        if not _definite(tok) or lemma not in anaphors and lemma not in heads and lemma not in known_heads:
+        if not definite(tok) or lemma not in anaphors and lemma not in heads and lemma not in known_heads:
             continue
         if "Plur" in tok.morph.get("Number"):
             continue  # 'the cities' are several, not the last city named

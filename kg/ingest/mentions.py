@@ -21,7 +21,7 @@ from ..namespace import K
 from . import courts
 from .forms import camel_id, fold, norm
 from .linking import Link, Linker, generic
-from .model import EntityCandidate, Mention
+from .model import EntityCandidate, Mention, definite
 from .rules import compiled, load
 
 
@@ -46,6 +46,9 @@ class _Builder:
     by_form: dict[str, str] = field(default_factory=dict)  # norm(form) -> entity id, in this article
     people: dict[str, str] = field(default_factory=dict)  # surname -> entity id, in this article
     heads: dict[str, str] = field(default_factory=dict)  # common-noun head lemma -> entity id
+    head_at: dict[str, int] = field(default_factory=dict)  # entity rule -> token where `heads` last named it
+    #: last word of a thing's proper name ('ordinance' of 'the Lakeview Trust Ordinance') -> (entity id, token)
+    named_heads: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 def _type_by_rules(rules, text: str, ner: str | None, head: str | None = None) -> str | None:
@@ -281,6 +284,8 @@ def _entity_for(b: _Builder, span: _Span, text: str) -> tuple[str, float]:
     elif span.type == K.Person:
         link = b.linker.person(text)
     elif span.rule.startswith("entity-"):
+        if (named := _named_before(b, span, text)) is not None:
+            return named, 0.8
         cand = state.entities.get(b.heads.get(span.rule, ""))
         # 'the order' after 'an executive order' is one referent; 'the county's suit' after 'the
         # state's suit' is another, and 'the order' then means the last one named
@@ -353,7 +358,11 @@ def run(state) -> None:
         if span.type == K.Person and len(text.split()) > 1:
             b.people.setdefault(text.split()[-1], ident)
         if span.rule.startswith("entity-"):
-            b.heads[span.rule] = ident
+            b.heads[span.rule], b.head_at[span.rule] = ident, span.start
+        elif span.type != K.Person and len(text.split()) > 1 and _is_thing(b, span.type):
+            last = doc[span.end - 1]
+            for key in (last.lower_, last.lemma_.lower()):
+                b.named_heads[key] = (ident, span.start)
         first = doc[span.start]
         mention = Mention(first.idx, doc[span.end - 1].idx + len(doc[span.end - 1]), text, ident, span.rule, score)
         state.mentions.append(mention)
@@ -361,6 +370,24 @@ def run(state) -> None:
             state.token_mention[i] = mention
     _pronouns(state, rules)
     state.mentions.sort(key=lambda m: m.start)
+
+
+def _is_thing(b: _Builder, type_: str) -> bool:
+    """A type the entity rules name with a common noun (an ordinance, an act, a lawsuit)."""
+    onto = b.state.onto
+    kinds = {r.data["type"] for r in b.rules["entities"]}
+    return type_ in kinds or (onto is not None and any(onto.is_a(type_, k) for k in kinds))
+
+
+def _named_before(b: _Builder, span: _Span, text: str) -> str | None:
+    """'the ordinance' after 'the Lakeview Trust Ordinance' is that ordinance, unless a thing of
+    its own rule was named since ('a new ordinance')."""
+    head = b.state.doc[span.end - 1]
+    found = b.named_heads.get(head.lemma_.lower()) or b.named_heads.get(head.lower_)
+    if found is None or len((span.label or text).split()) != 1 or not definite(head):
+        return None
+    ident, at = found
+    return ident if b.head_at.get(span.rule, -1) < at else None
 
 
 def _short_and_full(b: _Builder, span: _Span, text: str) -> list[str]:
