@@ -49,6 +49,7 @@ class _Builder:
     head_at: dict[str, int] = field(default_factory=dict)  # entity rule -> token where `heads` last named it
     #: last word of a thing's proper name ('ordinance' of 'the Lakeview Trust Ordinance') -> (entity id, token)
     named_heads: dict[str, tuple[str, int]] = field(default_factory=dict)
+    acronyms: dict[str, str] = field(default_factory=dict)  # 'FEMA' -> the body named in full before
 
 
 def _type_by_rules(rules, text: str, ner: str | None, head: str | None = None) -> str | None:
@@ -279,6 +280,8 @@ def _entity_for(b: _Builder, span: _Span, text: str) -> tuple[str, float]:
         return b.by_form[form], 1.0
     if len(text.split()) == 1 and text in b.people:  # 'Roe' after 'Jane Roe', whatever the model's label
         return b.people[text], 1.0
+    if span.rule != "known" and text in b.acronyms:  # 'FEMA' after 'the Federal Emergency Management Agency'
+        return b.acronyms[text], 1.0
     if span.rule == "known" and span.ident:
         link = Link([span.ident], 1.0, "alias")
     elif span.type == K.Person:
@@ -357,6 +360,9 @@ def run(state) -> None:
                 b.by_form.setdefault(norm(text)[len(prefix) + 1:], ident)
         if span.type == K.Person and len(text.split()) > 1:
             b.people.setdefault(text.split()[-1], ident)
+        elif span.type != K.Person:
+            for acronym in _acronyms(rules, state.entities[ident].label if ident in state.entities else text):
+                b.acronyms.setdefault(acronym, ident)
         if span.rule.startswith("entity-"):
             b.heads[span.rule], b.head_at[span.rule] = ident, span.start
         elif span.type != K.Person and len(text.split()) > 1 and _is_thing(b, span.type):
@@ -370,6 +376,22 @@ def run(state) -> None:
             state.token_mention[i] = mention
     _pronouns(state, rules)
     state.mentions.sort(key=lambda m: m.start)
+
+
+def _acronyms(rules, label: str) -> set[str]:
+    """The initials a body's name may be shortened to: 'Department of Justice' -> DOJ, DJ; 'U.S.
+    Immigration and Customs Enforcement' -> ICE (with or without the `name-prefixes`)."""
+    words = re.findall(r"[A-Za-z]+", re.sub(r"\([^)]*\)", "", label))
+    if len(words) < 2 or not all(w[:1].isupper() or w.lower() in STOP_WORDS for w in words):
+        return set()
+    prefixes = {p for w in rules.words("name-prefixes") for p in re.findall(r"[a-z]+", w)}
+    out = set()
+    for start in range(len(words)):
+        rest = words[start:]
+        out |= {"".join(w[0].upper() for w in rest), "".join(w[0] for w in rest if w.lower() not in STOP_WORDS)}
+        if words[start].lower() not in prefixes:
+            break
+    return {a for a in out if len(a) >= 2 and a.isupper()}
 
 
 def _is_thing(b: _Builder, type_: str) -> bool:
