@@ -111,8 +111,23 @@ def _names(doc, rules) -> list[_Span]:
                              "name+head"))
             continue
         text = doc[start:end].text
-        out.append(_Span(start, end, _type_by_rules(rules, text, None) or ner_type, f"ner-{ent.label_.lower()}"))
+        type_ = _type_by_rules(rules, text, None) or (K.City if _before_state(doc, rules, end) else ner_type)
+        out.append(_Span(start, end, type_, f"ner-{ent.label_.lower()}"))
+    towns = {doc[s.start:s.end].text for s in out if s.type == K.City}
+    for span in out:  # the same name elsewhere in the article ('as to Central Falls')
+        if span.type == K.Person and doc[span.start:span.end].text in towns:
+            span.type = K.City
     return out
+
+
+def _before_state(doc, rules, end: int) -> bool:
+    """'Pine Bluff, Arkansas': a name before a comma and a state's name is a city's, whatever the
+    model's label (it reads some towns as people)."""
+    if end + 1 >= len(doc) or doc[end].text != "," or doc[end + 1].ent_iob_ != "B":
+        return False
+    nxt = doc[end + 1]
+    following = next((e for e in doc.ents if e.start == nxt.i), None)
+    return following is not None and _type_by_rules(rules, following.text, following.label_) == K.State
 
 
 def _is_title(rules, text: str) -> bool:
