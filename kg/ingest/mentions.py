@@ -83,7 +83,8 @@ def _names(doc, rules) -> list[_Span]:
         if split:
             out += split
             continue
-        ner_type = _type_by_rules(rules, ent.text, "GPE" if ent.label_ == "FAC" else ent.label_)
+        # a building or a jail ('City Hall', 'the Harbor Detention Center') is no city: typed by its name, else a body
+        ner_type = _type_by_rules(rules, ent.text, "ORG" if ent.label_ == "FAC" else ent.label_)
         if ner_type is None or not any(c.isalpha() for c in ent.text) or ent.text.lower() in furniture \
                 or "\n" in ent.text:
             continue
