@@ -10,6 +10,7 @@ administration), when there is only one.
 
 from __future__ import annotations
 
+from ..namespace import K
 from .model import EntityCandidate, Mention, definite
 from .rules import load
 
@@ -43,11 +44,16 @@ def run(state) -> None:
     named = sorted((m for m in state.mentions if m.rule not in ("pronoun", "anaphor")), key=lambda m: m.start)
     last_of: dict[str, int] = {}  # type or head noun -> index in `named` of its last mention so far
     cursor = 0
-    heads = {}
+    heads: dict[str, list[str]] = {}
+    named_nouns = rules.words("body-anaphors")
     for ident, ent in state.entities.items():
         words = ent.label.split()
         if len(words) > 1 and words[-1].islower():
             heads.setdefault(words[-1], []).append(ident)
+        # 'the department' after 'the Justice Department' or 'DOT' (the Department of Transportation)
+        if _is_a(state, ident, K.Organization):
+            for word in {w.lower() for w in words if w[:1].isupper()} & named_nouns:
+                heads.setdefault(word, []).append(ident)
     # only the nouns that make a name a body ('the Smith administration'): 'the letter' is no known letter
     body_heads = {w.lower() for r in rules["types"] if r.data.get("position") == "head" for w in r.data["words"]}
     known_heads = {ent.label.split()[-1] for ent in state.known.values() if len(ent.label.split()) > 1} & body_heads
