@@ -36,6 +36,17 @@ def _only_known(state, head: str, anaphors) -> str | None:
     return ident
 
 
+def _titled(state, tok, title: str, before) -> None:
+    """'the mayor' is the person the article last titled mayor, if it named one."""
+    if tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].pos_ == "PROPN":
+        return  # 'the mayor, Jo Lane' or 'the mayor Jo Lane': the name is the mention
+    people = [m for m in before if (state.titles or {}).get(m.entity, (None,))[0] == title]
+    if people:
+        mention = Mention(tok.idx, tok.idx + len(tok), tok.text, people[-1].entity, "anaphor", 0.6)
+        state.mentions.append(mention)
+        state.token_mention[tok.i] = mention
+
+
 def run(state) -> None:
     rules = load()
     doc = state.doc
@@ -57,6 +68,7 @@ def run(state) -> None:
     # only the nouns that make a name a body ('the Smith administration'): 'the letter' is no known letter
     body_heads = {w.lower() for r in rules["types"] if r.data.get("position") == "head" for w in r.data["words"]}
     known_heads = {ent.label.split()[-1] for ent in state.known.values() if len(ent.label.split()) > 1} & body_heads
+    title_nouns = {w: r.name for r in rules["titles"] for w in r.data["words"] if w in rules.words("title-anaphors")}
     for tok in doc:
         if tok.pos_ != "NOUN" or tok.i in state.token_mention or tok.dep_ == "compound":
             continue
@@ -70,6 +82,9 @@ def run(state) -> None:
                     last_of[key] = cursor
             cursor += 1
         lemma = tok.lemma_.lower()
+        if lemma in title_nouns and definite(tok) and "Plur" not in tok.morph.get("Number"):
+            _titled(state, tok, title_nouns[lemma], named[:cursor])
+            continue
         if not definite(tok) or lemma not in anaphors and lemma not in heads and lemma not in known_heads:
             continue
         if "Plur" in tok.morph.get("Number"):
