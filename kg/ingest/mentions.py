@@ -305,6 +305,10 @@ def _entity_for(b: _Builder, span: _Span, text: str) -> tuple[str, float]:
     elif span.rule.startswith("entity-"):
         if (named := _named_before(b, span, text)) is not None:
             return named, 0.8
+        head = state.doc[span.end - 1]
+        if head.dep_ == "appos" and (before := state.token_mention.get(head.head.i)) is not None \
+                and before.entity in state.entities and _is_thing(b, state.entities[before.entity].type):
+            return before.entity, 0.8  # '8 U.S.C. 1373, a federal law that ...': the law is the section
         cand = state.entities.get(b.heads.get(span.rule, ""))
         # 'the order' after 'an executive order' is one referent; 'the county's suit' after 'the
         # state's suit' is another, and 'the order' then means the last one named
