@@ -171,11 +171,12 @@ def _things(doc, rules, taken: set[int]) -> list[_Span]:
         head = doc[end - 1]
         if head.dep_ == "compound":  # 'executive order' as a modifier of another noun
             continue
+        owner = next((t for t in head.children if t.dep_ == "poss"), None)
+        owned = {t.i for t in owner.subtree} if owner is not None else set()  # 'Lake County's': once, before
         # no number, date or count in a label; nor 'third' ('the third ruling'), though 'First' of a name stays
         phrase = [t for t in head.subtree if t.i <= head.i and t.dep_ not in ("det", "poss", "case", "punct")
                   and t.pos_ not in ("NUM",) and t.ent_type_ not in ("DATE", "CARDINAL")
-                  and not (t.ent_type_ == "ORDINAL" and t.is_lower)]
-        owner = next((t for t in head.children if t.dep_ == "poss"), None)
+                  and not (t.ent_type_ == "ORDINAL" and t.is_lower) and t.i not in owned]
         words = " ".join(t.text for t in phrase if t.i >= min(start, phrase[0].i if phrase else start))
         label = words if not owner or owner.pos_ == "PRON" else f"{_owner_text(owner)} {words}"
         out.append(_Span(start, end, rule.data["type"], f"entity-{name}", label=label[:1].upper() + label[1:],
