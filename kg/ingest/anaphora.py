@@ -1,9 +1,11 @@
 """The `anaphora` step: a definite common noun that stands for an entity the article named.
 
 'the city' is the last city named before it (the `anaphor` type rules); 'the administration' is
-the entity named last whose name ends with that noun ('the Smith administration'). ('the judge'
-for the one judge an article names was tried and left out: it lowered the held-out figures.) A
-plural ('the cities') stands for no one entity. A head noun with no antecedent in the article
+the entity named last whose name ends with that noun ('the Smith administration'), or, for the
+`body-anaphors` words, whose proper name has it ('the department': the Commerce Department).
+'the mayor', 'the judge' (the `title-anaphors` words) stand for the person the article last gave
+that title ('the judge' as the one judge an article names was tried and left out: it lowered the
+held-out figures). A plural ('the cities') stands for no one entity. A head noun with no antecedent in the article
 stands for the one entity of the graph named with it ('the administration': the Trump
 administration), when there is only one.
 """
