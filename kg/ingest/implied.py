@@ -17,7 +17,7 @@ from functools import cache
 
 from .frames import _drop_suit_challenges, _fit_ontology, _is_a
 from .model import StatementCandidate
-from .rules import Pattern, Rule, load, parse_pattern
+from .rules import Pattern, Rule, Rules, load, parse_pattern
 
 #: Rounds of the rules: a statement implied in one round may be a premise in the next.
 ROUNDS = 3
@@ -34,9 +34,14 @@ class Chain:
 
 
 @cache
-def chains() -> tuple[Chain, ...]:
+def shipped() -> tuple[Chain, ...]:
+    """The `implied:` rules of kg/ingest/rules/, ready to run."""
+    return chains(load())
+
+
+def chains(rules: Rules) -> tuple[Chain, ...]:
     out = []
-    for rule in load()["implied"]:
+    for rule in rules["implied"]:
         types = {var: t if isinstance(t, list) else [t] for var, t in rule.get("types", {}).items()}
         out.append(Chain(rule, tuple(parse_pattern(p) for p in rule.data["premises"]),
                          parse_pattern(rule.data["gives"]), tuple(parse_pattern(p) for p in rule.get("unless", [])),
@@ -121,10 +126,10 @@ def _apply(state, chain: Chain, have: set[tuple[str, str, str]]) -> list[Stateme
     return new
 
 
-def run(state) -> None:
+def run(state, rules: tuple[Chain, ...] | None = None) -> None:
     have = {(st.subject, st.relation, st.object) for st in state.statements}
     for _ in range(ROUNDS):
-        new = [st for chain in chains() for st in _apply(state, chain, have)]
+        new = [st for chain in rules or shipped() for st in _apply(state, chain, have)]
         if not new:
             break
         state.statements.extend(new)
