@@ -12,6 +12,7 @@ the ontology check of the frames step refuses what the relations' domains and ra
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 
@@ -21,6 +22,27 @@ from .rules import Pattern, Rule, Rules, load, parse_pattern
 
 #: Rounds of the rules: a statement implied in one round may be a premise in the next.
 ROUNDS = 3
+
+
+class _Index:
+    """The article's acts by relation and subject, and by relation and object."""
+
+    def __init__(self, statements: list[StatementCandidate]):
+        self.by_subject: dict[tuple[str, str], list[StatementCandidate]] = {}
+        self.by_object: dict[tuple[str, str], list[StatementCandidate]] = {}
+        self.by_relation: dict[str, list[StatementCandidate]] = {}
+        for st in statements:
+            if not st.mode:
+                self.by_subject.setdefault((st.relation, st.subject), []).append(st)
+                self.by_object.setdefault((st.relation, st.object), []).append(st)
+                self.by_relation.setdefault(st.relation, []).append(st)
+
+    def candidates(self, pattern: Pattern, binding: dict[str, str]) -> list[StatementCandidate]:
+        if pattern.subject in binding:
+            return [st for r in pattern.relations for st in self.by_subject.get((r, binding[pattern.subject]), [])]
+        if pattern.object in binding:
+            return [st for r in pattern.relations for st in self.by_object.get((r, binding[pattern.object]), [])]
+        return [st for r in pattern.relations for st in self.by_relation.get(r, [])]
 
 
 @dataclass(frozen=True)
@@ -63,17 +85,16 @@ def _fits(pattern: Pattern, st: StatementCandidate, binding: dict[str, str]) -> 
     return out
 
 
-def _bindings(chain: Chain, acts: dict[str, list[StatementCandidate]]) -> list[tuple[dict[str, str], list[StatementCandidate]]]:
+def _bindings(chain: Chain, acts: _Index) -> list[tuple[dict[str, str], list[StatementCandidate]]]:
     """Every way the premises read statements of the article: (variables, the statements read)."""
     found: list[tuple[dict[str, str], list[StatementCandidate]]] = [({}, [])]
     for pattern in chain.premises:
-        candidates = [st for relation in pattern.relations for st in acts.get(relation, [])]
-        found = [(b2, [*used, st]) for b, used in found for st in candidates
-                 if st not in used and (b2 := _fits(pattern, st, b)) is not None]
+        found = [(b2, [*used, st]) for b, used in found for st in acts.candidates(pattern, b)
+                 if all(st is not u for u in used) and (b2 := _fits(pattern, st, b)) is not None]
     return found
 
 
-def _holds(state, chain: Chain, binding: dict[str, str], used: list[StatementCandidate], acts) -> bool:
+def _holds(state, chain: Chain, binding: dict[str, str], used: list[StatementCandidate], acts: _Index) -> bool:
     if not all(_is_a(state, binding[var], types) for var, types in chain.types.items()):
         return False
     within = chain.rule.get("within")
@@ -81,8 +102,7 @@ def _holds(state, chain: Chain, binding: dict[str, str], used: list[StatementCan
         indexes = [st.sentence.index for st in used]
         if max(indexes) - min(indexes) > within:
             return False
-    return not any(_fits(p, st, binding) is not None for p in chain.unless for r in p.relations
-                   for st in acts.get(r, []))
+    return not any(_fits(p, st, binding) is not None for p in chain.unless for st in acts.candidates(p, binding))
 
 
 def _unique(chain: Chain, found: list) -> list:
@@ -96,22 +116,30 @@ def _unique(chain: Chain, found: list) -> list:
     return found
 
 
-def _quoted(state, chain: Chain, subject: str, obj: str, used: list[StatementCandidate]) -> StatementCandidate:
+def _named(state) -> dict[int, set[str]]:
+    """Sentence start -> the entities named in the sentence."""
+    starts = sorted(s.start for s in state.sentences or [])
+    out: dict[int, set[str]] = {}
+    for m in state.mentions:
+        at = bisect_right(starts, m.start) - 1
+        if at >= 0:
+            out.setdefault(starts[at], set()).add(m.entity)
+    return out
+
+
+def _quoted(chain: Chain, subject: str, obj: str, used: list[StatementCandidate],
+            named: dict[int, set[str]]) -> StatementCandidate:
     """The premise whose sentence the new statement quotes."""
     if chain.rule.get("quote"):
         return used[chain.rule.data["quote"] - 1]
     for st in sorted(used, key=lambda s: s.sentence.start):
-        named = {m.entity for m in state.mentions if st.sentence.start <= m.start < st.sentence.end}
-        if {subject, obj} <= named:
+        if {subject, obj} <= named.get(st.sentence.start, set()):
             return st
     return max(used, key=lambda s: (s.sentence.start, s.token or 0))
 
 
-def _apply(state, chain: Chain, have: set[tuple[str, str, str]]) -> list[StatementCandidate]:
-    acts: dict[str, list[StatementCandidate]] = {}
-    for st in state.statements:
-        if not st.mode:
-            acts.setdefault(st.relation, []).append(st)
+def _apply(state, chain: Chain, acts: _Index, have: set[tuple[str, str, str]],
+           named: dict[int, set[str]]) -> list[StatementCandidate]:
     found = [(b, used) for b, used in _bindings(chain, acts) if _holds(state, chain, b, used, acts)]
     new = []
     for binding, used in _unique(chain, found):
@@ -120,7 +148,7 @@ def _apply(state, chain: Chain, have: set[tuple[str, str, str]]) -> list[Stateme
         if subject == obj or triple in have:
             continue
         have.add(triple)
-        premise = _quoted(state, chain, subject, obj, used)
+        premise = _quoted(chain, subject, obj, used, named)
         new.append(StatementCandidate(subject, triple[1], obj, premise.sentence, f"implied:{chain.rule.name}", 0.5,
                                       confidence="implied", token=premise.token))
     return new
@@ -128,8 +156,10 @@ def _apply(state, chain: Chain, have: set[tuple[str, str, str]]) -> list[Stateme
 
 def run(state, rules: tuple[Chain, ...] | None = None) -> None:
     have = {(st.subject, st.relation, st.object) for st in state.statements}
+    named = _named(state)
     for _ in range(ROUNDS):
-        new = [st for chain in rules or shipped() for st in _apply(state, chain, have)]
+        acts = _Index(state.statements)
+        new = [st for chain in rules or shipped() for st in _apply(state, chain, acts, have, named)]
         if not new:
             break
         state.statements.extend(new)
