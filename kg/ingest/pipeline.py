@@ -9,7 +9,7 @@ step that what it needs is there, so a step can be run and tested alone on a sta
     roles     doc, mentions         -> statements            (titles: holdsRole)
     anaphora  doc, mentions          -> mentions              ("the city": the entity named before)
     frames    doc, mentions         -> statements            (acts, rulings, stances, attribution, with their mode)
-    implied   statements            -> statements            (what they imply: 'A plaintiff, B defendant': A sued B)
+    implied   statements, mentions  -> statements            (what they imply: 'A plaintiff, B defendant': A sued B)
     dates     doc, statements, date -> statements            (each act's date, against the article's)
 """
 
