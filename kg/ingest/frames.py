@@ -108,9 +108,10 @@ def _modes(doc, matches) -> dict[int, str]:
             act = chain[-1].i
             if modes.get(act) != "drop":  # a negated threat is not a threat; 'drop' wins over any other mode
                 modes[act] = m.rule.data["mode"]
-    # an act coordinated with a qualified one shares its mode ('vowed to sue and to cut')
+    # an act coordinated with a qualified one shares its mode ('vowed to sue and to cut'), unless
+    # it has a past tense of its own ('would defend the rule and accused the agency of ...')
     for tok in doc:
-        if tok.dep_ == "conj" and tok.head.i in modes and tok.i not in modes:
+        if tok.dep_ == "conj" and tok.head.i in modes and tok.i not in modes and tok.tag_ != "VBD":
             modes[tok.i] = modes[tok.head.i]
     return modes
 
