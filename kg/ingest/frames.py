@@ -140,7 +140,9 @@ def _frame(state, seen, doc, rule, trigger, subj_chain, obj_chain, modes) -> Non
         manner = _phrase(trigger)
     else:
         manner = _phrase(obj_chain[0]) if relation == K.threatened and len(obj_chain) > 1 else None
-    subjects = [s for s in resolve(state, subj_tok) or _members(state, subj_tok) or _it(state, subj_tok, rule)
+    # 'several sanctuary cities, led by A and including B, sued': the named members act, even when
+    # the plural itself names a group the graph knows
+    subjects = [s for s in _members(state, subj_tok) or resolve(state, subj_tok) or _it(state, subj_tok, rule)
                 if _is_a(state, s, rule.get("subject_types"))]
     if rule.get("subject_titles"):
         subjects = [s for s in subjects if state.entities[s].type != K.Person

@@ -17,6 +17,8 @@ KNOWN = {ident: Entity(ident, type_, label, LOC, []) for ident, type_, label in 
     ("MarshCounty", "County", "Marsh County"),
     ("NoraPike", "Person", "Nora Pike"),
     ("DaleHunt", "Person", "Dale Hunt"),
+    ("LakeCity", "City", "Lake City"),
+    ("CoastalTowns", "Group", "coastal towns"),
 )}
 
 
@@ -86,3 +88,17 @@ def test_it_is_the_suit_before_it_and_its_plaintiffs_oppose_what_it_asks_a_court
     far = _found("Marsh County sued the Border Patrol on Monday. Nora Pike spoke at a rally. It asks the "
                  "court to declare the new conditions unlawful.", onto)
     assert not {t for t in _triples(far) if t[1] == "opposed"}
+
+
+def test_the_named_members_of_a_plural_act_for_it_even_when_the_graph_knows_the_plural(onto):
+    found = _found("Several coastal towns, led by Marsh County and including Lake City, sued the Border Patrol "
+                   "on Monday.", onto)
+    sued = {s for s, r, o in _triples(found) if r == "sued" and o == "BorderPatrol"}
+    assert sued == {"MarshCounty", "LakeCity"}
+
+
+def test_who_vows_to_end_something_opposes_it(onto):
+    found = _found("Nora Pike vowed to abolish the Border Patrol.", onto)
+    assert ("NoraPike", "opposed", "BorderPatrol") in _triples(found)
+    kept = _found("Nora Pike vowed to expand the Border Patrol.", onto)
+    assert not {t for t in _triples(kept) if t[1] == "opposed"}
