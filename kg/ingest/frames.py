@@ -26,6 +26,8 @@ def resolve(state, tok, owner: bool = False, depth: int = 0) -> list[str]:
         return []
     out: list[str] = []
     mention = state.token_mention.get(tok.i)
+    if mention is not None and mention.rule == "anaphor" and _named_by_of(state, tok) is not None:
+        mention = None  # 'the city of Chicago' names its city: no anaphor for the one named before
     if mention is not None:
         out.append(mention.entity)
     elif tok.tag_ in ("WDT", "WP") and tok.head.dep_ == "relcl":

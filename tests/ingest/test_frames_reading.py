@@ -102,3 +102,11 @@ def test_who_vows_to_end_something_opposes_it(onto):
     assert ("NoraPike", "opposed", "BorderPatrol") in _triples(found)
     kept = _found("Nora Pike vowed to expand the Border Patrol.", onto)
     assert not {t for t in _triples(kept) if t[1] == "opposed"}
+
+
+def test_the_city_of_a_name_is_that_city_not_the_one_named_before(onto):
+    found = _found("Lake City joined the coalition last year. On Monday the Border Patrol sued the state of Ohio "
+                   "and the city of Dayton.", onto)
+    sued = {o for s, r, o in _triples(found) if r == "sued" and s == "BorderPatrol"}
+    assert "LakeCity" not in sued
+    assert {found.entities[o].label for o in sued} == {"Ohio", "Dayton"}
