@@ -425,7 +425,7 @@ def _owners(state, seen) -> None:
 
 
 def run(state) -> None:
-    from . import rulings
+    from . import acts, rulings
     doc = state.doc
     rulings.judges_by_place(state)
     rulings.appellate_judges(state)
@@ -446,6 +446,7 @@ def run(state) -> None:
                         claims.setdefault(made[0], set()).update(t.i for t in made[1])
     _claim_links(state, seen, matches, claims, modes)
     _lawsuit_parties(state, seen)
+    acts.run(state, seen, modes)
     rulings.after_frames(state)
     _owners(state, seen)  # then the `implied` step: chains, and the ontology check (_fit_ontology)
     state.statements.sort(key=lambda s: (s.sentence.start, s.token or 0))

@@ -46,6 +46,9 @@ _SCHEMA: dict[str, dict[str, type | tuple]] = {
     "entities": {"label": str, "type": str, "pattern": list, "note": str},
     "types": {"words": list, "type": str, "position": str, "note": str},
     "words": {"words": list, "note": str},
+    "acts": {"lemmas": list, "pos": list, "subject": list, "object": list, "makes": str, "relation": str,
+             "object_relation": str, "label": str, "label_alone": str,
+             "note": str},
     "implied": {"premises": list, "gives": str, "types": dict, "unless": list, "unique": list, "quote": int,
                 "within": int, "note": str},
 }
@@ -53,7 +56,7 @@ _REQUIRED = {"frames": {"relation", "lemmas", "subject", "object"}, "attribution
              "claims": {"relation", "lemmas", "object"},
              "modality": {"lemmas", "path", "mode"}, "titles": {"words", "org"},
              "entities": {"pattern", "type"}, "types": {"words", "type"}, "words": {"words"},
-             "implied": {"premises", "gives"}}
+             "implied": {"premises", "gives"}, "acts": {"lemmas", "subject", "makes", "relation", "label_alone"}}
 _MODES = {"threatened", "planned", "attempted", "denied", "hypothetical", "drop"}
 _STEP = re.compile(r"^(\^)?([a-z]+(?::[a-z]+)?)?(?:\[([^\]]+)\])?$")
 
@@ -150,10 +153,10 @@ def _check_rule(section: str, item: dict, file: str, deps: set[str]) -> Rule:
                 _fail(file, line, name, f"bad examples key '{key}'", "examples take `match:` and `no_match:` lists")
     if section == "implied":
         _check_implied(item, examples, lambda message, hint: _fail(file, line, name, message, hint))
-    for key in ("relation",):
+    for key in ("relation", "object_relation"):
         if key in item:
             _known_term(item[key], file, line, name, "relation")
-    for key in ("type", "org"):
+    for key in ("type", "org", "makes"):
         if key in item:
             _known_term(item[key], file, line, name, "type")
     for key in ("subject_types", "object_types"):
@@ -292,7 +295,7 @@ def _parser_labels() -> set[str]:
 
 
 _ROLES = {"frames": ("subject", "object"), "attribution": ("speaker", "claim"), "modality": ("path", ""),
-          "claims": ("object", "")}
+          "claims": ("object", ""), "acts": ("subject", "")}
 
 
 def role_paths(rule: Rule, role: str) -> list[list[tuple[bool, str | None, list[str] | None]]]:

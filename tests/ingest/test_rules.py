@@ -45,6 +45,8 @@ def _fires(rule, sentence) -> bool:
     comp = compiled()
     if rule.section in ("frames", "attribution", "modality", "claims"):
         return any(m.rule is rule for m in comp.matches(doc))
+    if rule.section == "acts":
+        return any(m.rule is rule for m in comp.matches(doc, ("acts",)))
     if rule.section == "entities":
         return any(doc.vocab.strings[m] == f"entities:{rule.name}" for m, _, _ in comp.tokens(doc))
     if rule.section == "titles":

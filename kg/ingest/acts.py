@@ -1,0 +1,79 @@
+"""Things an article names only through an act (part of the `frames` step).
+
+'Harbor County sued the Department of Labor on Monday' names no lawsuit, yet the suit is what
+later sentences speak of ('the suit', 'the case') and what a court rules on. The `acts:` rules of
+rules/acts.yaml name the verb, the paths to its parties, the kind of thing it makes and the
+relation of each party to it. One thing per referent: the parties' own (named in full, or made
+by an earlier act), else the one common noun of the kind the article names after the act with no
+parties yet, else a new thing labelled from its parties.
+"""
+
+from __future__ import annotations
+
+from .forms import camel_id
+from .model import EntityCandidate, Mention, StatementCandidate, sentence_of
+from .rules import compiled, parse_path, walk
+
+
+def run(state, seen, modes: dict[int, str]) -> None:
+    from .frames import _add, _members, resolve
+
+    acts = [m for m in compiled().matches(state.doc, ("acts",)) if not modes.get(m.trigger.i)]
+    for m in acts:  # a planned, threatened or denied suit is no suit
+        rule = m.rule
+        subjects = list(dict.fromkeys(s for chain in m.roles["subject"]
+                                      for s in _members(state, chain[-1]) or resolve(state, chain[-1])))
+        objects = list(dict.fromkeys(o for path in rule.get("object", [])
+                                     for chain in walk(m.trigger, parse_path(path))
+                                     for o in resolve(state, chain[-1])))
+        subjects = [s for s in subjects if s not in objects]
+        if not subjects:
+            continue
+        thing = _referent(state, rule, m.trigger, subjects, objects, [a.trigger.idx for a in acts])
+        sentence = sentence_of(state, m.trigger)
+        name = f"acts:{rule.name}"
+        for s in subjects:
+            _add(state, seen, StatementCandidate(s, rule.data["relation"], thing, sentence, name, 0.6, token=m.trigger.i))
+        for o in objects if rule.get("object_relation") else []:
+            _add(state, seen, StatementCandidate(o, rule.data["object_relation"], thing, sentence, name, 0.6,
+                                                 token=m.trigger.i))
+        tok = m.trigger
+        state.mentions.append(Mention(tok.idx, tok.idx + len(tok), tok.text, thing, name, 0.6))
+
+
+def _kind(state, ident: str, type_: str) -> bool:
+    ent = state.entities.get(ident)
+    return ent is not None and (ent.type == type_ or (state.onto is not None and state.onto.is_a(ent.type, type_)))
+
+
+def _referent(state, rule, trigger, subjects: list[str], objects: list[str], acts: list[int]) -> str:
+    type_ = rule.data["makes"]
+    relation, object_relation = rule.data["relation"], rule.get("object_relation")
+    sides: dict[str, dict[str, set[str]]] = {}
+    for st in state.statements:
+        if not st.mode and st.relation in (relation, object_relation) and _kind(state, st.object, type_):
+            sides.setdefault(st.object, {}).setdefault(st.relation, set()).add(st.subject)
+    for ident, parties in sides.items():  # the parties' own: one thing per pair of sides
+        theirs = parties.get(object_relation, set()) if object_relation else set()
+        if parties.get(relation, set()) & set(subjects) and (not objects or not theirs or theirs & set(objects)):
+            return ident
+    # the common noun named after this act and before any other ('the case' is the last suit brought)
+    later = {m.entity for m in state.mentions if m.start > trigger.idx and m.entity not in sides
+             and not any(trigger.idx < a < m.start for a in acts)
+             and _kind(state, m.entity, type_) and _generic(state.entities[m.entity])}
+    if len(later) == 1:
+        return next(iter(later))
+    names = {"subject": " and ".join(state.entities[s].label for s in subjects),
+             "object": " and ".join(state.entities[o].label for o in objects)}
+    label = (rule.data["label"] if objects and rule.get("label") else rule.data["label_alone"]).format(**names)
+    ident = camel_id(label)
+    if ident not in state.entities:
+        sentence = sentence_of(state, trigger)
+        state.entities[ident] = EntityCandidate(ident, type_, label, f"acts:{rule.name}", score=0.5,
+                                                evidence=(sentence.start, sentence.end))
+    return ident
+
+
+def _generic(ent) -> bool:
+    """A thing named only by a common noun ('the suit'), not by a name of its own."""
+    return not ent.known and ent.rule.startswith("entity-") and len(ent.label.split()) == 1
