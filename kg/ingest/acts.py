@@ -16,16 +16,15 @@ from .rules import compiled, parse_path, walk
 
 
 def run(state, seen, modes: dict[int, str]) -> None:
-    from .frames import _add, _members, resolve
+    from .frames import _add, _is_a, resolve
 
     acts = [m for m in compiled().matches(state.doc, ("acts",)) if not modes.get(m.trigger.i)]
     for m in acts:  # a planned, threatened or denied suit is no suit
         rule = m.rule
-        subjects = list(dict.fromkeys(s for chain in m.roles["subject"]
-                                      for s in _members(state, chain[-1]) or resolve(state, chain[-1])))
+        subjects = list(dict.fromkeys(s for chain in m.roles["subject"] for s in _subjects(state, rule, chain[-1])))
         objects = list(dict.fromkeys(o for path in rule.get("object", [])
                                      for chain in walk(m.trigger, parse_path(path))
-                                     for o in resolve(state, chain[-1])))
+                                     for o in resolve(state, chain[-1]) if _is_a(state, o, rule.get("object_types"))))
         subjects = [s for s in subjects if s not in objects]
         if not subjects:
             continue
@@ -39,6 +38,22 @@ def run(state, seen, modes: dict[int, str]) -> None:
                                                  token=m.trigger.i))
         tok = m.trigger
         state.mentions.append(Mention(tok.idx, tok.idx + len(tok), tok.text, thing, name, 0.6))
+
+
+def _subjects(state, rule, tok) -> list[str]:
+    """Who acted: the named members of a plural, the entities the token stands for; for a relative
+    pronoun whose head is of no kind the rule takes ('an injunction sought by A and B, which sued'),
+    the phrase just before it (the parser often hangs the clause on the wrong noun)."""
+    from .frames import _is_a, _members, resolve
+
+    types = rule.get("subject_types")
+    found = [s for s in _members(state, tok) or resolve(state, tok) if _is_a(state, s, types)]
+    if found or tok.tag_ not in ("WDT", "WP") or tok.i < 2:
+        return found
+    before = tok.doc[tok.i - 1]
+    before = tok.doc[tok.i - 2] if before.is_punct else before
+    first = min((before, *before.conjuncts), key=lambda t: t.i)  # resolving it takes its conjuncts
+    return [s for s in resolve(state, first) if _is_a(state, s, types)]
 
 
 def _kind(state, ident: str, type_: str) -> bool:

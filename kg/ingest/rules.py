@@ -48,6 +48,7 @@ _SCHEMA: dict[str, dict[str, type | tuple]] = {
     "words": {"words": list, "note": str},
     "acts": {"lemmas": list, "pos": list, "subject": list, "object": list, "makes": str, "relation": str,
              "object_relation": str, "label": str, "label_alone": str,
+             "subject_types": list, "object_types": list,
              "note": str},
     "implied": {"premises": list, "gives": str, "types": dict, "unless": list, "unique": list, "quote": int,
                 "within": int, "note": str},

@@ -54,3 +54,36 @@ def test_a_planned_suit_makes_none(onto):
     found = extract("Harbor County plans to sue the Department of Labor. Officials said the rule would hurt "
                     "farmers.", date="2025-06-02", onto=onto)
     assert not _suits(found)
+
+
+def test_which_sued_after_a_list_of_places_names_them_not_the_order_before(onto):
+    found = extract("A judge granted an injunction sought by Lakeview, Harbor County and other towns, which sued "
+                    "in March. The order bars the agency from cutting grants while the case goes forward.",
+                    date="2025-06-02", onto=onto)
+    assert [s["plaintiffIn"] for s in _suits(found).values()] == [{"Lakeview", "HarborCounty"}]
+
+
+def test_which_hung_on_the_wrong_noun_stands_for_the_places_just_before_it(onto):
+    """The parser sometimes hangs 'which sued' on the order ('an injunction sought by A and B, which
+    sued'): the suers are the places just before the pronoun, never the order."""
+    from types import SimpleNamespace
+
+    from spacy.tokens import Doc
+
+    from kg.ingest import acts, nlp
+    from kg.ingest.model import EntityCandidate, Mention
+    from kg.ingest.rules import load
+
+    words = ["an", "injunction", "sought", "by", "Lakeview", "and", "Oakdale", ",", "which", "sued"]
+    heads = [1, 1, 1, 2, 3, 4, 4, 1, 9, 1]
+    deps = ["det", "ROOT", "acl", "agent", "pobj", "cc", "conj", "punct", "nsubj", "relcl"]
+    tags = ["DT", "NN", "VBN", "IN", "NNP", "CC", "NNP", ",", "WDT", "VBD"]
+    doc = Doc(nlp.load().vocab, words=words, heads=heads, deps=deps, tags=tags)
+    ents = {"Injunction": EntityCandidate("Injunction", "Event", "Injunction", "entity-injunction"),
+            "Lakeview": EntityCandidate("Lakeview", "City", "Lakeview", "ner-gpe"),
+            "Oakdale": EntityCandidate("Oakdale", "City", "Oakdale", "ner-gpe")}
+    token_mention = {i: Mention(doc[i].idx, doc[i].idx + len(doc[i]), doc[i].text, e, "test")
+                     for i, e in ((1, "Injunction"), (4, "Lakeview"), (6, "Oakdale"))}
+    state = SimpleNamespace(entities=ents, token_mention=token_mention, onto=onto)
+    rule = next(r for r in load()["acts"] if r.name == "sue")
+    assert acts._subjects(state, rule, doc[8]) == ["Lakeview", "Oakdale"]
