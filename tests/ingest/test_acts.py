@@ -87,3 +87,11 @@ def test_which_hung_on_the_wrong_noun_stands_for_the_places_just_before_it(onto)
     state = SimpleNamespace(entities=ents, token_mention=token_mention, onto=onto)
     rule = next(r for r in load()["acts"] if r.name == "sue")
     assert acts._subjects(state, rule, doc[8]) == ["Lakeview", "Oakdale"]
+
+
+def test_an_official_who_sends_a_letter_issued_it(onto):
+    found = extract("Labor Secretary Dale Hunt sent a letter to every state agency on Monday, warning that grants "
+                    "could be cut.", date="2025-06-02", onto=onto)
+    letters = [i for i, e in found.entities.items() if e.type == "Memorandum"]
+    assert letters and any((s.subject, s.relation, s.object) == ("DaleHunt", "issued", letters[0])
+                           for s in found.statements)
