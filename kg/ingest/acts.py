@@ -15,45 +15,48 @@ from .model import EntityCandidate, Mention, StatementCandidate, sentence_of
 from .rules import compiled, parse_path, walk
 
 
-def run(state, seen, modes: dict[int, str]) -> None:
-    from .frames import _add, _is_a, resolve
-
+def run(state, modes: dict[int, str], frames) -> list[StatementCandidate]:
+    """The statements the acts give: `frames` is the frames step's reader of parties (resolve,
+    _members, _is_a), passed in so that this module need not import the step that calls it."""
+    out: list[StatementCandidate] = []
     acts = [m for m in compiled().matches(state.doc, ("acts",)) if not modes.get(m.trigger.i)]
     for m in acts:  # a planned, threatened or denied suit is no suit
         rule = m.rule
-        subjects = list(dict.fromkeys(s for chain in m.roles["subject"] for s in _subjects(state, rule, chain[-1])))
+        subjects = list(dict.fromkeys(s for chain in m.roles["subject"]
+                                      for s in _subjects(state, rule, chain[-1], frames)))
         objects = list(dict.fromkeys(o for path in rule.get("object", [])
                                      for chain in walk(m.trigger, parse_path(path))
-                                     for o in resolve(state, chain[-1]) if _is_a(state, o, rule.get("object_types"))))
+                                     for o in frames.resolve(state, chain[-1])
+                                     if frames._is_a(state, o, rule.get("object_types"))))
         subjects = [s for s in subjects if s not in objects]
         if not subjects:
             continue
-        thing = _referent(state, rule, m.trigger, subjects, objects, [a.trigger.idx for a in acts])
+        thing = _referent(state, rule, m.trigger, subjects, objects, [a.trigger.idx for a in acts], out)
         sentence = sentence_of(state, m.trigger)
         name = f"acts:{rule.name}"
-        for s in subjects:
-            _add(state, seen, StatementCandidate(s, rule.data["relation"], thing, sentence, name, 0.6, token=m.trigger.i))
-        for o in objects if rule.get("object_relation") else []:
-            _add(state, seen, StatementCandidate(o, rule.data["object_relation"], thing, sentence, name, 0.6,
-                                                 token=m.trigger.i))
+        have = {(st.subject, st.relation, st.object) for st in [*state.statements, *out] if not st.mode}
+        sides = [(s, rule.data["relation"]) for s in subjects]
+        sides += [(o, rule.data["object_relation"]) for o in objects if rule.get("object_relation")]
+        for party, relation in sides:
+            if (party, relation, thing) not in have:  # a second act of the same sides says nothing new
+                out.append(StatementCandidate(party, relation, thing, sentence, name, 0.6, token=m.trigger.i))
         tok = m.trigger
         state.mentions.append(Mention(tok.idx, tok.idx + len(tok), tok.text, thing, name, 0.6))
+    return out
 
 
-def _subjects(state, rule, tok) -> list[str]:
+def _subjects(state, rule, tok, frames) -> list[str]:
     """Who acted: the named members of a plural, the entities the token stands for; for a relative
     pronoun whose head is of no kind the rule takes ('an injunction sought by A and B, which sued'),
     the phrase just before it (the parser often hangs the clause on the wrong noun)."""
-    from .frames import _is_a, _members, resolve
-
     types = rule.get("subject_types")
-    found = [s for s in _members(state, tok) or resolve(state, tok) if _is_a(state, s, types)]
+    found = [s for s in frames._members(state, tok) or frames.resolve(state, tok) if frames._is_a(state, s, types)]
     if found or tok.tag_ not in ("WDT", "WP") or tok.i < 2:
         return found
     before = tok.doc[tok.i - 1]
     before = tok.doc[tok.i - 2] if before.is_punct else before
     first = min((before, *before.conjuncts), key=lambda t: t.i)  # resolving it takes its conjuncts
-    return [s for s in resolve(state, first) if _is_a(state, s, types)]
+    return [s for s in frames.resolve(state, first) if frames._is_a(state, s, types)]
 
 
 def _kind(state, ident: str, type_: str) -> bool:
@@ -61,11 +64,12 @@ def _kind(state, ident: str, type_: str) -> bool:
     return ent is not None and (ent.type == type_ or (state.onto is not None and state.onto.is_a(ent.type, type_)))
 
 
-def _referent(state, rule, trigger, subjects: list[str], objects: list[str], acts: list[int]) -> str:
+def _referent(state, rule, trigger, subjects: list[str], objects: list[str], acts: list[int],
+              made: list[StatementCandidate]) -> str:
     type_ = rule.data["makes"]
     relation, object_relation = rule.data["relation"], rule.get("object_relation")
     sides: dict[str, dict[str, set[str]]] = {}
-    for st in state.statements:
+    for st in [*state.statements, *made]:
         if not st.mode and st.relation in (relation, object_relation) and _kind(state, st.object, type_):
             sides.setdefault(st.object, {}).setdefault(st.relation, set()).add(st.subject)
     for ident, parties in sides.items():  # the parties' own: one thing per pair of sides

@@ -266,8 +266,11 @@ def _misses(found, statements, gold, aligned, strict, text) -> list[tuple[str, s
         if not any(strict(p, triple) for p, _ in predicted):
             span = locate_quote(st, text)
             out.append(("missed", *triple, "", " ".join((text[span[0]:span[1]] if span else st.quote or "").split())))
+    listed = set()
     for triple, st in predicted:
-        if not any(strict(triple, g) for g in gold):
+        # one row a triple, as scored: the same wrong fact said twice (in two modes, say) is one
+        if triple not in listed and not any(strict(triple, g) for g in gold):
+            listed.add(triple)
             mode = f" [{st.mode}]" if getattr(st, "mode", None) else ""
             out.append(("wrong", *triple, st.rule + mode, " ".join(st.sentence.text.split())))
     return out

@@ -12,6 +12,7 @@ the clause said, never the attribution around it.
 
 from __future__ import annotations
 
+import sys
 from functools import cache
 
 from ..namespace import K
@@ -446,7 +447,8 @@ def run(state) -> None:
                         claims.setdefault(made[0], set()).update(t.i for t in made[1])
     _claim_links(state, seen, matches, claims, modes)
     _lawsuit_parties(state, seen)
-    acts.run(state, seen, modes)
+    for st in acts.run(state, modes, sys.modules[__name__]):
+        _add(state, seen, st)
     rulings.after_frames(state)
     _owners(state, seen)  # then the `implied` step: chains, and the ontology check (_fit_ontology)
     state.statements.sort(key=lambda s: (s.sentence.start, s.token or 0))

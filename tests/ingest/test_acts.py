@@ -70,7 +70,7 @@ def test_which_hung_on_the_wrong_noun_stands_for_the_places_just_before_it(onto)
 
     from spacy.tokens import Doc
 
-    from kg.ingest import acts, nlp
+    from kg.ingest import acts, frames, nlp
     from kg.ingest.model import EntityCandidate, Mention
     from kg.ingest.rules import load
 
@@ -86,7 +86,7 @@ def test_which_hung_on_the_wrong_noun_stands_for_the_places_just_before_it(onto)
                      for i, e in ((1, "Injunction"), (4, "Lakeview"), (6, "Oakdale"))}
     state = SimpleNamespace(entities=ents, token_mention=token_mention, onto=onto)
     rule = next(r for r in load()["acts"] if r.name == "sue")
-    assert acts._subjects(state, rule, doc[8]) == ["Lakeview", "Oakdale"]
+    assert acts._subjects(state, rule, doc[8], frames) == ["Lakeview", "Oakdale"]
 
 
 def test_an_official_who_sends_a_letter_issued_it(onto):
