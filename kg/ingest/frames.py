@@ -213,29 +213,100 @@ def _attribution(state, seen, doc, rule, trigger, speaker_chain, claim_chain, mo
     speakers = resolve(state, speaker_tok)
     if not speakers:
         return None
+    return _claim(state, seen, rule, trigger, speakers, clause, f"attribution:{rule.name}")
+
+
+def _claim(state, seen, rule, trigger, speakers, clause, rule_name) -> tuple[str, list] | None:
     claim = _claim_tokens(trigger, clause)
     if len(claim) < 3:
         return None
     text = "".join(t.text_with_ws for t in claim[:14]).strip()
     label = text[:1].upper() + text[1:]
     ident = camel_id(label)
-    sentence = sentence_of(state, trigger)
+    sentence = sentence_of(state, clause)
     if ident not in state.entities:
-        state.entities[ident] = EntityCandidate(ident, K.Claim, label, f"attribution:{rule.name}", score=0.5,
+        state.entities[ident] = EntityCandidate(ident, K.Claim, label, rule_name, score=0.5,
                                                 evidence=(sentence.start, sentence.end))
     if rule.get("relation"):  # 'the court held that ...': a ruling on the claim (kg/ingest/rulings.py)
         from .rulings import holding
         for st in holding(state, rule, trigger, speakers, ident, sentence):
             _add(state, seen, st)
-        return
+        return None
     for s in speakers:
         if _is_a(state, s, [K.Lawsuit]):
-            _add(state, seen, StatementCandidate(ident, K.assertedIn, s, sentence, f"attribution:{rule.name}", 0.6,
-                                                 token=trigger.i))
+            _add(state, seen, StatementCandidate(ident, K.assertedIn, s, sentence, rule_name, 0.6, token=trigger.i))
         else:
-            _add(state, seen, StatementCandidate(s, K.asserts, ident, sentence, f"attribution:{rule.name}", 0.6,
-                                                 token=trigger.i))
+            _add(state, seen, StatementCandidate(s, K.asserts, ident, sentence, rule_name, 0.6, token=trigger.i))
     return ident, claim
+
+
+def _quotations(doc) -> list[tuple[int, int]]:
+    """The quotations of `doc` as (first, last) token indexes inside the quote marks: a curly mark
+    opens or closes, a straight one by turns; a paragraph break closes any quotation left open.
+    Single marks are left alone (an apostrophe, or a quotation inside a quotation)."""
+    out: list[tuple[int, int]] = []
+    start = None
+    for tok in doc:
+        if start is not None and tok.i and "\n" in doc.text[doc[tok.i - 1].idx:tok.idx]:
+            out.append((start, tok.i - 1))
+            start = None
+        if not tok.is_quote or tok.text in _SINGLE_QUOTES:
+            continue
+        opens = tok.is_left_punct and (not tok.is_right_punct or start is None)
+        if opens:
+            start = tok.i + 1
+        elif start is not None:
+            out.append((start, tok.i - 1))
+            start = None
+    return [(a, b) for a, b in out if b >= a]
+
+
+_SINGLE_QUOTES = "'\u2018\u2019"
+
+
+def _quoted_on(state, seen, doc, said: list[tuple], modes) -> None:
+    """A quotation of several sentences is its speaker's in each of them ('"A. B," she said.'), and so
+    is the quotation that follows in the same paragraph with no attribution of its own ('"A," she
+    said. "B."'). When the clause the attribution governs is no claim ('"We will appeal. The rule is
+    unlawful," she said.'), the first sentence of the quotations that is one is the claim: one claim
+    for the speaker's quotations, as a reader would sum them up."""
+    quotations = _quotations(doc)
+    attributed = {trigger.sent.start for _, trigger, _, _, _ in said}
+    runs: list[list[int]] = []  # the quotations of one attribution, in order
+    owner: dict[int, tuple] = {}  # run index -> (rule, trigger, speakers, claim made or None)
+    for q, (first, last) in enumerate(quotations):
+        for rule, trigger, speakers, tokens, made in said:
+            if rule.get("quotation") and not first <= trigger.i <= last and any(first <= t <= last for t in tokens):
+                owner[len(runs)] = (rule, trigger, speakers, made)
+                runs.append([q])
+                break
+        else:
+            if runs and runs[-1][-1] == q - 1 and _follows(doc, quotations[q - 1], (first, last),
+                                                           owner[len(runs) - 1][1]):
+                runs[-1].append(q)
+    for r, run in enumerate(runs):
+        rule, trigger, speakers, made = owner[r]
+        if made or not speakers:
+            continue
+        sentences = sorted({doc[i].sent for q in run for i in range(quotations[q][0], quotations[q][1] + 1)},
+                           key=lambda sent: sent.start)
+        for sent in sentences:
+            around = next((quotations[q] for q in run if quotations[q][0] <= sent.root.i <= quotations[q][1]), None)
+            if around is None or sent.start in attributed or any(
+                    not t.is_punct for t in sent if not around[0] - 1 <= t.i <= around[1] + 1):
+                continue  # a sentence partly outside the quotation, or one with an attribution of its own
+            root = sent.root
+            if root.pos_ in ("VERB", "AUX") and not _not_a_claim(rule, root, modes) and \
+                    _claim(state, seen, rule, trigger, speakers, root, f"attribution:{rule.name}+quotation"):
+                break
+
+
+def _follows(doc, before: tuple[int, int], after: tuple[int, int], trigger) -> bool:
+    """Whether quotation `after` opens in the paragraph and sentence just after the attribution
+    (`trigger`) of quotation `before`, with nothing but that attribution between them."""
+    between = doc.text[doc[before[1]].idx:doc[after[0]].idx]
+    return "\n" not in between and trigger.i in range(before[1], after[0]) and \
+        doc[after[0]].sent.start >= trigger.sent.start and doc[after[0]].sent.start <= trigger.sent.end
 
 
 def _claim_links(state, seen, matches, claims: dict[str, set[int]], modes) -> None:
@@ -440,6 +511,7 @@ def run(state) -> None:
     modes = _modes(doc, matches)
     seen = {(s.subject, s.relation, s.object, s.sentence.start) for s in state.statements}
     claims: dict[str, set[int]] = {}  # claim id -> the tokens of the clause said
+    said: list[tuple] = []  # (rule, trigger, speakers, tokens of the clause, claim made or None)
     for m in matches:
         if m.rule.section == "frames":
             for s_chain in m.roles["subject"]:
@@ -448,8 +520,12 @@ def run(state) -> None:
         elif m.rule.section == "attribution":
             for s_chain in m.roles["speaker"]:
                 for c_chain in m.roles["claim"]:
-                    if made := _attribution(state, seen, doc, m.rule, m.trigger, s_chain, c_chain, modes):
+                    made = _attribution(state, seen, doc, m.rule, m.trigger, s_chain, c_chain, modes)
+                    if made:
                         claims.setdefault(made[0], set()).update(t.i for t in made[1])
+                    said.append((m.rule, m.trigger, resolve(state, s_chain[-1]), {t.i for t in c_chain[-1].subtree},
+                                 made))
+    _quoted_on(state, seen, doc, said, modes)
     _claim_links(state, seen, matches, claims, modes)
     _lawsuit_parties(state, seen)
     rulings.after_frames(state)

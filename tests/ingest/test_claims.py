@@ -1,0 +1,48 @@
+"""Claims and their attribution (the `attribution:` rules and frames.py), in sentences written for
+this test about invented places and people."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import REPO
+from kg import ontology
+from kg.ingest import extract
+
+
+@pytest.fixture(scope="module")
+def onto():
+    return ontology.load(REPO / "ontology")
+
+
+def _claims(text: str, onto) -> dict[str, list[str]]:
+    """Speaker -> the labels of the claims the speaker asserts."""
+    found = extract(text, date="2025-03-03", onto=onto)
+    out: dict[str, list[str]] = {}
+    for st in found.statements:
+        if st.relation == "asserts":
+            out.setdefault(st.subject, []).append(found.entities[st.object].label)
+    return out
+
+
+def test_a_quotation_whose_attributed_clause_is_no_claim_goes_on_to_the_next_sentence(onto):
+    text = ('"We will appeal on Monday," Mayor Tom Baker of Dayton said at a news conference. '
+            '"The new water rules break state law."')
+    assert _claims(text, onto) == {"TomBaker": ["The new water rules break state law"]}
+
+
+def test_a_quotation_of_several_sentences_is_its_speakers_in_each(onto):
+    text = ('"We did nothing wrong. The audit counted the wrong wells," Governor Ann Ruiz of Ohio said.')
+    assert _claims(text, onto) == {"AnnRuiz": ["The audit counted the wrong wells"]}
+
+
+def test_a_quotation_gives_one_claim_when_its_attributed_clause_is_one(onto):
+    """A reader sums up the speaker's quotation as one claim: the clause the verb of saying governs."""
+    text = ('"The audit counted the wrong wells," Governor Ann Ruiz of Ohio said. "It is a political stunt."')
+    assert _claims(text, onto) == {"AnnRuiz": ["The audit counted the wrong wells"]}
+
+
+def test_a_quotation_in_another_paragraph_is_not_the_speakers(onto):
+    text = ('"We will appeal on Monday," Mayor Tom Baker of Dayton said.\n\n'
+            '"The new water rules break state law."')
+    assert _claims(text, onto) == {}
