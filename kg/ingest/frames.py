@@ -211,9 +211,15 @@ def _attribution(state, seen, doc, rule, trigger, speaker_chain, claim_chain, mo
     if clause.pos_ not in ("VERB", "AUX") or _not_a_claim(rule, clause, modes):
         return None
     speakers = resolve(state, speaker_tok)
-    if not speakers:
+    if not speakers or (rule.get("not_claim_self") and _about_self(state, clause, speakers)):
         return None
     return _claim(state, seen, rule, trigger, speakers, clause, f"attribution:{rule.name}")
+
+
+def _about_self(state, clause, speakers: list[str]) -> bool:
+    """'she said she would run again', 'the agency said it had acted lawfully': what the speakers say
+    of themselves (reported speech's 'I' and 'we') is no claim about the world."""
+    return any(set(resolve(state, t)) & set(speakers) for t in clause.children if t.dep_ in ("nsubj", "nsubjpass"))
 
 
 def _claim(state, seen, rule, trigger, speakers, clause, rule_name) -> tuple[str, list] | None:

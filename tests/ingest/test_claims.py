@@ -46,3 +46,16 @@ def test_a_quotation_in_another_paragraph_is_not_the_speakers(onto):
     text = ('"We will appeal on Monday," Mayor Tom Baker of Dayton said.\n\n'
             '"The new water rules break state law."')
     assert _claims(text, onto) == {}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Governor Ann Ruiz of Ohio said she would run for a third term.",
+    "Mayor Tom Baker told reporters on Monday that he had done nothing wrong.",
+])
+def test_what_speakers_say_of_themselves_is_no_claim(onto, sentence):
+    assert _claims(sentence, onto) == {}
+
+
+def test_what_speakers_say_of_others_is_a_claim(onto):
+    claims = _claims("Governor Ann Ruiz of Ohio said the Ohio Department of Health had acted within the law.", onto)
+    assert claims == {"AnnRuiz": ["The Ohio Department of Health had acted within the law"]}
