@@ -59,3 +59,7 @@ def test_what_speakers_say_of_themselves_is_no_claim(onto, sentence):
 def test_what_speakers_say_of_others_is_a_claim(onto):
     claims = _claims("Governor Ann Ruiz of Ohio said the Ohio Department of Health had acted within the law.", onto)
     assert claims == {"AnnRuiz": ["The Ohio Department of Health had acted within the law"]}
+
+
+def test_a_warning_is_no_claim(onto):
+    assert _claims("Governor Ann Ruiz of Ohio warned that towns without a plan could lose their grants.", onto) == {}
