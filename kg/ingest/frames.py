@@ -211,15 +211,39 @@ def _attribution(state, seen, doc, rule, trigger, speaker_chain, claim_chain, mo
     if clause.pos_ not in ("VERB", "AUX") or _not_a_claim(rule, clause, modes):
         return None
     speakers = resolve(state, speaker_tok)
-    if not speakers or (rule.get("not_claim_self") and _about_self(state, clause, speakers)):
+    if not speakers or _of_speakers(state, rule, clause, speakers):
         return None
     return _claim(state, seen, rule, trigger, speakers, clause, f"attribution:{rule.name}")
+
+
+def _of_speakers(state, rule, clause, speakers: list[str]) -> bool:
+    return bool(rule.get("not_claim_self") and _about_self(state, clause, speakers)
+                or rule.get("not_claim_own") and _about_own(state, clause, speakers))
 
 
 def _about_self(state, clause, speakers: list[str]) -> bool:
     """'she said she would run again', 'the agency said it had acted lawfully': what the speakers say
     of themselves (reported speech's 'I' and 'we') is no claim about the world."""
     return any(set(resolve(state, t)) & set(speakers) for t in clause.children if t.dep_ in ("nsubj", "nsubjpass"))
+
+
+def _about_own(state, clause, speakers: list[str]) -> bool:
+    """'the mayor said the city would appeal', 'the sheriff said her deputies would ...', 'Dayton's
+    mayor said Dayton police would ...': what the speaker's own body (the one their title belongs
+    to), a body named after it, or the speaker's people do is the speaker's own account."""
+    bodies = {state.titles[s][1] for s in speakers if s in state.titles and state.titles[s][1]}
+    bodies |= {st.object for st in state.statements if st.relation == K.holdsRole and st.subject in speakers}
+    labels = [state.entities[b].label + " " for b in bodies if b in state.entities]
+    for t in clause.children:
+        if t.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        subjects = set(resolve(state, t))
+        if subjects & bodies or any(c.dep_ == "poss" and set(resolve(state, c)) & (set(speakers) | bodies)
+                                    for c in t.children):
+            return True
+        if any(state.entities[x].label.startswith(label) for x in subjects if x in state.entities for label in labels):
+            return True
+    return False
 
 
 def _claim(state, seen, rule, trigger, speakers, clause, rule_name) -> tuple[str, list] | None:
@@ -303,7 +327,7 @@ def _quoted_on(state, seen, doc, said: list[tuple], modes) -> None:
                 continue  # a sentence partly outside the quotation, or one with an attribution of its own
             root = sent.root
             if root.pos_ in ("VERB", "AUX") and not _not_a_claim(rule, root, modes) and \
-                    _claim(state, seen, rule, trigger, speakers, root, f"attribution:{rule.name}+quotation"):
+                    not _of_speakers(state, rule, root, speakers) and _claim(state, seen, rule, trigger, speakers, root, f"attribution:{rule.name}+quotation"):
                 break
 
 

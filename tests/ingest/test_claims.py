@@ -57,9 +57,22 @@ def test_what_speakers_say_of_themselves_is_no_claim(onto, sentence):
 
 
 def test_what_speakers_say_of_others_is_a_claim(onto):
-    claims = _claims("Governor Ann Ruiz of Ohio said the Ohio Department of Health had acted within the law.", onto)
-    assert claims == {"AnnRuiz": ["The Ohio Department of Health had acted within the law"]}
+    claims = _claims("Governor Ann Ruiz of Ohio said the Federal Water Agency had acted within the law.", onto)
+    assert claims == {"AnnRuiz": ["The Federal Water Agency had acted within the law"]}
 
 
 def test_a_warning_is_no_claim(onto):
     assert _claims("Governor Ann Ruiz of Ohio warned that towns without a plan could lose their grants.", onto) == {}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Springfield Mayor Tom Baker said the city would keep its clinics open.",
+    "Springfield Mayor Tom Baker said Springfield police would keep answering every call.",
+])
+def test_what_the_speakers_own_body_does_is_no_claim(onto, sentence):
+    assert not _claims(sentence, onto).get("TomBaker")
+
+
+def test_what_another_body_does_is_a_claim(onto):
+    claims = _claims("Dayton Mayor Tom Baker said the Ohio Department of Health had broken the law.", onto)
+    assert claims.get("TomBaker") == ["The Ohio Department of Health had broken the law"]
