@@ -205,15 +205,26 @@ def _not_a_claim(rule, clause, modes) -> bool:
     return any(t.ent_type_ in rule.get("not_claim_entities", []) for t in clause.subtree)
 
 
-def _attribution(state, seen, doc, rule, trigger, speaker_chain, claim_chain, modes) -> tuple[str, list] | None:
+def _attribution(state, seen, doc, rule, trigger, speaker_chain, claim_chain, modes,
+                 said=()) -> tuple[str, list] | None:
     """The claim said (its id and its tokens), with who said it."""
     speaker_tok, clause = speaker_chain[-1], claim_chain[-1]
     if clause.pos_ not in ("VERB", "AUX") or _not_a_claim(rule, clause, modes):
         return None
-    speakers = resolve(state, speaker_tok)
+    speakers = resolve(state, speaker_tok) or _speaker_before(rule, speaker_tok, said)
     if not speakers or _of_speakers(state, rule, clause, speakers):
         return None
     return _claim(state, seen, rule, trigger, speakers, clause, f"attribution:{rule.name}")
+
+
+def _speaker_before(rule, tok, said) -> list[str]:
+    """'The lawsuit argues that ... It also argues that ...': a pronoun speaker no mention stands for
+    is the speaker of the sentence just before, when a verb of saying there has one."""
+    if not rule.get("pronoun_speaker") or tok.tag_ != "PRP":
+        return []
+    before = [speakers for _, trigger, speakers, _, _ in said if speakers
+              and trigger.sent.end == tok.sent.start]
+    return before[-1] if before else []
 
 
 def _of_speakers(state, rule, clause, speakers: list[str]) -> bool:
@@ -550,11 +561,11 @@ def run(state) -> None:
         elif m.rule.section == "attribution":
             for s_chain in m.roles["speaker"]:
                 for c_chain in m.roles["claim"]:
-                    made = _attribution(state, seen, doc, m.rule, m.trigger, s_chain, c_chain, modes)
+                    made = _attribution(state, seen, doc, m.rule, m.trigger, s_chain, c_chain, modes, said)
                     if made:
                         claims.setdefault(made[0], set()).update(t.i for t in made[1])
-                    said.append((m.rule, m.trigger, resolve(state, s_chain[-1]), {t.i for t in c_chain[-1].subtree},
-                                 made))
+                    said.append((m.rule, m.trigger, resolve(state, s_chain[-1]) or _speaker_before(
+                        m.rule, s_chain[-1], said), {t.i for t in c_chain[-1].subtree}, made))
     _quoted_on(state, seen, doc, said, modes)
     _claim_links(state, seen, matches, claims, modes)
     _lawsuit_parties(state, seen)

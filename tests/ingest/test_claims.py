@@ -76,3 +76,15 @@ def test_what_the_speakers_own_body_does_is_no_claim(onto, sentence):
 def test_what_another_body_does_is_a_claim(onto):
     claims = _claims("Dayton Mayor Tom Baker said the Ohio Department of Health had broken the law.", onto)
     assert claims.get("TomBaker") == ["The Ohio Department of Health had broken the law"]
+
+
+def test_a_pronoun_speaker_is_the_speaker_of_the_sentence_before(onto):
+    text = ("The lawsuit, Dayton v. Ohio Department of Health, argues that the fees break the state charter. "
+            "It also argues that the new fees are arbitrary and capricious.")
+    found = extract(text, date="2025-03-03", onto=onto)
+    made_in = {found.entities[st.subject].label for st in found.statements if st.relation == "assertedIn"}
+    assert any(label.startswith("The new fees are arbitrary") for label in made_in), made_in
+
+
+def test_a_pronoun_speaker_with_no_speaker_before_says_nothing(onto):
+    assert _claims("The fees rose in May. It also argues that the new fees are arbitrary and capricious.", onto) == {}
