@@ -88,3 +88,8 @@ def test_a_pronoun_speaker_is_the_speaker_of_the_sentence_before(onto):
 
 def test_a_pronoun_speaker_with_no_speaker_before_says_nothing(onto):
     assert _claims("The fees rose in May. It also argues that the new fees are arbitrary and capricious.", onto) == {}
+
+
+def test_an_accusation_is_the_accusers_claim(onto):
+    claims = _claims("Governor Ann Ruiz accused the water agency of trying to hide records from auditors.", onto)
+    assert claims == {"AnnRuiz": ["Trying to hide records from auditors"]}
