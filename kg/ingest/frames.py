@@ -202,7 +202,23 @@ def _not_a_claim(rule, clause, modes) -> bool:
     subjects = {t.lower_ for t in clause.children if t.dep_ in ("nsubj", "nsubjpass", "expl")}
     if subjects & {w.lower() for w in rule.get("not_claim_subjects", [])}:
         return True
+    if _dated(clause, rule.get("not_claim_dated", [])):
+        return True
     return any(t.ent_type_ in rule.get("not_claim_entities", []) for t in clause.subtree)
+
+
+def _dated(clause, types: list[str]) -> bool:
+    """Whether a verb of the clause is dated ('the county wrote to the agency in August', 'the board
+    will meet next week'): the narration of an event, not a claim about the world."""
+    for verb in clause.subtree:
+        if verb.pos_ not in ("VERB", "AUX"):
+            continue
+        for child in verb.children:
+            if child.dep_ == "npadvmod" and child.ent_type_ in types:
+                return True
+            if child.dep_ == "prep" and any(c.dep_ == "pobj" and c.ent_type_ in types for c in child.children):
+                return True
+    return False
 
 
 def _attribution(state, seen, doc, rule, trigger, speaker_chain, claim_chain, modes,

@@ -93,3 +93,16 @@ def test_a_pronoun_speaker_with_no_speaker_before_says_nothing(onto):
 def test_an_accusation_is_the_accusers_claim(onto):
     claims = _claims("Governor Ann Ruiz accused the water agency of trying to hide records from auditors.", onto)
     assert claims == {"AnnRuiz": ["Trying to hide records from auditors"]}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Governor Ann Ruiz said the water board would meet in closed session next week.",
+    "Governor Ann Ruiz said the water board had written to the agency in August.",
+])
+def test_a_dated_event_is_narration_not_a_claim(onto, sentence):
+    assert _claims(sentence, onto) == {}
+
+
+def test_a_claim_may_name_an_amendment_or_a_year(onto):
+    claims = _claims("Governor Ann Ruiz said the water rules violate the 10th Amendment.", onto)
+    assert claims == {"AnnRuiz": ["The water rules violate the 10th Amendment"]}
