@@ -199,6 +199,9 @@ def _not_a_claim(rule, clause, modes) -> bool:
     acts = [clause, *(c for c in clause.children if c.dep_ == "xcomp")]
     if any(modes.get(t.i) in rule.get("not_claim_modes", []) for t in acts):
         return True
+    if clause.dep_ == "relcl" or any(t.dep_ in ("nsubj", "nsubjpass") and t.tag_ in ("WDT", "WP")
+                                     for t in clause.children):
+        return True  # a relative clause ('..., who leads the effort') describes someone, no claim is said
     subjects = {t.lower_ for t in clause.children if t.dep_ in ("nsubj", "nsubjpass", "expl")}
     if subjects & {w.lower() for w in rule.get("not_claim_subjects", [])}:
         return True

@@ -106,3 +106,8 @@ def test_a_dated_event_is_narration_not_a_claim(onto, sentence):
 def test_a_claim_may_name_an_amendment_or_a_year(onto):
     claims = _claims("Governor Ann Ruiz said the water rules violate the 10th Amendment.", onto)
     assert claims == {"AnnRuiz": ["The water rules violate the 10th Amendment"]}
+
+
+def test_a_relative_clause_beside_the_verb_of_saying_is_no_claim(onto):
+    text = '"The rules are fair," Ann Ruiz says, who as the state engineer is leading the review.'
+    assert _claims(text, onto) == {"AnnRuiz": ["The rules are fair"]}
