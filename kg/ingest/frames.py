@@ -12,6 +12,7 @@ the clause said, never the attribution around it.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from ..namespace import K
@@ -280,7 +281,11 @@ def _claim(state, seen, rule, trigger, speakers, clause, rule_name) -> tuple[str
     claim = _claim_tokens(trigger, clause)
     if len(claim) < 3:
         return None
-    text = "".join(t.text_with_ws for t in claim[:14]).strip()
+    words = claim[:14]  # a space where an aside was left out ('The rules, she said, break ...')
+    text = "".join(t.text + (" " if t.whitespace_ or (n + 1 < len(words) and words[n + 1].i > t.i + 1
+                                                        and not words[n + 1].is_punct) else "")
+                   for n, t in enumerate(words)).strip()
+    text = re.sub(r"\s*([,;:])(?:\s*[,;:])+", r"\1", text)  # the commas around an aside left out
     label = text[:1].upper() + text[1:]
     ident = camel_id(label)
     sentence = sentence_of(state, clause)

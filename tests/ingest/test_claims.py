@@ -111,3 +111,12 @@ def test_a_claim_may_name_an_amendment_or_a_year(onto):
 def test_a_relative_clause_beside_the_verb_of_saying_is_no_claim(onto):
     text = '"The rules are fair," Ann Ruiz says, who as the state engineer is leading the review.'
     assert _claims(text, onto) == {"AnnRuiz": ["The rules are fair"]}
+
+
+def test_a_claims_label_leaves_out_the_aside_and_keeps_its_words_apart(onto):
+    claims = _claims("The water rules, Governor Ann Ruiz said, break state law.", onto)
+    assert claims == {"AnnRuiz": ["The water rules break state law"]}
+    claims = _claims("Governor Ann Ruiz said the agency cannot use the power of the purse, which the law gives "
+                     "to the board, to punish towns.", onto)
+    [label] = claims["AnnRuiz"]
+    assert label.startswith("The agency cannot use the power of the purse, to punish") and ", ," not in label
