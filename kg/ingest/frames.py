@@ -186,6 +186,8 @@ def _claim_tokens(trigger, clause) -> list:
             skip.update(x.i for x in t.subtree)
             skip.update(c.i for c in clause.children if c.dep_ == "cc" and c.i < t.i)
     tokens = [t for t in clause.subtree if t.i not in skip]
+    if clause.dep_ == "oprd":  # 'called the rules unconstitutional': the rules, unconstitutional
+        tokens = [t for c in clause.head.children if c.dep_ == "dobj" for t in c.subtree] + tokens
     while tokens and (tokens[0].is_punct or tokens[0].dep_ == "mark"):
         tokens.pop(0)
     while tokens and tokens[-1].is_punct:
@@ -229,7 +231,8 @@ def _attribution(state, seen, doc, rule, trigger, speaker_chain, claim_chain, mo
                  said=()) -> tuple[str, list] | None:
     """The claim said (its id and its tokens), with who said it."""
     speaker_tok, clause = speaker_chain[-1], claim_chain[-1]
-    if clause.pos_ not in ("VERB", "AUX") or _not_a_claim(rule, clause, modes):
+    predicate = rule.get("predicative") and clause.dep_ == "oprd" and clause.pos_ in ("ADJ", "NOUN")
+    if not predicate and (clause.pos_ not in ("VERB", "AUX") or _not_a_claim(rule, clause, modes)):
         return None
     speakers = resolve(state, speaker_tok) or _speaker_before(rule, speaker_tok, said)
     if not speakers or _of_speakers(state, rule, clause, speakers):

@@ -120,3 +120,8 @@ def test_a_claims_label_leaves_out_the_aside_and_keeps_its_words_apart(onto):
                      "to the board, to punish towns.", onto)
     [label] = claims["AnnRuiz"]
     assert label.startswith("The agency cannot use the power of the purse, to punish") and ", ," not in label
+
+
+def test_what_a_speaker_calls_something_is_a_claim_about_it(onto):
+    claims = _claims("Governor Ann Ruiz called the water rules unconstitutional.", onto)
+    assert claims == {"AnnRuiz": ["The water rules unconstitutional"]}
