@@ -235,9 +235,23 @@ def _attribution(state, seen, doc, rule, trigger, speaker_chain, claim_chain, mo
     if not predicate and (clause.pos_ not in ("VERB", "AUX") or _not_a_claim(rule, clause, modes)):
         return None
     speakers = resolve(state, speaker_tok) or _speaker_before(rule, speaker_tok, said)
-    if not speakers or _of_speakers(state, rule, clause, speakers):
+    if not speakers or _of_speakers(state, rule, clause, speakers) or _ambiguous(state, rule, speaker_tok):
         return None
     return _claim(state, seen, rule, trigger, speakers, clause, f"attribution:{rule.name}")
+
+
+def _ambiguous(state, rule, tok) -> bool:
+    """'"...," he said' when the sentence before and this one up to 'he' name no person, the one 'he'
+    was read as not among them, or more than one: who said it is a guess, and a claim is never given
+    to a guess."""
+    mention = state.token_mention.get(tok.i)
+    if not rule.get("one_person_for_pronoun") or mention is None or mention.rule != "pronoun":
+        return False
+    index = state.sentence_index.get(tok.sent.start_char, 0)
+    start = state.sentences[max(index - 1, 0)].start
+    people = {m.entity for m in state.mentions if start <= m.start < tok.idx and m.rule != "pronoun"
+              and state.entities.get(m.entity) is not None and state.entities[m.entity].type == K.Person}
+    return len(people) > 1 or mention.entity not in people
 
 
 def _speaker_before(rule, tok, said) -> list[str]:

@@ -40,7 +40,7 @@ _SCHEMA: dict[str, dict[str, type | tuple]] = {
     "attribution": {"lemmas": list, "pos": list, "speaker": list, "claim": list, "relation": str, "note": str,
                     "not_claim_modes": list, "not_claim_subjects": list, "not_claim_entities": list,
                     "quotation": bool, "not_claim_self": bool, "not_claim_own": bool, "pronoun_speaker": bool,
-                    "not_claim_dated": list, "predicative": bool},
+                    "not_claim_dated": list, "predicative": bool, "one_person_for_pronoun": bool},
     "claims": {"relation": str, "lemmas": list, "pos": list, "object": list, "object_types": list, "from_speaker": bool,
                "claimant": list, "note": str},
     "modality": {"lemmas": list, "pos": list, "path": (str, list), "mode": str, "note": str},

@@ -125,3 +125,13 @@ def test_a_claims_label_leaves_out_the_aside_and_keeps_its_words_apart(onto):
 def test_what_a_speaker_calls_something_is_a_claim_about_it(onto):
     claims = _claims("Governor Ann Ruiz called the water rules unconstitutional.", onto)
     assert claims == {"AnnRuiz": ["The water rules unconstitutional"]}
+
+
+def test_a_pronoun_speaker_is_trusted_only_beside_the_one_person_it_stands_for(onto):
+    named = 'Governor Ann Ruiz toured the dam on Monday. "The water rules break state law," she said.'
+    assert _claims(named, onto) == {"AnnRuiz": ["The water rules break state law"]}
+    far = ('Governor Ann Ruiz toured the dam on Monday. The dam holds back the lake. '
+           '"The water rules break state law," she said.')
+    assert _claims(far, onto) == {}
+    two = ('Governor Ann Ruiz met Mayor Lena Ortiz on Monday. "The water rules break state law," she said.')
+    assert _claims(two, onto) == {}
