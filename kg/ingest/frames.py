@@ -378,8 +378,10 @@ def _quoted_on(state, seen, doc, said: list[tuple], modes) -> None:
                     not t.is_punct for t in sent if not around[0] - 1 <= t.i <= around[1] + 1):
                 continue  # a sentence partly outside the quotation, or one with an attribution of its own
             root = sent.root
-            if root.pos_ in ("VERB", "AUX") and not _not_a_claim(rule, root, modes) and \
-                    not _of_speakers(state, rule, root, speakers) and _claim(state, seen, rule, trigger, speakers, root, f"attribution:{rule.name}+quotation"):
+            if root.pos_ not in ("VERB", "AUX") or _not_a_claim(rule, root, modes) or \
+                    _of_speakers(state, rule, root, speakers):
+                continue
+            if _claim(state, seen, rule, trigger, speakers, root, f"attribution:{rule.name}+quotation"):
                 break
 
 
