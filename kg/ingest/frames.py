@@ -272,7 +272,11 @@ def _of_speakers(state, rule, clause, speakers: list[str]) -> bool:
 def _about_self(state, clause, speakers: list[str]) -> bool:
     """'she said she would run again', 'the agency said it had acted lawfully': what the speakers say
     of themselves (reported speech's 'I' and 'we') is no claim about the world."""
-    return any(set(resolve(state, t)) & set(speakers) for t in clause.children if t.dep_ in ("nsubj", "nsubjpass"))
+    bodies = all(state.entities[s].type != K.Person for s in speakers if s in state.entities)
+    return any(set(resolve(state, t)) & set(speakers)
+               # 'the agency said it would appeal': a body's unresolved 'it' or 'they' is the body
+               or (bodies and t.tag_ == "PRP" and t.i not in state.token_mention)
+               for t in clause.children if t.dep_ in ("nsubj", "nsubjpass"))
 
 
 def _about_own(state, clause, speakers: list[str]) -> bool:

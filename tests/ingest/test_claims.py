@@ -135,3 +135,9 @@ def test_a_pronoun_speaker_is_trusted_only_beside_the_one_person_it_stands_for(o
     assert _claims(far, onto) == {}
     two = ('Governor Ann Ruiz met Mayor Lena Ortiz on Monday. "The water rules break state law," she said.')
     assert _claims(two, onto) == {}
+
+
+def test_what_a_body_says_of_it_is_no_claim(onto):
+    assert _claims("The Federal Water Agency said it would review the permits.", onto) == {}
+    claims = _claims("The Federal Water Agency said the permits broke no rule.", onto)
+    assert claims == {"FederalWaterAgency": ["The permits broke no rule"]}
