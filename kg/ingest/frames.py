@@ -231,7 +231,8 @@ def _attribution(state, seen, doc, rule, trigger, speaker_chain, claim_chain, mo
                  said=()) -> tuple[str, list] | None:
     """The claim said (its id and its tokens), with who said it."""
     speaker_tok, clause = speaker_chain[-1], claim_chain[-1]
-    predicate = rule.get("predicative") and clause.dep_ == "oprd" and clause.pos_ in ("ADJ", "NOUN")
+    predicate = rule.get("predicative") and clause.dep_ == "oprd" and clause.pos_ in ("ADJ", "NOUN") and all(
+        c.tag_ not in ("PRP", "WDT", "WP") for c in clause.head.children if c.dep_ == "dobj")  # not 'called it ...'
     if not predicate and (clause.pos_ not in ("VERB", "AUX") or _not_a_claim(rule, clause, modes)):
         return None
     speakers = resolve(state, speaker_tok) or _speaker_before(rule, speaker_tok, said)

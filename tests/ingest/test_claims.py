@@ -141,3 +141,7 @@ def test_what_a_body_says_of_it_is_no_claim(onto):
     assert _claims("The Federal Water Agency said it would review the permits.", onto) == {}
     claims = _claims("The Federal Water Agency said the permits broke no rule.", onto)
     assert claims == {"FederalWaterAgency": ["The permits broke no rule"]}
+
+
+def test_what_a_speaker_calls_a_pronoun_is_no_claim(onto):
+    assert _claims("Governor Ann Ruiz called it a disgrace.", onto) == {}
