@@ -79,7 +79,7 @@ def test_fixtures_of_other_outlets_are_scored_with_held_out_sources_apart():
     # proposal read a threat, plan or refusal as the act there. The aim is 0 (tighten to == 0).
     assert unseen.as_act <= 1
     # Floors just under the figures after the claim and attribution rules (issue 21; strict P / R
-    # held out 0.504 / 0.137, seen 0.728 / 0.354; before them 0.439 / 0.130 and 0.691 / 0.349; with
+    # held out 0.509 / 0.137, seen 0.728 / 0.354; before them 0.439 / 0.130 and 0.691 / 0.349; with
     # the stance rules alone 0.424 / 0.120 and 0.664 / 0.285): a change to the rules must not lower them.
     assert unseen.strict.precision >= 0.50 and unseen.strict.recall >= 0.135
     assert seen.strict.precision >= 0.72 and seen.strict.recall >= 0.35
