@@ -138,6 +138,79 @@ def _last_place(state, rule, at: int) -> str | None:
     return places[0].entity if places else None
 
 
+def _before_title(state, rules, left, head):
+    """A title before the name ('Riverdale Mayor Lee Park'): (rule, body, title, title token)."""
+    found = _title_rule([t.lower_ for t in left], rules)
+    if not found:
+        return None
+    rule, n = found
+    title_words = left[len(left) - n:]
+    before = left[:len(left) - n]
+    named = next((state.token_mention[t.i] for t in before if t.i in state.token_mention), None)
+    body = named.entity if named else None
+    names = _proper_run(before)
+    if rule.get("body") and names and (named is None or named.start >= names[0].idx):
+        # 'Transportation Secretary': the Department of Transportation, not a body named
+        # 'Transportation'; but 'Department of Homeland Security Secretary' names its body in full
+        body = _named_body(state, rule, names) or body
+    body = _fits(state, rule, body) or _fits(state, rule, _body_after(head, state)) \
+        or _named_body(state, rule, before)
+    title = " ".join(t.text for t in left if t.i >= title_words[0].i and t.i not in state.token_mention)
+    return rule, body, title, title_words[-1]
+
+
+def _of_title(state, rules, span):
+    """'Secretary of Homeland Security Kristi Noem': a title before the name, with the body it is
+    of between them: (rule, body, title, title token)."""
+    doc = state.doc
+    for c in span.root.children:
+        if c.i >= span.start or c.dep_ not in ("nmod", "compound"):
+            continue
+        prep = next((p for p in c.children if p.dep_ == "prep" and p.i > c.i
+                     and p.lower_ in rules.words("body-prepositions")), None)
+        if prep is None:
+            continue
+        words = [t for t in doc[c.left_edge.i:c.i + 1] if t.dep_ not in ("det", "punct")]
+        found = _title_rule([t.lower_ for t in words], rules)
+        if not found:
+            continue
+        rule, n = found
+        body = _fits(state, rule, _body_after(c, state))
+        if body is None and rule.get("body"):
+            body = _named_body(state, rule, [t for t in doc[prep.i + 1:span.start] if t.pos_ == "PROPN"])
+        return rule, body, " ".join(t.text for t in words[-n:]), c
+    return None
+
+
+def _appos_title(state, rules, head):
+    """A title in apposition after the name ('Jo Lane, director of the Harbor Food Bank'), or the
+    name in apposition after it ('the attorney general, Pam Bondi'): (rule, body, title, token)."""
+    if head.dep_ == "appos" and (found := _title_rule(
+            [t.lower_ for t in head.head.subtree if t.i <= head.head.i and t.dep_ not in ("det", "punct")], rules)):
+        return found[0], _fits(state, found[0], _body_after(head.head, state)), None, head.head
+    appos = next((c for c in head.children if c.dep_ == "appos"), None)
+    if appos is None:
+        return None
+    words = [t.lower_ for t in appos.subtree if t.i <= appos.i and t.dep_ not in ("det", "punct")]
+    found = _title_rule(words, rules)
+    if not found:
+        return None
+    rule, n = found
+    body = _body_after(appos, state) or next(
+        (state.token_mention[t.i].entity for t in appos.subtree if t.i < appos.i and t.i in state.token_mention), None)
+    return rule, body, " ".join(words[-n:]).title() if appos.i > head.i else None, appos
+
+
+def _titles_of(state, rules, span) -> list:
+    """Every title the name is given: before it, or else in apposition."""
+    left = _left_tokens(state.doc, span.start, span.end)
+    first = _before_title(state, rules, left, span.root) or _of_title(state, rules, span)
+    out = [first] if first else []
+    if (appos := _appos_title(state, rules, span.root)) and (first is None or appos[0].name != first[0].name):
+        out.append(appos)
+    return out
+
+
 def run(state) -> None:
     rules = load()
     doc = state.doc
@@ -152,52 +225,16 @@ def run(state) -> None:
         if ent is None or ent.type != K.Person or mention.rule == "pronoun":
             continue
         span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
-        left = _left_tokens(doc, span.start, span.end)
-        found = _title_rule([t.lower_ for t in left], rules)
-        head = span.root
-        title_tok = None
-        if found:
-            rule, n = found
-            title_words = left[len(left) - n:]
-            title_tok = title_words[-1]
-            before = left[:len(left) - n]
-            named = next((state.token_mention[t.i] for t in before if t.i in state.token_mention), None)
-            body = named.entity if named else None
-            names = _proper_run(before)
-            if rule.get("body") and names and (named is None or named.start >= names[0].idx):
-                # 'Transportation Secretary': the Department of Transportation, not a body named
-                # 'Transportation'; but 'Department of Homeland Security Secretary' names its body in full
-                body = _named_body(state, rule, names) or body
-            body = _fits(state, rule, body) or _fits(state, rule, _body_after(head, state)) \
-                or _named_body(state, rule, before)
-            title = " ".join(t.text for t in left if t.i >= title_words[0].i and t.i not in state.token_mention)
-        elif head.dep_ == "appos" and (found := _title_rule(
-                [t.lower_ for t in head.head.subtree if t.i <= head.head.i and t.dep_ not in ("det", "punct")], rules)):
-            rule, n = found  # 'the attorney general, Pam Bondi'
-            title_tok = head.head
-            body = _fits(state, rule, _body_after(head.head, state))
-            title = None
-        else:
-            appos = next((c for c in head.children if c.dep_ == "appos"), None)
-            if appos is None:
+        for k, (rule, body, title, title_tok) in enumerate(_titles_of(state, rules, span)):
+            if rule.name == "spokesperson" and body is None:
                 continue
-            words = [t.lower_ for t in appos.subtree if t.i <= appos.i and t.dep_ not in ("det", "punct")]
-            found = _title_rule(words, rules)
-            if not found:
+            body = body or _nearest_court(state, rule, title, mention.start, courts) \
+                or _default(rule, state, linker) or _last_place(state, rule, mention.start)
+            if k == 0:
+                state.titles[mention.entity] = (rule.name, body)
+            if body is None or body == mention.entity or (mention.entity, body) in seen:
                 continue
-            rule, n = found
-            title_tok = appos
-            body = _body_after(appos, state) or next(
-                (state.token_mention[t.i].entity for t in appos.subtree if t.i < appos.i and t.i in state.token_mention), None)
-            title = " ".join(words[-n:]).title() if appos.i > head.i else None
-        if rule.name == "spokesperson" and body is None:
-            continue
-        body = body or _nearest_court(state, rule, title, mention.start, courts) or _default(rule, state, linker) \
-            or _last_place(state, rule, mention.start)
-        state.titles[mention.entity] = (rule.name, body)
-        if body is None or body == mention.entity or (mention.entity, body) in seen:
-            continue
-        seen.add((mention.entity, body))
-        sentence = sentence_of(state, doc[span.start])
-        state.statements.append(StatementCandidate(mention.entity, K.holdsRole, body, sentence, f"titles:{rule.name}",
-                                                   0.8, title=title, token=title_tok.i if title_tok is not None else None))
+            seen.add((mention.entity, body))
+            sentence = sentence_of(state, doc[span.start])
+            state.statements.append(StatementCandidate(mention.entity, K.holdsRole, body, sentence,
+                                                       f"titles:{rule.name}", 0.8, title=title, token=title_tok.i))
