@@ -47,7 +47,29 @@ def _body_after(tok, state):
     return None
 
 
+def _default_by_head(head: str, state) -> str | None:
+    """The body the article names with the noun `head` ('the Smith administration'), or else the one
+    the graph knows, when there is only one."""
+    def fits(label: str) -> bool:
+        words = label.split()
+        return len(words) > 1 and words[-1].lower() == head
+
+    named = list(dict.fromkeys(m.entity for m in state.mentions if fits(state.entities[m.entity].label)))
+    if len(named) == 1:
+        return named[0]
+    known = [ident for ident, ent in state.known.items() if fits(ent.label)]
+    if named or len(known) != 1:
+        return None
+    ident = known[0]
+    if ident not in state.entities:
+        ent = state.known[ident]
+        state.entities[ident] = EntityCandidate(ident, ent.type, ent.label, "known", known=True, score=1.0)
+    return ident
+
+
 def _default(rule, state, linker: Linker) -> str | None:
+    if rule.get("default_head"):
+        return _default_by_head(rule.data["default_head"], state)
     label = rule.get("default")
     if not label:
         return None

@@ -42,7 +42,7 @@ _SCHEMA: dict[str, dict[str, type | tuple]] = {
     "claims": {"relation": str, "lemmas": list, "pos": list, "object": list, "object_types": list, "from_speaker": bool,
                "claimant": list, "note": str},
     "modality": {"lemmas": list, "pos": list, "path": (str, list), "mode": str, "note": str},
-    "titles": {"words": list, "org": str, "default": str, "body": str, "note": str},
+    "titles": {"words": list, "org": str, "default": str, "default_head": str, "body": str, "note": str},
     "entities": {"label": str, "type": str, "pattern": list, "note": str},
     "types": {"words": list, "type": str, "position": str, "note": str},
     "words": {"words": list, "note": str},
