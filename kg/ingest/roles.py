@@ -19,6 +19,8 @@ def _title_rule(words: list[str], rules):
     """The longest title the words end with: (rule, number of words)."""
     best = None
     for rule in rules["titles"]:
+        if rule.get("relation"):
+            continue  # a party, read by `_parties`
         for title in rule.data["words"]:
             tw = title.lower().split()
             if len(tw) <= len(words) and words[-len(tw):] == tw and (best is None or len(tw) > best[1]):
@@ -223,13 +225,30 @@ def _appos_title(state, rules, head):
     return rule, body, " ".join(words[-n:]).title() if appos.i > head.i else None, appos
 
 
+def _parties(rules, left, head) -> list:
+    """A party word before the title ('Republican Sen. Jo Smith') or an initial before a place in
+    apposition ('Jo Smith, R-Texas'): (rule, None, None, token) for each."""
+    parties = [r for r in rules["titles"] if r.get("relation")]
+    out = []
+    for tok in left:
+        out += [(r, None, None, tok) for r in parties if tok.lower_ in r.data["words"]]
+    for appos in (c for c in head.children if c.dep_ == "appos"):
+        first = appos.left_edge
+        if first.i + 1 < len(first.doc) and first.nbor().text == "-":
+            out += [(r, None, None, first) for r in parties if f"{first.lower_}-" in r.data["words"]]
+    return out
+
+
 def _titles_of(state, rules, span) -> list:
-    """Every title the name is given: before it, or else in apposition."""
+    """Every title the name is given: before it, or in apposition, and the party it is of."""
     left = _left_tokens(state.doc, span.start, span.end)
     first = _before_title(state, rules, left, span.root) or _of_title(state, rules, span)
     out = [first] if first else []
     if (appos := _appos_title(state, rules, span.root)) and (first is None or appos[0].name != first[0].name):
         out.append(appos)
+    for party in _parties(rules, left, span.root):
+        if not any(party[0] is o[0] for o in out):
+            out.append(party)
     return out
 
 
@@ -252,11 +271,11 @@ def run(state) -> None:
                 continue
             body = body or _nearest_court(state, rule, title, mention.start, courts) \
                 or _default(rule, state, linker) or _last_place(state, rule, mention.start)
-            if k == 0:
+            if k == 0 and not rule.get("relation"):
                 state.titles[mention.entity] = (rule.name, body)
             if body is None or body == mention.entity or (mention.entity, body) in seen:
                 continue
             seen.add((mention.entity, body))
             sentence = sentence_of(state, doc[span.start])
-            state.statements.append(StatementCandidate(mention.entity, K.holdsRole, body, sentence,
+            state.statements.append(StatementCandidate(mention.entity, rule.get("relation", K.holdsRole), body, sentence,
                                                        f"titles:{rule.name}", 0.8, title=title, token=title_tok.i))
