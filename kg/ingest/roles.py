@@ -235,7 +235,7 @@ def _parties(rules, left, head) -> list:
     for appos in (c for c in head.children if c.dep_ == "appos"):
         first = appos.left_edge
         if first.i + 1 < len(first.doc) and first.nbor().text == "-":
-            out += [(r, None, None, first) for r in parties if f"{first.lower_}-" in r.data["words"]]
+            out += [(r, None, None, first) for r in parties if f"{first.lower_} -" in r.data["words"]]
     return out
 
 
