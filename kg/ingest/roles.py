@@ -49,18 +49,20 @@ def _body_after(tok, state):
     return None
 
 
-def _default_by_head(head: str, state) -> str | None:
-    """The body the article names with the noun `head` ('the Smith administration'), or else the one
-    the graph knows, when there is only one."""
+def _default_by_head(head: str, state, at: int) -> str | None:
+    """The body the article names with the noun `head` ('the Smith administration', 'the Lakeview
+    City Council'): the one named last before `at`, or else first after it; with none named, the
+    one the graph knows, when there is only one."""
     def fits(label: str) -> bool:
         words = label.split()
         return len(words) > 1 and words[-1].lower() == head
 
-    named = list(dict.fromkeys(m.entity for m in state.mentions if fits(state.entities[m.entity].label)))
-    if len(named) == 1:
-        return named[0]
+    named = [m for m in state.mentions if m.rule != "pronoun" and fits(state.entities[m.entity].label)]
+    if named:
+        before = [m for m in named if m.end <= at]
+        return (before[-1] if before else named[0]).entity
     known = [ident for ident, ent in state.known.items() if fits(ent.label)]
-    if named or len(known) != 1:
+    if len(known) != 1:
         return None
     ident = known[0]
     if ident not in state.entities:
@@ -69,9 +71,9 @@ def _default_by_head(head: str, state) -> str | None:
     return ident
 
 
-def _default(rule, state, linker: Linker) -> str | None:
+def _default(rule, state, linker: Linker, at: int) -> str | None:
     if rule.get("default_head"):
-        return _default_by_head(rule.data["default_head"], state)
+        return _default_by_head(rule.data["default_head"], state, at)
     label = rule.get("default")
     if not label:
         return None
@@ -270,7 +272,8 @@ def run(state) -> None:
             if rule.name == "spokesperson" and body is None:
                 continue
             body = body or _nearest_court(state, rule, title, mention.start, courts) \
-                or _default(rule, state, linker) or _last_place(state, rule, mention.start)
+                or _default(rule, state, linker, doc[min(title_tok.left_edge.i, span.start)].idx) \
+                or _last_place(state, rule, mention.start)
             if k == 0 and not rule.get("relation"):
                 state.titles[mention.entity] = (rule.name, body)
             if body is None or body == mention.entity or (mention.entity, body) in seen:
