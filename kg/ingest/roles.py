@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..namespace import K
 from .forms import camel_id, norm
 from .linking import Linker, _key
-from .model import EntityCandidate, StatementCandidate, sentence_of
+from .model import EntityCandidate, Mention, StatementCandidate, sentence_of
 from .rules import load
 
 
@@ -254,6 +254,52 @@ def _titles_of(state, rules, span) -> list:
     return out
 
 
+def _title_phrase(tok) -> list | None:
+    """The words of a title standing alone ('the border czar', 'Trump's border czar'): a singular
+    definite noun with no name beside it, no 'of' after it (the president of a college) and its
+    modifiers before it; None for anything else."""
+    if tok.pos_ != "NOUN" or "Plur" in tok.morph.get("Number") or tok.dep_ in ("compound", "appos"):
+        return None
+    if any(c.dep_ in ("appos", "prep") for c in tok.children if c.i > tok.i):
+        return None
+    dets = [c for c in tok.children if c.dep_ in ("det", "poss") and c.i < tok.i]
+    if not any(c.dep_ == "poss" or "Def" in c.morph.get("Definite") for c in dets):
+        return None
+    words = [tok]
+    while words[0].i > 0 and (prev := words[0].nbor(-1)).head.i == tok.i and prev.dep_ in ("compound", "amod"):
+        words.insert(0, prev)
+    return words
+
+
+def _titled_people(state, rules) -> list:
+    """A national title standing alone (one with a default body) that the graph gives to one person
+    only is that person ('the border czar'): a mention of them, with the title (rule, title token)
+    to read as a role."""
+    out = []
+    for tok in state.doc:
+        if tok.i in state.token_mention or (words := _title_phrase(tok)) is None:
+            continue
+        found = _title_rule([t.lower_ for t in words], rules)
+        if not found or not (found[0].get("default") or found[0].get("default_head")):
+            continue  # a national office has one holder; a city attorney is another in each city
+        title = " ".join(t.lower_ for t in words[len(words) - found[1]:])
+        people = [p for p in state.roles.get(title, ()) if p in state.known]
+        if len(people) != 1:
+            continue
+        ident = people[0]
+        if ident not in state.entities:
+            ent = state.known[ident]
+            state.entities[ident] = EntityCandidate(ident, ent.type, ent.label, "known", known=True, score=0.8)
+        first = words[len(words) - found[1]]
+        mention = Mention(first.idx, tok.idx + len(tok), state.doc[first.i:tok.i + 1].text, ident, "title", 0.7)
+        state.mentions.append(mention)
+        for t in state.doc[first.i:tok.i + 1]:
+            state.token_mention[t.i] = mention
+        out.append((mention, found[0], tok))
+    state.mentions.sort(key=lambda m: m.start)
+    return out
+
+
 def run(state) -> None:
     rules = load()
     doc = state.doc
@@ -263,12 +309,15 @@ def run(state) -> None:
     seen = set()
 
     courts = [m for m in state.mentions if state.entities[m.entity].type == K.Court]
+    alone = {m.start: (rule, tok) for m, rule, tok in _titled_people(state, rules)}
     for mention in state.mentions:
         ent = state.entities.get(mention.entity)
         if ent is None or ent.type != K.Person or mention.rule == "pronoun":
             continue
         span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
-        for k, (rule, body, title, title_tok) in enumerate(_titles_of(state, rules, span)):
+        titles = [(alone[mention.start][0], None, None, alone[mention.start][1])] if mention.start in alone \
+            else _titles_of(state, rules, span)
+        for k, (rule, body, title, title_tok) in enumerate(titles):
             if rule.name == "spokesperson" and body is None:
                 continue
             body = body or _nearest_court(state, rule, title, mention.start, courts) \
