@@ -258,9 +258,10 @@ def _title_phrase(tok) -> list | None:
     """The words of a title standing alone ('the border czar', 'Trump's border czar'): a singular
     definite noun with no name beside it, no 'of' after it (the president of a college) and its
     modifiers before it; None for anything else."""
-    if tok.pos_ != "NOUN" or "Plur" in tok.morph.get("Number") or tok.dep_ in ("compound", "appos"):
+    if tok.pos_ != "NOUN" or "Plur" in tok.morph.get("Number") or tok.dep_ in ("compound", "appos", "poss"):
         return None
-    if any(c.dep_ in ("appos", "prep") for c in tok.children if c.i > tok.i):
+    if any(c.dep_ == "appos" or (c.dep_ == "prep" and c.lower_ in load().words("body-prepositions"))
+           for c in tok.children if c.i > tok.i):
         return None
     dets = [c for c in tok.children if c.dep_ in ("det", "poss") and c.i < tok.i]
     if not any(c.dep_ == "poss" or "Def" in c.morph.get("Definite") for c in dets):
@@ -271,31 +272,53 @@ def _title_phrase(tok) -> list | None:
     return words
 
 
+def _office_holder(state, rule, words, tok) -> tuple[str, str] | None:
+    """'the acting FEMA administrator': a title standing alone with its body named in it is a
+    person of their own, unnamed, unless a person the article names holds it."""
+    body = next((state.token_mention[t.i].entity for t in words if t.i in state.token_mention), None)
+    if body is None or not _fits(state, rule, body) or any(t == (rule.name, body) for t in state.titles.values()):
+        return None
+    label = " ".join(t.text for t in words)
+    label = label[:1].upper() + label[1:]
+    ident = camel_id(label)
+    sent = tok.sent
+    state.entities.setdefault(ident, EntityCandidate(ident, K.Person, label, f"titles:{rule.name}", score=0.5,
+                                                     evidence=(sent.start_char, sent.end_char)))
+    return ident, body
+
+
 def _titled_people(state, rules) -> list:
-    """A national title standing alone (one with a default body) that the graph gives to one person
-    only is that person ('the border czar'): a mention of them, with the title (rule, title token)
-    to read as a role."""
+    """A title standing alone is a person: the one the graph gives that national title (one with a
+    default body: 'the border czar'), or an unnamed holder of an office the title names ('the
+    acting FEMA administrator'). A mention of them, with the title (rule, title token) to read as
+    a role."""
     out = []
     for tok in state.doc:
         if tok.i in state.token_mention or (words := _title_phrase(tok)) is None:
             continue
         found = _title_rule([t.lower_ for t in words], rules)
-        if not found or not (found[0].get("default") or found[0].get("default_head")):
-            continue  # a national office has one holder; a city attorney is another in each city
-        title = " ".join(t.lower_ for t in words[len(words) - found[1]:])
-        people = [p for p in state.roles.get(title, ()) if p in state.known]
-        if len(people) != 1:
+        if not found:
             continue
-        ident = people[0]
-        if ident not in state.entities:
-            ent = state.known[ident]
-            state.entities[ident] = EntityCandidate(ident, ent.type, ent.label, "known", known=True, score=0.8)
         first = words[len(words) - found[1]]
+        ident = None
+        if found[0].get("default") or found[0].get("default_head"):  # one holder; a city attorney is one a city
+            title = " ".join(t.lower_ for t in words[len(words) - found[1]:])
+            people = [p for p in state.roles.get(title, ()) if p in state.known]
+            if len(people) == 1:
+                ident = people[0]
+                if ident not in state.entities:
+                    ent = state.known[ident]
+                    state.entities[ident] = EntityCandidate(ident, ent.type, ent.label, "known", known=True, score=0.8)
+        body = None
+        if ident is None and (held := _office_holder(state, found[0], words, tok)) is not None:
+            (ident, body), first = held, words[0]
+        if ident is None:
+            continue
         mention = Mention(first.idx, tok.idx + len(tok), state.doc[first.i:tok.i + 1].text, ident, "title", 0.7)
         state.mentions.append(mention)
         for t in state.doc[first.i:tok.i + 1]:
             state.token_mention[t.i] = mention
-        out.append((mention, found[0], tok))
+        out.append((mention, found[0], body, tok))
     state.mentions.sort(key=lambda m: m.start)
     return out
 
@@ -306,17 +329,11 @@ def run(state) -> None:
     linker = Linker(state.known, state.onto)
     state.statements = state.statements or []
     state.titles = {}
-    seen = set()
-
+    seen: set = set()
     courts = [m for m in state.mentions if state.entities[m.entity].type == K.Court]
-    alone = {m.start: (rule, tok) for m, rule, tok in _titled_people(state, rules)}
-    for mention in state.mentions:
-        ent = state.entities.get(mention.entity)
-        if ent is None or ent.type != K.Person or mention.rule == "pronoun":
-            continue
+
+    def emit(mention, titles) -> None:
         span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
-        titles = [(alone[mention.start][0], None, None, alone[mention.start][1])] if mention.start in alone \
-            else _titles_of(state, rules, span)
         for k, (rule, body, title, title_tok) in enumerate(titles):
             if rule.name == "spokesperson" and body is None:
                 continue
@@ -328,6 +345,13 @@ def run(state) -> None:
             if body is None or body == mention.entity or (mention.entity, body) in seen:
                 continue
             seen.add((mention.entity, body))
-            sentence = sentence_of(state, doc[span.start])
-            state.statements.append(StatementCandidate(mention.entity, rule.get("relation", K.holdsRole), body, sentence,
-                                                       f"titles:{rule.name}", 0.8, title=title, token=title_tok.i))
+            state.statements.append(StatementCandidate(mention.entity, rule.get("relation", K.holdsRole), body,
+                                                       sentence_of(state, doc[span.start]), f"titles:{rule.name}",
+                                                       0.8, title=title, token=title_tok.i))
+
+    for mention in list(state.mentions):
+        ent = state.entities.get(mention.entity)
+        if ent is not None and ent.type == K.Person and mention.rule != "pronoun":
+            emit(mention, _titles_of(state, rules, doc.char_span(mention.start, mention.end, alignment_mode="expand")))
+    for mention, rule, body, tok in _titled_people(state, rules):
+        emit(mention, [(rule, body, None, tok)])
