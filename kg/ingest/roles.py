@@ -19,7 +19,7 @@ def _title_rule(words: list[str], rules):
     """The longest title the words end with: (rule, number of words)."""
     best = None
     for rule in rules["titles"]:
-        if rule.get("relation"):
+        if rule.data["org"] == K.Group:
             continue  # a party, read by `_parties`
         for title in rule.data["words"]:
             tw = title.lower().split()
@@ -230,7 +230,7 @@ def _appos_title(state, rules, head):
 def _parties(rules, left, head) -> list:
     """A party word before the title ('Republican Sen. Jo Smith') or an initial before a place in
     apposition ('Jo Smith, R-Texas'): (rule, None, None, token) for each."""
-    parties = [r for r in rules["titles"] if r.get("relation")]
+    parties = [r for r in rules["titles"] if r.data["org"] == K.Group]
     out = []
     for tok in left:
         out += [(r, None, None, tok) for r in parties if tok.lower_ in r.data["words"]]
@@ -335,7 +335,7 @@ def run(state) -> None:
     def emit(mention, titles) -> None:
         span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
         for k, (rule, body, title, title_tok) in enumerate(titles):
-            if rule.name == "spokesperson" and body is None:
+            if rule.name in ("spokesperson", "staff", "member") and body is None:
                 continue
             body = body or _nearest_court(state, rule, title, mention.start, courts) \
                 or _default(rule, state, linker, doc[min(title_tok.left_edge.i, span.start)].idx) \
