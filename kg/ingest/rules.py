@@ -43,7 +43,7 @@ _SCHEMA: dict[str, dict[str, type | tuple]] = {
                "claimant": list, "note": str},
     "modality": {"lemmas": list, "pos": list, "path": (str, list), "mode": str, "note": str},
     "titles": {"words": list, "org": str, "default": str, "default_head": str, "body": str, "relation": str,
-               "note": str},
+               "needs_body": bool, "note": str},
     "entities": {"label": str, "type": str, "pattern": list, "note": str},
     "types": {"words": list, "type": str, "position": str, "note": str},
     "words": {"words": list, "note": str},
