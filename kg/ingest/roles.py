@@ -201,9 +201,9 @@ def _of_title(state, rules, span):
         if not found:
             continue
         rule, n = found
-        body = _fits(state, rule, _body_after(c, state))
-        if body is None and rule.get("body"):
-            body = _named_body(state, rule, [t for t in doc[prep.i + 1:span.start] if t.pos_ == "PROPN"])
+        names = [t for t in doc[prep.i + 1:span.start] if t.pos_ == "PROPN"]
+        body = (_named_body(state, rule, names) if rule.get("body") and names else None) \
+            or _fits(state, rule, _body_after(c, state))
         return rule, body, " ".join(t.text for t in words[-n:]), c
     return None
 
