@@ -52,6 +52,14 @@ def test_a_council_member_sits_on_the_council_named_before(onto):
     assert ("MariaLopez", "holdsRole", "DaytonCityCouncil") in triples
 
 
+def test_a_generic_council_after_the_city_council_of_one_place_is_that_council(onto):
+    known = _known(("Dayton", "City", "Dayton", []))
+    found = extract("Flooding hit Dayton on Monday. The City Council met on Tuesday. Council member Maria Lopez "
+                    "said the Council would ask for state aid.", date="2025-03-03", onto=onto, known=known)
+    councils = {m.entity for m in found.mentions if "Council" in m.text}
+    assert councils == {"DaytonCityCouncil"}
+
+
 @pytest.mark.parametrize("sentence, person, party", [
     ("Republican Sen. Paul Ortiz voted against the bill.", "PaulOrtiz", "Republicans"),
     ("Rep. Maria Lopez, D-Ohio, voted for the bill.", "MariaLopez", "Democrats"),
