@@ -290,6 +290,16 @@ def _entity_for(b: _Builder, span: _Span, text: str) -> tuple[str, float]:
             if text not in same.aliases and text != same.label:
                 same.aliases.append(text)
             return same.id, 0.6
+    elif generic(label) and span.type != K.Person and len(label.split()) == 1:
+        # 'the Board' after 'the Board of Commissioners': the body whose name it heads
+        same = next((c for c in reversed(list(state.entities.values()))
+                     if (c.type == span.type or (state.onto is not None and state.onto.is_a(c.type, span.type)))
+                     and " of " in c.label
+                     and c.label.split(" of ")[0].split()[-1].lower() == label.lower()), None)
+        if same is not None:
+            if text not in same.aliases and text != same.label:
+                same.aliases.append(text)
+            return same.id, 0.6
     ident = (span.ident if span.rule != "known" else None) or camel_id(label)
     base, n = ident, 2
     while (ident in state.known and norm(state.known[ident].label) != norm(label)) or (

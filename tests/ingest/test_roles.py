@@ -131,3 +131,10 @@ def test_a_judge_whose_paragraph_speaks_of_the_majority_sits_on_the_appeals_cour
     triples = _triples(text, onto)
     assert ("LeePark", "holdsRole", "SixthCircuit") in triples
     assert ("NoraPike", "holdsRole", "SouthernDistrictOfOhio") in triples
+
+
+def test_a_generic_board_after_a_board_named_in_full_is_that_board(onto):
+    found = extract("The Board of Supervisors voted 3-2 on Monday. Supervisor Maria Lopez said the Board would "
+                    "appeal, and the Board hired a lawyer.", date="2025-03-03", onto=onto)
+    boards = {m.entity for m in found.mentions if "Board" in m.text}
+    assert len(boards) == 1
