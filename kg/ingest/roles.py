@@ -172,7 +172,11 @@ def _before_title(state, rules, left, head):
     rule, n = found
     title_words = left[len(left) - n:]
     before = left[:len(left) - n]
-    named = next((state.token_mention[t.i] for t in before if t.i in state.token_mention), None)
+    if " ".join(t.lower_ for t in before) in rules.words("name-prefixes"):
+        before = []  # 'U.S. Attorney General': the title's own default body, not a place 'U.S.'
+    # a name that runs into the title is no body of it ('U.S. Attorney General' taken for a name)
+    named = next((state.token_mention[t.i] for t in before if t.i in state.token_mention
+                  and state.token_mention[t.i].end <= title_words[0].idx), None)
     body = named.entity if named else None
     names = _proper_run(before)
     if rule.get("body") and names and (named is None or named.start >= names[0].idx):
@@ -181,8 +185,14 @@ def _before_title(state, rules, left, head):
         body = _named_body(state, rule, names) or body
     body = _fits(state, rule, body) or _fits(state, rule, _body_after(head, state)) \
         or _named_body(state, rule, before)
+    if body is None and rule.get("default") and any(t.ent_type_ == "NORP" and not _party(rules, t) for t in before):
+        return None  # 'Mexican President Alma Reyes': not the country a president is by default
     title = " ".join(t.text for t in left if t.i >= title_words[0].i and t.i not in state.token_mention)
     return rule, body, title, title_words[-1]
+
+
+def _party(rules, tok) -> bool:
+    return any(tok.lower_ in r.data["words"] for r in rules["titles"] if r.data["org"] == K.Group)
 
 
 def _of_title(state, rules, span):

@@ -29,6 +29,16 @@ def test_a_title_of_its_body_before_the_name(onto):
     assert ("DaleHunt", "holdsRole", "DepartmentOfHomelandSecurity") in triples
 
 
+def test_us_before_a_title_is_no_body_and_a_state_is_one(onto):
+    assert ("RuthHale", "holdsRole", "DepartmentOfJustice") in _triples(
+        "U.S. Attorney General Ruth Hale opened an inquiry.", onto)
+    assert ("RuthHale", "holdsRole", "Ohio") in _triples("Ohio Attorney General Ruth Hale opened an inquiry.", onto)
+
+
+def test_a_nationality_before_a_title_is_not_its_default_country(onto):
+    assert not [t for t in _triples("Mexican President Alma Reyes signed the treaty.", onto) if t[2] == "UnitedStates"]
+
+
 def test_a_second_title_in_apposition_gives_a_second_role(onto):
     triples = _triples("Commissioner Maria Lopez, chair of the Harbor Port Authority, opened the meeting.", onto)
     assert ("MariaLopez", "holdsRole", "HarborPortAuthority") in triples
