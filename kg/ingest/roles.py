@@ -1,9 +1,14 @@
 """The `roles` step: a person's title, and the body it belongs to, is a role (holdsRole).
 
-The title stands before the name ('Riverdale Mayor Lee Park', 'U.S. District Judge Nora Pike of
-the Southern District of Ohio') or beside it ('Jo Lane, director of the Harbor Food Bank'); the
-body is a name before the title, the object of 'of' or 'for' after it, or the title's default
-(a president's country). Titles are the `titles:` rules.
+The title stands before the name ('Riverdale Mayor Lee Park', 'Secretary of Labor Dale Hunt',
+'U.S. District Judge Nora Pike of the Southern District of Ohio') or beside it ('Jo Lane, director
+of the Harbor Food Bank'); the body is a name before the title, the object of 'of' or 'for' after
+it, or the title's default (a president's country; with `default_head`, the body the article
+names with that noun: a czar's administration). A title's rule may give another relation (a
+party, a professor's university: memberOf). A title standing alone is a person too ('the border
+czar' the graph gives one person; 'the acting FEMA administrator', unnamed), and a title's office
+naming its place an agency of it ('the Akron city solicitor's office'). Titles are the `titles:`
+rules.
 """
 
 from __future__ import annotations
