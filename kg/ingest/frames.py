@@ -290,25 +290,8 @@ def _noun_claim(state, seen, m) -> None:
                 _add(state, seen, st)
 
 
-def _claims_in_suits(state, seen) -> None:
-    """A legal claim (one that invokes a law or challenges a policy) made by the plaintiff of the
-    one suit it brings in the article is made in that suit."""
-    suits: dict[str, set[str]] = {}
-    for st in state.statements:
-        if st.relation == K.plaintiffIn and not st.mode:
-            suits.setdefault(st.subject, set()).add(st.object)
-    legal = {st.subject for st in state.statements if st.relation in (K.invokes, K.challenges)
-             and _is_a(state, st.subject, [K.Claim])}
-    made_in = {st.subject for st in state.statements if st.relation == K.assertedIn}
-    for st in list(state.statements):
-        if st.relation == K.asserts and st.object in legal - made_in and len(suits.get(st.subject, ())) == 1:
-            [suit] = suits[st.subject]
-            _add(state, seen, StatementCandidate(st.object, K.assertedIn, suit, st.sentence, st.rule, 0.5,
-                                                 token=st.token, confidence="implied"))
-
-
 def _drop_suit_challenges(state) -> None:
-    """'The lawsuit challenges the order': its plaintiffs oppose the order (`_lawsuit_parties`);
+    """'The lawsuit challenges the order': its plaintiffs oppose the order (an `implied:` rule);
     only a claim challenges (kg:challenges is a claim's), so the suit's own statement goes."""
     state.statements[:] = [st for st in state.statements
                            if not (st.relation == K.challenges and _is_a(state, st.subject, [K.Lawsuit]))]
@@ -365,8 +348,7 @@ def _suit_parties(state, sued, mentions) -> list:
 def _lawsuit_parties(state, seen) -> None:
     """Suits and their parties. A suit named in the sentence of a 'sued' statement, or in the
     sentence after it, has the suers as plaintiffs and the sued as
-    defendants, and a label naming them ('Lakeview lawsuit against Harbor County'); the claims a
-    suit makes are its plaintiffs' too."""
+    defendants, and a label naming them ('Lakeview lawsuit against Harbor County')."""
     suits: dict[str, list] = {}
     for m in state.mentions:
         if _is_a(state, m.entity, [K.Lawsuit]):
@@ -390,16 +372,6 @@ def _lawsuit_parties(state, seen) -> None:
                                                  token=st.token))
             _add(state, seen, StatementCandidate(st.object, K.defendantIn, ident, st.sentence, st.rule, 0.6,
                                                  token=st.token))
-        plaintiffs = {st.subject for st in parties}
-        for st in list(state.statements):
-            if st.relation == K.challenges and st.subject == ident:  # what a suit challenges, its plaintiffs oppose
-                for p in sorted(plaintiffs):
-                    _add(state, seen, StatementCandidate(p, K.opposed, st.object, st.sentence, st.rule, 0.5,
-                                                         token=st.token, confidence="implied"))
-            if st.relation == K.assertedIn and st.object == ident:
-                for p in sorted(plaintiffs):
-                    _add(state, seen, StatementCandidate(p, K.asserts, st.subject, st.sentence, st.rule, 0.5,
-                                                         token=st.token, confidence="implied"))
 
 
 def _owners(state, seen) -> None:
@@ -453,8 +425,5 @@ def run(state) -> None:
     _claim_links(state, seen, matches, claims, modes)
     _lawsuit_parties(state, seen)
     rulings.after_frames(state)
-    _claims_in_suits(state, seen)
-    _drop_suit_challenges(state)
-    _fit_ontology(state)
-    _owners(state, seen)
+    _owners(state, seen)  # then the `implied` step: chains, and the ontology check (_fit_ontology)
     state.statements.sort(key=lambda s: (s.sentence.start, s.token or 0))
