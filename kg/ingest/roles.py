@@ -80,8 +80,8 @@ def _default(rule, state, linker: Linker, at: int) -> str | None:
     if rule.get("default_head"):
         return _default_by_head(rule.data["default_head"], state, at)
     label = rule.get("default")
-    if not label:
-        return None
+    if not label or _says_any(state.doc, rule.get("default_unless", [])):
+        return None  # 'Sen. Jo Smith' in an article about a statehouse: not the U.S. Senate
     key = set(_key(label).split())
     for ident, cand in state.entities.items():  # named in the article ('the Justice Department')
         if any(set(_key(form).split()) == key for form in (cand.label, *cand.aliases)):
@@ -99,6 +99,16 @@ def _default(rule, state, linker: Linker, at: int) -> str | None:
     ident = camel_id(label)
     state.entities.setdefault(ident, EntityCandidate(ident, rule.data["org"], label, f"titles:{rule.name}", score=0.5))
     return ident
+
+
+def _says_any(doc, phrases: list[str]) -> bool:
+    """Whether the article uses one of `phrases` (lower case, word by word)."""
+    lower = [t.lower_ for t in doc]
+    for phrase in phrases:
+        words = phrase.split()
+        if any(lower[i:i + len(words)] == words for i in range(len(lower) - len(words) + 1)):
+            return True
+    return False
 
 
 def _fits(state, rule, body: str | None) -> str | None:

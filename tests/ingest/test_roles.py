@@ -39,6 +39,12 @@ def test_a_nationality_before_a_title_is_not_its_default_country(onto):
     assert not [t for t in _triples("Mexican President Alma Reyes signed the treaty.", onto) if t[2] == "UnitedStates"]
 
 
+def test_a_lawmaker_sits_in_congress_unless_the_article_speaks_of_a_statehouse(onto):
+    assert ("PaulOrtiz", "holdsRole", "USSenate") in _triples("Sen. Paul Ortiz voted against the bill.", onto)
+    statehouse = _triples("The Ohio Legislature passed the bill on Monday. Sen. Paul Ortiz voted against it.", onto)
+    assert not [t for t in statehouse if t[0] == "PaulOrtiz" and t[1] == "holdsRole"]
+
+
 def test_a_second_title_in_apposition_gives_a_second_role(onto):
     triples = _triples("Commissioner Maria Lopez, chair of the Harbor Port Authority, opened the meeting.", onto)
     assert ("MariaLopez", "holdsRole", "HarborPortAuthority") in triples
