@@ -13,6 +13,8 @@ rules.
 
 from __future__ import annotations
 
+import re
+
 from ..namespace import K
 from .forms import camel_id, norm
 from .linking import Linker, _key
@@ -102,13 +104,9 @@ def _default(rule, state, linker: Linker, at: int) -> str | None:
 
 
 def _says_any(doc, phrases: list[str]) -> bool:
-    """Whether the article uses one of `phrases` (lower case, word by word)."""
-    lower = [t.lower_ for t in doc]
-    for phrase in phrases:
-        words = phrase.split()
-        if any(lower[i:i + len(words)] == words for i in range(len(lower) - len(words) + 1)):
-            return True
-    return False
+    """Whether the article uses one of `phrases` (as whole words, in any case)."""
+    text = doc.text.lower().replace("\u2019", "'")
+    return any(re.search(rf"\b{re.escape(p.lower())}(?!\w)", text) for p in phrases)
 
 
 def _fits(state, rule, body: str | None) -> str | None:

@@ -45,6 +45,14 @@ def test_a_lawmaker_sits_in_congress_unless_the_article_speaks_of_a_statehouse(o
     assert not [t for t in statehouse if t[0] == "PaulOrtiz" and t[1] == "holdsRole"]
 
 
+def test_an_attorney_general_in_an_article_about_state_attorneys_general_is_not_the_justice_departments(onto):
+    assert ("RuthHale", "holdsRole", "DepartmentOfJustice") in _triples(
+        "Attorney General Ruth Hale opened an inquiry.", onto)
+    states = _triples("Twelve state attorneys general sued the agency. Attorney General Ruth Hale said the rule "
+                      "was unlawful.", onto)
+    assert ("RuthHale", "holdsRole", "DepartmentOfJustice") not in states
+
+
 def test_a_second_title_in_apposition_gives_a_second_role(onto):
     triples = _triples("Commissioner Maria Lopez, chair of the Harbor Port Authority, opened the meeting.", onto)
     assert ("MariaLopez", "holdsRole", "HarborPortAuthority") in triples
