@@ -79,9 +79,9 @@ def test_fixtures_of_other_outlets_are_scored_with_held_out_sources_apart():
     # proposal read a threat, plan or refusal as the act there. The aim is 0 (tighten to == 0).
     assert unseen.as_act <= 1
     # Floors just under the figures after the stance and claim rules, the lawsuit and ruling rules
-    # and the roles and memberships (issue 21; strict P / R held out 0.453 / 0.140, seen 0.712 /
+    # and the roles and memberships (issue 21; strict P / R held out 0.464 / 0.140, seen 0.712 /
     # 0.378; before the roles 0.439 / 0.130 and 0.691 / 0.349): a change to the rules must not lower them.
-    assert unseen.strict.precision >= 0.445 and unseen.strict.recall >= 0.135
+    assert unseen.strict.precision >= 0.455 and unseen.strict.recall >= 0.135
     assert seen.strict.precision >= 0.695 and seen.strict.recall >= 0.365
 
 
