@@ -26,6 +26,8 @@ def resolve(state, tok, owner: bool = False, depth: int = 0) -> list[str]:
         return []
     out: list[str] = []
     mention = state.token_mention.get(tok.i)
+    if mention is not None and mention.rule == "anaphor" and _named_by_of(state, tok) is not None:
+        mention = None  # 'the city of Chicago' names its city: no anaphor for the one named before
     if mention is not None:
         out.append(mention.entity)
     elif tok.tag_ in ("WDT", "WP") and tok.head.dep_ == "relcl":
@@ -108,9 +110,10 @@ def _modes(doc, matches) -> dict[int, str]:
             act = chain[-1].i
             if modes.get(act) != "drop":  # a negated threat is not a threat; 'drop' wins over any other mode
                 modes[act] = m.rule.data["mode"]
-    # an act coordinated with a qualified one shares its mode ('vowed to sue and to cut')
+    # an act coordinated with a qualified one shares its mode ('vowed to sue and to cut'), unless
+    # it has a past tense of its own ('would defend the rule and accused the agency of ...')
     for tok in doc:
-        if tok.dep_ == "conj" and tok.head.i in modes and tok.i not in modes:
+        if tok.dep_ == "conj" and tok.head.i in modes and tok.i not in modes and tok.tag_ != "VBD":
             modes[tok.i] = modes[tok.head.i]
     return modes
 
@@ -139,7 +142,9 @@ def _frame(state, seen, doc, rule, trigger, subj_chain, obj_chain, modes) -> Non
         manner = _phrase(trigger)
     else:
         manner = _phrase(obj_chain[0]) if relation == K.threatened and len(obj_chain) > 1 else None
-    subjects = [s for s in resolve(state, subj_tok) or _members(state, subj_tok)
+    # 'several sanctuary cities, led by A and including B, sued': the named members act, even when
+    # the plural itself names a group the graph knows
+    subjects = [s for s in _members(state, subj_tok) or resolve(state, subj_tok) or _it(state, subj_tok, rule)
                 if _is_a(state, s, rule.get("subject_types"))]
     if rule.get("subject_titles"):
         subjects = [s for s in subjects if state.entities[s].type != K.Person
@@ -159,6 +164,23 @@ def _frame(state, seen, doc, rule, trigger, subj_chain, obj_chain, modes) -> Non
             if judge and relation == K.ruledAgainst:  # the judge who rules against a party opposes it
                 _add(state, seen, StatementCandidate(judge, K.opposed, o, sentence, f"frames:{rule.name}", 0.6,
                                                      token=trigger.i, confidence="implied"))
+
+
+def _it(state, tok, rule) -> list[str]:
+    """'The suit names the agency. It asks the court ...': an 'it' with no mention stands for the last
+    thing of the kind the rule's subject must be (a suit, a policy), named in its own sentence before it or
+    in the sentence before. Only for things: a rule that asks no kind, or an actor (whom an 'it' may
+    stand for among the several a sentence names), takes none."""
+    types = rule.get("subject_types")
+    if tok.lower_ != "it" or not types or tok.i in state.token_mention or state.onto is None \
+            or any(t == K.Actor or state.onto.is_a(t, K.Actor) for t in types):
+        return []
+    sent = tok.sent
+    start = sent.start_char
+    if sent.start > 0:
+        start = state.doc[sent.start - 1].sent.start_char
+    before = [m for m in state.mentions if start <= m.start < tok.idx and _is_a(state, m.entity, types)]
+    return [max(before, key=lambda m: m.start).entity] if before else []
 
 
 def _hostile(state, relation: str) -> bool:
