@@ -344,7 +344,7 @@ def _entity_for(b: _Builder, span: _Span, text: str) -> tuple[str, float]:
                 same.aliases.append(text)
             return same.id, 0.6
     elif generic(label) and span.type != K.Person and len(label.split()) == 1:
-        # 'the Board' after 'the Board of Commissioners': the body whose name it heads
+        # 'the Board' after 'the Board of Supervisors': the body whose name it heads
         same = next((c for c in reversed(list(state.entities.values()))
                      if (c.type == span.type or (state.onto is not None and state.onto.is_a(c.type, span.type)))
                      and " of " in c.label
