@@ -4,7 +4,7 @@ A declared pipeline of named steps (kg.ingest.pipeline): repair (encoding damage
 parse (spaCy's small English model: sentences, tokens, lemmas, dependencies, entities), mentions
 (names linked to the graph before a new entity is made: courts-db, nameparser, nicknames,
 rapidfuzz), roles (titles), frames (acts, rulings, stances, attribution, each with its mode),
-dates (dateparser, against the article's date); then writer (the review file). The rules are
+implied (what those statements imply), dates (dateparser, against the article's date); then writer (the review file). The rules are
 data (kg/ingest/rules/*.yaml, checked against their schema). Nothing here writes to data/:
 `kg review` does, after a person has looked.
 

@@ -27,6 +27,8 @@ def resolve(state, tok, owner: bool = False, depth: int = 0) -> list[str]:
         return []
     out: list[str] = []
     mention = state.token_mention.get(tok.i)
+    if mention is not None and mention.rule == "anaphor" and _named_by_of(state, tok) is not None:
+        mention = None  # 'the city of Chicago' names its city: no anaphor for the one named before
     if mention is not None:
         out.append(mention.entity)
     elif tok.tag_ in ("WDT", "WP") and tok.head.dep_ == "relcl":
@@ -109,9 +111,10 @@ def _modes(doc, matches) -> dict[int, str]:
             act = chain[-1].i
             if modes.get(act) != "drop":  # a negated threat is not a threat; 'drop' wins over any other mode
                 modes[act] = m.rule.data["mode"]
-    # an act coordinated with a qualified one shares its mode ('vowed to sue and to cut')
+    # an act coordinated with a qualified one shares its mode ('vowed to sue and to cut'), unless
+    # it has a past tense of its own ('would defend the rule and accused the agency of ...')
     for tok in doc:
-        if tok.dep_ == "conj" and tok.head.i in modes and tok.i not in modes:
+        if tok.dep_ == "conj" and tok.head.i in modes and tok.i not in modes and tok.tag_ != "VBD":
             modes[tok.i] = modes[tok.head.i]
     return modes
 
@@ -140,7 +143,9 @@ def _frame(state, seen, doc, rule, trigger, subj_chain, obj_chain, modes) -> Non
         manner = _phrase(trigger)
     else:
         manner = _phrase(obj_chain[0]) if relation == K.threatened and len(obj_chain) > 1 else None
-    subjects = [s for s in resolve(state, subj_tok) or _members(state, subj_tok)
+    # 'several sanctuary cities, led by A and including B, sued': the named members act, even when
+    # the plural itself names a group the graph knows
+    subjects = [s for s in _members(state, subj_tok) or resolve(state, subj_tok) or _it(state, subj_tok, rule)
                 if _is_a(state, s, rule.get("subject_types"))]
     if rule.get("subject_titles"):
         subjects = [s for s in subjects if state.entities[s].type != K.Person
@@ -160,6 +165,23 @@ def _frame(state, seen, doc, rule, trigger, subj_chain, obj_chain, modes) -> Non
             if judge and relation == K.ruledAgainst:  # the judge who rules against a party opposes it
                 _add(state, seen, StatementCandidate(judge, K.opposed, o, sentence, f"frames:{rule.name}", 0.6,
                                                      token=trigger.i, confidence="implied"))
+
+
+def _it(state, tok, rule) -> list[str]:
+    """'The suit names the agency. It asks the court ...': an 'it' with no mention stands for the last
+    thing of the kind the rule's subject must be (a suit, a policy), named in its own sentence before it or
+    in the sentence before. Only for things: a rule that asks no kind, or an actor (whom an 'it' may
+    stand for among the several a sentence names), takes none."""
+    types = rule.get("subject_types")
+    if tok.lower_ != "it" or not types or tok.i in state.token_mention or state.onto is None \
+            or any(t == K.Actor or state.onto.is_a(t, K.Actor) for t in types):
+        return []
+    sent = tok.sent
+    start = sent.start_char
+    if sent.start > 0:
+        start = state.doc[sent.start - 1].sent.start_char
+    before = [m for m in state.mentions if start <= m.start < tok.idx and _is_a(state, m.entity, types)]
+    return [max(before, key=lambda m: m.start).entity] if before else []
 
 
 def _hostile(state, relation: str) -> bool:
@@ -450,25 +472,8 @@ def _noun_claim(state, seen, m) -> None:
                 _add(state, seen, st)
 
 
-def _claims_in_suits(state, seen) -> None:
-    """A legal claim (one that invokes a law or challenges a policy) made by the plaintiff of the
-    one suit it brings in the article is made in that suit."""
-    suits: dict[str, set[str]] = {}
-    for st in state.statements:
-        if st.relation == K.plaintiffIn and not st.mode:
-            suits.setdefault(st.subject, set()).add(st.object)
-    legal = {st.subject for st in state.statements if st.relation in (K.invokes, K.challenges)
-             and _is_a(state, st.subject, [K.Claim])}
-    made_in = {st.subject for st in state.statements if st.relation == K.assertedIn}
-    for st in list(state.statements):
-        if st.relation == K.asserts and st.object in legal - made_in and len(suits.get(st.subject, ())) == 1:
-            [suit] = suits[st.subject]
-            _add(state, seen, StatementCandidate(st.object, K.assertedIn, suit, st.sentence, st.rule, 0.5,
-                                                 token=st.token, confidence="implied"))
-
-
 def _drop_suit_challenges(state) -> None:
-    """'The lawsuit challenges the order': its plaintiffs oppose the order (`_lawsuit_parties`);
+    """'The lawsuit challenges the order': its plaintiffs oppose the order (an `implied:` rule);
     only a claim challenges (kg:challenges is a claim's), so the suit's own statement goes."""
     state.statements[:] = [st for st in state.statements
                            if not (st.relation == K.challenges and _is_a(state, st.subject, [K.Lawsuit]))]
@@ -525,8 +530,7 @@ def _suit_parties(state, sued, mentions) -> list:
 def _lawsuit_parties(state, seen) -> None:
     """Suits and their parties. A suit named in the sentence of a 'sued' statement, or in the
     sentence after it, has the suers as plaintiffs and the sued as
-    defendants, and a label naming them ('Lakeview lawsuit against Harbor County'); the claims a
-    suit makes are its plaintiffs' too."""
+    defendants, and a label naming them ('Lakeview lawsuit against Harbor County')."""
     suits: dict[str, list] = {}
     for m in state.mentions:
         if _is_a(state, m.entity, [K.Lawsuit]):
@@ -550,16 +554,6 @@ def _lawsuit_parties(state, seen) -> None:
                                                  token=st.token))
             _add(state, seen, StatementCandidate(st.object, K.defendantIn, ident, st.sentence, st.rule, 0.6,
                                                  token=st.token))
-        plaintiffs = {st.subject for st in parties}
-        for st in list(state.statements):
-            if st.relation == K.challenges and st.subject == ident:  # what a suit challenges, its plaintiffs oppose
-                for p in sorted(plaintiffs):
-                    _add(state, seen, StatementCandidate(p, K.opposed, st.object, st.sentence, st.rule, 0.5,
-                                                         token=st.token, confidence="implied"))
-            if st.relation == K.assertedIn and st.object == ident:
-                for p in sorted(plaintiffs):
-                    _add(state, seen, StatementCandidate(p, K.asserts, st.subject, st.sentence, st.rule, 0.5,
-                                                         token=st.token, confidence="implied"))
 
 
 def _owners(state, seen) -> None:
@@ -618,8 +612,5 @@ def run(state) -> None:
     _claim_links(state, seen, matches, claims, modes)
     _lawsuit_parties(state, seen)
     rulings.after_frames(state)
-    _claims_in_suits(state, seen)
-    _drop_suit_challenges(state)
-    _fit_ontology(state)
-    _owners(state, seen)
+    _owners(state, seen)  # then the `implied` step: chains, and the ontology check (_fit_ontology)
     state.statements.sort(key=lambda s: (s.sentence.start, s.token or 0))

@@ -9,6 +9,7 @@ step that what it needs is there, so a step can be run and tested alone on a sta
     roles     doc, mentions         -> statements            (titles: holdsRole)
     anaphora  doc, mentions          -> mentions              ("the city": the entity named before)
     frames    doc, mentions         -> statements            (acts, rulings, stances, attribution, with their mode)
+    implied   statements, mentions  -> statements            (what they imply: 'A plaintiff, B defendant': A sued B)
     dates     doc, statements, date -> statements            (each act's date, against the article's)
 """
 
@@ -86,6 +87,11 @@ def _frames(state: State) -> None:
     frames.run(state)
 
 
+def _implied(state: State) -> None:
+    from . import implied
+    implied.run(state)
+
+
 def _dates(state: State) -> None:
     from . import dates
     dates.run(state)
@@ -95,9 +101,10 @@ STEPS: tuple[Step, ...] = (
     Step("repair", ("article",), ("text", "original_span"), _repair),
     Step("parse", ("text",), ("doc", "sentences", "sentence_index"), _parse),
     Step("mentions", ("doc", "known"), ("mentions", "entities", "token_mention"), _mentions),
-    Step("roles", ("doc", "mentions", "entities"), ("statements", "titles"), _roles),
+    Step("roles", ("doc", "mentions", "entities", "roles"), ("statements", "titles", "mentions"), _roles),
     Step("anaphora", ("doc", "mentions", "titles"), ("mentions",), _anaphora),
     Step("frames", ("doc", "mentions", "statements", "titles"), ("statements",), _frames),
+    Step("implied", ("statements", "mentions", "entities"), ("statements",), _implied),
     Step("dates", ("doc", "statements"), ("statements",), _dates),
 )
 

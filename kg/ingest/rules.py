@@ -44,15 +44,20 @@ _SCHEMA: dict[str, dict[str, type | tuple]] = {
     "claims": {"relation": str, "lemmas": list, "pos": list, "object": list, "object_types": list, "from_speaker": bool,
                "claimant": list, "note": str},
     "modality": {"lemmas": list, "pos": list, "path": (str, list), "mode": str, "note": str},
-    "titles": {"words": list, "org": str, "default": str, "body": str, "note": str},
+    "titles": {"words": list, "org": str, "default": str, "default_head": str, "body": str, "relation": str,
+               "needs_body": bool, "default_unless": list,
+               "note": str},
     "entities": {"label": str, "type": str, "pattern": list, "note": str},
     "types": {"words": list, "type": str, "position": str, "note": str},
     "words": {"words": list, "note": str},
+    "implied": {"premises": list, "gives": str, "types": dict, "unless": list, "unique": list, "quote": int,
+                "within": int, "note": str},
 }
 _REQUIRED = {"frames": {"relation", "lemmas", "subject", "object"}, "attribution": {"lemmas", "speaker", "claim"},
              "claims": {"relation", "lemmas", "object"},
              "modality": {"lemmas", "path", "mode"}, "titles": {"words", "org"},
-             "entities": {"pattern", "type"}, "types": {"words", "type"}, "words": {"words"}}
+             "entities": {"pattern", "type"}, "types": {"words", "type"}, "words": {"words"},
+             "implied": {"premises", "gives"}}
 _MODES = {"threatened", "planned", "attempted", "denied", "hypothetical", "drop"}
 _STEP = re.compile(r"^(\^)?([a-z]+(?::[a-z]+)?)?(?:\[([^\]]+)\])?$")
 
@@ -147,6 +152,8 @@ def _check_rule(section: str, item: dict, file: str, deps: set[str]) -> Rule:
         for key, value in examples.items():
             if key not in _EXAMPLES or not isinstance(value, list):
                 _fail(file, line, name, f"bad examples key '{key}'", "examples take `match:` and `no_match:` lists")
+    if section == "implied":
+        _check_implied(item, examples, lambda message, hint: _fail(file, line, name, message, hint))
     for key in ("relation",):
         if key in item:
             _known_term(item[key], file, line, name, "relation")
@@ -174,6 +181,74 @@ def _check_rule(section: str, item: dict, file: str, deps: set[str]) -> Rule:
                     _fail(file, line, name, f"unknown dependency label '{dep}' in '{path}'",
                           "use the parser's labels (nsubj, dobj, prep, pobj, agent, ccomp, xcomp, ...)")
     return Rule(section, name, item, file, line, examples or {})
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A triple pattern of an `implied:` rule: 'P plaintiffIn L' (a variable is capitalised, `_` is
+    anything; 'invokes|challenges' is either relation)."""
+
+    subject: str
+    relations: tuple[str, ...]
+    object: str
+
+    def variables(self) -> set[str]:
+        return {x for x in (self.subject, self.object) if x != "_"}
+
+
+_VARIABLE = re.compile(r"^(_|[A-Z][A-Za-z0-9]*)$")
+
+
+def parse_pattern(text: str) -> Pattern:
+    """'P plaintiffIn L' -> Pattern; ValueError naming what is wrong."""
+    parts = text.split()
+    if len(parts) != 3:
+        raise ValueError(f"'{text}' is not 'SUBJECT relation OBJECT'")
+    for end in (parts[0], parts[2]):
+        if not _VARIABLE.match(end):
+            raise ValueError(f"'{end}' in '{text}' is no variable (a capitalised name, or _)")
+    relations = tuple(parts[1].split("|"))
+    for relation in relations:
+        try:
+            getattr(K, relation)
+        except AttributeError:
+            raise ValueError(f"unknown relation '{relation}' in '{text}'") from None
+    return Pattern(parts[0], relations, parts[2])
+
+
+def _check_implied(item: dict, examples: dict, fail) -> None:
+    """The patterns, variables, types and examples of an `implied:` rule."""
+    premises = []
+    for key in ("premises", "unless", "gives"):
+        for text in item.get(key, []) if key != "gives" else [item[key]]:
+            try:
+                pattern = parse_pattern(text) if isinstance(text, str) else None
+            except ValueError as exc:
+                fail(f"bad pattern in '{key}': {exc}", "write 'SUBJECT relation OBJECT', e.g. 'P plaintiffIn L'")
+            if pattern is None:
+                fail(f"'{key}' holds something that is not a pattern", "write 'SUBJECT relation OBJECT'")
+            if key == "premises":
+                premises.append(pattern)
+            elif key == "gives" and (len(pattern.relations) != 1 or "_" in (pattern.subject, pattern.object)):
+                fail("'gives' must name one relation between two variables", "e.g. 'P sued D'")
+    bound = set().union(*(p.variables() for p in premises)) if premises else set()
+    used = {*parse_pattern(item["gives"]).variables(), *item.get("types", {}), *item.get("unique", []),
+            *(v for text in item.get("unless", []) for v in parse_pattern(text).variables())}
+    for var in sorted(used - bound):
+        fail(f"variable '{var}' is in no premise", f"the premises bind {', '.join(sorted(bound))}")
+    for var, types in item.get("types", {}).items():
+        for term in types if isinstance(types, list) else [types]:
+            try:
+                getattr(K, term)
+            except AttributeError:
+                fail(f"unknown type '{term}' for '{var}'", "use a class of ontology/kg.ttl")
+    if not 1 <= item.get("quote", 1) <= len(premises):
+        fail(f"'quote' is no premise's number (1 to {len(premises)})", "quote: N quotes the sentence of premise N")
+    for kind, items in examples.items():
+        for example in items:
+            if not (isinstance(example, dict) and set(example) == {"text", "gives"}):
+                fail(f"an example of '{kind}' is not {{text: ..., gives: ...}}",
+                     "give an invented text and the triple 'SubjectId relation ObjectId' it must (not) imply")
 
 
 def _known_term(term: str, file: str, line: int, name: str, what: str) -> None:

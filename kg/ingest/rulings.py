@@ -78,7 +78,7 @@ def judges_by_place(state) -> None:
 
 
 def appellate_judges(state) -> None:
-    """A judge whose sentence speaks of a majority, a panel or a dissent sits on the one appellate
+    """A judge whose paragraph speaks of a majority, a panel or a dissent sits on the one appellate
     court the article names, not on the trial court named nearer ('Writing for the majority,
     Judge Ana Cole ...')."""
     rules = load()
@@ -93,7 +93,10 @@ def appellate_judges(state) -> None:
         if not _is_a(state, st.object, K.Court) or any(st.object == m.entity for m in benches):
             continue
         at = state.doc[st.token]
-        if any(t.lemma_.lower() in signals for t in at.sent):
+        text = state.doc.text
+        start, end = text.rfind("\n\n", 0, at.idx), text.find("\n\n", at.idx)
+        paragraph = state.doc.char_span(start + 1, len(text) if end < 0 else end, alignment_mode="expand")
+        if any(t.lemma_.lower() in signals for t in paragraph or at.sent):  # the judge's paragraph
             court = next((m.entity for m in reversed(benches) if m.start < at.idx), benches[0].entity)
             st.object = court
             if st.subject in state.titles:
@@ -228,7 +231,6 @@ def after_frames(state) -> None:
     _drop_modal_rulings(state)
     _drop_counsel(state)
     _suits_ruled_against(state)
-    _sued_from_parties(state)
     _ruled_on_the_suit(state)
     _label_orders(state)
 
@@ -263,21 +265,6 @@ def _suits_ruled_against(state) -> None:
                 relation = K.ruledAgainst if s.relation == K.plaintiffIn else K.ruledFor
                 _add(state, StatementCandidate(st.subject, relation, s.subject, st.sentence, st.rule, 0.5,
                                                confidence="implied", mode=st.mode, token=st.token))
-
-
-def _sued_from_parties(state) -> None:
-    """A suit's plaintiffs sued each defendant it names ('The complaint names A and B as defendants')."""
-    for suit in {s.object for s in state.statements if s.relation == K.plaintiffIn and not s.mode}:
-        plaintiffs = [s for s in state.statements if s.relation == K.plaintiffIn and s.object == suit and not s.mode]
-        # only the defendants a suit names as such: two suits of one article may share one entity
-        defendants = [s for s in state.statements if not s.mode and s.rule == "frames:name-defendants"
-                      and s.relation == K.defendantIn and s.object == suit]
-        for d in defendants:
-            defendant = d.subject
-            for p in plaintiffs:
-                if p.subject != defendant:
-                    _add(state, StatementCandidate(p.subject, K.sued, defendant, d.sentence, d.rule, 0.6,
-                                                   confidence="implied", token=d.token))
 
 
 def _court_of(state, ident: str) -> str | None:

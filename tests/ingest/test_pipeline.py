@@ -24,7 +24,7 @@ def test_each_step_needs_only_what_the_steps_before_it_give():
     for step in pipeline.STEPS:
         assert set(step.needs) <= given, step.name
         given |= set(step.gives)
-    assert [s.name for s in pipeline.STEPS] == ["repair", "parse", "mentions", "roles", "anaphora", "frames", "dates"]
+    assert [s.name for s in pipeline.STEPS] == ["repair", "parse", "mentions", "roles", "anaphora", "frames", "implied", "dates"]
 
 
 def test_a_step_runs_alone_on_a_state_and_refuses_one_without_its_inputs(onto):

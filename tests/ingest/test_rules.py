@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.ingest import nlp
+from kg.ingest import extract, nlp
 from kg.ingest.rules import RULES_DIR, RuleError, compiled, load, read
 
 KG_INGEST = Path(__file__).resolve().parents[2] / "kg" / "ingest"
@@ -22,11 +22,25 @@ def _examples():
     for rule in load().all():
         for kind in ("match", "no_match"):
             for sentence in rule.examples.get(kind, []):
-                yield pytest.param(rule, kind, sentence, id=f"{rule.section}:{rule.name}:{kind}:{sentence[:30]}")
+                text = sentence["text"] if isinstance(sentence, dict) else sentence
+                yield pytest.param(rule, kind, sentence, id=f"{rule.section}:{rule.name}:{kind}:{text[:30]}")
 
 
-def _fires(rule, sentence: str) -> bool:
+def _implies(rule, example: dict) -> bool:
+    """Whether the `implied:` rule gives the example's triple when its text is ingested."""
+    subject, relation, obj = example["gives"].split()
+    found = extract(example["text"], date="2025-03-03")
+    # both ends must be found, or a no_match example could never fail
+    assert {subject, obj} <= set(found.entities), f"{rule.where()}: {example['gives']}: found {sorted(found.entities)}"
+    return any((s.subject, s.relation, s.object, s.rule, s.confidence) == (subject, relation, obj,
+                                                                          f"implied:{rule.name}", "implied")
+               for s in found.statements)
+
+
+def _fires(rule, sentence) -> bool:
     """Whether `rule` matches in `sentence`: its patterns on the parse, its words on the tokens."""
+    if rule.section == "implied":
+        return _implies(rule, sentence)
     doc = nlp.parse(sentence)
     comp = compiled()
     if rule.section in ("frames", "attribution", "modality", "claims"):
@@ -144,3 +158,42 @@ def _vocabulary() -> set[str]:
 def test_no_english_word_list_in_ingest_code(path):
     found = _word_lists(path)
     assert not found, f"{path.name}: word lists at lines {found}: move them to kg/ingest/rules/"
+
+
+IMPLIED = """\
+implied:
+  - name: sides-sued
+    premises: ["P plaintiffIn L", "D defendantIn L"]
+    types: {L: [Lawsuit]}
+    gives: P sued D
+    examples:
+      match: [{text: "Ohio sued Texas. The suit names Texas as defendant.", gives: Ohio sued Texas}]
+"""
+
+
+def test_a_good_implied_rule_loads(tmp_path):
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    (folder / "implied.yaml").write_text(IMPLIED, encoding="utf-8")
+    [rule] = read(folder)["implied"]
+    assert rule.data["gives"] == "P sued D" and rule.examples["match"][0]["gives"] == "Ohio sued Texas"
+
+
+@pytest.mark.parametrize("change, message", [
+    (("    gives: P sued D\n", "    gives: P sued D\n    premise: []\n"), "rule 'sides-sued': unknown key 'premise'"),
+    (("gives: P sued D", "gives: P sueed D"), "unknown relation 'sueed'"),
+    (("gives: P sued D", "gives: P sued X"), "variable 'X' is in no premise"),
+    (("{L: [Lawsuit]}", "{L: [Lawsiut]}"), "unknown type 'Lawsiut' for 'L'"),
+    (('"D defendantIn L"', '"D defendantIn"'), "is not 'SUBJECT relation OBJECT'"),
+    (('"D defendantIn L"', '"D defendantIn lawsuit"'), "'lawsuit' in 'D defendantIn lawsuit' is no variable"),
+    (("gives: P sued D", "gives: P sued|opposed D"), "'gives' must name one relation"),
+    (("    gives: P sued D\n", "    gives: P sued D\n    quote: 3\n"), "'quote' is no premise's number (1 to 2)"),
+    (('gives: Ohio sued Texas}', 'says: Ohio sued Texas}'), "an example of 'match' is not {text: ..., gives: ...}"),
+])
+def test_a_bad_implied_rule_fails_at_load_with_file_and_line(tmp_path, change, message):
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    (folder / "implied.yaml").write_text(IMPLIED.replace(*change), encoding="utf-8")
+    with pytest.raises(RuleError) as caught:
+        read(folder)
+    assert "rules/implied.yaml:2: rule 'sides-sued': " in str(caught.value) and message in str(caught.value)
