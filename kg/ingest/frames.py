@@ -12,6 +12,7 @@ the clause said, never the attribution around it.
 
 from __future__ import annotations
 
+import re
 import sys
 from functools import cache
 
@@ -208,6 +209,8 @@ def _claim_tokens(trigger, clause) -> list:
             skip.update(x.i for x in t.subtree)
             skip.update(c.i for c in clause.children if c.dep_ == "cc" and c.i < t.i)
     tokens = [t for t in clause.subtree if t.i not in skip]
+    if clause.dep_ == "oprd":  # 'called the rules unconstitutional': the rules, unconstitutional
+        tokens = [t for c in clause.head.children if c.dep_ == "dobj" for t in c.subtree] + tokens
     while tokens and (tokens[0].is_punct or tokens[0].dep_ == "mark"):
         tokens.pop(0)
     while tokens and tokens[-1].is_punct:
@@ -222,43 +225,200 @@ def _not_a_claim(rule, clause, modes) -> bool:
     acts = [clause, *(c for c in clause.children if c.dep_ == "xcomp")]
     if any(modes.get(t.i) in rule.get("not_claim_modes", []) for t in acts):
         return True
+    if clause.dep_ == "relcl" or any(t.dep_ in ("nsubj", "nsubjpass") and t.tag_ in ("WDT", "WP")
+                                     for t in clause.children):
+        return True  # a relative clause ('..., who leads the effort') describes someone, no claim is said
     subjects = {t.lower_ for t in clause.children if t.dep_ in ("nsubj", "nsubjpass", "expl")}
     if subjects & {w.lower() for w in rule.get("not_claim_subjects", [])}:
+        return True
+    if _dated(clause, rule.get("not_claim_dated", [])):
         return True
     return any(t.ent_type_ in rule.get("not_claim_entities", []) for t in clause.subtree)
 
 
-def _attribution(state, seen, doc, rule, trigger, speaker_chain, claim_chain, modes) -> tuple[str, list] | None:
+def _dated(clause, types: list[str]) -> bool:
+    """Whether a verb of the clause is dated ('the county wrote to the agency in August', 'the board
+    will meet next week'): the narration of an event, not a claim about the world."""
+    for verb in clause.subtree:
+        if verb.pos_ not in ("VERB", "AUX"):
+            continue
+        for child in verb.children:
+            if child.dep_ == "npadvmod" and child.ent_type_ in types:
+                return True
+            if child.dep_ == "prep" and any(c.dep_ == "pobj" and c.ent_type_ in types for c in child.children):
+                return True
+    return False
+
+
+def _attribution(state, seen, doc, rule, trigger, speaker_chain, claim_chain, modes,
+                 said=()) -> tuple[str, list] | None:
     """The claim said (its id and its tokens), with who said it."""
     speaker_tok, clause = speaker_chain[-1], claim_chain[-1]
-    if clause.pos_ not in ("VERB", "AUX") or _not_a_claim(rule, clause, modes):
+    predicate = rule.get("predicative") and clause.dep_ == "oprd" and clause.pos_ in ("ADJ", "NOUN") and all(
+        c.tag_ not in ("PRP", "WDT", "WP") for c in clause.head.children if c.dep_ == "dobj")  # not 'called it ...'
+    if not predicate and (clause.pos_ not in ("VERB", "AUX") or _not_a_claim(rule, clause, modes)):
         return None
-    speakers = resolve(state, speaker_tok)
-    if not speakers:
+    speakers = resolve(state, speaker_tok) or _speaker_before(rule, speaker_tok, said)
+    if not speakers or _of_speakers(state, rule, clause, speakers) or _ambiguous(state, rule, speaker_tok):
         return None
+    return _claim(state, seen, rule, trigger, speakers, clause, f"attribution:{rule.name}")
+
+
+def _ambiguous(state, rule, tok) -> bool:
+    """'"...," he said' when the sentence before and this one up to 'he' name no person, the one 'he'
+    was read as not among them, or more than one: who said it is a guess, and a claim is never given
+    to a guess."""
+    mention = state.token_mention.get(tok.i)
+    if not rule.get("one_person_for_pronoun") or mention is None or mention.rule != "pronoun":
+        return False
+    index = state.sentence_index.get(tok.sent.start_char, 0)
+    start = state.sentences[max(index - 1, 0)].start
+    people = {m.entity for m in state.mentions if start <= m.start < tok.idx and m.rule != "pronoun"
+              and state.entities.get(m.entity) is not None and state.entities[m.entity].type == K.Person}
+    return len(people) > 1 or mention.entity not in people
+
+
+def _speaker_before(rule, tok, said) -> list[str]:
+    """'The lawsuit argues that ... It also argues that ...': a pronoun speaker no mention stands for
+    is the speaker of the sentence just before, when a verb of saying there has one."""
+    if not rule.get("pronoun_speaker") or tok.tag_ != "PRP":
+        return []
+    before = [speakers for _, trigger, speakers, _, _ in said if speakers
+              and trigger.sent.end == tok.sent.start]
+    return before[-1] if before else []
+
+
+def _of_speakers(state, rule, clause, speakers: list[str]) -> bool:
+    return bool(rule.get("not_claim_self") and _about_self(state, clause, speakers)
+                or rule.get("not_claim_own") and _about_own(state, clause, speakers))
+
+
+def _about_self(state, clause, speakers: list[str]) -> bool:
+    """'she said she would run again', 'the agency said it had acted lawfully': what the speakers say
+    of themselves (reported speech's 'I' and 'we') is no claim about the world."""
+    bodies = all(state.entities[s].type != K.Person for s in speakers if s in state.entities)
+    return any(set(resolve(state, t)) & set(speakers)
+               # 'the agency said it would appeal': a body's unresolved 'it' or 'they' is the body
+               or (bodies and t.tag_ == "PRP" and t.i not in state.token_mention)
+               for t in clause.children if t.dep_ in ("nsubj", "nsubjpass"))
+
+
+def _about_own(state, clause, speakers: list[str]) -> bool:
+    """'the mayor said the city would appeal', 'the sheriff said her deputies would ...', 'Dayton's
+    mayor said Dayton police would ...': what the speaker's own body (the one their title belongs
+    to), a body named after it, or the speaker's people do is the speaker's own account."""
+    bodies = {state.titles[s][1] for s in speakers if s in state.titles and state.titles[s][1]}
+    bodies |= {st.object for st in state.statements if st.relation == K.holdsRole and st.subject in speakers}
+    labels = [state.entities[b].label + " " for b in bodies if b in state.entities]
+    for t in clause.children:
+        if t.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        subjects = set(resolve(state, t))
+        if subjects & bodies or any(c.dep_ == "poss" and set(resolve(state, c)) & (set(speakers) | bodies)
+                                    for c in t.children):
+            return True
+        if any(state.entities[x].label.startswith(label) for x in subjects if x in state.entities for label in labels):
+            return True
+    return False
+
+
+def _claim(state, seen, rule, trigger, speakers, clause, rule_name) -> tuple[str, list] | None:
     claim = _claim_tokens(trigger, clause)
     if len(claim) < 3:
         return None
-    text = "".join(t.text_with_ws for t in claim[:14]).strip()
+    words = claim[:14]  # a space where an aside was left out ('The rules, she said, break ...')
+    text = "".join(t.text + (" " if t.whitespace_ or (n + 1 < len(words) and words[n + 1].i > t.i + 1
+                                                        and not words[n + 1].is_punct) else "")
+                   for n, t in enumerate(words)).strip()
+    text = re.sub(r"\s*([,;:])(?:\s*[,;:])+", r"\1", text)  # the commas around an aside left out
     label = text[:1].upper() + text[1:]
     ident = camel_id(label)
-    sentence = sentence_of(state, trigger)
+    sentence = sentence_of(state, clause)
     if ident not in state.entities:
-        state.entities[ident] = EntityCandidate(ident, K.Claim, label, f"attribution:{rule.name}", score=0.5,
+        state.entities[ident] = EntityCandidate(ident, K.Claim, label, rule_name, score=0.5,
                                                 evidence=(sentence.start, sentence.end))
     if rule.get("relation"):  # 'the court held that ...': a ruling on the claim (kg/ingest/rulings.py)
         from .rulings import holding
         for st in holding(state, rule, trigger, speakers, ident, sentence):
             _add(state, seen, st)
-        return
+        return None
     for s in speakers:
         if _is_a(state, s, [K.Lawsuit]):
-            _add(state, seen, StatementCandidate(ident, K.assertedIn, s, sentence, f"attribution:{rule.name}", 0.6,
-                                                 token=trigger.i))
+            _add(state, seen, StatementCandidate(ident, K.assertedIn, s, sentence, rule_name, 0.6, token=trigger.i))
         else:
-            _add(state, seen, StatementCandidate(s, K.asserts, ident, sentence, f"attribution:{rule.name}", 0.6,
-                                                 token=trigger.i))
+            _add(state, seen, StatementCandidate(s, K.asserts, ident, sentence, rule_name, 0.6, token=trigger.i))
     return ident, claim
+
+
+def _quotations(doc) -> list[tuple[int, int]]:
+    """The quotations of `doc` as (first, last) token indexes inside the quote marks: a curly mark
+    opens or closes, a straight one by turns; a paragraph break closes any quotation left open.
+    Single marks are left alone (an apostrophe, or a quotation inside a quotation)."""
+    out: list[tuple[int, int]] = []
+    start = None
+    for tok in doc:
+        if start is not None and tok.i and "\n" in doc.text[doc[tok.i - 1].idx:tok.idx]:
+            out.append((start, tok.i - 1))
+            start = None
+        if not tok.is_quote or tok.text in _SINGLE_QUOTES:
+            continue
+        opens = tok.is_left_punct and (not tok.is_right_punct or start is None)
+        if opens:
+            start = tok.i + 1
+        elif start is not None:
+            out.append((start, tok.i - 1))
+            start = None
+    return [(a, b) for a, b in out if b >= a]
+
+
+_SINGLE_QUOTES = "'\u2018\u2019"
+
+
+def _quoted_on(state, seen, doc, said: list[tuple], modes) -> None:
+    """A quotation of several sentences is its speaker's in each of them ('"A. B," she said.'), and so
+    is the quotation that follows in the same paragraph with no attribution of its own ('"A," she
+    said. "B."'). When the clause the attribution governs is no claim ('"We will appeal. The rule is
+    unlawful," she said.'), the first sentence of the quotations that is one is the claim: one claim
+    for the speaker's quotations, as a reader would sum them up."""
+    quotations = _quotations(doc)
+    attributed = {trigger.sent.start for _, trigger, _, _, _ in said}
+    runs: list[list[int]] = []  # the quotations of one attribution, in order
+    owner: dict[int, tuple] = {}  # run index -> (rule, trigger, speakers, claim made or None)
+    for q, (first, last) in enumerate(quotations):
+        for rule, trigger, speakers, tokens, made in said:
+            if rule.get("quotation") and not first <= trigger.i <= last and any(first <= t <= last for t in tokens):
+                owner[len(runs)] = (rule, trigger, speakers, made)
+                runs.append([q])
+                break
+        else:
+            if runs and runs[-1][-1] == q - 1 and _follows(doc, quotations[q - 1], (first, last),
+                                                           owner[len(runs) - 1][1]):
+                runs[-1].append(q)
+    for r, run in enumerate(runs):
+        rule, trigger, speakers, made = owner[r]
+        if made or not speakers:
+            continue
+        sentences = sorted({doc[i].sent for q in run for i in range(quotations[q][0], quotations[q][1] + 1)},
+                           key=lambda sent: sent.start)
+        for sent in sentences:
+            around = next((quotations[q] for q in run if quotations[q][0] <= sent.root.i <= quotations[q][1]), None)
+            if around is None or sent.start in attributed or any(
+                    not t.is_punct for t in sent if not around[0] - 1 <= t.i <= around[1] + 1):
+                continue  # a sentence partly outside the quotation, or one with an attribution of its own
+            root = sent.root
+            if root.pos_ not in ("VERB", "AUX") or _not_a_claim(rule, root, modes) or \
+                    _of_speakers(state, rule, root, speakers):
+                continue
+            if _claim(state, seen, rule, trigger, speakers, root, f"attribution:{rule.name}+quotation"):
+                break
+
+
+def _follows(doc, before: tuple[int, int], after: tuple[int, int], trigger) -> bool:
+    """Whether quotation `after` opens in the paragraph and sentence just after the attribution
+    (`trigger`) of quotation `before`, with nothing but that attribution between them."""
+    between = doc.text[doc[before[1]].idx:doc[after[0]].idx]
+    return "\n" not in between and trigger.i in range(before[1], after[0]) and \
+        doc[after[0]].sent.start >= trigger.sent.start and doc[after[0]].sent.start <= trigger.sent.end
 
 
 def _claim_links(state, seen, matches, claims: dict[str, set[int]], modes) -> None:
@@ -435,6 +595,7 @@ def run(state) -> None:
     modes = _modes(doc, matches)
     seen = {(s.subject, s.relation, s.object, s.sentence.start) for s in state.statements}
     claims: dict[str, set[int]] = {}  # claim id -> the tokens of the clause said
+    said: list[tuple] = []  # (rule, trigger, speakers, tokens of the clause, claim made or None)
     for m in matches:
         if m.rule.section == "frames":
             for s_chain in m.roles["subject"]:
@@ -443,8 +604,12 @@ def run(state) -> None:
         elif m.rule.section == "attribution":
             for s_chain in m.roles["speaker"]:
                 for c_chain in m.roles["claim"]:
-                    if made := _attribution(state, seen, doc, m.rule, m.trigger, s_chain, c_chain, modes):
+                    made = _attribution(state, seen, doc, m.rule, m.trigger, s_chain, c_chain, modes, said)
+                    if made:
                         claims.setdefault(made[0], set()).update(t.i for t in made[1])
+                    said.append((m.rule, m.trigger, resolve(state, s_chain[-1]) or _speaker_before(
+                        m.rule, s_chain[-1], said), {t.i for t in c_chain[-1].subtree}, made))
+    _quoted_on(state, seen, doc, said, modes)
     _claim_links(state, seen, matches, claims, modes)
     _lawsuit_parties(state, seen)
     for st in acts.run(state, modes, sys.modules[__name__]):

@@ -337,6 +337,22 @@ def _entity_for(b: _Builder, span: _Span, text: str) -> tuple[str, float]:
     label = span.label or text
     if generic(label) and span.type != K.Person and (place := _place_before(b, span)) is not None:
         label = f"{place} {' '.join(w for w in label.split() if w.lower() != 'the')}"  # 'Dayton City Council'
+        same = next((c for c in state.entities.values() if c.type == span.type and c.label.startswith(place + " ")
+                     and c.label.split()[-1] == label.split()[-1]), None)
+        if same is not None:  # 'the Council' after 'the City Council' of one place: one body
+            if text not in same.aliases and text != same.label:
+                same.aliases.append(text)
+            return same.id, 0.6
+    elif generic(label) and span.type != K.Person and len(label.split()) == 1:
+        # 'the Board' after 'the Board of Supervisors': the body whose name it heads
+        same = next((c for c in reversed(list(state.entities.values()))
+                     if (c.type == span.type or (state.onto is not None and state.onto.is_a(c.type, span.type)))
+                     and " of " in c.label
+                     and c.label.split(" of ")[0].split()[-1].lower() == label.lower()), None)
+        if same is not None:
+            if text not in same.aliases and text != same.label:
+                same.aliases.append(text)
+            return same.id, 0.6
     ident = (span.ident if span.rule != "known" else None) or camel_id(label)
     base, n = ident, 2
     while (ident in state.known and norm(state.known[ident].label) != norm(label)) or (

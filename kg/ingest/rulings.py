@@ -78,7 +78,7 @@ def judges_by_place(state) -> None:
 
 
 def appellate_judges(state) -> None:
-    """A judge whose sentence speaks of a majority, a panel or a dissent sits on the one appellate
+    """A judge whose paragraph speaks of a majority, a panel or a dissent sits on the one appellate
     court the article names, not on the trial court named nearer ('Writing for the majority,
     Judge Ana Cole ...')."""
     rules = load()
@@ -93,7 +93,10 @@ def appellate_judges(state) -> None:
         if not _is_a(state, st.object, K.Court) or any(st.object == m.entity for m in benches):
             continue
         at = state.doc[st.token]
-        if any(t.lemma_.lower() in signals for t in at.sent):
+        text = state.doc.text
+        start, end = text.rfind("\n\n", 0, at.idx), text.find("\n\n", at.idx)
+        paragraph = state.doc.char_span(start + 1, len(text) if end < 0 else end, alignment_mode="expand")
+        if any(t.lemma_.lower() in signals for t in paragraph or at.sent):  # the judge's paragraph
             court = next((m.entity for m in reversed(benches) if m.start < at.idx), benches[0].entity)
             st.object = court
             if st.subject in state.titles:
