@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from .forms import camel_id
 from .model import EntityCandidate, Mention, StatementCandidate, sentence_of
-from .rules import compiled, parse_path, walk
+from .rules import compiled, load, parse_path, walk
 
 
 def run(state, modes: dict[int, str], frames) -> list[StatementCandidate]:
@@ -50,13 +50,25 @@ def _subjects(state, rule, tok, frames) -> list[str]:
     pronoun whose head is of no kind the rule takes ('an injunction sought by A and B, which sued'),
     the phrase just before it (the parser often hangs the clause on the wrong noun)."""
     types = rule.get("subject_types")
-    found = [s for s in frames._members(state, tok) or frames.resolve(state, tok) if frames._is_a(state, s, types)]
+    found = [s for s in frames._members(state, tok) or frames.resolve(state, tok)
+             if frames._is_a(state, s, types) and not _unnamed_rest(state, s, tok.sent)]
     if found or tok.tag_ not in ("WDT", "WP") or tok.i < 2:
         return found
     before = tok.doc[tok.i - 1]
     before = tok.doc[tok.i - 2] if before.is_punct else before
     first = min((before, *before.conjuncts), key=lambda t: t.i)  # resolving it takes its conjuncts
-    return [s for s in frames.resolve(state, first) if frames._is_a(state, s, types)]
+    return [s for s in frames.resolve(state, first) if frames._is_a(state, s, types)
+            and not _unnamed_rest(state, s, tok.sent)]
+
+
+def _unnamed_rest(state, ident: str, sent) -> bool:
+    """'A, B and other towns': the rest, named in the act's sentence only as 'other towns' (the
+    `unnamed-rest` words just before or in its name), is no one party."""
+    words = load().words("unnamed-rest")
+    spans = [span for m in state.mentions if m.entity == ident and sent.start_char <= m.start < sent.end_char
+             and (span := state.doc.char_span(m.start, m.end, alignment_mode="expand")) is not None]
+    return bool(spans) and all(any(t.lower_ in words for t in span.doc[max(span.start - 1, 0):span.end])
+                               for span in spans)
 
 
 def _kind(state, ident: str, type_: str) -> bool:

@@ -84,7 +84,8 @@ def test_which_hung_on_the_wrong_noun_stands_for_the_places_just_before_it(onto)
             "Oakdale": EntityCandidate("Oakdale", "City", "Oakdale", "ner-gpe")}
     token_mention = {i: Mention(doc[i].idx, doc[i].idx + len(doc[i]), doc[i].text, e, "test")
                      for i, e in ((1, "Injunction"), (4, "Lakeview"), (6, "Oakdale"))}
-    state = SimpleNamespace(entities=ents, token_mention=token_mention, onto=onto)
+    state = SimpleNamespace(entities=ents, token_mention=token_mention, onto=onto, doc=doc,
+                            mentions=list(token_mention.values()))
     rule = next(r for r in load()["acts"] if r.name == "sue")
     assert acts._subjects(state, rule, doc[8], frames) == ["Lakeview", "Oakdale"]
 
@@ -95,3 +96,12 @@ def test_an_official_who_sends_a_letter_issued_it(onto):
     letters = [i for i, e in found.entities.items() if e.type == "Memorandum"]
     assert letters and any((s.subject, s.relation, s.object) == ("DaleHunt", "issued", letters[0])
                            for s in found.statements)
+
+
+def test_the_unnamed_rest_of_the_suers_is_no_party(onto):
+    from kg.builder.curated import Entity, Loc
+
+    known = {"CoastalTowns": Entity("CoastalTowns", "Group", "coastal towns", Loc("data/entities/test.yaml", 1), [])}
+    found = extract("Toledo, Lucas County and other coastal towns, which sued in March, won a delay on Friday.",
+                    date="2025-06-02", known=known, onto=onto)
+    assert [s["plaintiffIn"] for s in _suits(found).values()] == [{"Toledo", "LucasCounty"}]
