@@ -19,8 +19,9 @@ def run(state, modes: dict[int, str], frames) -> list[StatementCandidate]:
     """The statements the acts give: `frames` is the frames step's reader of parties (resolve,
     _members, _is_a), passed in so that this module need not import the step that calls it."""
     out: list[StatementCandidate] = []
+    # a planned, threatened, denied or negated act makes nothing ('plans to sue' is no suit)
     acts = [m for m in compiled().matches(state.doc, ("acts",)) if not modes.get(m.trigger.i)]
-    for m in acts:  # a planned, threatened or denied suit is no suit
+    for m in acts:
         rule = m.rule
         subjects = list(dict.fromkeys(s for chain in m.roles["subject"]
                                       for s in _subjects(state, rule, chain[-1], frames)))
