@@ -1,27 +1,25 @@
 """The `anaphora` step: a definite common noun that stands for an entity the article named.
 
 'the city' is the last city named before it (the `anaphor` type rules); 'the administration' is
-the entity named last whose name ends with that noun ('the Smith administration'). ('the judge'
-for the one judge an article names was tried and left out: it lowered the held-out figures.) A
-plural ('the cities') stands for no one entity. A head noun with no antecedent in the article
+the entity named last whose name ends with that noun ('the Smith administration'), or, for the
+`body-anaphors` words, whose proper name has it ('the department': the Commerce Department).
+'the mayor', 'the judge' (the `title-anaphors` words) stand for the person the article last gave
+that title ('the judge' as the one judge an article names was tried and left out: it lowered the
+held-out figures). A plural ('the cities') stands for no one entity. A head noun with no antecedent in the article
 stands for the one entity of the graph named with it ('the administration': the Trump
 administration), when there is only one.
 """
 
 from __future__ import annotations
 
-from .model import EntityCandidate, Mention
+from ..namespace import K
+from .model import EntityCandidate, Mention, definite
 from .rules import load
 
 
 def _is_a(state, ident, type_) -> bool:
     ent = state.entities.get(ident)
     return bool(ent) and (ent.type == type_ or (state.onto is not None and state.onto.is_a(ent.type, type_)))
-
-
-def _definite(tok) -> bool:
-    return any(c.dep_ in ("det", "poss") and ("Def" in c.morph.get("Definite") or "Dem" in c.morph.get("PronType"))
-               for c in tok.children)
 
 
 def _only_known(state, head: str, anaphors) -> str | None:
@@ -40,6 +38,17 @@ def _only_known(state, head: str, anaphors) -> str | None:
     return ident
 
 
+def _titled(state, tok, title: str, before) -> None:
+    """'the mayor' is the person the article last titled mayor, if it named one."""
+    if tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].pos_ == "PROPN":
+        return  # 'the mayor, Jo Lane' or 'the mayor Jo Lane': the name is the mention
+    people = [m for m in before if (state.titles or {}).get(m.entity, (None,))[0] == title]
+    if people:
+        mention = Mention(tok.idx, tok.idx + len(tok), tok.text, people[-1].entity, "anaphor", 0.6)
+        state.mentions.append(mention)
+        state.token_mention[tok.i] = mention
+
+
 def run(state) -> None:
     rules = load()
     doc = state.doc
@@ -48,14 +57,20 @@ def run(state) -> None:
     named = sorted((m for m in state.mentions if m.rule not in ("pronoun", "anaphor")), key=lambda m: m.start)
     last_of: dict[str, int] = {}  # type or head noun -> index in `named` of its last mention so far
     cursor = 0
-    heads = {}
+    heads: dict[str, list[str]] = {}
+    named_nouns = rules.words("body-anaphors")
     for ident, ent in state.entities.items():
         words = ent.label.split()
         if len(words) > 1 and words[-1].islower():
             heads.setdefault(words[-1], []).append(ident)
+        # 'the department' after 'the Justice Department' or 'DOT' (the Department of Transportation)
+        if _is_a(state, ident, K.Organization):
+            for word in {w.lower() for w in words if w[:1].isupper()} & named_nouns:
+                heads.setdefault(word, []).append(ident)
     # only the nouns that make a name a body ('the Smith administration'): 'the letter' is no known letter
     body_heads = {w.lower() for r in rules["types"] if r.data.get("position") == "head" for w in r.data["words"]}
     known_heads = {ent.label.split()[-1] for ent in state.known.values() if len(ent.label.split()) > 1} & body_heads
+    title_nouns = {w: r.name for r in rules["titles"] for w in r.data["words"] if w in rules.words("title-anaphors")}
     for tok in doc:
         if tok.pos_ != "NOUN" or tok.i in state.token_mention or tok.dep_ == "compound":
             continue
@@ -69,7 +84,10 @@ def run(state) -> None:
                     last_of[key] = cursor
             cursor += 1
         lemma = tok.lemma_.lower()
-        if not _definite(tok) or lemma not in anaphors and lemma not in heads and lemma not in known_heads:
+        if lemma in title_nouns and definite(tok) and "Plur" not in tok.morph.get("Number"):
+            _titled(state, tok, title_nouns[lemma], named[:cursor])
+            continue
+        if not definite(tok) or lemma not in anaphors and lemma not in heads and lemma not in known_heads:
             continue
         if "Plur" in tok.morph.get("Number"):
             continue  # 'the cities' are several, not the last city named

@@ -21,7 +21,7 @@ from ..namespace import K
 from . import courts
 from .forms import camel_id, fold, norm
 from .linking import Link, Linker, generic
-from .model import EntityCandidate, Mention
+from .model import EntityCandidate, Mention, definite
 from .rules import compiled, load
 
 
@@ -34,6 +34,7 @@ class _Span:
     label: str | None = None  # a readable label when the text is not one ('executive order' ...)
     court_id: str | None = None
     ident: str | None = None  # a readable id given by the source of the span (courts-db's court)
+    owner: str | None = None  # the common noun that owns it ('the state's TRUST Act': 'state')
 
 
 @dataclass
@@ -45,6 +46,10 @@ class _Builder:
     by_form: dict[str, str] = field(default_factory=dict)  # norm(form) -> entity id, in this article
     people: dict[str, str] = field(default_factory=dict)  # surname -> entity id, in this article
     heads: dict[str, str] = field(default_factory=dict)  # common-noun head lemma -> entity id
+    head_at: dict[str, int] = field(default_factory=dict)  # entity rule -> token where `heads` last named it
+    #: last word of a thing's proper name ('ordinance' of 'the Lakeview Trust Ordinance') -> (entity id, token)
+    named_heads: dict[str, tuple[str, int]] = field(default_factory=dict)
+    acronyms: dict[str, str] = field(default_factory=dict)  # 'FEMA' -> the body named in full before
 
 
 def _type_by_rules(rules, text: str, ner: str | None, head: str | None = None) -> str | None:
@@ -78,7 +83,8 @@ def _names(doc, rules) -> list[_Span]:
         if split:
             out += split
             continue
-        ner_type = _type_by_rules(rules, ent.text, "GPE" if ent.label_ == "FAC" else ent.label_)
+        # a building or a jail ('City Hall', 'the Harbor Detention Center') is no city: typed by its name, else a body
+        ner_type = _type_by_rules(rules, ent.text, "ORG" if ent.label_ == "FAC" else ent.label_)
         if ner_type is None or not any(c.isalpha() for c in ent.text) or ent.text.lower() in furniture \
                 or "\n" in ent.text:
             continue
@@ -106,8 +112,23 @@ def _names(doc, rules) -> list[_Span]:
                              "name+head"))
             continue
         text = doc[start:end].text
-        out.append(_Span(start, end, _type_by_rules(rules, text, None) or ner_type, f"ner-{ent.label_.lower()}"))
+        type_ = _type_by_rules(rules, text, None) or (K.City if _before_state(doc, rules, end) else ner_type)
+        out.append(_Span(start, end, type_, f"ner-{ent.label_.lower()}"))
+    towns = {doc[s.start:s.end].text for s in out if s.type == K.City}
+    for span in out:  # the same name elsewhere in the article ('as to Central Falls')
+        if span.type == K.Person and doc[span.start:span.end].text in towns:
+            span.type = K.City
     return out
+
+
+def _before_state(doc, rules, end: int) -> bool:
+    """'Pine Bluff, Arkansas': a name before a comma and a state's name is a city's, whatever the
+    model's label (it reads some towns as people)."""
+    if end + 1 >= len(doc) or doc[end].text != "," or doc[end + 1].ent_iob_ != "B":
+        return False
+    nxt = doc[end + 1]
+    following = next((e for e in doc.ents if e.start == nxt.i), None)
+    return following is not None and _type_by_rules(rules, following.text, following.label_) == K.State
 
 
 def _is_title(rules, text: str) -> bool:
@@ -150,12 +171,16 @@ def _things(doc, rules, taken: set[int]) -> list[_Span]:
         head = doc[end - 1]
         if head.dep_ == "compound":  # 'executive order' as a modifier of another noun
             continue
-        phrase = [t for t in head.subtree if t.i <= head.i and t.dep_ not in ("det", "poss", "case", "punct")
-                  and t.pos_ not in ("NUM",) and t.ent_type_ not in ("DATE", "CARDINAL")]
         owner = next((t for t in head.children if t.dep_ == "poss"), None)
+        owned = {t.i for t in owner.subtree} if owner is not None else set()  # 'Lake County's': once, before
+        # no number, date or count in a label; nor 'third' ('the third ruling'), though 'First' of a name stays
+        phrase = [t for t in head.subtree if t.i <= head.i and t.dep_ not in ("det", "poss", "case", "punct")
+                  and t.pos_ not in ("NUM",) and t.ent_type_ not in ("DATE", "CARDINAL")
+                  and not (t.ent_type_ == "ORDINAL" and t.is_lower) and t.i not in owned]
         words = " ".join(t.text for t in phrase if t.i >= min(start, phrase[0].i if phrase else start))
         label = words if not owner or owner.pos_ == "PRON" else f"{_owner_text(owner)} {words}"
-        out.append(_Span(start, end, rule.data["type"], f"entity-{name}", label=label[:1].upper() + label[1:]))
+        out.append(_Span(start, end, rule.data["type"], f"entity-{name}", label=label[:1].upper() + label[1:],
+                         owner=owner.lemma_.lower() if owner is not None and owner.pos_ == "NOUN" else None))
         taken.update(range(start, end))
     return out
 
@@ -243,9 +268,27 @@ def _place_before(b: _Builder, span: _Span) -> str | None:
     return state.entities[places[-1].entity].label if places else None
 
 
+def _owned_by_place(b: _Builder, span: _Span) -> None:
+    """'the state's TRUST Act' is the TRUST Act of the state named last before it ('Illinois TRUST
+    Act'), as 'the state' is (the `anaphor` type rules)."""
+    kinds = {w.lower(): r.data["type"] for r in b.rules["types"] if r.data.get("position") == "anaphor"
+             for w in r.data["words"]}
+    if not span.owner or span.owner not in kinds or not span.label \
+            or not span.label.lower().startswith(span.owner + " "):
+        return
+    state = b.state
+    at = state.doc[span.start].idx
+    onto = state.onto
+    places = [m for m in state.mentions if m.start < at and (ent := state.entities.get(m.entity)) is not None
+              and (ent.type == kinds[span.owner] or (onto is not None and onto.is_a(ent.type, kinds[span.owner])))]
+    if places:
+        span.label = f"{state.entities[places[-1].entity].label} {span.label[len(span.owner) + 1:]}"
+
+
 def _entity_for(b: _Builder, span: _Span, text: str) -> tuple[str, float]:
     """The id of the entity `span` names: known, met earlier in the article, or new."""
     state = b.state
+    _owned_by_place(b, span)
     form = norm(span.label if span.rule.startswith("entity-") and span.label else text)  # 'Ohio's lawsuit', not 'lawsuit'
     for prefix in b.rules.words("place-prefixes"):  # 'the City of Lakeview' is Lakeview
         if form.startswith(prefix + " ") and form[len(prefix) + 1:] in b.by_form:
@@ -254,11 +297,19 @@ def _entity_for(b: _Builder, span: _Span, text: str) -> tuple[str, float]:
         return b.by_form[form], 1.0
     if len(text.split()) == 1 and text in b.people:  # 'Roe' after 'Jane Roe', whatever the model's label
         return b.people[text], 1.0
+    if span.rule != "known" and text in b.acronyms:  # 'FEMA' after 'the Federal Emergency Management Agency'
+        return b.acronyms[text], 1.0
     if span.rule == "known" and span.ident:
         link = Link([span.ident], 1.0, "alias")
     elif span.type == K.Person:
         link = b.linker.person(text)
     elif span.rule.startswith("entity-"):
+        if (named := _named_before(b, span, text)) is not None:
+            return named, 0.8
+        head = state.doc[span.end - 1]
+        if head.dep_ == "appos" and (before := state.token_mention.get(head.head.i)) is not None \
+                and before.entity in state.entities and _is_thing(b, state.entities[before.entity].type):
+            return before.entity, 0.8  # '8 U.S.C. 1373, a federal law that ...': the law is the section
         cand = state.entities.get(b.heads.get(span.rule, ""))
         # 'the order' after 'an executive order' is one referent; 'the county's suit' after 'the
         # state's suit' is another, and 'the order' then means the last one named
@@ -267,7 +318,9 @@ def _entity_for(b: _Builder, span: _Span, text: str) -> tuple[str, float]:
                 cand.aliases.append(cand.label)
                 cand.label = span.label
             return cand.id, 0.8
-        link = None
+        # a proper name ('Illinois TRUST Act') may be one the graph has; a common noun never is
+        words = (span.label or text).split()
+        link = b.linker.other(span.label or text, span.type) if sum(w[:1].isupper() for w in words) > 1 else None
     else:
         link = b.linker.other(span.label or text, span.type)
     if link and span.court_id:  # a court is linked to a known one only if that one names the same court
@@ -321,13 +374,22 @@ def run(state) -> None:
         text = doc[span.start:span.end].text
         ident, score = _entity_for(b, span, text)
         b.by_form.setdefault(norm(span.label if span.rule.startswith("entity-") and span.label else text), ident)
+        for form in _short_and_full(b, span, text):
+            b.by_form.setdefault(form, ident)
         for prefix in rules.words("place-prefixes"):
             if norm(text).startswith(prefix + " "):
                 b.by_form.setdefault(norm(text)[len(prefix) + 1:], ident)
         if span.type == K.Person and len(text.split()) > 1:
             b.people.setdefault(text.split()[-1], ident)
+        elif span.type != K.Person:
+            for acronym in _acronyms(rules, state.entities[ident].label if ident in state.entities else text):
+                b.acronyms.setdefault(acronym, ident)
         if span.rule.startswith("entity-"):
-            b.heads[span.rule] = ident
+            b.heads[span.rule], b.head_at[span.rule] = ident, span.start
+        elif span.type != K.Person and len(text.split()) > 1 and _is_thing(b, span.type):
+            last = doc[span.end - 1]
+            for key in (last.lower_, last.lemma_.lower()):
+                b.named_heads[key] = (ident, span.start)
         first = doc[span.start]
         mention = Mention(first.idx, doc[span.end - 1].idx + len(doc[span.end - 1]), text, ident, span.rule, score)
         state.mentions.append(mention)
@@ -335,6 +397,55 @@ def run(state) -> None:
             state.token_mention[i] = mention
     _pronouns(state, rules)
     state.mentions.sort(key=lambda m: m.start)
+
+
+def _acronyms(rules, label: str) -> set[str]:
+    """The initials a body's name may be shortened to: 'Department of Justice' -> DOJ, DJ; 'U.S.
+    Immigration and Customs Enforcement' -> ICE (with or without the `name-prefixes`)."""
+    words = re.findall(r"[A-Za-z]+", re.sub(r"\([^)]*\)", "", label))
+    if len(words) < 2 or not all(w[:1].isupper() or w.lower() in STOP_WORDS for w in words):
+        return set()
+    prefixes = {p for w in rules.words("name-prefixes") for p in re.findall(r"[a-z]+", w)}
+    out = set()
+    for start in range(len(words)):
+        rest = words[start:]
+        out |= {"".join(w[0].upper() for w in rest), "".join(w[0] for w in rest if w.lower() not in STOP_WORDS)}
+        if words[start].lower() not in prefixes:
+            break
+    return {a for a in out if len(a) >= 2 and a.isupper()}
+
+
+def _is_thing(b: _Builder, type_: str) -> bool:
+    """A type the entity rules name with a common noun (an ordinance, an act, a lawsuit)."""
+    onto = b.state.onto
+    kinds = {r.data["type"] for r in b.rules["entities"]}
+    return type_ in kinds or (onto is not None and any(onto.is_a(type_, k) for k in kinds))
+
+
+def _named_before(b: _Builder, span: _Span, text: str) -> str | None:
+    """'the ordinance' after 'the Lakeview Trust Ordinance' is that ordinance, unless a thing of
+    its own rule was named since ('a new ordinance')."""
+    head = b.state.doc[span.end - 1]
+    found = b.named_heads.get(head.lemma_.lower()) or b.named_heads.get(head.lower_)
+    if found is None or len((span.label or text).split()) != 1 or not definite(head):
+        return None
+    ident, at = found
+    return ident if b.head_at.get(span.rule, -1) < at else None
+
+
+def _short_and_full(b: _Builder, span: _Span, text: str) -> list[str]:
+    """The other name of a body within the article: 'Lakeview police' for 'the Lakeview Police
+    Department', and the reverse (a place's name before a head noun of the `head` type rules)."""
+    if span.type == K.Person or span.rule.startswith("entity-") or len(text.split()) < 2:
+        return []
+    heads = {w.lower() for r in b.rules["types"] if r.data.get("position") == "head" for w in r.data["words"]}
+    words = norm(text).split()
+    suffixes = b.rules.words("body-suffixes")
+    if len(words) > 2 and words[-1] in suffixes and words[-2] in heads:
+        return [" ".join(words[:-1])]
+    if words[-1] in heads:
+        return [f"{' '.join(words)} {s}" for s in suffixes]
+    return []
 
 
 def _retitle(doc, rules, spans: list[_Span]) -> None:

@@ -80,6 +80,12 @@ class Extraction:
     original_span: Callable[[int, int], tuple[int, int]] | None = None
 
 
+def definite(tok) -> bool:
+    """A noun with a definite or demonstrative determiner, or a possessive ('the city', 'its order')."""
+    return any(c.dep_ in ("det", "poss") and ("Def" in c.morph.get("Definite") or "Dem" in c.morph.get("PronType"))
+               for c in tok.children)
+
+
 def sentence_of(state, token) -> Sentence:
     """The sentence of the article that `token` stands in."""
     sent = token.sent

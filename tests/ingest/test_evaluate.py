@@ -79,11 +79,11 @@ def test_fixtures_of_other_outlets_are_scored_with_held_out_sources_apart():
     # proposal read a threat, plan or refusal as the act there. The aim is 0 (tighten to == 0).
     assert unseen.as_act <= 1
     # Floors just under the figures after the stance and claim rules, the lawsuit and ruling rules
-    # and the frames with both ends named (issue 21; strict P / R held out 0.443 / 0.130, seen
-    # 0.709 / 0.372; before those frames 0.439 / 0.130 and 0.691 / 0.349; with the stance rules
-    # alone 0.424 / 0.120 and 0.664 / 0.285): a change to the rules must not lower them.
-    assert unseen.strict.precision >= 0.44 and unseen.strict.recall >= 0.125
-    assert seen.strict.precision >= 0.70 and seen.strict.recall >= 0.36
+    # and the entity changes (issue 21; strict P / R held out 0.455 / 0.135, seen 0.704 / 0.378 with the implied step;
+    # before the entity changes 0.439 / 0.130 and 0.691 / 0.349; with the stance rules alone
+    # 0.424 / 0.120 and 0.664 / 0.285): a change to the rules must not lower them.
+    assert unseen.strict.precision >= 0.45 and unseen.strict.recall >= 0.133
+    assert seen.strict.precision >= 0.70 and seen.strict.recall >= 0.37
 
 
 def test_as_act_counts_a_threat_recorded_as_the_act():
