@@ -49,6 +49,43 @@ def _titled(state, tok, title: str, before) -> None:
         state.token_mention[tok.i] = mention
 
 
+def _subject_before(state, tok):
+    """The subject a sentence's main 'It' continues: the main subject of the sentence before ('The
+    agency opened an inquiry. It sued ...'; not 'the council' of 'The dispute is over the ordinance,
+    which the council passed. It bars ...'), or, when that sentence only says what its subject is
+    ('The suit is the latest the agency has filed'), its last subject. Nothing when that sentence
+    has no main verb (a parse not to trust). Relative pronouns do not count (their noun came before)."""
+    doc = state.doc
+    if tok.sent.start == 0 or tok.head.i != tok.sent.root.i \
+            or any(t.dep_ in ("nsubj", "nsubjpass") for t in doc[tok.sent.start:tok.i]):
+        return None
+    sent = doc[tok.sent.start - 1].sent
+    if sent.root.pos_ not in ("VERB", "AUX"):
+        return None
+    # not the subject of a clause about a named thing ('the ordinance, which the council passed')
+    before = [t for t in sent if t.dep_ in ("nsubj", "nsubjpass") and t.pos_ in ("NOUN", "PROPN", "PRON")
+              and t.tag_ not in ("WDT", "WP") and not (t.head.dep_ == "relcl" and t.head.head.i in state.token_mention)]
+    main = [t for t in before if t.head.i == sent.root.i]
+    if main and sent.root.lemma_ != "be":
+        return main[-1]
+    return before[-1] if before else None
+
+
+def _it(state, tok, words) -> None:
+    """A sentence's main 'It' for the body or place its sentence before was about (one singular,
+    not a person; not a thing such as a suit or a policy, which the frames step reads)."""
+    if tok.lower_ not in words or tok.i in state.token_mention or tok.dep_ != "nsubj" or tok.head.lemma_ == "be":
+        return  # 'It is the second time ...': no referent
+    subject = _subject_before(state, tok)
+    found = state.token_mention.get(subject.i) if subject is not None else None
+    if found is None or subject.tag_ in ("NNS", "NNPS") \
+            or not (_is_a(state, found.entity, K.Organization) or _is_a(state, found.entity, K.Jurisdiction)):
+        return
+    mention = Mention(tok.idx, tok.idx + len(tok), tok.text, found.entity, "pronoun", 0.6)
+    state.mentions.append(mention)
+    state.token_mention[tok.i] = mention
+
+
 def run(state) -> None:
     rules = load()
     doc = state.doc
@@ -96,4 +133,7 @@ def run(state) -> None:
             mention = Mention(tok.idx, tok.idx + len(tok), tok.text, ident, "anaphor", 0.6)
             state.mentions.append(mention)
             state.token_mention[tok.i] = mention
+    it_words = rules.words("body-pronouns")
+    for tok in doc:
+        _it(state, tok, it_words)
     state.mentions.sort(key=lambda m: m.start)

@@ -1,0 +1,50 @@
+"""The anaphora step: pronouns and definite nouns for what the article named before, in sentences
+written for this test (invented places and people)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import REPO
+from kg import ontology
+from kg.ingest import extract
+
+
+@pytest.fixture(scope="module")
+def onto():
+    return ontology.load(REPO / "ontology")
+
+
+def _found(text: str, onto):
+    return extract(text, date="2025-03-03", onto=onto)
+
+
+def _it(found) -> set[str]:
+    return {m.entity for m in found.mentions if m.text.lower() == "it"}
+
+
+def test_a_main_it_is_the_body_the_sentence_before_was_about(onto):
+    found = _found("The Harbor Water Authority opened an inquiry into the levy last year. "
+                   "It sued Lake County in March.", onto)
+    assert _it(found) == {"HarborWaterAuthority"}
+    assert ("HarborWaterAuthority", "sued", "LakeCounty") in {(s.subject, s.relation, s.object) for s in found.statements}
+
+
+def test_after_a_sentence_that_says_what_its_subject_is_it_is_the_body_in_it(onto):
+    found = _found("The suit is the third in a series the Harbor Water Authority has filed. "
+                   "It sued Lake County in March.", onto)
+    assert _it(found) == {"HarborWaterAuthority"}
+
+
+def test_it_is_never_a_person_a_plural_a_subject_about_a_named_thing_or_a_dummy(onto):
+    person = _found("Mayor Tom Baker opened an inquiry into the levy. It sued Lake County in March.", onto)
+    assert _it(person) == set()
+    plural = _found("Federal agents opened an inquiry into the levy. It sued Lake County in March.", onto)
+    assert _it(plural) == set()
+    thing = _found("The vote was on the Lakeview Tenant Protection Ordinance, which the Lakeview City Council "
+                   "passed in 2019. It bars landlords from raising rents.", onto)
+    assert _it(thing) == set()
+    dummy = _found("The Harbor Water Authority sued Lake County. It is the third suit this year.", onto)
+    assert _it(dummy) == set()
+    inner = _found("The Harbor Water Authority said on Monday that it would sue Lake County.", onto)
+    assert _it(inner) == set()
