@@ -39,8 +39,9 @@ def _only_known(state, head: str, anaphors) -> str | None:
 
 
 def _titled(state, tok, title: str, before) -> None:
-    """'the mayor' is the person the article last titled mayor, if it named one."""
-    if tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].pos_ == "PROPN":
+    """'the mayor', 'the attorney general' is the person the article last titled so, if it named one."""
+    if tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].pos_ == "PROPN" \
+            or any(c.dep_ == "appos" and c.i in state.token_mention for c in tok.children):
         return  # 'the mayor, Jo Lane' or 'the mayor Jo Lane': the name is the mention
     people = [m for m in before if (state.titles or {}).get(m.entity, (None,))[0] == title]
     if people:
@@ -121,6 +122,10 @@ def run(state) -> None:
                     last_of[key] = cursor
             cursor += 1
         lemma = tok.lemma_.lower()
+        title = " ".join([c.lower_ for c in tok.lefts if c.dep_ == "compound"] + [lemma])  # 'the attorney general'
+        if title in title_nouns and definite(tok) and "Plur" not in tok.morph.get("Number"):
+            _titled(state, tok, title_nouns[title], named[:cursor])
+            continue
         if lemma in title_nouns and definite(tok) and "Plur" not in tok.morph.get("Number"):
             _titled(state, tok, title_nouns[lemma], named[:cursor])
             continue

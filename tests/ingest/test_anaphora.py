@@ -48,3 +48,18 @@ def test_it_is_never_a_person_a_plural_a_subject_about_a_named_thing_or_a_dummy(
     assert _it(dummy) == set()
     inner = _found("The Harbor Water Authority said on Monday that it would sue Lake County.", onto)
     assert _it(inner) == set()
+
+
+def _by_text(found) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for m in found.mentions:
+        out.setdefault(m.text.lower(), set()).add(m.entity)
+    return out
+
+
+def test_a_title_of_several_words_is_the_person_last_given_it(onto):
+    found = _found("County Attorney Rosa Lind filed the brief on Monday. Later the county attorney said the levy "
+                   "was unlawful.", onto)
+    assert _by_text(found)["attorney"] == {"RosaLind"}
+    named = _found("County Attorney Rosa Lind filed the brief. The county attorney, Omar Diaz, disagreed.", onto)
+    assert "RosaLind" not in _by_text(named).get("attorney", set())
