@@ -50,6 +50,12 @@ def _titled(state, tok, title: str, before) -> None:
         state.token_mention[tok.i] = mention
 
 
+def _definite(tok) -> bool:
+    """'the county', and 'county' in 'the city and county' (the determiner of the first noun serves both)."""
+    return definite(tok) or (tok.dep_ == "conj" and tok.head.pos_ == "NOUN" and definite(tok.head)
+                             and not any(c.dep_ in ("det", "poss") for c in tok.children))
+
+
 def _subject_before(state, tok):
     """The subject a sentence's main 'It' continues: the main subject of the sentence before ('The
     agency opened an inquiry. It sued ...'; not 'the council' of 'The dispute is over the ordinance,
@@ -129,7 +135,7 @@ def run(state) -> None:
         if lemma in title_nouns and definite(tok) and "Plur" not in tok.morph.get("Number"):
             _titled(state, tok, title_nouns[lemma], named[:cursor])
             continue
-        if not definite(tok) or lemma not in anaphors and lemma not in heads and lemma not in known_heads:
+        if not _definite(tok) or lemma not in anaphors and lemma not in heads and lemma not in known_heads:
             continue
         if "Plur" in tok.morph.get("Number"):
             continue  # 'the cities' are several, not the last city named

@@ -63,3 +63,9 @@ def test_a_title_of_several_words_is_the_person_last_given_it(onto):
     assert _by_text(found)["attorney"] == {"RosaLind"}
     named = _found("County Attorney Rosa Lind filed the brief. The county attorney, Omar Diaz, disagreed.", onto)
     assert "RosaLind" not in _by_text(named).get("attorney", set())
+
+
+def test_one_determiner_serves_two_coordinated_place_nouns(onto):
+    found = _found("The city of Lakeview and Harbor County sued the state in May. The city and county argue "
+                   "that the levy is unlawful.", onto)
+    assert _by_text(found)["county"] == {"HarborCounty"}
