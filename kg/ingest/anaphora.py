@@ -93,6 +93,24 @@ def _it(state, tok, words) -> None:
     state.token_mention[tok.i] = mention
 
 
+def _staff(state, tok, nouns, roles, used) -> None:
+    """'immigration agents', 'federal immigration authorities' with no determiner: the one agency the
+    article names with that word ('Immigration and Customs Enforcement'; not 'federal' or 'city', which
+    prefix or describe many); not a role taken ('act as immigration agents')."""
+    if tok.i in state.token_mention or tok.tag_ != "NNS" or tok.lemma_.lower() not in nouns \
+            or any(c.dep_ in ("det", "poss") for c in tok.children) or tok.head.lower_ in roles:
+        return
+    rules = load()
+    words = {c.lower_ for c in tok.children if c.dep_ in ("amod", "compound")} \
+        - rules.words("name-prefixes") - rules.words("generic-words")
+    fits = {i for i in used if _is_a(state, i, K.GovernmentAgency)
+            and words & {w.lower() for w in state.entities[i].label.split() if w[:1].isupper()}}
+    if len(fits) == 1:
+        mention = Mention(tok.idx, tok.idx + len(tok), tok.text, fits.pop(), "anaphor", 0.5)
+        state.mentions.append(mention)
+        state.token_mention[tok.i] = mention
+
+
 def run(state) -> None:
     rules = load()
     doc = state.doc
@@ -144,7 +162,9 @@ def run(state) -> None:
             mention = Mention(tok.idx, tok.idx + len(tok), tok.text, ident, "anaphor", 0.6)
             state.mentions.append(mention)
             state.token_mention[tok.i] = mention
-    it_words = rules.words("body-pronouns")
+    it_words, staff, as_roles = rules.words("body-pronouns"), rules.words("agency-staff"), rules.words("role-prepositions")
+    used = {m.entity for m in named}
     for tok in doc:
         _it(state, tok, it_words)
+        _staff(state, tok, staff, as_roles, used)
     state.mentions.sort(key=lambda m: m.start)

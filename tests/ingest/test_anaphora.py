@@ -69,3 +69,14 @@ def test_one_determiner_serves_two_coordinated_place_nouns(onto):
     found = _found("The city of Lakeview and Harbor County sued the state in May. The city and county argue "
                    "that the levy is unlawful.", onto)
     assert _by_text(found)["county"] == {"HarborCounty"}
+
+
+def test_staff_named_by_a_word_of_an_agency_are_that_agency(onto):
+    found = _found("The Federal Aviation Administration fined the airline in May. The county ordinance bars "
+                   "deputies from helping aviation officials.", onto)
+    assert _by_text(found)["officials"] == {"FederalAviationAdministration"}
+    role = _found("The Federal Aviation Administration fined the airline. The county will not act as aviation "
+                  "officials.", onto)
+    assert "officials" not in _by_text(role)
+    none = _found("The Federal Aviation Administration fined the airline. Federal officials said little.", onto)
+    assert "officials" not in _by_text(none)
