@@ -44,6 +44,10 @@ def _titled(state, tok, title: str, before) -> None:
             or any(c.dep_ == "appos" and c.i in state.token_mention for c in tok.children):
         return  # 'the mayor, Jo Lane' or 'the mayor Jo Lane': the name is the mention
     people = [m for m in before if (state.titles or {}).get(m.entity, (None,))[0] == title]
+    # 'In Harbor City, the mayor said ...': the mayor of the place its sentence names, if one was named
+    here = {m.entity for m in before if m.start >= tok.sent.start_char} & {state.titles[m.entity][1] for m in people}
+    if here:
+        people = [m for m in people if state.titles[m.entity][1] in here]
     if people:
         mention = Mention(tok.idx, tok.idx + len(tok), tok.text, people[-1].entity, "anaphor", 0.6)
         state.mentions.append(mention)

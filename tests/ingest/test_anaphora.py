@@ -80,3 +80,9 @@ def test_staff_named_by_a_word_of_an_agency_are_that_agency(onto):
     assert "officials" not in _by_text(role)
     none = _found("The Federal Aviation Administration fined the airline. Federal officials said little.", onto)
     assert "officials" not in _by_text(none)
+
+
+def test_a_title_is_the_one_of_the_place_its_sentence_names(onto):
+    found = _found("Lakeview Mayor Ann Cole and Harbor City Mayor Ben Ruiz met on Monday. Back in Lakeview, "
+                   "the mayor said the talks had failed.", onto)
+    assert _by_text(found)["mayor"] == {"AnnCole"}
