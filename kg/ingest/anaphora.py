@@ -7,7 +7,9 @@ the entity named last whose name ends with that noun ('the Smith administration'
 that title ('the judge' as the one judge an article names was tried and left out: it lowered the
 held-out figures). A plural ('the cities') stands for no one entity. A head noun with no antecedent in the article
 stands for the one entity of the graph named with it ('the administration': the Trump
-administration), when there is only one.
+administration), when there is only one. 'the city and county': one determiner serves both nouns.
+A sentence's main 'It' is the body or place the sentence before was about (the `body-pronouns`);
+'immigration agents' (the `agency-staff` words) the one agency the article names with that word.
 """
 
 from __future__ import annotations
