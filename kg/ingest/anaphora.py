@@ -7,7 +7,9 @@ the entity named last whose name ends with that noun ('the Smith administration'
 that title ('the judge' as the one judge an article names was tried and left out: it lowered the
 held-out figures). A plural ('the cities') stands for no one entity. A head noun with no antecedent in the article
 stands for the one entity of the graph named with it ('the administration': the Trump
-administration), when there is only one.
+administration), when there is only one. 'the city and county': one determiner serves both nouns.
+A sentence's main 'It' is the body or place the sentence before was about (the `body-pronouns`);
+'immigration agents' (the `agency-staff` words) the one agency the article names with that word.
 """
 
 from __future__ import annotations
@@ -39,12 +41,78 @@ def _only_known(state, head: str, anaphors) -> str | None:
 
 
 def _titled(state, tok, title: str, before) -> None:
-    """'the mayor' is the person the article last titled mayor, if it named one."""
-    if tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].pos_ == "PROPN":
+    """'the mayor', 'the attorney general' is the person the article last titled so, if it named one."""
+    if tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].pos_ == "PROPN" \
+            or any(c.dep_ == "appos" and c.i in state.token_mention for c in tok.children):
         return  # 'the mayor, Jo Lane' or 'the mayor Jo Lane': the name is the mention
     people = [m for m in before if (state.titles or {}).get(m.entity, (None,))[0] == title]
+    # 'In Harbor City, the mayor said ...': the mayor of the place its sentence names, if one was named
+    here = {m.entity for m in before if m.start >= tok.sent.start_char} & {state.titles[m.entity][1] for m in people}
+    if here:
+        people = [m for m in people if state.titles[m.entity][1] in here]
     if people:
         mention = Mention(tok.idx, tok.idx + len(tok), tok.text, people[-1].entity, "anaphor", 0.6)
+        state.mentions.append(mention)
+        state.token_mention[tok.i] = mention
+
+
+def _definite(tok) -> bool:
+    """'the county', and 'county' in 'the city and county' (the determiner of the first noun serves both)."""
+    return definite(tok) or (tok.dep_ == "conj" and tok.head.pos_ == "NOUN" and definite(tok.head)
+                             and not any(c.dep_ in ("det", "poss") for c in tok.children))
+
+
+def _subject_before(state, tok):
+    """The subject a sentence's main 'It' continues: the main subject of the sentence before ('The
+    agency opened an inquiry. It sued ...'; not 'the council' of 'The dispute is over the ordinance,
+    which the council passed. It bars ...'), or, when that sentence only says what its subject is
+    ('The suit is the latest the agency has filed'), its last subject. Nothing when that sentence
+    has no main verb (a parse not to trust). Relative pronouns do not count (their noun came before)."""
+    doc = state.doc
+    if tok.sent.start == 0 or tok.head.i != tok.sent.root.i \
+            or any(t.dep_ in ("nsubj", "nsubjpass") for t in doc[tok.sent.start:tok.i]):
+        return None
+    sent = doc[tok.sent.start - 1].sent
+    if sent.root.pos_ not in ("VERB", "AUX"):
+        return None
+    # not the subject of a clause about a named thing ('the ordinance, which the council passed')
+    before = [t for t in sent if t.dep_ in ("nsubj", "nsubjpass") and t.pos_ in ("NOUN", "PROPN", "PRON")
+              and t.tag_ not in ("WDT", "WP") and not (t.head.dep_ == "relcl" and t.head.head.i in state.token_mention)]
+    main = [t for t in before if t.head.i == sent.root.i]
+    if main and sent.root.lemma_ != "be":
+        return main[-1]
+    return before[-1] if before else None
+
+
+def _it(state, tok, words) -> None:
+    """A sentence's main 'It' for the body or place its sentence before was about (one singular,
+    not a person; not a thing such as a suit or a policy, which the frames step reads)."""
+    if tok.lower_ not in words or tok.i in state.token_mention or tok.dep_ != "nsubj" or tok.head.lemma_ == "be":
+        return  # 'It is the second time ...': no referent
+    subject = _subject_before(state, tok)
+    found = state.token_mention.get(subject.i) if subject is not None else None
+    if found is None or subject.tag_ in ("NNS", "NNPS") \
+            or not (_is_a(state, found.entity, K.Organization) or _is_a(state, found.entity, K.Jurisdiction)):
+        return
+    mention = Mention(tok.idx, tok.idx + len(tok), tok.text, found.entity, "pronoun", 0.6)
+    state.mentions.append(mention)
+    state.token_mention[tok.i] = mention
+
+
+def _staff(state, tok, nouns, roles, used) -> None:
+    """'immigration agents', 'federal immigration authorities' with no determiner: the one agency the
+    article names with that word ('Immigration and Customs Enforcement'; not 'federal' or 'city', which
+    prefix or describe many); not a role taken ('act as immigration agents')."""
+    if tok.i in state.token_mention or tok.tag_ != "NNS" or tok.lemma_.lower() not in nouns \
+            or any(c.dep_ in ("det", "poss") for c in tok.children) or tok.head.lower_ in roles:
+        return
+    rules = load()
+    words = {c.lower_ for c in tok.children if c.dep_ in ("amod", "compound")} \
+        - rules.words("name-prefixes") - rules.words("generic-words")
+    fits = {i for i in used if _is_a(state, i, K.GovernmentAgency)
+            and words & {w.lower() for w in state.entities[i].label.split() if w[:1].isupper()}}
+    if len(fits) == 1:
+        mention = Mention(tok.idx, tok.idx + len(tok), tok.text, fits.pop(), "anaphor", 0.5)
         state.mentions.append(mention)
         state.token_mention[tok.i] = mention
 
@@ -84,10 +152,14 @@ def run(state) -> None:
                     last_of[key] = cursor
             cursor += 1
         lemma = tok.lemma_.lower()
+        title = " ".join([c.lower_ for c in tok.lefts if c.dep_ == "compound"] + [lemma])  # 'the attorney general'
+        if title in title_nouns and definite(tok) and "Plur" not in tok.morph.get("Number"):
+            _titled(state, tok, title_nouns[title], named[:cursor])
+            continue
         if lemma in title_nouns and definite(tok) and "Plur" not in tok.morph.get("Number"):
             _titled(state, tok, title_nouns[lemma], named[:cursor])
             continue
-        if not definite(tok) or lemma not in anaphors and lemma not in heads and lemma not in known_heads:
+        if not _definite(tok) or lemma not in anaphors and lemma not in heads and lemma not in known_heads:
             continue
         if "Plur" in tok.morph.get("Number"):
             continue  # 'the cities' are several, not the last city named
@@ -96,4 +168,9 @@ def run(state) -> None:
             mention = Mention(tok.idx, tok.idx + len(tok), tok.text, ident, "anaphor", 0.6)
             state.mentions.append(mention)
             state.token_mention[tok.i] = mention
+    it_words, staff, as_roles = rules.words("body-pronouns"), rules.words("agency-staff"), rules.words("role-prepositions")
+    used = {m.entity for m in named}
+    for tok in doc:
+        _it(state, tok, it_words)
+        _staff(state, tok, staff, as_roles, used)
     state.mentions.sort(key=lambda m: m.start)
