@@ -13,7 +13,7 @@ from kg.ingest.evaluate import Evaluation, evaluate
 pytestmark = pytest.mark.slow  # ingests every seed and fixture article
 
 SEEDS = FIXTURES / "seeds"  # a copy of the five seed articles: data/ may grow
-EVAL = FIXTURES / "evaluate"  # 22 articles in other outlets' voices, 12 of them held out
+EVAL = FIXTURES / "evaluate"  # 28 articles in other outlets' voices, 18 of them held out
 
 
 # Each evaluation ingests every article of its folder: made once for the tests that read it.
@@ -63,13 +63,16 @@ def test_evaluate_command_prints_a_table():
 
 
 def test_fixtures_of_other_outlets_are_scored_with_held_out_sources_apart():
-    """22 articles in other outlets' voices (wire, local TV, court blog, press release, live blog,
-    explainer, ...); 12 were never looked at while the rules were written."""
+    """28 articles in other outlets' voices (wire, local TV, court blog, press release, live blog,
+    explainer, ...); 18 were never looked at while the rules were written, six of them written
+    after the fifth round's rules and never used to judge one."""
     report = evaluate(REPO, fixtures=EVAL)
-    assert len(report.sources) == 22
+    assert len(report.sources) == 28
     held_out = {"bizreview2025milwaukee", "brief2025oregon", "campus2025worcester", "capitol2019colorado",
                 "explainer2025section1373", "heraldo2025riverton", "ktv2025kingcounty", "live2025sandiego",
-                "radio2017police", "radio2025minneapolis", "sentinel2025newjersey", "voz2025santafe"}
+                "radio2017police", "radio2025minneapolis", "sentinel2025newjersey", "voz2025santafe",
+                "capitol2026virginia", "courier2018lakemont", "lawreport2021florida", "noticias2025nashville",
+                "tv2019tolliver", "wire2017neworleans"}
     assert {r.source for r in report.sources if r.source.endswith("(held out)")} == {
         f"{sid} (held out)" for sid in held_out}
     seen, unseen = report.subtotals
@@ -78,17 +81,14 @@ def test_fixtures_of_other_outlets_are_scored_with_held_out_sources_apart():
     # The held-out articles added for issue 21 were scored once before its new ingest: one
     # proposal read a threat, plan or refusal as the act there. The aim is 0 (tighten to == 0).
     assert unseen.as_act <= 1
-    # Floors just under the figures after the stance and claim rules, the lawsuit and ruling rules,
-    # the frames with both ends named, the entity changes, the roles and memberships, the claim
-    # and attribution rules, the suits named by their act and the coreference rules (issue 21;
-    # strict P / R held out 0.561 / 0.154, seen 0.775 / 0.455; before the coreference rules 0.561 /
-    # 0.154 and 0.783 / 0.447; before the acts 0.558 / 0.152 and 0.777 / 0.432; before the claim
-    # rules 0.484 / 0.145 and 0.740 / 0.427; before the roles 0.459 / 0.135 and 0.724 / 0.401;
-    # before the entity changes 0.443 / 0.130 and 0.709 / 0.372;
-    # before those frames 0.439 / 0.130 and 0.691 / 0.349; with the stance rules alone 0.424 / 0.120
-    # and 0.664 / 0.285): a change to the rules must not lower them.
-    assert unseen.strict.precision >= 0.56 and unseen.strict.recall >= 0.153
-    assert seen.strict.precision >= 0.77 and seen.strict.recall >= 0.45
+    # Floors just under the figures on all 18 held-out articles (issue 21; strict P / R held out
+    # 0.566 / 0.175, seen 0.760 / 0.447). On the twelve the fifth round's rules were gated on, held
+    # out went from 0.439 / 0.130 to 0.561 / 0.154 that round (seen 0.691 / 0.349 to 0.775 / 0.455);
+    # the six fresh articles, scored once at its end, gave 0.586 / 0.206. Adding them moved the
+    # twelve to 0.548 / 0.152: each article is scored knowing the entities the others use.
+    # A change to the rules must not lower these.
+    assert unseen.strict.precision >= 0.56 and unseen.strict.recall >= 0.17
+    assert seen.strict.precision >= 0.75 and seen.strict.recall >= 0.44
 
 
 def test_as_act_counts_a_threat_recorded_as_the_act():
@@ -123,7 +123,7 @@ def test_misses_lists_what_was_missed_and_what_is_wrong_but_never_a_held_out_sou
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert rows[0] == ["kind", "source", "subject", "relation", "object", "rule", "sentence"]
     assert {r[0] for r in rows[1:]} == {"missed", "wrong"}
-    assert not any("held out" in r[1] for r in rows[1:]) and "12 held-out sources" in result.stderr
+    assert not any("held out" in r[1] for r in rows[1:]) and "18 held-out sources" in result.stderr
     report = evaluate(REPO, fixtures=EVAL)
     seen = report.subtotals[0]
     # every curated triple not found is listed at least once, and every wrong proposal once
