@@ -3,16 +3,7 @@ sentences: 'X sued Y' with no 'lawsuit' written makes one suit, with its sides."
 
 from __future__ import annotations
 
-import pytest
-
-from conftest import REPO
-from kg import ontology
 from kg.ingest import extract
-
-
-@pytest.fixture(scope="module")
-def onto():
-    return ontology.load(REPO / "ontology")
 
 
 def _suits(found) -> dict[str, dict[str, set[str]]]:

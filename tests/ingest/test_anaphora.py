@@ -3,16 +3,7 @@ written for this test (invented places and people)."""
 
 from __future__ import annotations
 
-import pytest
-
-from conftest import REPO
-from kg import ontology
 from kg.ingest import extract
-
-
-@pytest.fixture(scope="module")
-def onto():
-    return ontology.load(REPO / "ontology")
 
 
 def _found(text: str, onto):

@@ -5,14 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import REPO
-from kg import ontology
 from kg.ingest import extract
-
-
-@pytest.fixture(scope="module")
-def onto():
-    return ontology.load(REPO / "ontology")
 
 
 def _claims(text: str, onto) -> dict[str, list[str]]:

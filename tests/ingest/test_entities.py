@@ -4,17 +4,8 @@ people)."""
 
 from __future__ import annotations
 
-import pytest
-
-from conftest import REPO
-from kg import ontology
 from kg.builder.curated import Entity, Loc
 from kg.ingest import extract
-
-
-@pytest.fixture(scope="module")
-def onto():
-    return ontology.load(REPO / "ontology")
 
 
 def _found(text: str, onto, known: dict | None = None):

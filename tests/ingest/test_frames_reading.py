@@ -4,10 +4,6 @@ mode of a neighbouring verb."""
 
 from __future__ import annotations
 
-import pytest
-
-from conftest import REPO
-from kg import ontology
 from kg.builder.curated import Entity, Loc
 from kg.ingest import extract
 
@@ -20,11 +16,6 @@ KNOWN = {ident: Entity(ident, type_, label, LOC, []) for ident, type_, label in 
     ("LakeCity", "City", "Lake City"),
     ("CoastalTowns", "Group", "coastal towns"),
 )}
-
-
-@pytest.fixture(scope="module")
-def onto():
-    return ontology.load(REPO / "ontology")
 
 
 def _found(text: str, onto):

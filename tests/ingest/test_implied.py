@@ -3,10 +3,6 @@ chains of rules/implied.yaml give, quote and refuse."""
 
 from __future__ import annotations
 
-import pytest
-
-from conftest import REPO
-from kg import ontology
 from kg.ingest import implied, pipeline
 from kg.ingest.model import EntityCandidate, Mention, Sentence, StatementCandidate
 from kg.ingest.rules import read
@@ -18,11 +14,6 @@ SENTENCES = [Sentence(0, 0, 40, "Ashford County filed a lawsuit Monday."),
 TYPES = {"AshfordCounty": "County", "BellmontWaterAuthority": "GovernmentAgency", "Vermont": "State",
          "Suit": "Lawsuit", "OldSuit": "Lawsuit", "DistrictOfVermont": "Court", "Policy1": "Policy",
          "FeesUnlawful": "Claim", "CleanWaterAct": "Statute"}
-
-
-@pytest.fixture(scope="module")
-def onto():
-    return ontology.load(REPO / "ontology")
 
 
 def _state(onto, *triples) -> pipeline.State:

@@ -8,8 +8,7 @@ import pytest
 import yaml
 
 import kg
-from conftest import FIXTURES, REPO, run_kg, tree_hash
-from kg import ontology
+from conftest import FIXTURES, run_kg, tree_hash
 from kg.builder import curated
 from kg.ingest import dates, extract, ingest
 from kg.ingest.review import apply, edit, mark, problems
@@ -20,11 +19,6 @@ FIXTURE = FIXTURES / "ingest" / "county_suit.txt"
 #: A local TV station's web story, written before the rules were tuned: a held-out check.
 STATION_STORY = FIXTURES / "ingest" / "sheriff_detainers.txt"
 SEEDS = ["resist2016", "mayors2017", "arrest2018", "standfirm2025", "targeting2025"]
-
-
-@pytest.fixture(scope="module")
-def onto():
-    return ontology.load(REPO / "ontology")
 
 
 @pytest.fixture(scope="module")

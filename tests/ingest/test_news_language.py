@@ -6,10 +6,6 @@ the known entities stand for a graph that already has them.
 
 from __future__ import annotations
 
-import pytest
-
-from conftest import REPO
-from kg import ontology
 from kg.builder.curated import Entity, Loc
 from kg.ingest import extract
 
@@ -32,11 +28,6 @@ KNOWN = _known(
     ("Denver", "City", "Denver"),
     ("DOJ", "GovernmentAgency", "Department of Justice", "Justice Department"),
 )
-
-
-@pytest.fixture(scope="module")
-def onto():
-    return ontology.load(REPO / "ontology")
 
 
 def _triples(found, **where):

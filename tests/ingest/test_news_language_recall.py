@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
-from conftest import REPO
-from kg import ontology
 from kg.builder.curated import Entity, Loc
 from kg.ingest import extract
 
@@ -19,11 +15,6 @@ def _known(*specs) -> dict[str, Entity]:
 KNOWN = _known(
     ("DOJ", "GovernmentAgency", "Department of Justice", "Justice Department"),
 )
-
-
-@pytest.fixture(scope="module")
-def onto():
-    return ontology.load(REPO / "ontology")
 
 
 def _triples(text: str, onto, date: str = "2025-03-03", known=KNOWN) -> set[tuple[str, str, str]]:

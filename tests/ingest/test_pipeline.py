@@ -5,14 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import REPO
-from kg import ontology
 from kg.ingest import extract, pipeline
-
-
-@pytest.fixture(scope="module")
-def onto():
-    return ontology.load(REPO / "ontology")
 
 
 def _triples(text: str, onto, date: str = "2025-03-03") -> set[tuple]:

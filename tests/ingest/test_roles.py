@@ -5,15 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import REPO
-from kg import ontology
 from kg.builder.curated import Entity, Loc
 from kg.ingest import extract
-
-
-@pytest.fixture(scope="module")
-def onto():
-    return ontology.load(REPO / "ontology")
 
 
 def _known(*entities):

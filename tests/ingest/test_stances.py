@@ -3,10 +3,6 @@ and people): the right relation between the right ends, and never a threat or a 
 
 from __future__ import annotations
 
-import pytest
-
-from conftest import REPO
-from kg import ontology
 from kg.builder.curated import Entity, Loc
 from kg.ingest import extract
 
@@ -19,11 +15,6 @@ KNOWN = {ident: Entity(ident, type_, label, LOC, []) for ident, type_, label in 
     ("FourthAmendment", "ConstitutionalProvision", "Fourth Amendment"),
     ("ICE", "GovernmentAgency", "Immigration and Customs Enforcement"),
 )}
-
-
-@pytest.fixture(scope="module")
-def onto():
-    return ontology.load(REPO / "ontology")
 
 
 def _statements(text: str, onto) -> list:
