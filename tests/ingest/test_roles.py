@@ -44,6 +44,10 @@ def test_an_attorney_general_in_an_article_about_state_attorneys_general_is_not_
     states = _triples("Twelve state attorneys general sued the agency. Attorney General Ruth Hale said the rule "
                       "was unlawful.", onto)
     assert ("RuthHale", "holdsRole", "DepartmentOfJustice") not in states
+    # a statehouse story: the attorney general beside a governor and a legislature is the state's
+    statehouse = _triples("The county sued Gov. Omar Wills and Attorney General Ruth Hale. The Legislature passed "
+                          "the law in March.", onto)
+    assert ("RuthHale", "holdsRole", "DepartmentOfJustice") not in statehouse
 
 
 def test_a_second_title_in_apposition_gives_a_second_role(onto):
