@@ -356,8 +356,9 @@ def _quotations(doc) -> list[tuple[int, int]]:
     Single marks are left alone (an apostrophe, or a quotation inside a quotation)."""
     out: list[tuple[int, int]] = []
     start = None
+    text = doc.text  # (spaCy joins every token's text again on each `doc.text`)
     for tok in doc:
-        if start is not None and tok.i and "\n" in doc.text[doc[tok.i - 1].idx:tok.idx]:
+        if start is not None and tok.i and "\n" in text[doc[tok.i - 1].idx:tok.idx]:
             out.append((start, tok.i - 1))
             start = None
         if not tok.is_quote or tok.text in _SINGLE_QUOTES:
@@ -391,7 +392,7 @@ def _quoted_on(state, seen, doc, said: list[tuple], modes) -> None:
                 runs.append([q])
                 break
         else:
-            if runs and runs[-1][-1] == q - 1 and _follows(doc, quotations[q - 1], (first, last),
+            if runs and runs[-1][-1] == q - 1 and _follows(state.text, doc, quotations[q - 1], (first, last),
                                                            owner[len(runs) - 1][1]):
                 runs[-1].append(q)
     for r, run in enumerate(runs):
@@ -413,10 +414,10 @@ def _quoted_on(state, seen, doc, said: list[tuple], modes) -> None:
                 break
 
 
-def _follows(doc, before: tuple[int, int], after: tuple[int, int], trigger) -> bool:
+def _follows(text: str, doc, before: tuple[int, int], after: tuple[int, int], trigger) -> bool:
     """Whether quotation `after` opens in the paragraph and sentence just after the attribution
     (`trigger`) of quotation `before`, with nothing but that attribution between them."""
-    between = doc.text[doc[before[1]].idx:doc[after[0]].idx]
+    between = text[doc[before[1]].idx:doc[after[0]].idx]
     return "\n" not in between and trigger.i in range(before[1], after[0]) and \
         doc[after[0]].sent.start >= trigger.sent.start and doc[after[0]].sent.start <= trigger.sent.end
 

@@ -101,9 +101,9 @@ STEPS: tuple[Step, ...] = (
     Step("repair", ("article",), ("text", "original_span"), _repair),
     Step("parse", ("text",), ("doc", "sentences", "sentence_index"), _parse),
     Step("mentions", ("doc", "known"), ("mentions", "entities", "token_mention"), _mentions),
-    Step("roles", ("doc", "mentions", "entities", "roles"), ("statements", "titles", "mentions"), _roles),
+    Step("roles", ("doc", "text", "mentions", "entities", "roles"), ("statements", "titles", "mentions"), _roles),
     Step("anaphora", ("doc", "mentions", "titles"), ("mentions",), _anaphora),
-    Step("frames", ("doc", "mentions", "statements", "titles"), ("statements",), _frames),
+    Step("frames", ("doc", "text", "mentions", "statements", "titles"), ("statements",), _frames),
     Step("implied", ("statements", "mentions", "entities"), ("statements",), _implied),
     Step("dates", ("doc", "statements"), ("statements",), _dates),
 )

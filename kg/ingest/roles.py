@@ -82,7 +82,7 @@ def _default(rule, state, linker: Linker, at: int) -> str | None:
     if rule.get("default_head"):
         return _default_by_head(rule.data["default_head"], state, at)
     label = rule.get("default")
-    if not label or _says_any(state.doc, rule.get("default_unless", [])):
+    if not label or _says_any(state, rule.get("default_unless", [])):
         return None  # 'Sen. Jo Smith' in an article about a statehouse: not the U.S. Senate
     key = set(_key(label).split())
     for ident, cand in state.entities.items():  # named in the article ('the Justice Department')
@@ -103,10 +103,14 @@ def _default(rule, state, linker: Linker, at: int) -> str | None:
     return ident
 
 
-def _says_any(doc, phrases: list[str]) -> bool:
-    """Whether the article uses one of `phrases` (as whole words, in any case)."""
-    text = doc.text.lower().replace("\u2019", "'")
-    return any(re.search(rf"\b{re.escape(p.lower())}(?!\w)", text) for p in phrases)
+def _says_any(state, phrases: list[str]) -> bool:
+    """Whether the article uses one of `phrases` (as whole words, in any case). Asked once per
+    title, so the answer is kept with the parse: a long article has many titles."""
+    key = ("kg_says_any", tuple(phrases))
+    if key not in state.doc.user_data:
+        text = state.text.lower().replace("\u2019", "'")
+        state.doc.user_data[key] = any(re.search(rf"\b{re.escape(p.lower())}(?!\w)", text) for p in phrases)
+    return state.doc.user_data[key]
 
 
 def _fits(state, rule, body: str | None) -> str | None:

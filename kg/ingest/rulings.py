@@ -93,7 +93,7 @@ def appellate_judges(state) -> None:
         if not _is_a(state, st.object, K.Court) or any(st.object == m.entity for m in benches):
             continue
         at = state.doc[st.token]
-        text = state.doc.text
+        text = state.text
         start, end = text.rfind("\n\n", 0, at.idx), text.find("\n\n", at.idx)
         paragraph = state.doc.char_span(start + 1, len(text) if end < 0 else end, alignment_mode="expand")
         if any(t.lemma_.lower() in signals for t in paragraph or at.sent):  # the judge's paragraph
